@@ -1,0 +1,1 @@
+export { createTestDatabase, createEmptyDatabase, type TestDatabase } from "./test-database.ts";

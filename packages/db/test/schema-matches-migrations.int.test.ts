@@ -1,0 +1,161 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { defaultMigrationsDir, migrate } from "../src/migrate.ts";
+import { createEmptyDatabase } from "../src/testing/index.ts";
+
+// The WASM build of Prisma's schema parser: it reads schema.prisma offline, with no native engine.
+const require = createRequire(import.meta.url);
+const schemaWasm = require("@prisma/prisma-schema-wasm") as { get_dmmf: (params: string) => string };
+
+interface DmmfField {
+  name: string;
+  kind: "scalar" | "enum" | "object";
+  dbName?: string | null;
+  isRequired: boolean;
+  type: string;
+  nativeType: [string, string[]] | null;
+}
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  fields: DmmfField[];
+}
+interface DmmfIndex {
+  model: string;
+  type: "id" | "unique" | "normal" | "fulltext";
+  fields: { name: string }[];
+}
+interface Dmmf {
+  datamodel: { models: DmmfModel[]; enums: { name: string; values: { name: string }[] }[]; indexes: DmmfIndex[] };
+}
+
+const schemaPath = join(defaultMigrationsDir, "..", "schema.prisma");
+
+function expectedColumnType(field: DmmfField): string {
+  if (field.kind === "enum") return field.type;
+  const native = field.nativeType?.[0];
+  switch (field.type) {
+    case "String":
+      return native === "Uuid" ? "uuid" : "text";
+    case "Int":
+      return "integer";
+    case "BigInt":
+      return "bigint";
+    case "Boolean":
+      return "boolean";
+    case "DateTime":
+      return native === "Timestamptz" ? "timestamp with time zone" : "timestamp without time zone";
+    case "Json":
+      return native === "Json" ? "json" : "jsonb";
+    default:
+      throw new Error(`No mapping for Prisma type ${field.type}`);
+  }
+}
+
+describe("migrations agree with schema.prisma", () => {
+  let database: { url: string; drop: () => Promise<void> };
+  let client: pg.Client;
+  let dmmf: Dmmf;
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase();
+    const first = await migrate({ connectionString: database.url });
+    expect(first.applied.length).toBeGreaterThan(0);
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const schema = await readFile(schemaPath, "utf8");
+    dmmf = JSON.parse(schemaWasm.get_dmmf(JSON.stringify({ prismaSchema: [["schema.prisma", schema]] }))) as Dmmf;
+  });
+
+  afterAll(async () => {
+    await client.end();
+    await database.drop();
+  });
+
+  const tableOf = (model: DmmfModel) => model.dbName ?? model.name;
+  const columnOf = (model: DmmfModel, fieldName: string) => {
+    const field = model.fields.find((candidate) => candidate.name === fieldName);
+    if (!field) throw new Error(`${model.name}.${fieldName} not found`);
+    return field.dbName ?? field.name;
+  };
+
+  it("records every migration in _prisma_migrations as Prisma does, and a second run applies nothing", async () => {
+    const again = await migrate({ connectionString: database.url });
+    expect(again.applied).toEqual([]);
+    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+      `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
+    expect(rows.map((row) => row.migration_name)).toEqual(again.alreadyApplied);
+    for (const row of rows) {
+      const sql = await readFile(join(defaultMigrationsDir, row.migration_name, "migration.sql"));
+      expect(row.checksum).toBe(createHash("sha256").update(sql).digest("hex"));
+      expect(row.finished_at).not.toBeNull();
+      expect(row.applied_steps_count).toBe(1);
+    }
+  });
+
+  it("has exactly the schema's tables", async () => {
+    const { rows } = await client.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
+    );
+    expect(rows.map((row) => row.table_name).sort()).toEqual(dmmf.datamodel.models.map(tableOf).sort());
+  });
+
+  it("has exactly the schema's columns, with the same types and nullability", async () => {
+    const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string }>(
+      `SELECT table_name, column_name, data_type, udt_name, is_nullable FROM information_schema.columns
+       WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
+    );
+    const actual = rows
+      .map((row) => `${row.table_name}.${row.column_name} ${row.data_type === "USER-DEFINED" ? row.udt_name : row.data_type} ${row.is_nullable === "YES" ? "null" : "not null"}`)
+      .sort();
+    const expected = dmmf.datamodel.models
+      .flatMap((model) =>
+        model.fields
+          .filter((field) => field.kind !== "object")
+          .map((field) => `${tableOf(model)}.${field.dbName ?? field.name} ${expectedColumnType(field)} ${field.isRequired ? "not null" : "null"}`),
+      )
+      .sort();
+    expect(actual).toEqual(expected);
+  });
+
+  it("has exactly the schema's enums and values", async () => {
+    const { rows } = await client.query<{ typname: string; labels: string[] }>(
+      `SELECT t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+       FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname`,
+    );
+    const actual = Object.fromEntries(rows.map((row) => [row.typname, row.labels]));
+    const expected = Object.fromEntries(dmmf.datamodel.enums.map((value) => [value.name, value.values.map((v) => v.name)]));
+    expect(actual).toEqual(expected);
+  });
+
+  it("has exactly the schema's indexes (primary, unique and plain)", async () => {
+    const { rows } = await client.query<{ table_name: string; columns: string[]; is_unique: boolean; is_primary: boolean }>(
+      `SELECT t.relname AS table_name, ix.indisunique AS is_unique, ix.indisprimary AS is_primary,
+              array_agg(a.attname::text ORDER BY k.ordinality) AS columns
+       FROM pg_index ix
+       JOIN pg_class t ON t.oid = ix.indrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+       JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ordinality) ON true
+       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+       WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'
+       GROUP BY t.relname, ix.indexrelid, ix.indisunique, ix.indisprimary`,
+    );
+    const kind = (row: { is_unique: boolean; is_primary: boolean }) => (row.is_primary ? "id" : row.is_unique ? "unique" : "normal");
+    const actual = rows.map((row) => `${row.table_name} ${kind(row)} (${row.columns.join(", ")})`).sort();
+    const expected = dmmf.datamodel.indexes
+      .map((index) => {
+        const model = dmmf.datamodel.models.find((candidate) => candidate.name === index.model);
+        if (!model) throw new Error(`index on unknown model ${index.model}`);
+        return `${tableOf(model)} ${index.type} (${index.fields.map((field) => columnOf(model, field.name)).join(", ")})`;
+      })
+      .sort();
+    expect(actual).toEqual(expected);
+  });
+});
