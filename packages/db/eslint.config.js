@@ -1,3 +1,3 @@
 import base from "@leash/eslint-config";
 
-export default [...base, { ignores: ["scripts/**"] }];
+export default [...base, { ignores: ["scripts/**", "prisma.config.ts"] }];

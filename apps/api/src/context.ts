@@ -1,0 +1,15 @@
+import type { IncomingMessage } from "node:http";
+
+import type { CoreDeps } from "@leash/core";
+
+export interface ApiContext {
+  deps: CoreDeps;
+  /** The bearer token as sent; authenticated only by procedures that need an actor. */
+  apiKey: string | undefined;
+}
+
+export function bearerToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}

@@ -1,0 +1,17 @@
+import { createEnv } from "@t3-oss/env-core";
+import { z } from "zod";
+
+export const env = createEnv({
+  server: {
+    DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/leash"),
+    REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+    QUEUE_PREFIX: z.string().min(1).default("{leash}"),
+    API_HOST: z.string().default("127.0.0.1"),
+    API_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+    ACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(3),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  },
+  runtimeEnv: process.env,
+  emptyStringAsUndefined: true,
+});

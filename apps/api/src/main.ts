@@ -1,0 +1,47 @@
+import { Redis } from "ioredis";
+
+import { createBullActionQueue, createLogger, systemClock, type CoreDeps } from "@leash/core";
+import { createDb } from "@leash/db";
+
+import { env } from "./env.ts";
+import { createApiServer } from "./server.ts";
+
+const logger = createLogger({ name: "api", level: env.LOG_LEVEL });
+const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE });
+// Producers fail fast when Redis is away: the action is safe in Postgres and the reconciler enqueues it later.
+const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+const deps: CoreDeps = {
+  db,
+  queue: createBullActionQueue({ connection: redis, prefix: env.QUEUE_PREFIX }),
+  clock: systemClock,
+  logger,
+  maxAttempts: env.ACTION_MAX_ATTEMPTS,
+};
+
+const server = createApiServer({
+  deps,
+  checkReady: async () => {
+    const checks: Record<string, string> = {};
+    checks.postgres = await db.$queryRaw`SELECT 1`.then(() => "ok", (error: unknown) => String(error));
+    checks.redis = await redis.ping().then(() => "ok", (error: unknown) => String(error));
+    return { ok: Object.values(checks).every((value) => value === "ok"), checks };
+  },
+});
+server.listen(env.API_PORT, env.API_HOST, () => {
+  logger.info({ url: `http://${env.API_HOST}:${env.API_PORT}/trpc` }, "api listening");
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down: finishing open requests");
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await deps.queue.close();
+  redis.disconnect();
+  await db.$disconnect();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

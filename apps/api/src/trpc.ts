@@ -1,0 +1,37 @@
+import { initTRPC } from "@trpc/server";
+import { ZodError } from "zod";
+
+import { authenticateApiKey, isCoreError } from "@leash/core";
+
+import type { ApiContext } from "./context.ts";
+import { toTrpcError } from "./error-mapping.ts";
+
+const t = initTRPC.context<ApiContext>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const issues =
+      cause instanceof ZodError
+        ? cause.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }))
+        : isCoreError(cause)
+          ? (cause.issues ?? null)
+          : null;
+    return { ...shape, data: { ...shape.data, stack: undefined, issues } };
+  },
+});
+
+export const createRouter = t.router;
+
+/** Maps domain errors raised by core to tRPC codes for every procedure. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isCoreError(result.error.cause)) throw toTrpcError(result.error.cause);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** Requires a valid API key; `ctx.actor` is the key's tenant and role. Roles are checked by core. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const actor = await authenticateApiKey(ctx.deps.db, ctx.apiKey);
+  return next({ ctx: { ...ctx, actor } });
+});

@@ -1,0 +1,21 @@
+import { createEnv } from "@t3-oss/env-core";
+import { z } from "zod";
+
+export const env = createEnv({
+  server: {
+    DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/leash"),
+    REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+    QUEUE_PREFIX: z.string().min(1).default("{leash}"),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    /** How long a job's lock lasts without renewal; a worker silent for longer is presumed dead. */
+    WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+    RETRY_BASE_DELAY_MS: z.coerce.number().int().min(1).default(1_000),
+    RETRY_MAX_DELAY_MS: z.coerce.number().int().min(1).default(60_000),
+    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+    WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  },
+  runtimeEnv: process.env,
+  emptyStringAsUndefined: true,
+});

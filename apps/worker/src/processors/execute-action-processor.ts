@@ -1,0 +1,29 @@
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+
+import { executeAction, executeActionJob, type CoreDeps, type ActionRegistry, type ExecuteActionOptions, type ExecutionOutcome } from "@leash/core";
+
+export interface ExecuteProcessorOptions extends Omit<ExecuteActionOptions, "actionId"> {
+  deps: CoreDeps & { registry: ActionRegistry };
+}
+
+/** Maps core's decision for one action to BullMQ: done, wait and come back, or stop for good. */
+export function createExecuteActionProcessor({ deps, ...options }: ExecuteProcessorOptions) {
+  return async (job: Job, token?: string): Promise<ExecutionOutcome> => {
+    const payload = executeActionJob.payload.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`Malformed job payload: ${payload.error.message}`);
+    const outcome = await executeAction(deps, { ...options, actionId: payload.data.actionId });
+    switch (outcome.kind) {
+      case "executed":
+      case "skipped":
+        return outcome;
+      case "blocked":
+      case "busy":
+      case "retry":
+        // Waiting does not use up one of BullMQ's attempts: retries are counted on the action itself.
+        await job.moveToDelayed(Date.now() + outcome.retryInMs, token);
+        throw new DelayedError();
+      case "failed":
+        throw new UnrecoverableError(outcome.error);
+    }
+  };
+}

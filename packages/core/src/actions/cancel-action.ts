@@ -1,0 +1,48 @@
+import type { AgentAction } from "@leash/db";
+
+import type { Actor } from "../actor.ts";
+import { can } from "../authorization.ts";
+import type { CoreDeps } from "../deps.ts";
+import { CoreError } from "../errors.ts";
+import { parseInput } from "../validation.ts";
+import { cancelActionInputSchema, type CancelActionInput } from "./action-inputs.ts";
+import { toActionView, type ActionView } from "./action-view.ts";
+import { findActionOrThrow, lostRaceError } from "./find-action.ts";
+import { recordEvent } from "./record-event.ts";
+import { transitionAction } from "./transition-action.ts";
+
+function proposedBy(action: AgentAction, actor: Actor): boolean {
+  return (
+    (actor.kind === "user" && action.userId === actor.userId) ||
+    (actor.kind === "api_key" && action.apiKeyId === actor.apiKeyId)
+  );
+}
+
+/**
+ * Cancels an action that no worker has claimed yet (pending, or approved and waiting in the queue).
+ * Approvers and admins may cancel any action; anyone may cancel what they proposed.
+ */
+export async function cancelAction(
+  deps: Pick<CoreDeps, "db" | "clock">,
+  { actor, input }: { actor: Actor; input: CancelActionInput },
+): Promise<ActionView> {
+  const { actionId, reason } = parseInput(cancelActionInputSchema, input, "cancellation");
+  const now = deps.clock.now();
+  const action = await deps.db.$transaction(async (tx) => {
+    const current = await findActionOrThrow(tx, actor.tenantId, actionId);
+    if (!can(actor, "action.cancel_any") && !proposedBy(current, actor)) {
+      throw new CoreError("FORBIDDEN", `${actor.label} may only cancel actions it proposed`);
+    }
+    const won = await transitionAction(tx, {
+      id: actionId,
+      tenantId: actor.tenantId,
+      from: ["pending", "approved"],
+      to: "cancelled",
+      data: { cancelledAt: now, updatedAt: now },
+    });
+    if (!won) throw await lostRaceError(tx, actor.tenantId, actionId);
+    await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "cancelled", actor, details: reason ? { reason } : {} });
+    return findActionOrThrow(tx, actor.tenantId, actionId);
+  });
+  return toActionView(action);
+}

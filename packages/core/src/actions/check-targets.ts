@@ -1,0 +1,64 @@
+import type { Db, TargetType } from "@leash/db";
+
+import type { Clock } from "../clock.ts";
+import { CoreError, type CoreErrorCode } from "../errors.ts";
+import type { ActionProposal } from "./proposal-schema.ts";
+
+export interface TargetProblem {
+  index: number;
+  code: CoreErrorCode;
+  message: string;
+}
+
+function referencedItems(proposal: ActionProposal): { kind: TargetType; id: number }[] {
+  const refs: { kind: TargetType; id: number }[] = [];
+  if ("targetId" in proposal && proposal.targetId !== undefined && proposal.targetType !== undefined) {
+    refs.push({ kind: proposal.targetType, id: proposal.targetId });
+  }
+  if (proposal.actionType === "link") refs.push({ kind: proposal.parameters.toType, id: proposal.parameters.toId });
+  return refs;
+}
+
+/**
+ * Checks, before anything is written, that every item the proposals name exists in the tenant with
+ * the named kind and is not deleted, and that reminders are due in the future.
+ */
+export async function findTargetProblems(
+  deps: { db: Db; clock: Clock },
+  tenantId: string,
+  proposals: readonly ActionProposal[],
+): Promise<TargetProblem[]> {
+  const ids = [...new Set(proposals.flatMap((proposal) => referencedItems(proposal).map((ref) => ref.id)))];
+  const items = ids.length
+    ? await deps.db.item.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, kind: true, title: true, deletedAt: true } })
+    : [];
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const now = deps.clock.now();
+  const problems: TargetProblem[] = [];
+  proposals.forEach((proposal, index) => {
+    for (const ref of referencedItems(proposal)) {
+      const item = byId.get(ref.id);
+      if (!item || item.kind !== ref.kind) {
+        problems.push({ index, code: "NOT_FOUND", message: `No ${ref.kind} #${ref.id}` });
+      } else if (item.deletedAt !== null) {
+        problems.push({ index, code: "CONFLICT", message: `${ref.kind} #${ref.id} "${item.title}" has been deleted` });
+      }
+    }
+    if (proposal.actionType === "schedule" && new Date(proposal.parameters.dueAt) <= now) {
+      problems.push({ index, code: "INVALID", message: "dueAt must be in the future" });
+    }
+  });
+  return problems;
+}
+
+export function targetProblemError(problems: TargetProblem[], options: { batch: boolean }): CoreError | null {
+  const first = problems[0];
+  if (!first) return null;
+  const prefix = (problem: TargetProblem) => (options.batch ? `actions[${problem.index}]: ` : "");
+  return new CoreError(first.code, problems.map((problem) => `${prefix(problem)}${problem.message}`).join("; "), {
+    issues: problems.map((problem) => ({
+      path: options.batch ? ["actions", problem.index] : [],
+      message: problem.message,
+    })),
+  });
+}

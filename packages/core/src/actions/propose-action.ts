@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+
+import { Prisma, type AgentAction } from "@leash/db";
+
+import type { Actor } from "../actor.ts";
+import { assertCan } from "../authorization.ts";
+import { DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
+import { CoreError } from "../errors.ts";
+import { parseInput } from "../validation.ts";
+import { toActionView, type ActionView } from "./action-view.ts";
+import { findTargetProblems, targetProblemError } from "./check-targets.ts";
+import { enqueueApproved } from "./enqueue-approved.ts";
+import { insertProposals } from "./insert-proposals.ts";
+import {
+  proposeActionInputSchema,
+  proposeBatchInputSchema,
+  type ActionProposal,
+  type ProposeActionInput,
+  type ProposeBatchInput,
+} from "./proposal-schema.ts";
+
+export interface ProposeResult {
+  action: ActionView;
+  /** True when the idempotency key matched an earlier proposal, which is returned instead of a new one. */
+  duplicate: boolean;
+}
+
+function sameProposal(existing: AgentAction, proposal: ActionProposal): boolean {
+  return (
+    existing.actionType === proposal.actionType &&
+    existing.targetType === (proposal.targetType ?? null) &&
+    existing.targetId === ("targetId" in proposal ? (proposal.targetId ?? null) : null) &&
+    JSON.stringify(existing.parameters) === JSON.stringify(proposal.parameters)
+  );
+}
+
+async function findByIdempotencyKey(deps: CoreDeps, tenantId: string, proposal: ActionProposal): Promise<ProposeResult | null> {
+  if (proposal.idempotencyKey === undefined) return null;
+  const existing = await deps.db.agentAction.findUnique({
+    where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: proposal.idempotencyKey } },
+  });
+  if (!existing) return null;
+  if (!sameProposal(existing, proposal)) {
+    throw new CoreError("CONFLICT", `idempotencyKey "${proposal.idempotencyKey}" was already used for a different action (#${existing.id})`);
+  }
+  return { action: toActionView(existing), duplicate: true };
+}
+
+/** An agent or a person proposes one action; it waits for a person unless a preference auto-approves it. */
+export async function proposeAction(deps: CoreDeps, { actor, input }: { actor: Actor; input: ProposeActionInput }): Promise<ProposeResult> {
+  assertCan(actor, "action.propose");
+  const proposal = parseInput(proposeActionInputSchema, input, "action");
+  const earlier = await findByIdempotencyKey(deps, actor.tenantId, proposal);
+  if (earlier) return earlier;
+
+  const problem = targetProblemError(await findTargetProblems(deps, actor.tenantId, [proposal]), { batch: false });
+  if (problem) throw problem;
+
+  let actions: AgentAction[];
+  try {
+    actions = await createActions(deps, actor, [proposal]);
+  } catch (error) {
+    // Two requests with one idempotency key raced; the loser answers with the winner's action.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const winner = await findByIdempotencyKey(deps, actor.tenantId, proposal);
+      if (winner) return winner;
+    }
+    throw error;
+  }
+  const [action] = actions;
+  if (!action) throw new Error("proposal was not stored");
+  return { action: toActionView(action), duplicate: false };
+}
+
+/** Proposes several actions at once: every one is validated first, then all are created or none. */
+export async function proposeBatch(
+  deps: CoreDeps,
+  { actor, input }: { actor: Actor; input: ProposeBatchInput },
+): Promise<{ batchId: string; actions: ActionView[] }> {
+  assertCan(actor, "action.propose");
+  const batch = parseInput(proposeBatchInputSchema, input, "batch");
+  const proposals = batch.actions.map((proposal) => ({ ...proposal, reason: proposal.reason ?? batch.reason }));
+  const keys = proposals.flatMap((proposal) => (proposal.idempotencyKey ? [proposal.idempotencyKey] : []));
+  if (new Set(keys).size !== keys.length) {
+    throw new CoreError("INVALID", "Invalid batch: two actions share an idempotencyKey");
+  }
+  const problem = targetProblemError(await findTargetProblems(deps, actor.tenantId, proposals), { batch: true });
+  if (problem) throw problem;
+  const batchId = randomUUID();
+  try {
+    const actions = await createActions(deps, actor, proposals, batchId);
+    return { batchId, actions: actions.map(toActionView) };
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new CoreError("CONFLICT", "Invalid batch: an idempotencyKey of this batch was already used; nothing was created");
+    }
+    throw error;
+  }
+}
+
+async function createActions(deps: CoreDeps, actor: Actor, proposals: ActionProposal[], batchId?: string): Promise<AgentAction[]> {
+  const now = deps.clock.now();
+  const preferences = await deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } });
+  const actions = await deps.db.$transaction((tx) =>
+    insertProposals(tx, {
+      actor,
+      proposals,
+      preferences,
+      now,
+      maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      ...(batchId ? { batchId } : {}),
+    }),
+  );
+  await enqueueApproved(deps, actions);
+  return actions;
+}

@@ -1,0 +1,32 @@
+import type { Actor } from "../actor.ts";
+import { assertCan } from "../authorization.ts";
+import type { CoreDeps } from "../deps.ts";
+import { parseInput } from "../validation.ts";
+import { rejectActionInputSchema, type RejectActionInput } from "./action-inputs.ts";
+import { toActionView, type ActionView } from "./action-view.ts";
+import { findActionOrThrow, lostRaceError } from "./find-action.ts";
+import { recordEvent } from "./record-event.ts";
+import { transitionAction } from "./transition-action.ts";
+
+/** Rejects a pending action; the reason is required and kept with the action and its timeline. */
+export async function rejectAction(
+  deps: Pick<CoreDeps, "db" | "clock">,
+  { actor, input }: { actor: Actor; input: RejectActionInput },
+): Promise<ActionView> {
+  assertCan(actor, "action.decide");
+  const { actionId, reason } = parseInput(rejectActionInputSchema, input, "rejection");
+  const now = deps.clock.now();
+  const action = await deps.db.$transaction(async (tx) => {
+    const won = await transitionAction(tx, {
+      id: actionId,
+      tenantId: actor.tenantId,
+      from: ["pending"],
+      to: "rejected",
+      data: { rejectedAt: now, rejectionReason: reason, decidedByLabel: actor.label, updatedAt: now },
+    });
+    if (!won) throw await lostRaceError(tx, actor.tenantId, actionId);
+    await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "rejected", actor, details: { reason } });
+    return findActionOrThrow(tx, actor.tenantId, actionId);
+  });
+  return toActionView(action);
+}

@@ -1,0 +1,30 @@
+import type { ActionStatus } from "@leash/db";
+
+/**
+ * Every status an action may move to from each status. `executing -> approved` is a retry after a
+ * failed attempt; `executing -> executing` is a takeover of an attempt whose worker died.
+ */
+export const actionTransitions: Readonly<Record<ActionStatus, readonly ActionStatus[]>> = {
+  pending: ["approved", "rejected", "cancelled"],
+  approved: ["executing", "cancelled", "failed"],
+  executing: ["executed", "approved", "failed", "executing"],
+  executed: [],
+  rejected: [],
+  failed: [],
+  cancelled: [],
+};
+
+export const terminalStatuses: readonly ActionStatus[] = ["executed", "rejected", "failed", "cancelled"];
+
+export function canTransition(from: ActionStatus, to: ActionStatus): boolean {
+  return actionTransitions[from].includes(to);
+}
+
+export function isTerminal(status: ActionStatus): boolean {
+  return terminalStatuses.includes(status);
+}
+
+/** Statuses from which `to` can be reached: the `WHERE status IN (...)` of a conditional update. */
+export function statusesLeadingTo(to: ActionStatus): ActionStatus[] {
+  return (Object.keys(actionTransitions) as ActionStatus[]).filter((from) => canTransition(from, to));
+}

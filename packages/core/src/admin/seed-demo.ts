@@ -1,0 +1,46 @@
+import type { Db } from "@leash/db";
+
+import { createApiKey } from "../auth/api-keys.ts";
+import { createTenant, createUser } from "../auth/tenants-and-users.ts";
+
+export const DEMO = {
+  tenant: { slug: "demo", name: "Demo Co" },
+  admin: { email: "admin@demo.test", name: "Ada Admin", password: "demo-admin-password" },
+  approver: { email: "dana@demo.test", name: "Dana Approver", password: "demo-approver-password" },
+  viewer: { email: "victor@demo.test", name: "Victor Viewer", password: "demo-viewer-password" },
+} as const;
+
+export interface DemoSeedResult {
+  created: boolean;
+  tenantId: string;
+  agentKey: string | null;
+}
+
+/**
+ * The demo tenant to click through: an admin, an approver and a viewer (passwords above, for local
+ * use only), an agent key, a few items of every kind, and notify auto-approved. Running it again
+ * changes nothing.
+ */
+export async function seedDemo(db: Db): Promise<DemoSeedResult> {
+  const existing = await db.tenant.findUnique({ where: { slug: DEMO.tenant.slug } });
+  if (existing) return { created: false, tenantId: existing.id, agentKey: null };
+
+  const tenant = await createTenant(db, DEMO.tenant);
+  const admin = await createUser(db, { tenantSlug: tenant.slug, role: "admin", ...DEMO.admin });
+  await createUser(db, { tenantSlug: tenant.slug, role: "approver", ...DEMO.approver });
+  await createUser(db, { tenantSlug: tenant.slug, role: "viewer", ...DEMO.viewer });
+  const { key } = await createApiKey(db, { tenantId: tenant.id, name: "demo-agent", role: "agent", ownerId: admin.id });
+
+  await db.item.createMany({
+    data: [
+      { kind: "project", title: "Website relaunch", data: { status: "active", dueDate: "2026-12-01", owner: "Dana" } },
+      { kind: "project", title: "Customer portal", data: { status: "planned" } },
+      { kind: "person", title: "Grace Hopper", data: { email: "grace@example.com", role: "Engineer" } },
+      { kind: "person", title: "Alan Turing", data: { email: "alan@example.com", company: "Bletchley" } },
+      { kind: "idea", title: "Self-serve onboarding", data: { status: "new", score: 7 } },
+      { kind: "admin", title: "Renew SSL certificates", data: { category: "ops", dueDate: "2027-01-15" } },
+    ].map((item) => ({ ...item, tenantId: tenant.id, kind: item.kind as "project" | "person" | "idea" | "admin" })),
+  });
+  await db.approvalPreference.create({ data: { tenantId: tenant.id, actionType: "notify", targetType: null, autoApprove: true } });
+  return { created: true, tenantId: tenant.id, agentKey: key };
+}

@@ -1,0 +1,58 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+import type { ApiKeyRole, Db } from "@leash/db";
+
+import type { Actor } from "../actor.ts";
+import { CoreError } from "../errors.ts";
+
+const KEY_PREFIX = "lsh";
+
+function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+/** A key reads `lsh_<public id>_<secret>`: the public id finds the row, the secret is checked against its hash. */
+export function generateApiKey(): { key: string; publicId: string; secretHash: string } {
+  const publicId = randomBytes(9).toString("base64url").replaceAll(/[-_]/g, "x");
+  const secret = randomBytes(32).toString("base64url");
+  return { key: `${KEY_PREFIX}_${publicId}_${secret}`, publicId, secretHash: hashSecret(secret) };
+}
+
+function parseKey(key: string): { publicId: string; secret: string } | null {
+  const match = /^lsh_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/.exec(key);
+  if (!match?.[1] || !match[2]) return null;
+  return { publicId: match[1], secret: match[2] };
+}
+
+export async function createApiKey(
+  db: Db,
+  options: { tenantId: string; name: string; role: ApiKeyRole; ownerId?: string | null },
+): Promise<{ id: string; key: string; publicId: string }> {
+  const { key, publicId, secretHash } = generateApiKey();
+  const row = await db.apiKey.create({
+    data: { tenantId: options.tenantId, name: options.name, role: options.role, ownerId: options.ownerId ?? null, publicId, secretHash },
+  });
+  return { id: row.id, key, publicId };
+}
+
+export async function revokeApiKey(db: Db, options: { tenantId: string; publicId: string; now: Date }): Promise<void> {
+  const { count } = await db.apiKey.updateMany({
+    where: { tenantId: options.tenantId, publicId: options.publicId, revokedAt: null },
+    data: { revokedAt: options.now },
+  });
+  if (count === 0) throw new CoreError("NOT_FOUND", `No active API key ${options.publicId}`);
+}
+
+/** Turns a presented key into the actor it stands for; a missing, malformed, unknown or revoked key is UNAUTHORIZED. */
+export async function authenticateApiKey(db: Db, presented: string | undefined): Promise<Actor> {
+  const refused = new CoreError("UNAUTHORIZED", "A valid API key is required (Authorization: Bearer <key>)");
+  const parsed = presented ? parseKey(presented) : null;
+  if (!parsed) throw refused;
+  const row = await db.apiKey.findUnique({ where: { publicId: parsed.publicId } });
+  const expected = Buffer.from(row?.secretHash ?? "0".repeat(64), "hex");
+  const actual = Buffer.from(hashSecret(parsed.secret), "hex");
+  // Compared in constant time, and even when the row is missing, so timing does not tell which part was wrong.
+  const matches = timingSafeEqual(actual, expected);
+  if (!row || !matches || row.revokedAt !== null) throw refused;
+  return { kind: "api_key", tenantId: row.tenantId, apiKeyId: row.id, role: row.role, label: `agent key "${row.name}"`, ownerId: row.ownerId };
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+import { Prisma, type Db, type Tenant, type User, type UserRole } from "@leash/db";
+
+import { CoreError } from "../errors.ts";
+import { parseInput } from "../validation.ts";
+import { hashPassword } from "./passwords.ts";
+
+export const createTenantInputSchema = z.strictObject({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes"),
+  name: z.string().trim().min(1).max(200),
+});
+
+export const createUserInputSchema = z.strictObject({
+  tenantSlug: z.string().min(1),
+  email: z.email().max(320).transform((email) => email.toLowerCase()),
+  name: z.string().trim().min(1).max(200),
+  role: z.enum(["admin", "approver", "viewer"]),
+  password: z.string().min(10, "at least 10 characters").max(200),
+});
+
+function uniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+export async function createTenant(db: Db, input: z.input<typeof createTenantInputSchema>): Promise<Tenant> {
+  const data = parseInput(createTenantInputSchema, input, "tenant");
+  try {
+    return await db.tenant.create({ data });
+  } catch (error) {
+    if (uniqueViolation(error)) throw new CoreError("CONFLICT", `A tenant "${data.slug}" already exists`);
+    throw error;
+  }
+}
+
+export async function findTenantBySlug(db: Db, slug: string): Promise<Tenant> {
+  const tenant = await db.tenant.findUnique({ where: { slug } });
+  if (!tenant) throw new CoreError("NOT_FOUND", `No tenant "${slug}"`);
+  return tenant;
+}
+
+export async function createUser(db: Db, input: z.input<typeof createUserInputSchema>): Promise<User & { role: UserRole }> {
+  const data = parseInput(createUserInputSchema, input, "user");
+  const tenant = await findTenantBySlug(db, data.tenantSlug);
+  try {
+    return await db.user.create({
+      data: { tenantId: tenant.id, email: data.email, name: data.name, role: data.role, passwordHash: await hashPassword(data.password) },
+    });
+  } catch (error) {
+    if (uniqueViolation(error)) throw new CoreError("CONFLICT", `${data.email} already has an account in ${data.tenantSlug}`);
+    throw error;
+  }
+}

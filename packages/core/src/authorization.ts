@@ -1,0 +1,39 @@
+import { actorRole, type Actor, type ActorRole } from "./actor.ts";
+import { CoreError } from "./errors.ts";
+
+export type Permission =
+  | "action.read"
+  | "action.propose"
+  | "action.decide"
+  | "action.cancel_any"
+  | "preference.read"
+  | "preference.write"
+  | "queue.read";
+
+const grants: Record<ActorRole, readonly Permission[]> = {
+  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "queue.read"],
+  approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "queue.read"],
+  viewer: ["action.read", "preference.read", "queue.read"],
+  agent: ["action.read", "action.propose", "preference.read", "queue.read"],
+  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "queue.read"],
+};
+
+export function can(actor: Actor, permission: Permission): boolean {
+  return grants[actorRole(actor)].includes(permission);
+}
+
+const refusals: Record<Permission, string> = {
+  "action.read": "read actions",
+  "action.propose": "propose actions",
+  "action.decide": "approve or reject actions",
+  "action.cancel_any": "cancel actions proposed by others",
+  "preference.read": "read approval preferences",
+  "preference.write": "change approval preferences",
+  "queue.read": "read queue status",
+};
+
+export function assertCan(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) {
+    throw new CoreError("FORBIDDEN", `${actor.label} (${actorRole(actor)}) may not ${refusals[permission]}`);
+  }
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+
+import type { AgentAction, Db } from "@leash/db";
+
+export type ClaimResult =
+  | { kind: "claimed"; action: AgentAction; claimToken: string }
+  /** An earlier approved action on the same target has not finished yet. */
+  | { kind: "blocked"; blockedBy: number }
+  /** Another worker holds a fresh claim on the action. */
+  | { kind: "busy"; retryInMs: number }
+  /** Nothing to do: the action was cancelled, already ran, or is gone. */
+  | { kind: "skipped"; reason: string };
+
+export interface ClaimOptions {
+  actionId: number;
+  workerId: string;
+  now: Date;
+  /** A claim older than this belongs to a worker presumed dead, and may be taken over. */
+  staleClaimMs: number;
+}
+
+/**
+ * Claims an approved action for execution with one conditional update, and records the attempt in
+ * its timeline in the same statement. The claim only succeeds when no earlier approved action on
+ * the same target is still waiting or running, which keeps actions on one target in creation order.
+ */
+export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimResult> {
+  const claimToken = randomUUID();
+  const staleBefore = new Date(options.now.getTime() - options.staleClaimMs);
+  const claimed = await db.$queryRaw<{ action_id: number }[]>`
+    WITH claimed AS (
+      UPDATE agent_action a
+      SET status = 'executing', claim_token = ${claimToken}::uuid, claimed_at = ${options.now},
+          attempts = a.attempts + 1, updated_at = ${options.now}
+      WHERE a.id = ${options.actionId}
+        AND (a.status = 'approved' OR (a.status = 'executing' AND a.claimed_at < ${staleBefore}))
+        AND NOT EXISTS (
+          SELECT 1 FROM agent_action b
+          WHERE b.tenant_id = a.tenant_id AND b.target_type = a.target_type AND b.target_id = a.target_id
+            AND b.id < a.id AND b.status IN ('approved', 'executing'))
+      RETURNING a.id, a.tenant_id, a.attempts
+    )
+    INSERT INTO action_event (tenant_id, action_id, type, actor_kind, actor_label, details, created_at)
+    SELECT tenant_id, id, 'started', 'system', 'worker',
+           jsonb_build_object('attempt', attempts, 'worker', ${options.workerId}::text), ${options.now}
+    FROM claimed
+    RETURNING action_id`;
+
+  const action = await db.agentAction.findUnique({ where: { id: options.actionId } });
+  if (!action) return { kind: "skipped", reason: "action not found" };
+  if (claimed.length === 1 && action.claimToken === claimToken) return { kind: "claimed", action, claimToken };
+
+  if (action.status === "approved") {
+    const blocker = await db.agentAction.findFirst({
+      where: {
+        tenantId: action.tenantId,
+        targetType: action.targetType,
+        targetId: action.targetId,
+        id: { lt: action.id },
+        status: { in: ["approved", "executing"] },
+      },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    // No blocker any more means it finished in between: try again at once.
+    return blocker ? { kind: "blocked", blockedBy: blocker.id } : { kind: "busy", retryInMs: 0 };
+  }
+  if (action.status === "executing") {
+    const claimedAt = action.claimedAt?.getTime() ?? options.now.getTime();
+    return { kind: "busy", retryInMs: Math.max(0, claimedAt + options.staleClaimMs - options.now.getTime()) + 50 };
+  }
+  return { kind: "skipped", reason: `action is ${action.status}` };
+}

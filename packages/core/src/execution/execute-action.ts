@@ -1,0 +1,136 @@
+import { systemActor } from "../actor.ts";
+import type { AfterCommitEffect } from "../actions/action-definition.ts";
+import type { ActionRegistry } from "../actions/action-registry.ts";
+import { recordEvent } from "../actions/record-event.ts";
+import { transitionAction } from "../actions/transition-action.ts";
+import type { CoreDeps } from "../deps.ts";
+import { isCoreError } from "../errors.ts";
+import { retryDelayMs, type RetryPolicy } from "../queue/queue-definitions.ts";
+import { claimAction } from "./claim-action.ts";
+import { ClaimLostError, errorMessageOf, runClaimedAction } from "./run-claimed-action.ts";
+
+export type ExecutionOutcome =
+  | { kind: "executed"; actionId: number }
+  | { kind: "blocked"; blockedBy: number; retryInMs: number }
+  | { kind: "busy"; retryInMs: number }
+  | { kind: "skipped"; reason: string }
+  | { kind: "retry"; error: string; retryInMs: number }
+  | { kind: "failed"; error: string };
+
+export interface ExecuteActionOptions {
+  actionId: number;
+  workerId: string;
+  retryPolicy: RetryPolicy;
+  staleClaimMs: number;
+  /** How long a job waits before checking again whether an earlier action on its target has finished. */
+  blockedRecheckMs: number;
+}
+
+/**
+ * The worker's whole job for one action: claim it, run it exactly once in effect, and decide what
+ * happens after a failure from the action's own attempt count (Postgres is the source of truth).
+ * The caller only maps the outcome to its queue: wait and retry, or stop.
+ */
+export async function executeAction(
+  deps: CoreDeps & { registry: ActionRegistry },
+  options: ExecuteActionOptions,
+): Promise<ExecutionOutcome> {
+  const startedAt = Date.now();
+  const claim = await claimAction(deps.db, {
+    actionId: options.actionId,
+    workerId: options.workerId,
+    now: deps.clock.now(),
+    staleClaimMs: options.staleClaimMs,
+  });
+  if (claim.kind === "blocked") return { ...claim, retryInMs: options.blockedRecheckMs };
+  if (claim.kind !== "claimed") return claim;
+
+  const { action, claimToken } = claim;
+  try {
+    const outcome = await runClaimedAction(deps, { action, claimToken, startedAt });
+    await afterCommit(deps, outcome.effects);
+    await promoteNextOnTarget(deps, action);
+    return { kind: "executed", actionId: action.id };
+  } catch (error) {
+    if (error instanceof ClaimLostError) return { kind: "skipped", reason: error.message };
+    const message = errorMessageOf(error);
+    const permanent = isCoreError(error) && !error.retryable;
+    const exhausted = action.attempts >= action.maxAttempts;
+    const now = deps.clock.now();
+    const tenant = action.tenantId;
+    const worker = systemActor(tenant, "worker");
+
+    if (permanent || exhausted) {
+      const recorded = await deps.db.$transaction(async (tx) => {
+        const won = await transitionAction(tx, {
+          id: action.id,
+          tenantId: tenant,
+          from: ["executing"],
+          to: "failed",
+          data: { errorMessage: message, claimToken: null, updatedAt: now },
+        });
+        if (won) {
+          await recordEvent(tx, {
+            tenantId: tenant,
+            actionId: action.id,
+            type: "failed",
+            actor: worker,
+            details: { attempt: action.attempts, error: message, permanent },
+          });
+        }
+        return won;
+      });
+      if (recorded) await promoteNextOnTarget(deps, action);
+      return recorded ? { kind: "failed", error: message } : { kind: "skipped", reason: "claim lost while failing" };
+    }
+
+    const retryInMs = retryDelayMs(action.attempts, options.retryPolicy);
+    const recorded = await deps.db.$transaction(async (tx) => {
+      const won = await transitionAction(tx, {
+        id: action.id,
+        tenantId: tenant,
+        from: ["executing"],
+        to: "approved",
+        data: { errorMessage: message, claimToken: null, updatedAt: now },
+      });
+      if (won) {
+        await recordEvent(tx, {
+          tenantId: tenant,
+          actionId: action.id,
+          type: "retried",
+          actor: worker,
+          details: { attempt: action.attempts, error: message, nextDelayMs: retryInMs },
+        });
+      }
+      return won;
+    });
+    deps.logger.warn({ actionId: action.id, attempt: action.attempts, err: message, retryInMs }, "action attempt failed");
+    return recorded ? { kind: "retry", error: message, retryInMs } : { kind: "skipped", reason: "claim lost while retrying" };
+  }
+}
+
+async function afterCommit(deps: CoreDeps, effects: AfterCommitEffect[]) {
+  for (const effect of effects) {
+    try {
+      await deps.queue.enqueueReminder({ reminderId: effect.reminderId, tenantId: effect.tenantId, dueAt: effect.dueAt });
+    } catch (error) {
+      deps.logger.warn({ err: error, reminderId: effect.reminderId }, "reminder enqueue failed; the reconciler will retry");
+    }
+  }
+}
+
+/** Wakes the next approved action on the same target, which was waiting for this one. */
+async function promoteNextOnTarget(deps: CoreDeps, action: { id: number; tenantId: string; targetType: string | null; targetId: number | null }) {
+  if (action.targetId === null) return;
+  const next = await deps.db.agentAction.findFirst({
+    where: {
+      tenantId: action.tenantId,
+      targetId: action.targetId,
+      id: { gt: action.id },
+      status: "approved",
+    },
+    orderBy: { id: "asc" },
+    select: { id: true },
+  });
+  if (next) await deps.queue.promoteExecution(next.id).catch(() => undefined);
+}

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+import type { TargetType } from "@leash/db";
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** The fields each kind of item may hold in its `data`; every field is optional, unknown fields are refused. */
+const itemFields = {
+  person: {
+    email: z.email().max(320),
+    role: text(200),
+    company: text(200),
+    phone: text(50),
+  },
+  project: {
+    status: z.enum(["planned", "active", "at_risk", "done"]),
+    dueDate: z.iso.date(),
+    owner: text(200),
+    description: text(4000),
+  },
+  idea: {
+    status: z.enum(["new", "exploring", "accepted", "parked"]),
+    score: z.int().min(0).max(10),
+    description: text(4000),
+  },
+  admin: {
+    category: text(200),
+    dueDate: z.iso.date(),
+    notes: text(4000),
+  },
+} satisfies Record<TargetType, Record<string, z.ZodType>>;
+
+const mapFields = (fields: Record<string, z.ZodType>, wrap: (field: z.ZodType) => z.ZodType) =>
+  z.strictObject(Object.fromEntries(Object.entries(fields).map(([key, field]) => [key, wrap(field)])));
+
+export const itemDataSchemas: Record<TargetType, z.ZodType> = {
+  person: mapFields(itemFields.person, (field) => field.optional()),
+  project: mapFields(itemFields.project, (field) => field.optional()),
+  idea: mapFields(itemFields.idea, (field) => field.optional()),
+  admin: mapFields(itemFields.admin, (field) => field.optional()),
+};
+
+export const itemTitleSchema = text(300);
+
+/** Validates `data` for an item of `kind`; with `partial`, fields may be omitted or set to null (cleared). */
+export function itemDataSchemaFor(kind: TargetType, options: { partial: boolean }): z.ZodType {
+  if (!options.partial) return itemDataSchemas[kind];
+  return mapFields(itemFields[kind], (field) => field.nullable().optional());
+}

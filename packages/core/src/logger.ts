@@ -1,0 +1,20 @@
+import { pino, type Logger as PinoLogger } from "pino";
+
+export type Logger = PinoLogger;
+
+/** Structured JSON logs on stdout; secrets are redacted wherever they could appear. */
+export function createLogger(options: { name: string; level?: string }): Logger {
+  return pino({
+    name: options.name,
+    level: options.level ?? "info",
+    redact: {
+      paths: ["authorization", "*.authorization", "headers.authorization", "apiKey", "*.apiKey", "password", "*.password", "token", "*.token"],
+      censor: "[redacted]",
+    },
+  });
+}
+
+/** A logger that drops everything, for tests and scripts that do not want log noise. */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}

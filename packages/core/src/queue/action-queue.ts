@@ -1,0 +1,117 @@
+import { Queue, type ConnectionOptions } from "bullmq";
+
+import {
+  DEFAULT_QUEUE_PREFIX,
+  executeActionJob,
+  fireReminderJob,
+  queueNames,
+  type ExecuteActionPayload,
+  type FireReminderPayload,
+} from "./queue-definitions.ts";
+
+export interface QueueJobCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  completed: number;
+  failed: number;
+}
+
+/** What services need from the queue; core never touches Redis any other way. */
+export interface ActionQueue {
+  enqueueExecutions(jobs: ExecuteActionPayload[]): Promise<void>;
+  enqueueReminder(job: FireReminderPayload & { dueAt: Date }): Promise<void>;
+  /** Runs a delayed execution job now (its predecessor on the same target just finished). */
+  promoteExecution(actionId: number): Promise<void>;
+  /**
+   * Whether a job for the action is waiting, delayed or running. A finished job left in Redis is
+   * removed on the way, since its id would stop the action from being enqueued again.
+   */
+  hasLiveExecution(actionId: number): Promise<boolean>;
+  hasLiveReminder(reminderId: number): Promise<boolean>;
+  jobCounts(): Promise<QueueJobCounts>;
+  close(): Promise<void>;
+}
+
+export interface BullActionQueueOptions {
+  connection: ConnectionOptions;
+  prefix?: string;
+}
+
+/**
+ * BullMQ jobs carry only ids. Retries are decided by core from the action's own attempt count
+ * (Postgres is the source of truth); BullMQ's own attempts only cover infrastructure failures
+ * such as a database that is down for a while.
+ */
+export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFIX }: BullActionQueueOptions): ActionQueue {
+  const actions = new Queue(queueNames.actions, { connection, prefix });
+  const reminders = new Queue(queueNames.reminders, { connection, prefix });
+  const infrastructureRetries = { attempts: 12, backoff: { type: "exponential", delay: 500 } } as const;
+
+  const live = async (queue: Queue, jobId: string) => {
+    const state = await queue.getJobState(jobId);
+    return state === "waiting" || state === "active" || state === "delayed" || state === "prioritized" || state === "waiting-children";
+  };
+  const clearFinished = async (queue: Queue, jobId: string) => {
+    const state = await queue.getJobState(jobId);
+    if (state === "completed" || state === "failed") await queue.remove(jobId);
+  };
+
+  return {
+    async enqueueExecutions(jobs) {
+      if (jobs.length === 0) return;
+      await actions.addBulk(
+        jobs.map((payload) => ({
+          name: executeActionJob.name,
+          data: payload,
+          opts: {
+            jobId: executeActionJob.jobId(payload.actionId),
+            ...infrastructureRetries,
+            removeOnComplete: { count: 1000 },
+            removeOnFail: { count: 5000 },
+          },
+        })),
+      );
+    },
+    async enqueueReminder({ dueAt, ...payload }) {
+      const jobId = fireReminderJob.jobId(payload.reminderId);
+      await clearFinished(reminders, jobId);
+      await reminders.add(fireReminderJob.name, payload, {
+        jobId,
+        delay: Math.max(0, dueAt.getTime() - Date.now()),
+        ...infrastructureRetries,
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 5000 },
+      });
+    },
+    async promoteExecution(actionId) {
+      const job = await actions.getJob(executeActionJob.jobId(actionId));
+      if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+    },
+    async hasLiveExecution(actionId) {
+      const jobId = executeActionJob.jobId(actionId);
+      if (await live(actions, jobId)) return true;
+      await clearFinished(actions, jobId);
+      return false;
+    },
+    async hasLiveReminder(reminderId) {
+      const jobId = fireReminderJob.jobId(reminderId);
+      if (await live(reminders, jobId)) return true;
+      await clearFinished(reminders, jobId);
+      return false;
+    },
+    async jobCounts() {
+      const counts = await actions.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
+      return {
+        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+        active: counts.active ?? 0,
+        delayed: counts.delayed ?? 0,
+        completed: counts.completed ?? 0,
+        failed: counts.failed ?? 0,
+      };
+    },
+    async close() {
+      await Promise.all([actions.close(), reminders.close()]);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/**
+ * Queue names and job payloads shared by producers (API, web, Slack bot) and consumers (worker).
+ * The prefix is hash-tagged so that every key of a queue lands in one slot on Redis Cluster.
+ */
+export const DEFAULT_QUEUE_PREFIX = "{leash}";
+
+export const queueNames = {
+  actions: "actions",
+  reminders: "reminders",
+} as const;
+
+export const executeActionJob = {
+  name: "execute-action",
+  payload: z.strictObject({ actionId: z.int().positive(), tenantId: z.uuid() }),
+  /** Job id = action id: enqueuing the same action twice adds one job while the first is in Redis. */
+  jobId: (actionId: number) => `action-${actionId}`,
+};
+export type ExecuteActionPayload = z.infer<typeof executeActionJob.payload>;
+
+export const fireReminderJob = {
+  name: "fire-reminder",
+  payload: z.strictObject({ reminderId: z.int().positive(), tenantId: z.uuid() }),
+  jobId: (reminderId: number) => `reminder-${reminderId}`,
+};
+export type FireReminderPayload = z.infer<typeof fireReminderJob.payload>;
+
+export interface RetryPolicy {
+  /** Delay before the second attempt; each further attempt waits twice as long, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { baseDelayMs: 1_000, maxDelayMs: 60_000 };
+
+/** Delay before the attempt that follows attempt number `attempt` (1-based). */
+export function retryDelayMs(attempt: number, policy: RetryPolicy): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+}
