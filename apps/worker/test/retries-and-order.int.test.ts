@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { approveAction, defaultActionRegistry, getAction, proposeAction, setPreference, type ActionRegistry } from "@leash/core";
+import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+
+import type { WorkerRuntime } from "../src/worker-runtime.ts";
+import { startTestWorker } from "./support.ts";
+
+let environment: TestEnvironment;
+let tenant: TestTenant;
+let worker: WorkerRuntime;
+const failuresLeft = new Map<string, number>();
+
+/** notify fails as many times as the recipient asks ("fail-2" fails twice, "fail-always" always). */
+const flakyRegistry: ActionRegistry = {
+  ...defaultActionRegistry,
+  notify: {
+    ...defaultActionRegistry.notify,
+    async execute(context) {
+      const { recipient } = context.parameters as { recipient: string };
+      const left = failuresLeft.get(`${context.actionId}`) ?? (recipient === "fail-always" ? Infinity : Number(/^fail-(\d+)$/.exec(recipient)?.[1] ?? 0));
+      if (left > 0) {
+        failuresLeft.set(`${context.actionId}`, left - 1);
+        throw new Error(`mail server unavailable (${recipient})`);
+      }
+      return defaultActionRegistry.notify.execute(context);
+    },
+  },
+  update: {
+    ...defaultActionRegistry.update,
+    async execute(context) {
+      // Slow enough that a delete racing ahead would overtake the update without the ordering rule.
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return defaultActionRegistry.update.execute(context);
+    },
+  },
+};
+
+beforeAll(async () => {
+  environment = await createTestEnvironment({ maxAttempts: 3 });
+  tenant = await createTestTenant(environment.db);
+  for (const actionType of ["notify", "update", "delete"] as const) {
+    await setPreference(environment.deps, { actor: tenant.admin, input: { actionType, autoApprove: true } });
+  }
+  worker = await startTestWorker(environment, { registry: flakyRegistry, concurrency: 8 });
+});
+
+afterAll(async () => {
+  await worker.close();
+  await environment.close();
+});
+
+async function finalState(actionId: number) {
+  return waitFor(
+    async () => {
+      const action = await getAction(environment.deps, { actor: tenant.viewer, input: { actionId } });
+      return action.status === "executed" || action.status === "failed" ? action : undefined;
+    },
+    { what: `action #${actionId} to finish` },
+  );
+}
+
+describe("retries", () => {
+  it("a handler failing twice then succeeding is executed, with three attempts and growing delays in its timeline", async () => {
+    const { action } = await proposeAction(environment.deps, {
+      actor: tenant.agent,
+      input: { actionType: "notify", parameters: { channel: "email", recipient: "fail-2", message: "retry me" } },
+    });
+    const done = await finalState(action.id);
+    expect(done.status).toBe("executed");
+    expect(done.attempts).toBe(3);
+    const types = done.timeline.map((event) => event.type);
+    expect(types).toEqual(["proposed", "auto_approved", "started", "retried", "started", "retried", "started", "executed"]);
+    const retried = done.timeline.filter((event) => event.type === "retried");
+    const delays = retried.map((event) => (event.details as { nextDelayMs: number }).nextDelayMs);
+    expect(delays).toEqual([100, 200]);
+    expect(retried[0]?.details).toMatchObject({ attempt: 1, error: "mail server unavailable (fail-2)" });
+    const starts = done.timeline.filter((event) => event.type === "started").map((event) => Date.parse(event.createdAt));
+    const gaps = [starts[1]! - starts[0]!, starts[2]! - starts[1]!];
+    expect(gaps[0]).toBeGreaterThanOrEqual(100);
+    expect(gaps[1]).toBeGreaterThanOrEqual(200);
+    expect(gaps[1]).toBeGreaterThan(gaps[0]!);
+    expect(await environment.db.notification.count({ where: { actionId: action.id } })).toBe(1);
+  });
+
+  it("a handler that always fails ends failed with its error after the configured attempts", async () => {
+    const { action } = await proposeAction(environment.deps, {
+      actor: tenant.agent,
+      input: { actionType: "notify", parameters: { channel: "email", recipient: "fail-always", message: "never" } },
+    });
+    const done = await finalState(action.id);
+    expect(done.status).toBe("failed");
+    expect(done.attempts).toBe(3);
+    expect(done.errorMessage).toBe("mail server unavailable (fail-always)");
+    expect(done.timeline.filter((event) => event.type === "started")).toHaveLength(3);
+    expect(done.timeline.at(-1)).toMatchObject({ type: "failed", details: { attempt: 3, error: "mail server unavailable (fail-always)" } });
+    expect(await environment.db.notification.count({ where: { actionId: action.id } })).toBe(0);
+  });
+
+  it("an error a retry cannot fix (the target disappeared) fails at the first attempt", async () => {
+    const person = await createTestItem(environment.db, tenant.id, { kind: "person", title: "Temporary" });
+    const project = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Gone soon" });
+    const { action } = await proposeAction(environment.deps, {
+      actor: tenant.agent,
+      input: { actionType: "link", targetType: "person", targetId: person.id, parameters: { toType: "project", toId: project.id, relation: "owns" } },
+    });
+    expect(action.status).toBe("pending");
+    await environment.db.item.delete({ where: { id: project.id } });
+    await approveAction(environment.deps, { actor: tenant.approver, input: { actionId: action.id } });
+    const done = await finalState(action.id);
+    expect(done.status).toBe("failed");
+    expect(done.attempts).toBe(1);
+    expect(done.errorMessage).toBe(`No project #${project.id}`);
+    expect(done.timeline.at(-1)).toMatchObject({ type: "failed", details: { permanent: true } });
+  });
+});
+
+describe("order on one target", () => {
+  it("update then delete on one item, proposed in that order, execute in that order with concurrency 8", async () => {
+    const items = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => createTestItem(environment.db, tenant.id, { kind: "project", title: `P${index}` })),
+    );
+    const pairs = [];
+    for (const item of items) {
+      const { action: update } = await proposeAction(environment.deps, {
+        actor: tenant.agent,
+        input: { actionType: "update", targetType: "project", targetId: item.id, parameters: { data: { status: "done" } } },
+      });
+      const { action: remove } = await proposeAction(environment.deps, {
+        actor: tenant.agent,
+        input: { actionType: "delete", targetType: "project", targetId: item.id, parameters: {} },
+      });
+      pairs.push({ item, update, remove });
+    }
+    for (const { item, update, remove } of pairs) {
+      const updated = await finalState(update.id);
+      const removed = await finalState(remove.id);
+      expect(updated.status).toBe("executed");
+      expect(removed.status).toBe("executed");
+      expect(Date.parse(updated.executedAt ?? "")).toBeLessThanOrEqual(Date.parse(removed.executedAt ?? ""));
+      const updateDone = updated.timeline.find((event) => event.type === "executed");
+      const removeStarted = removed.timeline.findLast((event) => event.type === "started");
+      expect(BigInt(updateDone?.id ?? 0)).toBeLessThan(BigInt(removeStarted?.id ?? 0));
+      const row = await environment.db.item.findUniqueOrThrow({ where: { id: item.id } });
+      expect(row).toMatchObject({ data: { status: "done" }, version: 3 });
+      expect(row.deletedAt).not.toBeNull();
+    }
+  });
+
+  it("an action waiting for a person does not hold up a later approved one on the same target", async () => {
+    await setPreference(environment.deps, { actor: tenant.admin, input: { actionType: "link", autoApprove: false } });
+    const person = await createTestItem(environment.db, tenant.id, { kind: "person", title: "Grace" });
+    const project = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Compiler" });
+    const { action: waiting } = await proposeAction(environment.deps, {
+      actor: tenant.agent,
+      input: { actionType: "link", targetType: "person", targetId: person.id, parameters: { toType: "project", toId: project.id, relation: "leads" } },
+    });
+    const { action: later } = await proposeAction(environment.deps, {
+      actor: tenant.agent,
+      input: { actionType: "update", targetType: "person", targetId: person.id, parameters: { data: { role: "Rear admiral" } } },
+    });
+    expect(waiting.status).toBe("pending");
+    expect((await finalState(later.id)).status).toBe("executed");
+  });
+});

@@ -1,0 +1,1 @@
+export { createTestEnvironment, createTestTenant, createTestItem, testRedisUrl, waitFor, type TestEnvironment, type TestTenant } from "./test-environment.ts";

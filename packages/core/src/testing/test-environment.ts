@@ -1,0 +1,109 @@
+import { randomBytes } from "node:crypto";
+
+import { Redis } from "ioredis";
+
+import type { Db } from "@leash/db";
+import { createTestDatabase, type TestDatabase } from "@leash/db/testing";
+
+import type { Actor } from "../actor.ts";
+import { createApiKey } from "../auth/api-keys.ts";
+import { systemClock } from "../clock.ts";
+import type { CoreDeps } from "../deps.ts";
+import { silentLogger } from "../logger.ts";
+import { createBullActionQueue } from "../queue/action-queue.ts";
+
+export const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export interface TestEnvironment {
+  database: TestDatabase;
+  db: Db;
+  /** A queue prefix of this test file's own, so files never see each other's jobs. */
+  queuePrefix: string;
+  redis: Redis;
+  deps: CoreDeps;
+  close(): Promise<void>;
+}
+
+/** A database and a queue namespace of its own for one test file; `close` removes both. */
+export async function createTestEnvironment(options: { maxAttempts?: number } = {}): Promise<TestEnvironment> {
+  const database = await createTestDatabase({ maxConnections: 20 });
+  const queuePrefix = `{leash-test-${randomBytes(4).toString("hex")}}`;
+  const redis = new Redis(testRedisUrl, { maxRetriesPerRequest: 1 });
+  const deps: CoreDeps = {
+    db: database.db,
+    queue: createBullActionQueue({ connection: redis, prefix: queuePrefix }),
+    clock: systemClock,
+    logger: silentLogger(),
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  };
+  return {
+    database,
+    db: database.db,
+    queuePrefix,
+    redis,
+    deps,
+    async close() {
+      await deps.queue.close();
+      const keys = await redis.keys(`${queuePrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+      await database.drop();
+    },
+  };
+}
+
+export interface TestTenant {
+  id: string;
+  slug: string;
+  admin: Actor & { kind: "user" };
+  approver: Actor & { kind: "user" };
+  viewer: Actor & { kind: "user" };
+  agent: Actor & { kind: "api_key" };
+  keys: { agent: string; approver: string; viewer: string; admin: string };
+}
+
+/** A tenant with one user of each role and one API key of each role. */
+export async function createTestTenant(db: Db, slug = `t-${randomBytes(3).toString("hex")}`): Promise<TestTenant> {
+  const tenant = await db.tenant.create({ data: { slug, name: `Tenant ${slug}` } });
+  const user = async (role: "admin" | "approver" | "viewer", name: string) => {
+    const row = await db.user.create({
+      data: { tenantId: tenant.id, email: `${role}@${slug}.test`, name, role, passwordHash: "unused-in-tests" },
+    });
+    return { kind: "user" as const, tenantId: tenant.id, userId: row.id, role, label: name };
+  };
+  const admin = await user("admin", `Ada (${slug})`);
+  const approver = await user("approver", `Dana (${slug})`);
+  const viewer = await user("viewer", `Victor (${slug})`);
+  const agentKey = await createApiKey(db, { tenantId: tenant.id, name: `agent-${slug}`, role: "agent" });
+  const approverKey = await createApiKey(db, { tenantId: tenant.id, name: `approver-${slug}`, role: "approver" });
+  const viewerKey = await createApiKey(db, { tenantId: tenant.id, name: `viewer-${slug}`, role: "viewer" });
+  const adminKey = await createApiKey(db, { tenantId: tenant.id, name: `admin-${slug}`, role: "admin" });
+  return {
+    id: tenant.id,
+    slug,
+    admin,
+    approver,
+    viewer,
+    agent: { kind: "api_key", tenantId: tenant.id, apiKeyId: agentKey.id, role: "agent", label: `agent key "agent-${slug}"`, ownerId: null },
+    keys: { agent: agentKey.key, approver: approverKey.key, viewer: viewerKey.key, admin: adminKey.key },
+  };
+}
+
+export async function createTestItem(
+  db: Db,
+  tenantId: string,
+  item: { kind: "person" | "project" | "idea" | "admin"; title: string; data?: Record<string, string | number> },
+) {
+  return db.item.create({ data: { tenantId, kind: item.kind, title: item.title, data: item.data ?? {} } });
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, { timeoutMs = 20_000, intervalMs = 25, what = "condition" } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
