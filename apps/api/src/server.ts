@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 
@@ -45,7 +45,7 @@ export function createApiServer({ deps, checkReady }: ApiServerOptions): Server 
   });
 }
 
-function sendJson(response: import("node:http").ServerResponse, status: number, body: unknown) {
+function sendJson(response: ServerResponse, status: number, body: unknown) {
   response.writeHead(status, { "content-type": "application/json" });
   response.end(JSON.stringify(body));
 }

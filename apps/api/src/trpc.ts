@@ -15,7 +15,9 @@ const t = initTRPC.context<ApiContext>().create({
         : isCoreError(cause)
           ? (cause.issues ?? null)
           : null;
-    return { ...shape, data: { ...shape.data, stack: undefined, issues } };
+    // A readable one-line message instead of tRPC's JSON dump of the zod issues.
+    const message = cause instanceof ZodError && issues ? issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ") : shape.message;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, issues } };
   },
 });
 

@@ -19,9 +19,9 @@ export default function Home() {
       <section className="card">
         <h2>The console is being built</h2>
         <p>
-          This is where people will review what agents want to do: an <strong>approval inbox</strong> for pending
-          actions, the <strong>history</strong> of everything that ran, and <strong>rollback</strong> of actions that
-          can be undone.
+          This is where people will review what agents want to do: an <strong>approval inbox</strong> for
+          pending actions, the <strong>history</strong> of everything that ran, and <strong>rollback</strong>{" "}
+          of actions that can be undone.
         </p>
       </section>
       <section className="card">

@@ -6,5 +6,5 @@ export type JsonObject = { [key: string]: JsonValue };
 export const MAX_PARAMETERS_BYTES = 16 * 1024;
 
 export function jsonSize(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
+  return Buffer.byteLength(JSON.stringify(value), "utf8");
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 
 import { Prisma, type AgentAction } from "@leash/db";
 
@@ -30,7 +31,7 @@ function sameProposal(existing: AgentAction, proposal: ActionProposal): boolean 
     existing.actionType === proposal.actionType &&
     existing.targetType === (proposal.targetType ?? null) &&
     existing.targetId === ("targetId" in proposal ? (proposal.targetId ?? null) : null) &&
-    JSON.stringify(existing.parameters) === JSON.stringify(proposal.parameters)
+    isDeepStrictEqual(existing.parameters, proposal.parameters)
   );
 }
 

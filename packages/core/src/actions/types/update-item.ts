@@ -3,7 +3,7 @@ import { z } from "zod";
 import { itemTitleSchema } from "../../items/item-data.ts";
 import { defineAction } from "../action-definition.ts";
 import { findLiveItem, itemSnapshot, updateItemIfUnchanged } from "../items.ts";
-import type { JsonObject, JsonValue } from "../json.ts";
+import type { JsonObject } from "../json.ts";
 
 /** `data` fields are merged into the item's data; a field set to null is removed. */
 export const updateParameters = z
@@ -21,11 +21,9 @@ export const updateAction = defineAction({
   parametersSchema: updateParameters,
   async execute({ tx, tenantId, targetType, targetId, parameters }) {
     const item = await findLiveItem(tx, tenantId, targetType, targetId ?? 0);
-    const data: JsonObject = { ...(item.data as JsonObject) };
-    for (const [key, value] of Object.entries(parameters.data ?? {})) {
-      if (value === null) delete data[key];
-      else data[key] = value as JsonValue;
-    }
+    const changes = parameters.data ?? {};
+    const merged = { ...(item.data as JsonObject), ...(changes as JsonObject) };
+    const data: JsonObject = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== null));
     const title = parameters.title ?? item.title;
     const version = await updateItemIfUnchanged(tx, item, { title, data });
     return {

@@ -1,0 +1,35 @@
+import type { AddressInfo } from "node:net";
+
+import { createLeashClient } from "../src/client.ts";
+import { createApiServer } from "../src/server.ts";
+import type { TestEnvironment } from "@leash/core/testing";
+
+/** The real HTTP server on a free port, against the test file's database and queue. */
+export async function startTestApi(environment: TestEnvironment) {
+  const server = createApiServer({
+    deps: environment.deps,
+    checkReady: () => Promise.resolve({ ok: true, checks: { postgres: "ok", redis: "ok" } }),
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    trpcUrl: `${baseUrl}/trpc`,
+    client: (apiKey: string) => createLeashClient({ url: `${baseUrl}/trpc`, apiKey }),
+    /** A raw HTTP call, as a non-TypeScript agent would make it. */
+    async call(method: "GET" | "POST", path: string, options: { apiKey?: string; body?: unknown; input?: unknown } = {}) {
+      const query = options.input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(options.input))}`;
+      const response = await fetch(`${baseUrl}/trpc/${path}${query}`, {
+        method,
+        headers: {
+          "content-type": "application/json",
+          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+        },
+        ...(options.body === undefined ? {} : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }),
+      });
+      return { status: response.status, body: (await response.json()) as { result?: { data: unknown }; error?: { message: string; data: { code: string; httpStatus: number; issues: { path: string[]; message: string }[] | null } } } };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
