@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 
 import { createDb, type ApiKeyRole } from "@leash/db";
 
@@ -68,7 +68,7 @@ program
 try {
   await program.parseAsync();
 } catch (error) {
-  console.error(isCoreError(error) ? `error: ${error.message}` : error);
+  console.error(isCoreError(error) || error instanceof CommanderError ? `error: ${error.message}` : error);
   process.exitCode = 1;
 } finally {
   await db.$disconnect();
