@@ -213,7 +213,7 @@ describe("cancel", () => {
       await claimed;
       await expect(cancelAction(slowEnvironment.deps, { actor: slowTenant.approver, input: { actionId: action.id } })).rejects.toMatchObject({
         code: "CONFLICT",
-        message: expect.stringMatching(/already executing/),
+        message: expect.stringMatching(/already approved by Dana .* and is executing/),
       });
       release();
       const done = await waitFor(async () => {

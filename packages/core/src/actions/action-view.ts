@@ -96,19 +96,20 @@ export function toActionEventView(event: ActionEvent): ActionEventView {
 /** One sentence on where an action stands, for the loser of a race ("already approved by Dana at 10:42"). */
 export function describeDecision(action: AgentAction): string {
   const at = (date: Date | null) => (date ? ` at ${date.toISOString()}` : "");
+  const approved = `#${action.id} was already approved by ${action.decidedByLabel ?? "auto-approval"}${at(action.approvedAt)}`;
   switch (action.status) {
     case "pending":
       return `#${action.id} is still waiting for a decision`;
     case "approved":
-      return `#${action.id} was already approved by ${action.decidedByLabel ?? "auto-approval"}${at(action.approvedAt)}`;
+      return approved;
     case "executing":
-      return `#${action.id} is already executing`;
+      return `${approved} and is executing`;
     case "executed":
-      return `#${action.id} was already executed${at(action.executedAt)}`;
+      return `${approved} and executed${at(action.executedAt)}`;
+    case "failed":
+      return `${approved} and failed: ${action.errorMessage ?? "unknown error"}`;
     case "rejected":
       return `#${action.id} was already rejected by ${action.decidedByLabel ?? "someone"}${at(action.rejectedAt)}`;
-    case "failed":
-      return `#${action.id} already failed: ${action.errorMessage ?? "unknown error"}`;
     case "cancelled":
       return `#${action.id} was already cancelled${at(action.cancelledAt)}`;
   }
