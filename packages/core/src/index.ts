@@ -62,3 +62,5 @@ export { queueStats, type QueueStats } from "./queue/queue-stats.ts";
 export { authenticateApiKey, createApiKey, revokeApiKey } from "./auth/api-keys.ts";
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { createTenant, createUser, findTenantBySlug } from "./auth/tenants-and-users.ts";
+
+export { loadItemFacts, presentAction, truncate, type ActionPresentation, type ChangeLine, type ItemFacts } from "./presentation/action-presentation.ts";
