@@ -1,11 +1,13 @@
 import type { IncomingMessage } from "node:http";
 
-import type { CoreDeps } from "@leash/core";
+import type { ApiKeyAuthenticator, CoreDeps } from "@leash/core";
 
 export interface ApiContext {
   deps: CoreDeps;
   /** The bearer token as sent; authenticated only by procedures that need an actor. */
   apiKey: string | undefined;
+  /** Turns the bearer token into an actor (through the server's short-lived key cache). */
+  authenticate: ApiKeyAuthenticator;
 }
 
 export function bearerToken(request: IncomingMessage): string | undefined {

@@ -9,6 +9,8 @@ export const env = createEnv({
     API_HOST: z.string().default("127.0.0.1"),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
     DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+    /** How long an accepted API key is trusted without a database lookup: a revocation takes effect within this bound. */
+    API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     ACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(3),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   },

@@ -21,6 +21,7 @@ const deps: CoreDeps = {
 
 const server = createApiServer({
   deps,
+  apiKeyCacheMs: env.API_KEY_CACHE_MS,
   checkReady: async () => {
     const checks: Record<string, string> = {};
     checks.postgres = await db.$queryRaw`SELECT 1`.then(() => "ok", (error: unknown) => String(error));

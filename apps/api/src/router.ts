@@ -1,12 +1,14 @@
 import { actionRouter } from "./routers/action-router.ts";
 import { preferenceRouter } from "./routers/preference-router.ts";
 import { queueRouter } from "./routers/queue-router.ts";
+import { templateRouter } from "./routers/template-router.ts";
 import { createRouter } from "./trpc.ts";
 
 export const appRouter = createRouter({
   action: actionRouter,
   preference: preferenceRouter,
   queue: queueRouter,
+  template: templateRouter,
 });
 
 /** The API's type: import it (type only) into a TypeScript agent for a fully typed client. */

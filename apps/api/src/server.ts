@@ -2,9 +2,13 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 
-import type { CoreDeps } from "@leash/core";
+import { authenticateApiKey, cacheApiKeyActors, type CoreDeps } from "@leash/core";
 
+import packageJson from "../package.json" with { type: "json" };
 import { bearerToken } from "./context.ts";
+import { renderDocsPage } from "./docs/docs-page.ts";
+import { buildOpenApiDocument } from "./docs/openapi-document.ts";
+import { handleExport } from "./export-route.ts";
 import { appRouter } from "./router.ts";
 
 /** Largest request body accepted, in bytes (a batch of 100 actions at the 16 KiB parameter limit fits). */
@@ -14,23 +18,48 @@ export interface ApiServerOptions {
   deps: CoreDeps;
   /** Whether Postgres and Redis answer; /readyz reports it. */
   checkReady: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** How long an accepted API key is trusted without a database lookup, i.e. how late a revocation can take effect; 0 (the default) asks every time. */
+  apiKeyCacheMs?: number;
 }
 
-export function createApiServer({ deps, checkReady }: ApiServerOptions): Server {
+export function createApiServer({ deps, checkReady, apiKeyCacheMs = 0 }: ApiServerOptions): Server {
+  const authenticate = cacheApiKeyActors((presented) => authenticateApiKey(deps.db, presented), { ttlMs: apiKeyCacheMs, clock: deps.clock });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req }) => ({ deps, apiKey: bearerToken(req) }),
+    createContext: ({ req }) => ({ deps, apiKey: bearerToken(req), authenticate }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ path, err: error.cause ?? error }, "procedure failed");
     },
   });
 
+  // Generated from the router once at start: the documentation always matches the running API.
+  const openApiDocument = buildOpenApiDocument(appRouter, { version: packageJson.version });
+  const docsPage = renderDocsPage(openApiDocument);
+
   return createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0] ?? "/";
     if (path.startsWith("/trpc/")) {
       trpc(request, response);
+      return;
+    }
+    const exportFormat = /^\/export\/actions\.(csv|json)$/.exec(path)?.[1];
+    if (exportFormat === "csv" || exportFormat === "json") {
+      if (request.method !== "GET") {
+        sendJson(response, 405, { error: "Use GET" });
+        return;
+      }
+      void handleExport({ deps, authenticate }, request, response, exportFormat);
+      return;
+    }
+    if (path === "/openapi.json") {
+      sendJson(response, 200, openApiDocument);
+      return;
+    }
+    if (path === "/docs" || path === "/docs/") {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      response.end(docsPage);
       return;
     }
     if (path === "/healthz") {
@@ -41,7 +70,7 @@ export function createApiServer({ deps, checkReady }: ApiServerOptions): Server 
       void checkReady().then((ready) => sendJson(response, ready.ok ? 200 : 503, ready));
       return;
     }
-    sendJson(response, 404, { error: "Not found. The API lives under /trpc/<router>.<procedure>." });
+    sendJson(response, 404, { error: "Not found. The API lives under /trpc/<router>.<procedure>; its documentation under /docs and /openapi.json." });
   });
 }
 

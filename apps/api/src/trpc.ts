@@ -1,12 +1,17 @@
 import { initTRPC } from "@trpc/server";
 import { ZodError } from "zod";
 
-import { authenticateApiKey, isCoreError } from "@leash/core";
+import { isCoreError } from "@leash/core";
 
 import type { ApiContext } from "./context.ts";
 import { toTrpcError } from "./error-mapping.ts";
 
-const t = initTRPC.context<ApiContext>().create({
+/** What each procedure says about itself; the API documentation is generated from it and the schemas. */
+export interface ProcedureMeta {
+  description: string;
+}
+
+const t = initTRPC.context<ApiContext>().meta<ProcedureMeta>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const issues =
@@ -34,6 +39,6 @@ export const publicProcedure = t.procedure.use(mapErrors);
 
 /** Requires a valid API key; `ctx.actor` is the key's tenant and role. Roles are checked by core. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const actor = await authenticateApiKey(ctx.deps.db, ctx.apiKey);
+  const actor = await ctx.authenticate(ctx.apiKey);
   return next({ ctx: { ...ctx, actor } });
 });

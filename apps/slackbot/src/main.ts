@@ -1,30 +1,67 @@
-import { createServer } from "node:http";
+import type { Server } from "node:http";
 
-import { createLogger } from "@leash/core";
+import { Redis } from "ioredis";
+
+import { createBullActionQueue, createLogger, systemClock, type CoreDeps } from "@leash/core";
+import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
+import { createHealthServer } from "./health.ts";
+import { startSlackBot, type SlackBot } from "./slack-bot.ts";
 
-// The Bolt app (approval cards, decisions, /rollback) is tracked in its own issue; until it lands
-// this process only reports whether Slack is configured, so the whole system starts either way.
 const logger = createLogger({ name: "slackbot", level: env.LOG_LEVEL });
-const missing = [
-  env.SLACK_BOT_TOKEN ? null : "SLACK_BOT_TOKEN",
-  env.SLACK_SIGNING_SECRET ? null : "SLACK_SIGNING_SECRET",
-].filter((name): name is string => name !== null);
-const status = missing.length
-  ? { enabled: false, reason: `${missing.join(" and ")} not set` }
-  : { enabled: false, reason: "the Slack bot is not part of this build yet" };
-logger.info(status, "Slack bot disabled");
 
-const server = createServer((request, response) => {
-  const found = request.url === "/healthz";
-  response.writeHead(found ? 200 : 404, { "content-type": "application/json" });
-  response.end(JSON.stringify(found ? { ok: true, slack: status } : { error: "Not found" }));
-});
-server.listen(env.SLACKBOT_PORT, env.SLACKBOT_HOST);
+/** Why the bot cannot talk to Slack, or null when it has what it needs (a bot token, and a signing secret or an app token). */
+function missingCredentials(): string | null {
+  const missing = [
+    env.SLACK_BOT_TOKEN ? null : "SLACK_BOT_TOKEN",
+    env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN ? null : "SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)",
+  ].filter((name): name is string => name !== null);
+  return missing.length ? `${missing.join(" and ")} not set` : null;
+}
 
-const stop = () => {
-  server.close(() => process.exit(0));
-};
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+let stop: () => Promise<void>;
+const reason = missingCredentials();
+if (reason !== null || !env.SLACK_BOT_TOKEN) {
+  // The rest of Leash works without Slack; this process stays up so `start` and health checks behave the same.
+  logger.warn({ reason }, "Slack bot disabled");
+  const server: Server = createHealthServer({ enabled: false, reason: reason ?? "no bot token" });
+  server.listen(env.SLACKBOT_PORT, env.SLACKBOT_HOST);
+  stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
+} else {
+  const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE });
+  // Producers fail fast when Redis is away: decisions are safe in Postgres and the reconciler enqueues them later.
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  const core: CoreDeps = { db, queue: createBullActionQueue({ connection: redis, prefix: env.QUEUE_PREFIX }), clock: systemClock, logger };
+  const bot: SlackBot = await startSlackBot({
+    core,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    botToken: env.SLACK_BOT_TOKEN,
+    ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+    ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+    ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+    webBaseUrl: env.WEB_BASE_URL,
+    host: env.SLACKBOT_HOST,
+    port: env.SLACKBOT_PORT,
+    logger,
+  });
+  stop = async () => {
+    await bot.close();
+    await core.queue.close();
+    redis.disconnect();
+    await db.$disconnect();
+  };
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  await stop();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,7 +1,23 @@
-import type { ReactNode } from "react";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration } from "react-router";
+import { useEffect, type ReactNode } from "react";
+import { data, isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration } from "react-router";
+
 import type { Route } from "./+types/root";
+import { commitSession, getSession, newCsrfToken } from "./server/session.server.ts";
 import "./app.css";
+
+/** Every page gets the session's anti-forgery token for its forms; a visitor without one gets one. */
+export async function loader({ request }: Route.LoaderArgs) {
+  const session = await getSession(request);
+  const existing = session.get("csrf");
+  if (existing) return { csrf: existing };
+  const csrf = newCsrfToken();
+  session.set("csrf", csrf);
+  return data({ csrf }, { headers: await commitSession(session, request) });
+}
+
+export function meta() {
+  return [{ title: "Leash console" }, { name: "description", content: "Leash: actions proposed by agents, approved by people." }];
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   return (
@@ -9,6 +25,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light" />
         <Meta />
         <Links />
       </head>
@@ -22,22 +39,42 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  // Marks the page as interactive: CSS shows script-only controls from then on, and browser tests wait for it.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return <Outlet />;
+}
+
+/** A thrown response's message: a plain string, or the `error` of a form result. */
+function messageOf(body: unknown): string | null {
+  if (typeof body === "string" && body) return body;
+  if (typeof body === "object" && body !== null && "error" in body && typeof body.error === "string") {
+    const fields = "fieldErrors" in body && typeof body.fieldErrors === "object" && body.fieldErrors !== null ? Object.entries(body.fieldErrors) : [];
+    return [body.error, ...fields.map(([field, message]) => `${field}: ${String(message)}`)].join(" ");
+  }
+  return null;
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   let title = "Something went wrong";
-  let details = "An unexpected error occurred.";
+  let details = "An unexpected error occurred. Try again in a moment.";
   if (isRouteErrorResponse(error)) {
-    title = error.status === 404 ? "Not found" : `Error ${error.status}`;
-    details = error.status === 404 ? "This page does not exist." : error.statusText || details;
+    title = error.status === 404 ? "Not found" : error.status === 403 ? "Not allowed" : `Error ${error.status}`;
+    details = messageOf(error.data) ?? (error.status === 404 ? "This page does not exist." : error.statusText || details);
   } else if (import.meta.env.DEV && error instanceof Error) {
     details = error.message;
   }
   return (
-    <main className="page">
-      <h1>{title}</h1>
-      <p>{details}</p>
+    <main className="error-page">
+      <div className="error-card" role="alert">
+        <p className="eyebrow">Leash console</p>
+        <h1>{title}</h1>
+        <p>{details}</p>
+        <Link className="button" to="/">
+          Back to the inbox
+        </Link>
+      </div>
     </main>
   );
 }

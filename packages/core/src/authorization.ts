@@ -8,11 +8,12 @@ export type Permission =
   | "action.cancel_any"
   | "preference.read"
   | "preference.write"
-  | "queue.read";
+  | "queue.read"
+  | "template.write";
 
 const grants: Record<ActorRole, readonly Permission[]> = {
-  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "queue.read"],
-  approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "queue.read"],
+  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "queue.read", "template.write"],
+  approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "queue.read", "template.write"],
   viewer: ["action.read", "preference.read", "queue.read"],
   agent: ["action.read", "action.propose", "preference.read", "queue.read"],
   system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "queue.read"],
@@ -30,6 +31,7 @@ const refusals: Record<Permission, string> = {
   "preference.read": "read approval preferences",
   "preference.write": "change approval preferences",
   "queue.read": "read queue status",
+  "template.write": "create, change or delete templates",
 };
 
 export function assertCan(actor: Actor, permission: Permission): void {

@@ -49,18 +49,92 @@ export { resolveAutoApproval } from "./preferences/resolve-auto-approval.ts";
 
 export { createBullActionQueue, type ActionQueue, type QueueJobCounts } from "./queue/action-queue.ts";
 export {
+  actionEventJob,
+  actionEventTypes,
   DEFAULT_QUEUE_PREFIX,
   defaultRetryPolicy,
   executeActionJob,
   fireReminderJob,
   queueNames,
   retryDelayMs,
+  type ActionEventPayload,
   type RetryPolicy,
 } from "./queue/queue-definitions.ts";
 export { queueStats, type QueueStats } from "./queue/queue-stats.ts";
 
 export { authenticateApiKey, createApiKey, revokeApiKey } from "./auth/api-keys.ts";
+export { cacheApiKeyActors, type ApiKeyAuthenticator, type ApiKeyCacheOptions } from "./auth/cache-api-key-actors.ts";
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { createTenant, createUser, findTenantBySlug } from "./auth/tenants-and-users.ts";
 
 export { loadItemFacts, presentAction, truncate, type ActionPresentation, type ChangeLine, type ItemFacts } from "./presentation/action-presentation.ts";
+
+export { signIn, signInInputSchema, type SignInInput } from "./auth/sign-in.ts";
+export { actorForUser } from "./auth/actor-for-user.ts";
+export type { SignedInUser } from "./auth/signed-in-user.ts";
+export { listItems, listItemsInputSchema, type ListItemsInput } from "./items/list-items.ts";
+export { getItem, getItemInputSchema, type GetItemInput, type ItemDetail, type ItemLinkView } from "./items/get-item.ts";
+export type { ItemView } from "./items/item-view.ts";
+
+export { linkSlackWorkspace } from "./slack/link-slack-workspace.ts";
+export { unlinkSlackWorkspace } from "./slack/unlink-slack-workspace.ts";
+export { linkSlackUser } from "./slack/link-slack-user.ts";
+export { findSlackWorkspace } from "./slack/find-slack-workspace.ts";
+export { resolveSlackActor } from "./slack/resolve-slack-actor.ts";
+export { checkDecision } from "./slack/check-decision.ts";
+export { loadSlackCard, type SlackCard } from "./slack/load-slack-card.ts";
+export { recordSlackMessage } from "./slack/record-slack-message.ts";
+export type { SlackWorkspaceView } from "./slack/slack-workspace-view.ts";
+export type { LinkSlackUserInput, LinkSlackWorkspaceInput, UnlinkSlackWorkspaceInput } from "./slack/slack-inputs.ts";
+
+export { actionDetailSchema, actionEventViewSchema, actionViewSchema, type ActionDetail } from "./actions/action-view.ts";
+export { actionFilterFields } from "./actions/action-inputs.ts";
+export { jsonObjectSchema, jsonValueSchema } from "./actions/json.ts";
+export { actionPageSchema, type ActionPage } from "./actions/list-actions.ts";
+export { proposeBatchResultSchema, proposeResultSchema, type ProposeBatchResult } from "./actions/propose-action.ts";
+export type { ItemState, RollbackChange, RollbackSupport, UndoContext } from "./actions/action-definition.ts";
+export { preferenceViewSchema } from "./preferences/preference-inputs.ts";
+export { queueJobCountsSchema } from "./queue/action-queue.ts";
+export { queueStatsSchema } from "./queue/queue-stats.ts";
+
+export { previewRollback } from "./rollback/preview-rollback.ts";
+export { rollbackAction } from "./rollback/rollback-action.ts";
+export {
+  rollbackActionInputSchema,
+  rollbackPreviewInputSchema,
+  rollbackPreviewSchema,
+  rollbackResultSchema,
+  type RollbackActionInput,
+  type RollbackPreview,
+  type RollbackPreviewInput,
+  type RollbackResult,
+  type RollbackStep,
+} from "./rollback/rollback-inputs.ts";
+
+export { createTemplate } from "./templates/create-template.ts";
+export { updateTemplate } from "./templates/update-template.ts";
+export { deleteTemplate } from "./templates/delete-template.ts";
+export { listTemplates } from "./templates/list-templates.ts";
+export { getTemplate } from "./templates/get-template.ts";
+export { runTemplate } from "./templates/run-template.ts";
+export {
+  createTemplateInputSchema,
+  runTemplateInputSchema,
+  templateRefInputSchema,
+  templateRunSchema,
+  templateViewSchema,
+  updateTemplateInputSchema,
+  type CreateTemplateInput,
+  type RunTemplateInput,
+  type TemplateParameter,
+  type TemplateRefInput,
+  type TemplateRun,
+  type TemplateStep,
+  type TemplateView,
+  type UpdateTemplateInput,
+} from "./templates/template-schema.ts";
+export { templateParameterTypes, type TemplateParameterType } from "./templates/parameter-types.ts";
+
+export { exportActions, EXPORT_BATCH_SIZE, type ActionExport } from "./export/export-actions.ts";
+export { exportActionsInputSchema, exportFormats, type ExportActionsInput } from "./export/export-inputs.ts";
+export { DEMO_TEMPLATE, ensureDemoTemplate } from "./admin/seed-demo.ts";

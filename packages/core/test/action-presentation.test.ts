@@ -8,6 +8,7 @@ const base: ActionView = {
   requiresApproval: true, proposedBy: { kind: "api_key", id: "k", label: "agent" }, approvedBy: null, decidedBy: null,
   approvedAt: null, rejectedAt: null, rejectionReason: null, cancelledAt: null, attempts: 0, maxAttempts: 3, executedAt: null,
   result: null, errorMessage: null, rollbackData: null, rolledBackAt: null, rollbackActionId: null, rollbackOfId: null,
+  dependsOnId: null, templateId: null, templateStep: null,
   batchId: null, idempotencyKey: null, createdAt: "2026-11-25T10:00:00.000Z", updatedAt: "2026-11-25T10:00:00.000Z",
 };
 const project: ItemFacts = { id: 128, kind: "project", title: "Website relaunch", data: { dueDate: "2026-12-01", status: "active" }, deleted: false };

@@ -14,6 +14,7 @@ describe("the action state machine", () => {
         "pending->approved",
         "pending->rejected",
         "pending->cancelled",
+        "pending->failed",
         "approved->executing",
         "approved->cancelled",
         "approved->failed",

@@ -20,15 +20,24 @@ export const cancelActionInputSchema = z.strictObject({
 
 const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).min(1).max(20)]);
 
-export const listActionsInputSchema = z.strictObject({
+/** The filters of the history (list and export), combined with AND. */
+export const actionFilterFields = {
   status: oneOrMany(z.enum(ActionStatus)).optional(),
   actionType: oneOrMany(actionTypeSchema).optional(),
   targetType: oneOrMany(targetTypeSchema).optional(),
-  targetId: z.int().positive().optional(),
+  targetId: z.int().positive().max(2_147_483_647).optional(),
+  /** Who proposed or decided the action: part of their name as shown (a user's name, an agent key's label), any case. */
+  actor: z.string().trim().min(1).max(200).optional().describe("part of the name of who proposed or decided, any case"),
+  /** Exactly who proposed the action: a user id or an API key id. */
+  proposerId: z.uuid().optional().describe("user id or API key id of the proposer"),
   /** Inclusive lower bound of `createdAt`. */
-  from: z.iso.datetime({ offset: true }).optional(),
+  from: z.iso.datetime({ offset: true }).optional().describe("inclusive lower bound of createdAt"),
   /** Exclusive upper bound of `createdAt`. */
-  to: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional().describe("exclusive upper bound of createdAt"),
+};
+
+export const listActionsInputSchema = z.strictObject({
+  ...actionFilterFields,
   /** The `nextCursor` of the previous page. */
   cursor: z.int().positive().optional(),
   limit: z.int().min(1).max(200).default(50),

@@ -1,47 +1,62 @@
-import type { ActionEvent, ActionEventType, ActionStatus, ActionType, ActorKind, AgentAction, TargetType } from "@leash/db";
+import { z } from "zod";
 
-import type { JsonValue } from "./json.ts";
+import { ActionEventType, ActionStatus, ActorKind, type ActionEvent, type AgentAction } from "@leash/db";
+
+import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
+import { jsonValueSchema, type JsonValue } from "./json.ts";
+
+const timestamp = z.iso.datetime();
 
 /** An action as every medium shows it: plain JSON, dates as ISO strings. */
-export interface ActionView {
-  id: number;
-  actionType: ActionType;
-  targetType: TargetType | null;
-  targetId: number | null;
-  parameters: JsonValue;
-  reason: string | null;
-  status: ActionStatus;
-  requiresApproval: boolean;
-  proposedBy: { kind: "user" | "api_key"; id: string | null; label: string };
-  approvedBy: string | null;
-  decidedBy: string | null;
-  approvedAt: string | null;
-  rejectedAt: string | null;
-  rejectionReason: string | null;
-  cancelledAt: string | null;
-  attempts: number;
-  maxAttempts: number;
-  executedAt: string | null;
-  result: JsonValue;
-  errorMessage: string | null;
-  rollbackData: JsonValue;
-  rolledBackAt: string | null;
-  rollbackActionId: number | null;
-  rollbackOfId: number | null;
-  batchId: string | null;
-  idempotencyKey: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export const actionViewSchema = z.object({
+  id: z.int(),
+  actionType: actionTypeSchema,
+  targetType: targetTypeSchema.nullable(),
+  targetId: z.int().nullable(),
+  parameters: jsonValueSchema,
+  reason: z.string().nullable(),
+  status: z.enum(ActionStatus),
+  /** False when an approval preference let it through (or it is an undo confirmed by the person who asked for it). */
+  requiresApproval: z.boolean(),
+  proposedBy: z.object({ kind: z.enum(["user", "api_key"]), id: z.string().nullable(), label: z.string() }),
+  approvedBy: z.string().nullable().describe("id of the user who approved"),
+  decidedBy: z.string().nullable().describe("who approved or rejected, as a person reads it"),
+  approvedAt: timestamp.nullable(),
+  rejectedAt: timestamp.nullable(),
+  rejectionReason: z.string().nullable(),
+  cancelledAt: timestamp.nullable(),
+  attempts: z.int(),
+  maxAttempts: z.int(),
+  executedAt: timestamp.nullable(),
+  result: jsonValueSchema,
+  errorMessage: z.string().nullable(),
+  rollbackData: jsonValueSchema.describe("the state before the action, enough to undo it"),
+  rolledBackAt: timestamp.nullable(),
+  rollbackActionId: z.int().nullable().describe("the undo action of this one"),
+  rollbackOfId: z.int().nullable().describe("the action this one undoes"),
+  dependsOnId: z.int().nullable().describe("runs only once that action has executed"),
+  templateId: z.int().nullable(),
+  templateStep: z.int().nullable().describe("index of the template step this action runs"),
+  batchId: z.string().nullable(),
+  idempotencyKey: z.string().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export type ActionView = z.infer<typeof actionViewSchema>;
 
-export interface ActionEventView {
-  id: string;
-  actionId: number;
-  type: ActionEventType;
-  actor: { kind: ActorKind; id: string | null; label: string };
-  details: JsonValue;
-  createdAt: string;
-}
+export const actionEventViewSchema = z.object({
+  id: z.string(),
+  actionId: z.int(),
+  type: z.enum(ActionEventType),
+  actor: z.object({ kind: z.enum(ActorKind), id: z.string().nullable(), label: z.string() }),
+  details: jsonValueSchema,
+  createdAt: timestamp,
+});
+export type ActionEventView = z.infer<typeof actionEventViewSchema>;
+
+/** One action with its whole timeline, oldest event first. */
+export const actionDetailSchema = actionViewSchema.extend({ timeline: z.array(actionEventViewSchema) });
+export type ActionDetail = z.infer<typeof actionDetailSchema>;
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -75,6 +90,9 @@ export function toActionView(action: AgentAction): ActionView {
     rolledBackAt: iso(action.rolledBackAt),
     rollbackActionId: action.rollbackActionId,
     rollbackOfId: action.rollbackOfId,
+    dependsOnId: action.dependsOnId,
+    templateId: action.templateId,
+    templateStep: action.templateStep,
     batchId: action.batchId,
     idempotencyKey: action.idempotencyKey,
     createdAt: action.createdAt.toISOString(),
@@ -107,7 +125,10 @@ export function describeDecision(action: AgentAction): string {
     case "executed":
       return `${approved} and executed${at(action.executedAt)}`;
     case "failed":
-      return `${approved} and failed: ${action.errorMessage ?? "unknown error"}`;
+      // A step whose dependency failed fails without ever being approved.
+      return action.approvedAt === null
+        ? `#${action.id} failed: ${action.errorMessage ?? "unknown error"}`
+        : `${approved} and failed: ${action.errorMessage ?? "unknown error"}`;
     case "rejected":
       return `#${action.id} was already rejected by ${action.decidedByLabel ?? "someone"}${at(action.rejectedAt)}`;
     case "cancelled":

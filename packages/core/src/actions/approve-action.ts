@@ -1,6 +1,7 @@
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
+import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { parseInput } from "../validation.ts";
 import { actionRefInputSchema } from "./action-inputs.ts";
 import { toActionView, type ActionView } from "./action-view.ts";
@@ -35,5 +36,6 @@ export async function approveAction(
     return findActionOrThrow(tx, actor.tenantId, actionId);
   });
   await enqueueApproved(deps, [action]);
+  await publishActionEvents(deps, [action], "approved");
   return toActionView(action);
 }

@@ -4,6 +4,8 @@ import type { Actor } from "../actor.ts";
 import { can } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
+import { failDependents } from "../execution/fail-dependents.ts";
+import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { parseInput } from "../validation.ts";
 import { cancelActionInputSchema, type CancelActionInput } from "./action-inputs.ts";
 import { toActionView, type ActionView } from "./action-view.ts";
@@ -23,12 +25,12 @@ function proposedBy(action: AgentAction, actor: Actor): boolean {
  * Approvers and admins may cancel any action; anyone may cancel what they proposed.
  */
 export async function cancelAction(
-  deps: Pick<CoreDeps, "db" | "clock">,
+  deps: Pick<CoreDeps, "db" | "clock" | "queue" | "logger">,
   { actor, input }: { actor: Actor; input: CancelActionInput },
 ): Promise<ActionView> {
   const { actionId, reason } = parseInput(cancelActionInputSchema, input, "cancellation");
   const now = deps.clock.now();
-  const action = await deps.db.$transaction(async (tx) => {
+  const { cancelled, stopped } = await deps.db.$transaction(async (tx) => {
     const current = await findActionOrThrow(tx, actor.tenantId, actionId);
     if (!can(actor, "action.cancel_any") && !proposedBy(current, actor)) {
       throw new CoreError("FORBIDDEN", `${actor.label} may only cancel actions it proposed`);
@@ -42,7 +44,11 @@ export async function cancelAction(
     });
     if (!won) throw await lostRaceError(tx, actor.tenantId, actionId);
     await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "cancelled", actor, details: reason ? { reason } : {} });
-    return findActionOrThrow(tx, actor.tenantId, actionId);
+    const cancelled = await findActionOrThrow(tx, actor.tenantId, actionId);
+    // Later template steps (or undos of a cascade) waiting for this one can never run now.
+    return { cancelled, stopped: await failDependents(tx, cancelled, now) };
   });
-  return toActionView(action);
+  await publishActionEvents(deps, [cancelled], "cancelled");
+  await publishActionEvents(deps, stopped, "failed");
+  return toActionView(cancelled);
 }

@@ -1,10 +1,20 @@
-import type { AgentAction, ApprovalPreference, DbTransaction, Prisma } from "@leash/db";
+import type { ActionType, AgentAction, ApprovalPreference, DbTransaction, Prisma, TargetType } from "@leash/db";
 
 import { actorRef, type Actor } from "../actor.ts";
 import { describePreference, resolveAutoApproval } from "../preferences/resolve-auto-approval.ts";
-import type { ActionProposal } from "./proposal-schema.ts";
 
-function proposer(actor: Actor): { userId: string | null; apiKeyId: string | null } {
+/** What is stored of a proposal: a parsed one, or a template step whose placeholders are resolved when it runs. */
+export interface StoredProposal {
+  actionType: ActionType;
+  targetType?: TargetType | undefined;
+  targetId?: number | undefined;
+  parameters: object;
+  reason?: string | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+/** The columns naming who proposed an action. */
+export function proposerColumns(actor: Actor): { userId: string | null; apiKeyId: string | null } {
   if (actor.kind === "user") return { userId: actor.userId, apiKeyId: null };
   if (actor.kind === "api_key") return { userId: null, apiKeyId: actor.apiKeyId };
   return { userId: null, apiKeyId: null };
@@ -18,11 +28,13 @@ export async function insertProposals(
   tx: DbTransaction,
   options: {
     actor: Actor;
-    proposals: readonly ActionProposal[];
+    proposals: readonly StoredProposal[];
     preferences: readonly ApprovalPreference[];
     now: Date;
     maxAttempts: number;
     batchId?: string;
+    /** Further columns of each proposal's row, by index (template runs). */
+    extras?: readonly Partial<Prisma.AgentActionCreateManyInput>[];
   },
 ): Promise<AgentAction[]> {
   const { actor, now } = options;
@@ -33,13 +45,12 @@ export async function insertProposals(
     const autoApprove = decisions[index]?.autoApprove ?? false;
     return {
       tenantId: actor.tenantId,
-      ...proposer(actor),
+      ...proposerColumns(actor),
       proposerLabel: actor.label,
       actionType: proposal.actionType,
       targetType: proposal.targetType ?? null,
-      targetId: "targetId" in proposal ? (proposal.targetId ?? null) : null,
-      // Parsed from JSON by the proposal schema, so it is JSON all the way down.
-      parameters: proposal.parameters as Prisma.InputJsonObject,
+      targetId: proposal.targetId ?? null,
+      parameters: proposal.parameters,
       reason: proposal.reason ?? null,
       idempotencyKey: proposal.idempotencyKey ?? null,
       batchId: options.batchId ?? null,
@@ -50,6 +61,7 @@ export async function insertProposals(
       maxAttempts: options.maxAttempts,
       createdAt: now,
       updatedAt: now,
+      ...options.extras?.[index],
     };
   });
   const actions = await tx.agentAction.createManyAndReturn({ data: rows });
@@ -62,7 +74,11 @@ export async function insertProposals(
       actionId: action.id,
       type: "proposed",
       ...ref,
-      details: { reason: action.reason, batchId: action.batchId },
+      details: {
+        reason: action.reason,
+        batchId: action.batchId,
+        ...(action.templateId !== null ? { templateId: action.templateId, templateStep: action.templateStep } : {}),
+      },
       createdAt: now,
     };
     const preference = decisions[index]?.autoApprove ? decisions[index].preference : null;

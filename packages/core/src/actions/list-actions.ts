@@ -1,39 +1,29 @@
-import type { Prisma } from "@leash/db";
+import { z } from "zod";
 
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
+import { actionFilterWhere } from "./action-filters.ts";
 import { listActionsInputSchema, type ListActionsInput } from "./action-inputs.ts";
-import { toActionView, type ActionView } from "./action-view.ts";
+import { actionViewSchema, toActionView } from "./action-view.ts";
 
-const asList = <T>(value: T | T[] | undefined): T[] | undefined =>
-  value === undefined ? undefined : Array.isArray(value) ? value : [value];
+export const actionPageSchema = z.object({
+  items: z.array(actionViewSchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.int().nullable(),
+});
+export type ActionPage = z.infer<typeof actionPageSchema>;
 
 /** The tenant's actions, newest first, filtered, one page at a time (cursor = last id seen). */
 export async function listActions(
   deps: Pick<CoreDeps, "db">,
   { actor, input }: { actor: Actor; input: ListActionsInput },
-): Promise<{ items: ActionView[]; nextCursor: number | null }> {
+): Promise<ActionPage> {
   assertCan(actor, "action.read");
   const filters = parseInput(listActionsInputSchema, input, "filters");
-  const status = asList(filters.status);
-  const actionType = asList(filters.actionType);
-  const targetType = asList(filters.targetType);
-  const where: Prisma.AgentActionWhereInput = {
-    tenantId: actor.tenantId,
-    ...(status ? { status: { in: status } } : {}),
-    ...(actionType ? { actionType: { in: actionType } } : {}),
-    ...(targetType ? { targetType: { in: targetType } } : {}),
-    ...(filters.targetId !== undefined ? { targetId: filters.targetId } : {}),
-    ...(filters.from || filters.to
-      ? {
-          createdAt: {
-            ...(filters.from ? { gte: new Date(filters.from) } : {}),
-            ...(filters.to ? { lt: new Date(filters.to) } : {}),
-          },
-        }
-      : {}),
+  const where = {
+    ...actionFilterWhere(actor.tenantId, filters),
     ...(filters.cursor !== undefined ? { id: { lt: filters.cursor } } : {}),
   };
   const rows = await deps.db.agentAction.findMany({ where, orderBy: { id: "desc" }, take: filters.limit + 1 });

@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 
+import { z } from "zod";
+
 import { Prisma, type AgentAction } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import { DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
+import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { parseInput } from "../validation.ts";
-import { toActionView, type ActionView } from "./action-view.ts";
+import { actionViewSchema, toActionView } from "./action-view.ts";
 import { findTargetProblems, targetProblemError } from "./check-targets.ts";
 import { enqueueApproved } from "./enqueue-approved.ts";
 import { insertProposals } from "./insert-proposals.ts";
@@ -20,11 +23,15 @@ import {
   type ProposeBatchInput,
 } from "./proposal-schema.ts";
 
-export interface ProposeResult {
-  action: ActionView;
+export const proposeResultSchema = z.object({
+  action: actionViewSchema,
   /** True when the idempotency key matched an earlier proposal, which is returned instead of a new one. */
-  duplicate: boolean;
-}
+  duplicate: z.boolean(),
+});
+export type ProposeResult = z.infer<typeof proposeResultSchema>;
+
+export const proposeBatchResultSchema = z.object({ batchId: z.string(), actions: z.array(actionViewSchema) });
+export type ProposeBatchResult = z.infer<typeof proposeBatchResultSchema>;
 
 function sameProposal(existing: AgentAction, proposal: ActionProposal): boolean {
   return (
@@ -77,7 +84,7 @@ export async function proposeAction(deps: CoreDeps, { actor, input }: { actor: A
 export async function proposeBatch(
   deps: CoreDeps,
   { actor, input }: { actor: Actor; input: ProposeBatchInput },
-): Promise<{ batchId: string; actions: ActionView[] }> {
+): Promise<ProposeBatchResult> {
   assertCan(actor, "action.propose");
   const batch = parseInput(proposeBatchInputSchema, input, "batch");
   const proposals = batch.actions.map((proposal) => ({ ...proposal, reason: proposal.reason ?? batch.reason }));
@@ -113,5 +120,6 @@ async function createActions(deps: CoreDeps, actor: Actor, proposals: ActionProp
     }),
   );
   await enqueueApproved(deps, actions);
+  await publishActionEvents(deps, actions, "proposed");
   return actions;
 }

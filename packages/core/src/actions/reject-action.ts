@@ -1,6 +1,8 @@
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
+import { failDependents } from "../execution/fail-dependents.ts";
+import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { parseInput } from "../validation.ts";
 import { rejectActionInputSchema, type RejectActionInput } from "./action-inputs.ts";
 import { toActionView, type ActionView } from "./action-view.ts";
@@ -10,13 +12,13 @@ import { transitionAction } from "./transition-action.ts";
 
 /** Rejects a pending action; the reason is required and kept with the action and its timeline. */
 export async function rejectAction(
-  deps: Pick<CoreDeps, "db" | "clock">,
+  deps: Pick<CoreDeps, "db" | "clock" | "queue" | "logger">,
   { actor, input }: { actor: Actor; input: RejectActionInput },
 ): Promise<ActionView> {
   assertCan(actor, "action.decide");
   const { actionId, reason } = parseInput(rejectActionInputSchema, input, "rejection");
   const now = deps.clock.now();
-  const action = await deps.db.$transaction(async (tx) => {
+  const { rejected, stopped } = await deps.db.$transaction(async (tx) => {
     const won = await transitionAction(tx, {
       id: actionId,
       tenantId: actor.tenantId,
@@ -26,7 +28,11 @@ export async function rejectAction(
     });
     if (!won) throw await lostRaceError(tx, actor.tenantId, actionId);
     await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "rejected", actor, details: { reason } });
-    return findActionOrThrow(tx, actor.tenantId, actionId);
+    const rejected = await findActionOrThrow(tx, actor.tenantId, actionId);
+    // Later template steps waiting for this one can never run now.
+    return { rejected, stopped: await failDependents(tx, rejected, now) };
   });
-  return toActionView(action);
+  await publishActionEvents(deps, [rejected], "rejected");
+  await publishActionEvents(deps, stopped, "failed");
+  return toActionView(rejected);
 }

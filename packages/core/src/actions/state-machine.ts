@@ -2,10 +2,12 @@ import type { ActionStatus } from "@leash/db";
 
 /**
  * Every status an action may move to from each status. `executing -> approved` is a retry after a
- * failed attempt; `executing -> executing` is a takeover of an attempt whose worker died.
+ * failed attempt; `executing -> executing` is a takeover of an attempt whose worker died;
+ * `pending -> failed` is an action whose dependency (an earlier template step, a newer undo of a
+ * cascade) ended without executing, so it can never run.
  */
 export const actionTransitions: Readonly<Record<ActionStatus, readonly ActionStatus[]>> = {
-  pending: ["approved", "rejected", "cancelled"],
+  pending: ["approved", "rejected", "cancelled", "failed"],
   approved: ["executing", "cancelled", "failed"],
   executing: ["executed", "approved", "failed", "executing"],
   executed: [],

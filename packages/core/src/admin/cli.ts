@@ -5,6 +5,9 @@ import { createDb, type ApiKeyRole } from "@leash/db";
 import { createApiKey, revokeApiKey } from "../auth/api-keys.ts";
 import { createTenant, createUser, findTenantBySlug } from "../auth/tenants-and-users.ts";
 import { isCoreError } from "../errors.ts";
+import { linkSlackUser } from "../slack/link-slack-user.ts";
+import { linkSlackWorkspace } from "../slack/link-slack-workspace.ts";
+import { unlinkSlackWorkspace } from "../slack/unlink-slack-workspace.ts";
 
 const apiKeyRoles: ApiKeyRole[] = ["admin", "approver", "viewer", "agent"];
 const userRoles = ["admin", "approver", "viewer"] as const;
@@ -63,6 +66,38 @@ program
     const tenant = await findTenantBySlug(db, options.tenant);
     await revokeApiKey(db, { tenantId: tenant.id, publicId: options.id, now: new Date() });
     console.log(`revoked ${options.id}`);
+  });
+
+program
+  .command("link-slack-workspace")
+  .description("let a Slack workspace decide on the tenant's actions, with cards posted to one channel")
+  .requiredOption("--tenant <slug>")
+  .requiredOption("--team <teamId>", "the Slack team id, e.g. T0123ABCD")
+  .requiredOption("--channel <channelId>", "the approval channel's id, e.g. C0123ABCD (channel details > About)")
+  .option("--match-emails", "Slack users without a link act as the tenant's user with the same email", false)
+  .action(async (options: { tenant: string; team: string; channel: string; matchEmails: boolean }) => {
+    const workspace = await linkSlackWorkspace(db, { tenantSlug: options.tenant, teamId: options.team, channelId: options.channel, matchEmails: options.matchEmails });
+    console.log(`linked Slack workspace ${workspace.teamId} to ${workspace.tenant.slug}; approval cards go to ${workspace.approvalChannelId}${workspace.matchEmails ? "; users are matched by email" : ""}`);
+  });
+
+program
+  .command("unlink-slack-workspace")
+  .requiredOption("--tenant <slug>")
+  .action(async (options: { tenant: string }) => {
+    const { teamId } = await unlinkSlackWorkspace(db, { tenantSlug: options.tenant });
+    console.log(`unlinked Slack workspace ${teamId} and its user links from ${options.tenant}`);
+  });
+
+program
+  .command("link-slack-user")
+  .description("let a Slack user act as a user of the tenant (their role decides what they may do)")
+  .requiredOption("--tenant <slug>")
+  .requiredOption("--team <teamId>", "the Slack team id, e.g. T0123ABCD")
+  .requiredOption("--slack-user <userId>", "the Slack member id, e.g. U0123ABCD (profile > Copy member ID)")
+  .requiredOption("--email <email>", "the Leash user's email")
+  .action(async (options: { tenant: string; team: string; slackUser: string; email: string }) => {
+    const link = await linkSlackUser(db, { tenantSlug: options.tenant, teamId: options.team, slackUserId: options.slackUser, email: options.email });
+    console.log(`Slack user ${link.slackUserId} now acts as ${link.user.email} (${link.user.role}) in ${options.tenant}`);
   });
 
 try {

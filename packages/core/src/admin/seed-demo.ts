@@ -2,6 +2,31 @@ import type { Db } from "@leash/db";
 
 import { createApiKey } from "../auth/api-keys.ts";
 import { createTenant, createUser } from "../auth/tenants-and-users.ts";
+import { CoreError } from "../errors.ts";
+import { createTemplate } from "../templates/create-template.ts";
+import type { CreateTemplateInput } from "../templates/template-schema.ts";
+
+/** The demo's template library: what `pnpm demo:agent` runs. */
+export const DEMO_TEMPLATE: CreateTemplateInput = {
+  name: "Onboard a client",
+  description: "A project for the client, its contact person, and the link between them",
+  parameters: [
+    { name: "projectName", type: "string", description: "Title of the client's project" },
+    { name: "contactName", type: "string", description: "The client's contact person" },
+    { name: "contactEmail", type: "string", required: false },
+    { name: "dueDate", type: "date", required: false, description: "When the project is due" },
+  ],
+  steps: [
+    { actionType: "create", targetType: "project", parameters: { title: "{{params.projectName}}", data: { status: "planned", dueDate: "{{params.dueDate}}" } } },
+    { actionType: "create", targetType: "person", parameters: { title: "{{params.contactName}}", data: { email: "{{params.contactEmail}}" } } },
+    {
+      actionType: "link",
+      targetType: "person",
+      targetId: "{{steps.1.result.itemId}}",
+      parameters: { toType: "project", toId: "{{steps.0.result.itemId}}", relation: "contact_for" },
+    },
+  ],
+};
 
 export const DEMO = {
   tenant: { slug: "demo", name: "Demo Co" },
@@ -18,8 +43,8 @@ export interface DemoSeedResult {
 
 /**
  * The demo tenant to click through: an admin, an approver and a viewer (passwords above, for local
- * use only), an agent key, a few items of every kind, and notify auto-approved. Running it again
- * changes nothing.
+ * use only), an agent key, a few items of every kind, notify auto-approved and one template.
+ * Running it again changes nothing.
  */
 export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   const existing = await db.tenant.findUnique({ where: { slug: DEMO.tenant.slug } });
@@ -42,5 +67,15 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
     ].map((item) => ({ ...item, tenantId: tenant.id, kind: item.kind as "project" | "person" | "idea" | "admin" })),
   });
   await db.approvalPreference.create({ data: { tenantId: tenant.id, actionType: "notify", targetType: null, autoApprove: true } });
+  await ensureDemoTemplate(db, tenant.id);
   return { created: true, tenantId: tenant.id, agentKey: key };
+}
+
+/** Adds the demo template to a tenant that lacks it (a demo tenant seeded before templates existed), in its first admin's name. */
+export async function ensureDemoTemplate(db: Db, tenantId: string): Promise<void> {
+  const existing = await db.actionTemplate.findFirst({ where: { tenantId, name: DEMO_TEMPLATE.name } });
+  if (existing) return;
+  const admin = await db.user.findFirst({ where: { tenantId, role: "admin" }, orderBy: { createdAt: "asc" } });
+  if (!admin) throw new CoreError("NOT_FOUND", "The tenant has no admin to own the demo template");
+  await createTemplate({ db }, { actor: { kind: "user", tenantId, userId: admin.id, role: "admin", label: admin.name }, input: DEMO_TEMPLATE });
 }

@@ -6,6 +6,8 @@ export type ClaimResult =
   | { kind: "claimed"; action: AgentAction; claimToken: string }
   /** An earlier approved action on the same target has not finished yet. */
   | { kind: "blocked"; blockedBy: number }
+  /** The action it depends on has not executed (yet, or ever: see its status). */
+  | { kind: "waiting"; dependency: Pick<AgentAction, "id" | "tenantId" | "status" | "templateStep"> }
   /** Another worker holds a fresh claim on the action. */
   | { kind: "busy"; retryInMs: number }
   /** Nothing to do: the action was cancelled, already ran, or is gone. */
@@ -22,7 +24,8 @@ export interface ClaimOptions {
 /**
  * Claims an approved action for execution with one conditional update, and records the attempt in
  * its timeline in the same statement. The claim only succeeds when no earlier approved action on
- * the same target is still waiting or running, which keeps actions on one target in creation order.
+ * the same target is still waiting or running, which keeps actions on one target in creation order,
+ * and when the action it depends on (if any) has executed.
  */
 export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimResult> {
   const claimToken = randomUUID();
@@ -38,6 +41,8 @@ export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimR
           SELECT 1 FROM agent_action b
           WHERE b.tenant_id = a.tenant_id AND b.target_type = a.target_type AND b.target_id = a.target_id
             AND b.id < a.id AND b.status IN ('approved', 'executing'))
+        AND (a.depends_on_id IS NULL OR EXISTS (
+          SELECT 1 FROM agent_action d WHERE d.id = a.depends_on_id AND d.status = 'executed'))
       RETURNING a.id, a.tenant_id, a.attempts
     )
     INSERT INTO action_event (tenant_id, action_id, type, actor_kind, actor_label, details, created_at)
@@ -50,6 +55,13 @@ export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimR
   if (!action) return { kind: "skipped", reason: "action not found" };
   if (claimed.length === 1 && action.claimToken === claimToken) return { kind: "claimed", action, claimToken };
 
+  if (action.status === "approved" && action.dependsOnId !== null) {
+    const dependency = await db.agentAction.findUnique({
+      where: { id: action.dependsOnId },
+      select: { id: true, tenantId: true, status: true, templateStep: true },
+    });
+    if (dependency && dependency.status !== "executed") return { kind: "waiting", dependency };
+  }
   if (action.status === "approved") {
     const blocker = await db.agentAction.findFirst({
       where: {

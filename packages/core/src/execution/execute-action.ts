@@ -1,3 +1,5 @@
+import type { AgentAction } from "@leash/db";
+
 import { systemActor } from "../actor.ts";
 import type { AfterCommitEffect } from "../actions/action-definition.ts";
 import type { ActionRegistry } from "../actions/action-registry.ts";
@@ -5,8 +7,10 @@ import { recordEvent } from "../actions/record-event.ts";
 import { transitionAction } from "../actions/transition-action.ts";
 import type { CoreDeps } from "../deps.ts";
 import { isCoreError } from "../errors.ts";
+import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { retryDelayMs, type RetryPolicy } from "../queue/queue-definitions.ts";
 import { claimAction } from "./claim-action.ts";
+import { failDependents, notRunMessage } from "./fail-dependents.ts";
 import { ClaimLostError, errorMessageOf, runClaimedAction } from "./run-claimed-action.ts";
 
 export type ExecutionOutcome =
@@ -16,6 +20,8 @@ export type ExecutionOutcome =
   | { kind: "skipped"; reason: string }
   | { kind: "retry"; error: string; retryInMs: number }
   | { kind: "failed"; error: string };
+
+const PENDING_DEPENDENCY_RECHECK_MS = 30_000;
 
 export interface ExecuteActionOptions {
   actionId: number;
@@ -43,6 +49,7 @@ export async function executeAction(
     staleClaimMs: options.staleClaimMs,
   });
   if (claim.kind === "blocked") return { ...claim, retryInMs: options.blockedRecheckMs };
+  if (claim.kind === "waiting") return waitForDependency(deps, claim.dependency, options);
   if (claim.kind !== "claimed") return claim;
 
   const { action, claimToken } = claim;
@@ -50,6 +57,9 @@ export async function executeAction(
     const outcome = await runClaimedAction(deps, { action, claimToken, startedAt });
     await afterCommit(deps, outcome.effects);
     await promoteNextOnTarget(deps, action);
+    await promoteDependents(deps, action);
+    await publishActionEvents(deps, [action], "executed");
+    if (outcome.rolledBack) await publishActionEvents(deps, [outcome.rolledBack], "rolled_back");
     return { kind: "executed", actionId: action.id };
   } catch (error) {
     if (error instanceof ClaimLostError) return { kind: "skipped", reason: error.message };
@@ -61,6 +71,7 @@ export async function executeAction(
     const worker = systemActor(tenant, "worker");
 
     if (permanent || exhausted) {
+      const stopped: Pick<AgentAction, "id" | "tenantId" | "requiresApproval">[] = [];
       const recorded = await deps.db.$transaction(async (tx) => {
         const won = await transitionAction(tx, {
           id: action.id,
@@ -77,10 +88,14 @@ export async function executeAction(
             actor: worker,
             details: { attempt: action.attempts, error: message, permanent },
           });
+          stopped.push(...(await failDependents(tx, { ...action, status: "failed" }, now)));
         }
         return won;
       });
-      if (recorded) await promoteNextOnTarget(deps, action);
+      if (recorded) {
+        await promoteNextOnTarget(deps, action);
+        await publishActionEvents(deps, [action, ...stopped], "failed");
+      }
       return recorded ? { kind: "failed", error: message } : { kind: "skipped", reason: "claim lost while failing" };
     }
 
@@ -112,11 +127,50 @@ export async function executeAction(
 async function afterCommit(deps: CoreDeps, effects: AfterCommitEffect[]) {
   for (const effect of effects) {
     try {
-      await deps.queue.enqueueReminder({ reminderId: effect.reminderId, tenantId: effect.tenantId, dueAt: effect.dueAt });
+      if (effect.kind === "schedule_reminder") {
+        await deps.queue.enqueueReminder({ reminderId: effect.reminderId, tenantId: effect.tenantId, dueAt: effect.dueAt });
+      } else {
+        await deps.queue.cancelReminder(effect.reminderId);
+      }
     } catch (error) {
-      deps.logger.warn({ err: error, reminderId: effect.reminderId }, "reminder enqueue failed; the reconciler will retry");
+      // A cancelled reminder's job that stays behind does nothing: firing checks the reminder's status.
+      deps.logger.warn({ err: error, reminderId: effect.reminderId, effect: effect.kind }, "reminder job change failed; the reconciler or the status check covers it");
     }
   }
+}
+
+/** A job whose dependency has not executed waits for it; if it never will, the job's action fails without running. */
+async function waitForDependency(
+  deps: CoreDeps,
+  dependency: Pick<AgentAction, "id" | "tenantId" | "status" | "templateStep">,
+  options: ExecuteActionOptions,
+): Promise<ExecutionOutcome> {
+  switch (dependency.status) {
+    case "pending":
+      // A person may take hours; the dependency's execution wakes this job (promoteDependents) long before the recheck.
+      return { kind: "blocked", blockedBy: dependency.id, retryInMs: Math.max(options.blockedRecheckMs, PENDING_DEPENDENCY_RECHECK_MS) };
+    case "approved":
+    case "executing":
+      return { kind: "blocked", blockedBy: dependency.id, retryInMs: options.blockedRecheckMs };
+    case "executed":
+      return { kind: "busy", retryInMs: 0 };
+    case "failed":
+    case "rejected":
+    case "cancelled": {
+      const stopped = await deps.db.$transaction((tx) => failDependents(tx, dependency, deps.clock.now()));
+      await publishActionEvents(deps, stopped, "failed");
+      return { kind: "skipped", reason: notRunMessage(dependency) };
+    }
+  }
+}
+
+/** Wakes the approved actions that were waiting for this one to execute (the next template step, the next undo of a cascade). */
+async function promoteDependents(deps: CoreDeps, action: { id: number; tenantId: string }) {
+  const dependents = await deps.db.agentAction.findMany({
+    where: { tenantId: action.tenantId, dependsOnId: action.id, status: "approved" },
+    select: { id: true },
+  });
+  for (const dependent of dependents) await deps.queue.promoteExecution(dependent.id).catch(() => undefined);
 }
 
 /** Wakes the next approved action on the same target, which was waiting for this one. */

@@ -1,4 +1,4 @@
-import type { AgentAction, Db } from "@leash/db";
+import type { AgentAction, Db, DbTransaction, Prisma } from "@leash/db";
 
 import { systemActor } from "../actor.ts";
 import type { AfterCommitEffect } from "../actions/action-definition.ts";
@@ -7,6 +7,8 @@ import type { JsonObject } from "../actions/json.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import type { Clock } from "../clock.ts";
 import { CoreError, isCoreError } from "../errors.ts";
+import { recordRolledBack, undoOriginal } from "../rollback/run-undo.ts";
+import { resolveStep } from "../templates/resolve-step.ts";
 
 export class ClaimLostError extends Error {
   constructor(actionId: number) {
@@ -19,19 +21,31 @@ export interface RunOutcome {
   result: JsonObject;
   targetId: number | null;
   effects: AfterCommitEffect[];
+  /** For an undo action: the action it rolled back. */
+  rolledBack: AgentAction | null;
+}
+
+interface Ran {
+  result: JsonObject;
+  rollbackData: JsonObject | null;
+  targetId: number | null;
+  effects: AfterCommitEffect[];
+  rolledBack: AgentAction | null;
+  /** The parameters a template step ran with, once its placeholders were filled in. */
+  resolvedParameters: Prisma.InputJsonObject | null;
 }
 
 /**
- * Runs the handler of a claimed action. Its writes, the result, the state before (rollbackData),
- * the `executed` status and the audit event commit in one transaction, and only while this
- * worker's claim still holds: the first statement locks the row and checks the claim token, so a
- * worker that was presumed dead and taken over can never commit a second effect.
+ * Runs the handler of a claimed action (or, for an undo action, the undo of the action it rolls
+ * back). Its writes, the result, the state before (rollbackData), the `executed` status and the
+ * audit event commit in one transaction, and only while this worker's claim still holds: the first
+ * statement locks the row and checks the claim token, so a worker that was presumed dead and taken
+ * over can never commit a second effect.
  */
 export async function runClaimedAction(
   deps: { db: Db; clock: Clock; registry: ActionRegistry },
   { action, claimToken, startedAt }: { action: AgentAction; claimToken: string; startedAt: number },
 ): Promise<RunOutcome> {
-  const definition = deps.registry[action.actionType];
   return deps.db.$transaction(
     async (tx) => {
       const held = await tx.$queryRaw<{ id: number }[]>`
@@ -40,29 +54,17 @@ export async function runClaimedAction(
         FOR UPDATE`;
       if (held.length === 0) throw new ClaimLostError(action.id);
 
-      const parsed = definition.parametersSchema.safeParse(action.parameters);
-      if (!parsed.success) {
-        throw new CoreError("INVALID", `Stored parameters of #${action.id} are invalid: ${parsed.error.message}`);
-      }
       const now = deps.clock.now();
-      const outcome = await definition.execute({
-        tx,
-        tenantId: action.tenantId,
-        actionId: action.id,
-        targetType: action.targetType,
-        targetId: action.targetId,
-        parameters: parsed.data,
-        now,
-      });
-      const targetId = outcome.targetId ?? action.targetId;
+      const ran = action.rollbackOfId !== null ? await runUndo(tx, deps.registry, action, now) : await runHandler(tx, deps.registry, action, now);
       await tx.agentAction.update({
         where: { id: action.id },
         data: {
           status: "executed",
           executedAt: now,
-          result: outcome.result,
-          rollbackData: outcome.rollbackData ?? undefined,
-          targetId,
+          result: ran.result,
+          rollbackData: ran.rollbackData ?? undefined,
+          targetId: ran.targetId,
+          ...(ran.resolvedParameters ? { parameters: ran.resolvedParameters } : {}),
           errorMessage: null,
           claimToken: null,
           updatedAt: now,
@@ -73,12 +75,52 @@ export async function runClaimedAction(
         actionId: action.id,
         type: "executed",
         actor: systemActor(action.tenantId, "worker"),
-        details: { attempt: action.attempts, durationMs: Date.now() - startedAt, result: outcome.result },
+        details: { attempt: action.attempts, durationMs: Date.now() - startedAt, result: ran.result },
       });
-      return { result: outcome.result, targetId, effects: outcome.effects ?? [] };
+      if (ran.rolledBack) await recordRolledBack(tx, { undo: action, original: ran.rolledBack, now });
+      return { result: ran.result, targetId: ran.targetId, effects: ran.effects, rolledBack: ran.rolledBack };
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
+}
+
+async function runHandler(tx: DbTransaction, registry: ActionRegistry, action: AgentAction, now: Date): Promise<Ran> {
+  const definition = registry[action.actionType];
+  const step = action.stepTemplate !== null ? await resolveStep(tx, action) : null;
+  const targetId = step ? step.targetId : action.targetId;
+  const parsed = definition.parametersSchema.safeParse(step ? step.parameters : action.parameters);
+  if (!parsed.success) {
+    throw new CoreError("INVALID", `Stored parameters of #${action.id} are invalid: ${parsed.error.message}`);
+  }
+  const outcome = await definition.execute({
+    tx,
+    tenantId: action.tenantId,
+    actionId: action.id,
+    targetType: action.targetType,
+    targetId,
+    parameters: parsed.data,
+    now,
+  });
+  return {
+    result: outcome.result,
+    rollbackData: outcome.rollbackData,
+    targetId: outcome.targetId ?? targetId,
+    effects: outcome.effects ?? [],
+    rolledBack: null,
+    resolvedParameters: step ? step.parameters : null,
+  };
+}
+
+async function runUndo(tx: DbTransaction, registry: ActionRegistry, action: AgentAction, now: Date): Promise<Ran> {
+  const undone = await undoOriginal(tx, registry, { undo: action, now });
+  return {
+    result: undone.result,
+    rollbackData: null,
+    targetId: action.targetId,
+    effects: undone.effects ?? [],
+    rolledBack: undone.original,
+    resolvedParameters: null,
+  };
 }
 
 export function errorMessageOf(error: unknown): string {

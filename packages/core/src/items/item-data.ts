@@ -42,6 +42,11 @@ export const itemDataSchemas: Record<TargetType, z.ZodType> = {
 
 export const itemTitleSchema = text(300);
 
+/** The data fields of each kind in one sentence, for documentation generated from the schemas. */
+export const itemDataDescription = `fields of the item kind (all optional): ${Object.entries(itemFields)
+  .map(([kind, fields]) => `${kind}: ${Object.keys(fields).join(", ")}`)
+  .join("; ")}`;
+
 /** Validates `data` for an item of `kind`; with `partial`, fields may be omitted or set to null (cleared). */
 export function itemDataSchemaFor(kind: TargetType, options: { partial: boolean }): z.ZodType {
   if (!options.partial) return itemDataSchemas[kind];

@@ -10,11 +10,14 @@ export const setPreferenceInputSchema = z.strictObject({
 });
 export type SetPreferenceInput = z.input<typeof setPreferenceInputSchema>;
 
-export interface PreferenceView {
-  id: string;
-  actionType: z.infer<typeof actionTypeSchema>;
-  targetType: z.infer<typeof targetTypeSchema> | null;
-  autoApprove: boolean;
-  description: string;
-  updatedAt: string;
-}
+export const preferenceViewSchema = z.object({
+  id: z.string(),
+  actionType: actionTypeSchema,
+  /** null: every target type. */
+  targetType: targetTypeSchema.nullable(),
+  autoApprove: z.boolean(),
+  /** What the rule means, e.g. `update on idea runs without a person`. */
+  description: z.string(),
+  updatedAt: z.iso.datetime(),
+});
+export type PreferenceView = z.infer<typeof preferenceViewSchema>;

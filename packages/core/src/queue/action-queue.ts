@@ -1,26 +1,32 @@
 import { Queue, type ConnectionOptions } from "bullmq";
+import { z } from "zod";
 
 import {
+  actionEventJob,
   DEFAULT_QUEUE_PREFIX,
   executeActionJob,
   fireReminderJob,
   queueNames,
+  type ActionEventPayload,
   type ExecuteActionPayload,
   type FireReminderPayload,
 } from "./queue-definitions.ts";
 
-export interface QueueJobCounts {
-  waiting: number;
-  active: number;
-  delayed: number;
-  completed: number;
-  failed: number;
-}
+export const queueJobCountsSchema = z.object({
+  waiting: z.int(),
+  active: z.int(),
+  delayed: z.int(),
+  completed: z.int(),
+  failed: z.int(),
+});
+export type QueueJobCounts = z.infer<typeof queueJobCountsSchema>;
 
 /** What services need from the queue; core never touches Redis any other way. */
 export interface ActionQueue {
   enqueueExecutions(jobs: ExecuteActionPayload[]): Promise<void>;
   enqueueReminder(job: FireReminderPayload & { dueAt: Date }): Promise<void>;
+  /** Removes a reminder's delayed job (its reminder was cancelled); nothing happens if there is none. */
+  cancelReminder(reminderId: number): Promise<void>;
   /** Runs a delayed execution job now (its predecessor on the same target just finished). */
   promoteExecution(actionId: number): Promise<void>;
   /**
@@ -29,6 +35,8 @@ export interface ActionQueue {
    */
   hasLiveExecution(actionId: number): Promise<boolean>;
   hasLiveReminder(reminderId: number): Promise<boolean>;
+  /** Tells the Slack bot that actions changed (see publish-action-events.ts for which). */
+  publishActionEvents(events: ActionEventPayload[]): Promise<void>;
   jobCounts(): Promise<QueueJobCounts>;
   close(): Promise<void>;
 }
@@ -46,6 +54,7 @@ export interface BullActionQueueOptions {
 export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFIX }: BullActionQueueOptions): ActionQueue {
   const actions = new Queue(queueNames.actions, { connection, prefix });
   const reminders = new Queue(queueNames.reminders, { connection, prefix });
+  const actionEvents = new Queue(queueNames.actionEvents, { connection, prefix });
   const infrastructureRetries = { attempts: 12, backoff: { type: "exponential", delay: 500 } } as const;
 
   const live = async (queue: Queue, jobId: string) => {
@@ -84,6 +93,9 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
         removeOnFail: { count: 5000 },
       });
     },
+    async cancelReminder(reminderId) {
+      await reminders.remove(fireReminderJob.jobId(reminderId));
+    },
     async promoteExecution(actionId) {
       const job = await actions.getJob(executeActionJob.jobId(actionId));
       if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
@@ -100,6 +112,17 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
       await clearFinished(reminders, jobId);
       return false;
     },
+    async publishActionEvents(events) {
+      if (events.length === 0) return;
+      await actionEvents.addBulk(
+        events.map((payload) => ({
+          name: actionEventJob.name,
+          data: payload,
+          // Slack may be briefly away: a card update is retried for about a minute, then given up.
+          opts: { attempts: 6, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
+        })),
+      );
+    },
     async jobCounts() {
       const counts = await actions.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
       return {
@@ -111,7 +134,7 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
       };
     },
     async close() {
-      await Promise.all([actions.close(), reminders.close()]);
+      await Promise.all([actions.close(), reminders.close(), actionEvents.close()]);
     },
   };
 }

@@ -9,6 +9,7 @@ export const DEFAULT_QUEUE_PREFIX = "{leash}";
 export const queueNames = {
   actions: "actions",
   reminders: "reminders",
+  actionEvents: "action-events",
 } as const;
 
 export const executeActionJob = {
@@ -25,6 +26,15 @@ export const fireReminderJob = {
   jobId: (reminderId: number) => `reminder-${reminderId}`,
 };
 export type FireReminderPayload = z.infer<typeof fireReminderJob.payload>;
+
+/** What happened to an action that needs a person; the Slack bot keeps the action's card in sync with it. */
+export const actionEventTypes = ["proposed", "approved", "rejected", "cancelled", "executed", "failed", "rollback_requested", "rolled_back"] as const;
+
+export const actionEventJob = {
+  name: "action-event",
+  payload: z.strictObject({ tenantId: z.uuid(), actionId: z.int().positive(), type: z.enum(actionEventTypes) }),
+};
+export type ActionEventPayload = z.infer<typeof actionEventJob.payload>;
 
 export interface RetryPolicy {
   /** Delay before the second attempt; each further attempt waits twice as long, up to `maxDelayMs`. */

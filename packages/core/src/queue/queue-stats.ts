@@ -1,17 +1,21 @@
-import type { ActionStatus } from "@leash/db";
+import { z } from "zod";
+
+import { ActionStatus } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
-import type { QueueJobCounts } from "./action-queue.ts";
+import { actionTypeSchema } from "../items/target-type.ts";
+import { queueJobCountsSchema } from "./action-queue.ts";
 
-export interface QueueStats {
+export const queueStatsSchema = z.object({
   /** This tenant's actions per status, from Postgres. */
-  actions: Record<ActionStatus, number>;
+  actions: z.record(z.enum(ActionStatus), z.int()),
   /** Jobs in the shared execution queue, from Redis; null when Redis cannot be reached. */
-  jobs: QueueJobCounts | null;
-  recentFailures: { id: number; actionType: string; errorMessage: string | null; updatedAt: string }[];
-}
+  jobs: queueJobCountsSchema.nullable(),
+  recentFailures: z.array(z.object({ id: z.int(), actionType: actionTypeSchema, errorMessage: z.string().nullable(), updatedAt: z.iso.datetime() })),
+});
+export type QueueStats = z.infer<typeof queueStatsSchema>;
 
 export async function queueStats(deps: Pick<CoreDeps, "db" | "queue" | "logger">, { actor }: { actor: Actor }): Promise<QueueStats> {
   assertCan(actor, "queue.read");

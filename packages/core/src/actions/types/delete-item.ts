@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+import { CoreError } from "../../errors.ts";
+import { diffItemStates } from "../../rollback/item-state.ts";
+import { readStored } from "../../rollback/read-stored.ts";
 import { defineAction, type HandlerOutcome } from "../action-definition.ts";
 import { findLiveItem, itemSnapshot, updateItemIfUnchanged } from "../items.ts";
 
@@ -7,6 +10,8 @@ import { findLiveItem, itemSnapshot, updateItemIfUnchanged } from "../items.ts";
 export const deleteParameters = z.strictObject({
   permanent: z.boolean().default(false),
 });
+
+const deletion = z.object({ permanent: z.boolean() });
 
 export const deleteAction = defineAction({
   type: "delete",
@@ -24,5 +29,33 @@ export const deleteAction = defineAction({
       result: { itemId: item.id, permanent: false, version, deletedAt: now.toISOString() },
       rollbackData: { before },
     };
+  },
+  rollback: {
+    reversible: true,
+    laterChanges: "item",
+    async refusal({ db, original }) {
+      const label = `${original.targetType ?? "item"} #${original.targetId ?? "?"}`;
+      if (readStored(deletion, original.result, `result of #${original.id}`).permanent) {
+        return `deleted ${label} permanently; it cannot be restored`;
+      }
+      const item = await db.item.findFirst({ where: { id: original.targetId ?? 0, tenantId: original.tenantId } });
+      return item ? null : `deleted ${label}, which no longer exists`;
+    },
+    preview({ original, item }) {
+      const itemAfter = item && { ...item, deleted: false };
+      return {
+        description: `restores ${original.targetType ?? "item"} #${original.targetId ?? "?"}`,
+        changes: diffItemStates(item, itemAfter),
+        itemAfter,
+      };
+    },
+    async undo({ tx, tenantId, original }) {
+      const label = `${original.targetType ?? "item"} #${original.targetId ?? "?"}`;
+      const item = await tx.item.findFirst({ where: { id: original.targetId ?? 0, tenantId } });
+      if (!item) throw new CoreError("NOT_FOUND", `${label} no longer exists`);
+      if (item.deletedAt === null) throw new CoreError("CONFLICT", `${label} is not deleted any more`);
+      const version = await updateItemIfUnchanged(tx, item, { deletedAt: null });
+      return { result: { itemId: item.id, restored: true, version } };
+    },
   },
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { targetTypeSchema } from "../../items/target-type.ts";
 import { CoreError } from "../../errors.ts";
+import { readStored } from "../../rollback/read-stored.ts";
 import { defineAction } from "../action-definition.ts";
 import { findLiveItem } from "../items.ts";
 
@@ -16,6 +17,8 @@ export const linkParameters = z.strictObject({
     .max(100)
     .regex(/^[\p{L}\p{N}_ -]+$/u, "letters, digits, spaces, _ and - only"),
 });
+
+const madeLink = z.object({ linkId: z.int(), fromId: z.int(), toId: z.int(), relation: z.string() });
 
 export const linkAction = defineAction({
   type: "link",
@@ -35,5 +38,25 @@ export const linkAction = defineAction({
       result: { linkId: link.id, fromId: from.id, toId: to.id, relation: link.relation },
       rollbackData: { linkId: link.id },
     };
+  },
+  rollback: {
+    reversible: true,
+    laterChanges: "none",
+    async refusal({ db, original }) {
+      const { linkId } = readStored(madeLink, original.result, `result of #${original.id}`);
+      const link = await db.link.findFirst({ where: { id: linkId, tenantId: original.tenantId } });
+      return link ? null : "made a link that no longer exists (an item it joined was deleted permanently)";
+    },
+    preview({ original, item }) {
+      const link = readStored(madeLink, original.result, `result of #${original.id}`);
+      const sentence = `#${link.fromId} -- ${link.relation} -> #${link.toId}`;
+      return { description: `removes the link ${sentence}`, changes: [{ field: "link", current: sentence, restored: null }], itemAfter: item };
+    },
+    async undo({ tx, tenantId, original }) {
+      const link = readStored(madeLink, original.result, `result of #${original.id}`);
+      const { count } = await tx.link.deleteMany({ where: { id: link.linkId, tenantId } });
+      if (count === 0) throw new CoreError("NOT_FOUND", `The link #${link.fromId} -- ${link.relation} -> #${link.toId} no longer exists`);
+      return { result: { linkId: link.linkId, removed: true } };
+    },
   },
 });

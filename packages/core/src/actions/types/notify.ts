@@ -30,4 +30,5 @@ export const notifyAction = defineAction({
     });
     return { result: { notificationId: notification.id, channel: notification.channel }, rollbackData: null };
   },
+  rollback: { reversible: false, reason: "sent a notification; a sent message cannot be recalled" },
 });

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { CoreError } from "../../errors.ts";
+import { readStored } from "../../rollback/read-stored.ts";
 import { defineAction } from "../action-definition.ts";
 import { findLiveItem } from "../items.ts";
 
@@ -9,6 +11,8 @@ export const scheduleParameters = z.strictObject({
   message: z.string().trim().min(1).max(4000),
   recipient: z.string().trim().min(1).max(320).optional(),
 });
+
+const scheduled = z.object({ reminderId: z.int(), dueAt: z.string() });
 
 export const scheduleAction = defineAction({
   type: "schedule",
@@ -32,5 +36,36 @@ export const scheduleAction = defineAction({
       rollbackData: { reminderId: reminder.id },
       effects: [{ kind: "schedule_reminder", reminderId: reminder.id, tenantId, dueAt }],
     };
+  },
+  // A reminder can be cancelled until it fires; the undo also removes its delayed job.
+  rollback: {
+    reversible: true,
+    laterChanges: "none",
+    async refusal({ db, original }) {
+      const { reminderId } = readStored(scheduled, original.result, `result of #${original.id}`);
+      const reminder = await db.reminder.findFirst({ where: { id: reminderId, tenantId: original.tenantId } });
+      if (!reminder) return "scheduled a reminder that no longer exists";
+      if (reminder.status === "fired") {
+        return `scheduled a reminder that already fired at ${reminder.firedAt?.toISOString() ?? "its due time"}; it cannot be recalled`;
+      }
+      return reminder.status === "cancelled" ? "scheduled a reminder that was already cancelled" : null;
+    },
+    preview({ original, item }) {
+      const { reminderId, dueAt } = readStored(scheduled, original.result, `result of #${original.id}`);
+      return {
+        description: `cancels reminder #${reminderId} due ${dueAt}`,
+        changes: [{ field: "reminder", current: `scheduled for ${dueAt}`, restored: "cancelled" }],
+        itemAfter: item,
+      };
+    },
+    async undo({ tx, tenantId, original, now }) {
+      const { reminderId } = readStored(scheduled, original.result, `result of #${original.id}`);
+      const { count } = await tx.reminder.updateMany({
+        where: { id: reminderId, tenantId, status: "scheduled" },
+        data: { status: "cancelled", cancelledAt: now },
+      });
+      if (count === 0) throw new CoreError("NOT_REVERSIBLE", `Reminder #${reminderId} already fired or was cancelled; it cannot be recalled`);
+      return { result: { reminderId, cancelled: true }, effects: [{ kind: "cancel_reminder", reminderId }] };
+    },
   },
 });

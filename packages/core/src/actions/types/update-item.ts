@@ -1,19 +1,23 @@
 import { z } from "zod";
 
-import { itemTitleSchema } from "../../items/item-data.ts";
+import { itemDataDescription, itemTitleSchema } from "../../items/item-data.ts";
+import { diffItemStates } from "../../rollback/item-state.ts";
+import { readStored } from "../../rollback/read-stored.ts";
 import { defineAction } from "../action-definition.ts";
 import { findLiveItem, itemSnapshot, updateItemIfUnchanged } from "../items.ts";
-import type { JsonObject } from "../json.ts";
+import { jsonObjectSchema, type JsonObject } from "../json.ts";
 
 /** `data` fields are merged into the item's data; a field set to null is removed. */
 export const updateParameters = z
   .strictObject({
     title: itemTitleSchema.optional(),
-    data: z.record(z.string(), z.unknown()).optional(),
+    data: z.record(z.string(), z.unknown()).optional().describe(`${itemDataDescription}; null removes a field`),
   })
   .refine((value) => value.title !== undefined || (value.data !== undefined && Object.keys(value.data).length > 0), {
     message: "update needs a title or at least one data field",
   });
+
+const previousFields = z.object({ before: z.object({ title: z.string(), data: jsonObjectSchema }) });
 
 export const updateAction = defineAction({
   type: "update",
@@ -30,5 +34,28 @@ export const updateAction = defineAction({
       result: { itemId: item.id, version, after: { title, data } },
       rollbackData: { before: itemSnapshot(item) },
     };
+  },
+  rollback: {
+    reversible: true,
+    laterChanges: "item",
+    async refusal({ db, original }) {
+      const item = await db.item.findFirst({ where: { id: original.targetId ?? 0, tenantId: original.tenantId } });
+      return item ? null : `updated ${original.targetType ?? "item"} #${original.targetId ?? "?"}, which no longer exists`;
+    },
+    preview({ original, item }) {
+      const { before } = readStored(previousFields, original.rollbackData, `state before #${original.id}`);
+      const itemAfter = item && { ...item, title: before.title, data: before.data };
+      return {
+        description: `restores the previous fields of ${original.targetType ?? "item"} #${original.targetId ?? "?"}`,
+        changes: diffItemStates(item, itemAfter),
+        itemAfter,
+      };
+    },
+    async undo({ tx, tenantId, original }) {
+      const { before } = readStored(previousFields, original.rollbackData, `state before #${original.id}`);
+      const item = await findLiveItem(tx, tenantId, original.targetType, original.targetId ?? 0);
+      const version = await updateItemIfUnchanged(tx, item, { title: before.title, data: before.data });
+      return { result: { itemId: item.id, version, restored: { title: before.title, data: before.data } } };
+    },
   },
 });

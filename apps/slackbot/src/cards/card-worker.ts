@@ -1,0 +1,48 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { Redis } from "ioredis";
+
+import { actionEventJob, queueNames, type Logger } from "@leash/core";
+
+import type { BotDeps } from "../bot-deps.ts";
+import { withCardLock } from "./card-lock.ts";
+import { syncCard, type SyncOutcome } from "./sync-card.ts";
+
+/** How soon an event comes back when another process is busy with the same card. */
+const BUSY_RETRY_MS = 200;
+
+export interface CardWorker {
+  close(): Promise<void>;
+}
+
+/** Consumes the action events core publishes and keeps each action's Slack card in sync with them. */
+export async function startCardWorker(
+  deps: BotDeps,
+  options: { redisUrl: string; queuePrefix: string; teamId: string; logger: Logger; concurrency?: number },
+): Promise<CardWorker> {
+  // A worker blocks on Redis and must retry forever; see BullMQ's guide on connections.
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  connection.on("error", (error) => options.logger.warn({ err: error.message }, "redis (card worker) connection error"));
+  const worker = new Worker(
+    queueNames.actionEvents,
+    async (job: Job, token?: string): Promise<SyncOutcome> => {
+      const event = actionEventJob.payload.safeParse(job.data);
+      if (!event.success) throw new UnrecoverableError(`Malformed action event: ${event.error.message}`);
+      const outcome = await withCardLock(deps, event.data.actionId, () => syncCard(deps, event.data, options));
+      if (outcome !== "busy") return outcome;
+      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    },
+    { connection, prefix: options.queuePrefix, concurrency: options.concurrency ?? 4 },
+  );
+  worker.on("error", (error) => options.logger.error({ err: error.message }, "card worker error"));
+  worker.on("failed", (job, error) => {
+    if (job) options.logger.warn({ jobId: job.id, event: job.data as unknown, attempt: job.attemptsMade, err: error.message }, "card update failed");
+  });
+  await worker.waitUntilReady();
+  return {
+    async close() {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}

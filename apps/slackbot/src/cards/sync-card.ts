@@ -1,0 +1,66 @@
+import { webApi } from "@slack/bolt";
+
+import { loadSlackCard, recordSlackMessage, type ActionEventPayload, type Logger, type SlackCard } from "@leash/core";
+
+import { approvalCard } from "../blocks/approval-card.ts";
+import { rollbackReport } from "../blocks/rollback-report.ts";
+import type { BotDeps } from "../bot-deps.ts";
+
+export type SyncOutcome = "posted" | "updated" | "skipped";
+
+const REPORT_MEMORY_SECONDS = 7 * 24 * 3600;
+
+const isSlackError = (error: unknown, code: string) => error instanceof webApi.WebAPIPlatformError && error.data.error === code;
+
+/**
+ * Makes the action's card show the action as it is now: posted once (its channel and ts kept with
+ * the action), edited in place ever after. It renders the current state rather than the event's,
+ * so events handled late or out of order can never leave an older state on top.
+ */
+export async function syncCard(
+  deps: BotDeps,
+  event: ActionEventPayload,
+  { teamId, logger }: { teamId: string; logger: Logger },
+): Promise<SyncOutcome> {
+  const card = await loadSlackCard(deps.core, event);
+  if (!card) return "skipped";
+  if (card.teamId !== teamId) {
+    logger.warn({ tenant: card.tenant.slug, linkedTeam: card.teamId, botTeam: teamId }, "tenant is linked to another Slack workspace than this bot's token; card skipped");
+    return "skipped";
+  }
+  const message = approvalCard(card, { webBaseUrl: deps.webBaseUrl });
+  let outcome: SyncOutcome = "updated";
+  let ts = card.messageTs;
+  if (ts !== null) {
+    try {
+      await deps.slack.chat.update({ channel: card.channelId, ts, ...message });
+    } catch (error) {
+      // Someone deleted the card; a new one keeps the channel truthful.
+      if (!isSlackError(error, "message_not_found")) throw error;
+      ts = null;
+    }
+  }
+  if (ts === null) {
+    const posted = await deps.slack.chat.postMessage({ channel: card.channelId, ...message, unfurl_links: false, unfurl_media: false });
+    if (!posted.ts || !posted.channel) throw new Error("chat.postMessage answered without channel and ts");
+    await recordSlackMessage(deps.core.db, { tenantId: card.tenant.id, actionId: card.action.id, channelId: posted.channel, messageTs: posted.ts });
+    ts = posted.ts;
+    outcome = "posted";
+  }
+  if (event.type === "rolled_back") await reportRollback(deps, card, ts);
+  return outcome;
+}
+
+/** Once per undo and outcome, however often its event is delivered, the card's thread says how the rollback went. */
+async function reportRollback(deps: BotDeps, card: SlackCard, ts: string): Promise<void> {
+  const report = rollbackReport(card);
+  if (!report || !card.undoAction) return;
+  const key = `${deps.keyPrefix}:slack:rollback-report:${card.action.id}:${card.undoAction.id}:${card.undoAction.status}`;
+  if ((await deps.redis.set(key, "1", "EX", REPORT_MEMORY_SECONDS, "NX")) !== "OK") return;
+  try {
+    await deps.slack.chat.postMessage({ channel: card.channelId, thread_ts: ts, text: report });
+  } catch (error) {
+    await deps.redis.del(key);
+    throw error;
+  }
+}

@@ -1,0 +1,139 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
+import { Redis } from "ioredis";
+
+import { findSlackWorkspace, type CoreDeps, type Logger } from "@leash/core";
+
+import { boltLogger } from "./bolt-logger.ts";
+import type { BotDeps } from "./bot-deps.ts";
+import { startCardWorker } from "./cards/card-worker.ts";
+import { dedupeDeliveries } from "./dedupe-deliveries.ts";
+import { createErrorHandler } from "./error-handler.ts";
+import { createHealthServer, healthHandler } from "./health.ts";
+import type { LeashContext } from "./leash-context.ts";
+import { register as registerActions } from "./listeners/actions/index.ts";
+import { register as registerCommands } from "./listeners/commands/index.ts";
+import { register as registerEvents } from "./listeners/events/index.ts";
+import { register as registerViews } from "./listeners/views/index.ts";
+
+export interface SlackBotOptions {
+  core: CoreDeps;
+  redisUrl: string;
+  queuePrefix: string;
+  botToken: string;
+  /** HTTP mode: requests to POST /slack/events are verified with it. */
+  signingSecret?: string;
+  /** Socket Mode, used instead of HTTP when set. */
+  appToken?: string;
+  /** Slack's Web API base URL; tests point it at a local fake. */
+  apiUrl?: string;
+  webBaseUrl: string;
+  host: string;
+  /** HTTP mode: Slack's requests and /healthz; Socket Mode: /healthz only. 0 picks a free port. */
+  port: number;
+  logger: Logger;
+}
+
+export interface SlackBot {
+  mode: "http" | "socket";
+  /** Where /slack/events (HTTP mode) and /healthz listen. */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+const listen = (server: Server, host: string, port: number) =>
+  new Promise<Server>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve(server));
+  });
+
+const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+/**
+ * Starts the Bolt app (buttons, the Reject modal, /rollback) and the worker that keeps approval
+ * cards in sync with action events. The bot keeps no state of its own: run as many as needed.
+ */
+export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot> {
+  const mode = options.appToken ? "socket" : "http";
+  const logger = options.logger.child({ slack: mode });
+  const clientOptions: webApi.WebClientOptions = {
+    logger: boltLogger(logger),
+    // Failed card updates are retried by their queue; a listener should not hang on Slack for minutes.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+  };
+  const slack = new webApi.WebClient(options.botToken, clientOptions);
+  // Checks the token once at start, and names the bot and the workspace it belongs to.
+  const identity = await slack.auth.test();
+  if (!identity.user_id || !identity.team_id) throw new Error("auth.test did not name the bot user and its workspace");
+  const botUserId = identity.user_id;
+  const teamId = identity.team_id;
+
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  const deps: BotDeps = { core: options.core, redis, keyPrefix: options.queuePrefix, slack, webBaseUrl: options.webBaseUrl };
+
+  const status = { enabled: true, mode } as const;
+  let receiver: Receiver;
+  if (options.appToken) {
+    // The socket client asks the Web API (apps.connections.open) where to connect: same base URL.
+    receiver = new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger(logger), installerOptions: { clientOptions } });
+  } else {
+    if (!options.signingSecret) throw new Error("HTTP mode needs the signing secret");
+    receiver = new HTTPReceiver({
+      signingSecret: options.signingSecret,
+      endpoints: "/slack/events",
+      customRoutes: [{ path: "/healthz", method: ["GET"], handler: healthHandler(status) }],
+      logger: boltLogger(logger),
+    });
+  }
+  const app = new App<LeashContext>({
+    receiver,
+    // Each request's workspace is looked up here, before listeners run, as Bolt does for installations.
+    authorize: async (source) => ({
+      botToken: options.botToken,
+      botUserId,
+      ...(identity.bot_id ? { botId: identity.bot_id } : {}),
+      workspace: source.teamId ? await findSlackWorkspace(options.core.db, source.teamId) : null,
+    }),
+    clientOptions,
+    logger: boltLogger(logger),
+    extendedErrorHandler: true,
+  });
+  app.use(dedupeDeliveries(deps));
+  registerActions(app, deps);
+  registerViews(app, deps);
+  registerCommands(app, deps);
+  registerEvents(app);
+  app.error(createErrorHandler(deps));
+
+  const cards = await startCardWorker(deps, { redisUrl: options.redisUrl, queuePrefix: options.queuePrefix, teamId, logger });
+
+  let server: Server;
+  if (options.appToken) {
+    await app.start();
+    server = await listen(createHealthServer(status), options.host, options.port);
+  } else {
+    server = await app.start({ port: options.port, host: options.host });
+  }
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://${options.host}:${port}`;
+  logger.info({ mode, team: teamId, url: mode === "http" ? `${baseUrl}/slack/events` : undefined }, "Slack bot ready");
+
+  return {
+    mode,
+    baseUrl,
+    async close() {
+      if (options.appToken) {
+        await app.stop();
+        await close(server);
+      } else {
+        await app.stop();
+      }
+      await cards.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import { describe, expect, it } from "vitest";
+
+import { CoreError, type ActionEventView, type ActionView, type RollbackPreview, type SlackCard } from "@leash/core";
+
+import { actionStateLines } from "../src/blocks/action-state.ts";
+import { approvalCard } from "../src/blocks/approval-card.ts";
+import { escapeText, localiseTimes } from "../src/blocks/format.ts";
+import { refusalText } from "../src/blocks/refusal.ts";
+import { rollbackPreviewMessage } from "../src/blocks/rollback-preview.ts";
+import { ids } from "../src/ids.ts";
+
+type Detailed = ActionView & { timeline: ActionEventView[] };
+
+const AT = "2026-11-25T10:42:00.000Z";
+
+function action(overrides: Partial<Detailed> = {}): Detailed {
+  return {
+    id: 4211,
+    actionType: "update",
+    targetType: "project",
+    targetId: 128,
+    parameters: { data: { dueDate: "2026-12-15", status: "at_risk" } },
+    reason: "Deadline moved after the client call",
+    status: "pending",
+    requiresApproval: true,
+    proposedBy: { kind: "api_key", id: "k", label: 'agent key "crm-sync"' },
+    approvedBy: null,
+    decidedBy: null,
+    approvedAt: null,
+    rejectedAt: null,
+    rejectionReason: null,
+    cancelledAt: null,
+    attempts: 0,
+    maxAttempts: 3,
+    executedAt: null,
+    result: null,
+    errorMessage: null,
+    rollbackData: null,
+    rolledBackAt: null,
+    rollbackActionId: null,
+    rollbackOfId: null,
+    dependsOnId: null,
+    templateId: null,
+    templateStep: null,
+    batchId: null,
+    idempotencyKey: null,
+    createdAt: AT,
+    updatedAt: AT,
+    timeline: [],
+    ...overrides,
+  };
+}
+
+function card(detail: Detailed, undoAction: Detailed | null = null): SlackCard {
+  return {
+    tenant: { id: "t", slug: "acme", name: "Acme" },
+    teamId: "TACME",
+    channelId: "CAPPROVALS",
+    messageTs: null,
+    action: detail,
+    items: new Map([[128, { id: 128, kind: "project", title: "Website <relaunch>", data: { dueDate: "2026-12-01", status: "active" }, deleted: false }]]),
+    undoAction,
+  };
+}
+
+const event = (type: ActionEventView["type"], label: string, details: ActionEventView["details"] = {}): ActionEventView => ({
+  id: "1",
+  actionId: 4211,
+  type,
+  actor: { kind: "system", id: null, label },
+  details,
+  createdAt: AT,
+});
+
+const slackDate = /<!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-11-25 10:42 UTC>/;
+
+describe("approvalCard", () => {
+  it("shows a pending action with what, on what, the changes, who proposed it and why, and both buttons", () => {
+    const message = approvalCard(card(action()), { webBaseUrl: "https://leash.example/" });
+    const text = JSON.stringify(message.blocks);
+    expect(message.text).toBe('Approval needed: update project "Website &lt;relaunch&gt;"');
+    expect(message.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: 'Approval needed: update project "Website <relaunch>"' } });
+    expect(text).toContain("project #128 “Website &lt;relaunch&gt;”");
+    expect(text).toContain("due date: 2026-12-01  →  2026-12-15");
+    expect(text).toContain("Deadline moved after the client call");
+    expect(text).toContain("yes (rollback restores the previous fields)");
+    expect(text).toContain("Action #4211 · tenant Acme");
+    const actions = message.blocks.find((block) => block.type === "actions");
+    expect(actions).toMatchObject({
+      elements: [
+        { action_id: ids.actions.approve, style: "primary", value: "4211" },
+        { action_id: ids.actions.reject, style: "danger", value: "4211" },
+        { action_id: ids.actions.openInConsole, url: "https://leash.example/actions/4211" },
+      ],
+    });
+  });
+
+  it("once decided, keeps no buttons and links the console in the text", () => {
+    const message = approvalCard(card(action({ status: "rejected", decidedBy: "Dana", rejectedAt: AT, rejectionReason: "Not before the client confirms" })), {
+      webBaseUrl: "https://leash.example",
+    });
+    expect(message.blocks.some((block) => block.type === "actions")).toBe(false);
+    expect(JSON.stringify(message.blocks)).toContain("<https://leash.example/actions/4211|Open in console>");
+  });
+});
+
+describe("actionStateLines", () => {
+  const approved = { decidedBy: "Dana", approvedAt: AT };
+
+  it.each([
+    [action({ ...approved, status: "approved" }), /^Approved by Dana · <!date.*> · Executing…$/],
+    [action({ ...approved, status: "approved", attempts: 1, errorMessage: "timeout" }), /· Retrying after attempt 1 of 3 failed: timeout$/],
+    [action({ ...approved, status: "executed", executedAt: AT, timeline: [event("executed", "worker", { durationMs: 120 })] }), /· Executed <!date.*> \(120 ms\)$/],
+    [action({ ...approved, status: "failed", attempts: 3, errorMessage: "project #128 changed" }), /· Failed after 3 attempts: project #128 changed$/],
+    [action({ status: "rejected", decidedBy: "Dana", rejectedAt: AT, rejectionReason: "Not yet" }), /^Rejected by Dana · <!date.*> · “Not yet”$/],
+    [action({ status: "cancelled", cancelledAt: AT, timeline: [event("cancelled", "research-agent")] }), /^Cancelled by research-agent · <!date.*>$/],
+  ])("%#: says who decided, when, and what came of it", (detail, expected) => {
+    const [line] = actionStateLines(detail, null);
+    expect(line).toMatch(expected);
+    expect(line).toMatch(slackDate);
+  });
+
+  it("adds who rolled the action back, with the undo action", () => {
+    const undo = action({ id: 4230, status: "executed", proposedBy: { kind: "user", id: "u", label: "Sam" } });
+    const lines = actionStateLines(action({ ...approved, status: "executed", executedAt: AT, rollbackActionId: 4230, rolledBackAt: AT }), undo);
+    expect(lines[1]).toMatch(/^Rolled back by Sam · <!date.*> \(undo action #4230\)$/);
+  });
+});
+
+describe("refusalText", () => {
+  const context = { tenantName: "Acme", attempt: "decide" as const };
+
+  it("says who may decide, and how to become one", () => {
+    expect(refusalText(new CoreError("FORBIDDEN", "Victor (viewer) may not approve or reject actions"), context)).toBe(
+      "Only approvers of Acme can decide; ask an admin to link your Slack account",
+    );
+  });
+
+  it("names who won a race, at a time Slack shows in the reader's zone", () => {
+    expect(refusalText(new CoreError("CONFLICT", `#4211 was already approved by Dana at ${AT}`), context)).toMatch(
+      /^#4211 was already approved by Dana at <!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-11-25 10:42 UTC>$/,
+    );
+  });
+
+  it("names the tenant of a missing action, and hides our own failures", () => {
+    expect(refusalText(new CoreError("NOT_FOUND", "No action #99999"), context)).toBe("No action #99999 in Acme");
+    expect(refusalText(new Error("connection reset"), context)).toMatch(/^Something went wrong on our side and nothing was changed/);
+  });
+});
+
+describe("rollbackPreviewMessage", () => {
+  const preview = (overrides: Partial<RollbackPreview>): RollbackPreview => ({
+    actionId: 4211,
+    cascade: false,
+    canRollBack: true,
+    refusal: null,
+    laterActionIds: [],
+    steps: [
+      { actionId: 4211, actionType: "update", targetType: "project", targetId: 128, description: "restores the previous fields of project #128", changes: [{ field: "dueDate", current: "2026-12-15", restored: "2026-12-01" }] },
+    ],
+    ...overrides,
+  });
+  const executed = action({ status: "executed", decidedBy: "Dana", approvedAt: AT });
+
+  it("asks to confirm what will be restored", () => {
+    const message = rollbackPreviewMessage(preview({}), executed, card(executed).items);
+    expect(message.text).toBe('Roll back #4211: update project "Website &lt;relaunch&gt;" (approved by Dana)?');
+    expect(JSON.stringify(message.blocks)).toContain("dueDate: 2026-12-15  →  2026-12-01");
+    expect(message.blocks.at(-1)).toMatchObject({
+      elements: [
+        { action_id: ids.actions.confirmRollback, style: "danger", value: JSON.stringify({ actionId: 4211, cascade: false }) },
+        { action_id: ids.actions.cancelRollback },
+      ],
+    });
+  });
+
+  it("refuses in one sentence, and shows the cascade command when later changes are in the way", () => {
+    const message = rollbackPreviewMessage(
+      preview({ canRollBack: false, laterActionIds: [4219, 4220], refusal: { code: "CONFLICT", message: "#4211 was changed later by #4219 and #4220" } }),
+      executed,
+      card(executed).items,
+    );
+    expect(message.blocks.some((block) => block.type === "actions")).toBe(false);
+    expect(message.text).toContain("#4211 was changed later by #4219 and #4220\nTo undo them too, newest first: `/rollback 4211 cascade`");
+  });
+});
+
+describe("format", () => {
+  it("escapes Slack markup in text from people and agents", () => {
+    expect(escapeText("<!channel> & <@U1>")).toBe("&lt;!channel&gt; &amp; &lt;@U1&gt;");
+  });
+
+  it("localises every ISO time in a sentence", () => {
+    expect(localiseTimes(`at ${AT} and ${AT}`).match(/<!date/g)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,176 @@
+import { useEffect, useId } from "react";
+import { Link, useFetcher } from "react-router";
+
+import type { ActionPresentation, ActionView } from "@leash/core";
+
+import { capitalize, formatDateTime, timeAgo } from "../lib/format.ts";
+import { fieldError, formError, type FormResult } from "../lib/form-result.ts";
+import { ChangesList } from "./changes-list.tsx";
+import { CsrfField } from "./csrf-field.tsx";
+import { ArrowRightIcon, CheckIcon, CrossIcon } from "./icons.tsx";
+
+export interface InboxCard {
+  action: ActionView;
+  presentation: ActionPresentation;
+}
+
+interface ActionCardProps {
+  card: InboxCard;
+  now: string;
+  canDecide: boolean;
+  isNew: boolean;
+  selected: boolean;
+  onSelect: (id: number, selected: boolean) => void;
+  /** The answer to this card's form when it was posted without JavaScript. */
+  posted: FormResult | undefined;
+  onDecided: (result: FormResult) => void;
+}
+
+function targetLabel(presentation: ActionPresentation, action: ActionView): string {
+  const target = presentation.target;
+  if (!target) return "none";
+  if (target.title) return `${target.kind} "${target.title}"`;
+  return action.targetId !== null ? `${target.kind} #${action.targetId}` : `new ${target.kind}`;
+}
+
+/** One pending action, readable at a glance like its Slack card, with Approve and Reject on it. */
+export function ActionCard({ card, now, canDecide, isNew, selected, onSelect, posted, onDecided }: ActionCardProps) {
+  const { action, presentation } = card;
+  const fetcher = useFetcher<FormResult>({ key: `decide-${action.id}` });
+  const result = fetcher.data ?? posted;
+  const busy = fetcher.state !== "idle";
+  const reasonError = fieldError(result, "reason");
+  const error = formError(result);
+  const id = useId();
+  const titleId = `${id}-title`;
+  const reasonId = `${id}-reason`;
+
+  useEffect(() => {
+    if (fetcher.data) onDecided(fetcher.data);
+  }, [fetcher.data, onDecided]);
+
+  return (
+    <article className={`card action-card${isNew ? " is-new" : ""}${busy ? " is-busy" : ""}`} aria-labelledby={titleId} data-action-id={action.id}>
+      <div className="card-head">
+        {canDecide ? (
+          <input
+            type="checkbox"
+            className="card-select"
+            form="bulk"
+            name="actionId"
+            value={action.id}
+            checked={selected}
+            onChange={(event) => onSelect(action.id, event.currentTarget.checked)}
+            aria-label={`Select #${action.id}`}
+          />
+        ) : null}
+        <div className="card-title">
+          <p className="eyebrow">Approval needed · #{action.id}</p>
+          <h2 id={titleId}>
+            <Link to={`/actions/${action.id}`}>{capitalize(presentation.headline)}</Link>
+          </h2>
+          <p className="meta">
+            Proposed by <strong>{action.proposedBy.label}</strong> ·{" "}
+            <time dateTime={action.createdAt} title={formatDateTime(action.createdAt)}>
+              {timeAgo(action.createdAt, now)}
+            </time>
+          </p>
+        </div>
+      </div>
+      {action.reason ? <blockquote className="reason">“{action.reason}”</blockquote> : null}
+      <dl className="facts">
+        <div>
+          <dt>Action</dt>
+          <dd>{action.actionType}</dd>
+        </div>
+        <div>
+          <dt>Target</dt>
+          <dd>
+            {presentation.target && action.targetId !== null ? (
+              <Link to={`/items/${action.targetId}`}>{targetLabel(presentation, action)}</Link>
+            ) : (
+              targetLabel(presentation, action)
+            )}
+          </dd>
+        </div>
+        <div className="fact-wide">
+          <dt>Reversible</dt>
+          <dd>
+            {presentation.reversible.reversible ? "Yes" : "No"} <span className="muted">({presentation.reversible.explanation})</span>
+          </dd>
+        </div>
+      </dl>
+      {presentation.changes.length > 0 ? (
+        <section className="card-section" aria-label="Changes">
+          <h3>Changes</h3>
+          <ChangesList changes={presentation.changes} />
+        </section>
+      ) : null}
+      {presentation.details.length > 0 ? (
+        <ul className="details">
+          {presentation.details.map((detail) => (
+            <li key={detail}>{detail}</li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? (
+        <p className="notice notice-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {canDecide ? (
+        <div className="card-actions">
+          <fetcher.Form method="post" className="inline-form">
+            <CsrfField />
+            <input type="hidden" name="actionId" value={action.id} />
+            <button type="submit" name="intent" value="approve" className="button button-primary" disabled={busy}>
+              <CheckIcon />
+              Approve
+            </button>
+          </fetcher.Form>
+          <details className="reject" open={reasonError !== undefined}>
+            <summary className="button button-danger-outline">
+              <CrossIcon />
+              Reject…
+            </summary>
+            <fetcher.Form method="post" className="reject-form" noValidate>
+              <CsrfField />
+              <input type="hidden" name="actionId" value={action.id} />
+              <div className="field">
+                <label htmlFor={reasonId}>Why reject #{action.id}?</label>
+                <textarea
+                  id={reasonId}
+                  name="reason"
+                  rows={2}
+                  placeholder="The proposer sees this reason"
+                  aria-invalid={reasonError ? true : undefined}
+                  aria-describedby={reasonError ? `${reasonId}-error` : undefined}
+                />
+                {reasonError ? (
+                  <p className="field-error" id={`${reasonId}-error`}>
+                    {reasonError}
+                  </p>
+                ) : null}
+              </div>
+              <button type="submit" name="intent" value="reject" className="button button-danger" disabled={busy}>
+                Reject #{action.id}
+              </button>
+            </fetcher.Form>
+          </details>
+          <Link to={`/actions/${action.id}`} className="button button-ghost">
+            Open
+            <ArrowRightIcon />
+          </Link>
+        </div>
+      ) : (
+        <div className="card-actions">
+          <Link to={`/actions/${action.id}`} className="button button-ghost">
+            Open
+            <ArrowRightIcon />
+          </Link>
+          <p className="muted small">Approvers decide; your role can read.</p>
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,22 @@
+import type { ChangeLine } from "@leash/core";
+
+/** Before -> after, one line per field; an empty side reads as "(none)". */
+export function ChangesList({ changes }: { changes: ChangeLine[] }) {
+  if (changes.length === 0) return null;
+  return (
+    <ul className="changes">
+      {changes.map((change) => (
+        <li key={change.field}>
+          <span className="change-field">{change.field}</span>
+          <span className="change-values">
+            {change.before !== null ? <del className="change-before">{change.before}</del> : <span className="change-none">(none)</span>}
+            <span className="change-arrow" aria-label="becomes">
+              →
+            </span>
+            {change.after !== null ? <ins className="change-after">{change.after}</ins> : <span className="change-none">(removed)</span>}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

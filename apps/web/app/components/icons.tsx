@@ -1,0 +1,111 @@
+import type { ReactNode } from "react";
+
+function Icon({ children, size = 18 }: { children: ReactNode; size?: number }) {
+  return (
+    <svg
+      className="icon"
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.8"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {children}
+    </svg>
+  );
+}
+
+export const InboxIcon = () => (
+  <Icon>
+    <path d="M3 13h5l1.5 3h5L16 13h5" />
+    <path d="M5.5 5h13L21 13v6H3v-6z" />
+  </Icon>
+);
+
+export const HistoryIcon = () => (
+  <Icon>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="M12 7.5V12l3 2" />
+  </Icon>
+);
+
+export const TemplatesIcon = () => (
+  <Icon>
+    <rect x="4" y="4" width="16" height="6" rx="1.5" />
+    <rect x="4" y="14" width="7" height="6" rx="1.5" />
+    <rect x="13" y="14" width="7" height="6" rx="1.5" />
+  </Icon>
+);
+
+export const ItemsIcon = () => (
+  <Icon>
+    <path d="M12 3 20 7.5v9L12 21l-8-4.5v-9z" />
+    <path d="M4 7.5 12 12l8-4.5M12 12v9" />
+  </Icon>
+);
+
+export const QueueIcon = () => (
+  <Icon>
+    <path d="M5 20v-8M12 20V5M19 20v-11" />
+  </Icon>
+);
+
+export const PreferencesIcon = () => (
+  <Icon>
+    <path d="M4 7h9M17 7h3M4 17h3M11 17h9" />
+    <circle cx="15" cy="7" r="2" />
+    <circle cx="9" cy="17" r="2" />
+  </Icon>
+);
+
+export const SignOutIcon = () => (
+  <Icon size={16}>
+    <path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3" />
+    <path d="M10 16l-4-4 4-4M6 12h10" />
+  </Icon>
+);
+
+export const CheckIcon = () => (
+  <Icon size={16}>
+    <path d="M5 12.5 10 17 19 7" />
+  </Icon>
+);
+
+export const CrossIcon = () => (
+  <Icon size={16}>
+    <path d="M6 6l12 12M18 6 6 18" />
+  </Icon>
+);
+
+export const ArrowRightIcon = () => (
+  <Icon size={16}>
+    <path d="M5 12h14M13 6l6 6-6 6" />
+  </Icon>
+);
+
+export const DownloadIcon = () => (
+  <Icon size={16}>
+    <path d="M12 4v11M7 10l5 5 5-5M5 20h14" />
+  </Icon>
+);
+
+export const UndoIcon = () => (
+  <Icon size={16}>
+    <path d="M9 14 4 9l5-5" />
+    <path d="M4 9h10a6 6 0 0 1 0 12h-3" />
+  </Icon>
+);
+
+/** The mark: a loop and a line, a leash. */
+export const LeashMark = () => (
+  <svg className="mark" width="28" height="28" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+    <rect width="32" height="32" rx="8" fill="currentColor" />
+    <circle cx="12" cy="12" r="5" fill="none" stroke="#fff" strokeWidth="2.5" />
+    <path d="M15.5 15.5 24 24" stroke="#fff" strokeWidth="2.5" strokeLinecap="round" />
+  </svg>
+);

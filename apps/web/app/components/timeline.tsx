@@ -1,0 +1,92 @@
+import { Link } from "react-router";
+
+import type { ActionEventView } from "@leash/core";
+
+import { formatDateTime } from "../lib/format.ts";
+
+type Tone = "good" | "bad" | "info" | "neutral";
+
+interface EventDetails {
+  reason?: unknown;
+  attempt?: unknown;
+  error?: unknown;
+  durationMs?: unknown;
+  nextDelayMs?: unknown;
+  rule?: unknown;
+  undoActionId?: unknown;
+  rollbackOf?: unknown;
+  permanent?: unknown;
+  cascade?: unknown;
+}
+
+const asDetails = (details: ActionEventView["details"]): EventDetails =>
+  details !== null && typeof details === "object" && !Array.isArray(details) ? details : {};
+
+const text = (value: unknown) => (typeof value === "string" && value ? value : null);
+const num = (value: unknown) => (typeof value === "number" ? value : null);
+
+function describe(event: ActionEventView): { title: string; tone: Tone; note: string | null; error: string | null; link: { to: string; label: string } | null } {
+  const details = asDetails(event.details);
+  const attempt = num(details.attempt);
+  const error = text(details.error);
+  const undo = num(details.undoActionId);
+  const of = num(details.rollbackOf);
+  const link = undo !== null ? { to: `/actions/${undo}`, label: `undo action #${undo}` } : of !== null ? { to: `/actions/${of}`, label: `rollback of #${of}` } : null;
+  switch (event.type) {
+    case "proposed":
+      return { title: "Proposed", tone: "info", note: text(details.reason) ? `“${text(details.reason) ?? ""}”` : null, error: null, link: null };
+    case "auto_approved":
+      return { title: "Approved automatically", tone: "good", note: text(details.rule) ? `By the preference “${text(details.rule) ?? ""}”` : null, error: null, link: null };
+    case "approved":
+      return { title: "Approved", tone: "good", note: null, error: null, link: null };
+    case "rejected":
+      return { title: "Rejected", tone: "bad", note: text(details.reason) ? `“${text(details.reason) ?? ""}”` : null, error: null, link: null };
+    case "queued":
+      return { title: "Queued again", tone: "neutral", note: text(details.reason), error: null, link: null };
+    case "started":
+      return { title: attempt !== null ? `Started (attempt ${attempt})` : "Started", tone: "neutral", note: null, error: null, link: null };
+    case "retried": {
+      const delay = num(details.nextDelayMs);
+      return { title: `Attempt ${attempt ?? "?"} failed${delay !== null ? `, retrying in ${Math.max(1, Math.round(delay / 1000))} s` : ""}`, tone: "bad", note: null, error, link: null };
+    }
+    case "executed": {
+      const duration = num(details.durationMs);
+      return { title: "Executed", tone: "good", note: duration !== null ? `Took ${duration} ms${attempt !== null && attempt > 1 ? ` on attempt ${attempt}` : ""}` : null, error: null, link: null };
+    }
+    case "failed":
+      return { title: attempt !== null ? `Failed after ${attempt === 1 ? "1 attempt" : `${attempt} attempts`}` : "Failed", tone: "bad", note: details.permanent === true ? "A retry could not fix this." : null, error, link: null };
+    case "cancelled":
+      return { title: "Cancelled", tone: "neutral", note: text(details.reason) ? `“${text(details.reason) ?? ""}”` : null, error: null, link: null };
+    case "rollback_requested":
+      return { title: details.cascade === true ? "Rollback requested (with later changes)" : "Rollback requested", tone: "info", note: text(details.reason), error: null, link };
+    case "rolled_back":
+      return { title: "Rolled back", tone: "good", note: null, error: null, link };
+  }
+}
+
+/** Every event of an action, oldest first: who, what, when, attempts and errors. */
+export function Timeline({ events }: { events: ActionEventView[] }) {
+  return (
+    <ol className="timeline" aria-label="Timeline">
+      {events.map((event) => {
+        const { title, tone, note, error, link } = describe(event);
+        return (
+          <li key={event.id} data-event={event.type}>
+            <span className={`timeline-dot timeline-dot-${tone}`} aria-hidden="true" />
+            <p className="timeline-title">{title}</p>
+            <p className="timeline-meta">
+              by <strong>{event.actor.label}</strong> · <time dateTime={event.createdAt}>{formatDateTime(event.createdAt)}</time>
+            </p>
+            {note ? <p className="timeline-detail">{note}</p> : null}
+            {link ? (
+              <p className="timeline-detail">
+                <Link to={link.to}>{link.label}</Link>
+              </p>
+            ) : null}
+            {error ? <p className="timeline-error">{error}</p> : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

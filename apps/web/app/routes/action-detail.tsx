@@ -1,0 +1,322 @@
+import { data, Form, Link, Outlet, useNavigation } from "react-router";
+
+import { approveAction, can, canTransition, cancelAction, getAction, loadItemFacts, presentAction, rejectAction } from "@leash/core";
+
+import { ChangesList } from "../components/changes-list.tsx";
+import { CsrfField } from "../components/csrf-field.tsx";
+import { CheckIcon, CrossIcon, UndoIcon } from "../components/icons.tsx";
+import { Notice } from "../components/notice.tsx";
+import { StatusBadge } from "../components/status-badge.tsx";
+import { Timeline } from "../components/timeline.tsx";
+import { executedChanges } from "../lib/executed-changes.ts";
+import { capitalize, formatDateTime, prettyJson } from "../lib/format.ts";
+import { fieldError, resultFor, type FormResult } from "../lib/form-result.ts";
+import { requireMutation, requireUser } from "../server/auth.server.ts";
+import { loadOrFail, refusal } from "../server/core-errors.server.ts";
+import { getDeps } from "../server/deps.server.ts";
+import { formIntent, formText } from "../server/form.server.ts";
+import { takeNotice } from "../server/session.server.ts";
+import type { Route } from "./+types/action-detail";
+
+export function meta({ params }: Route.MetaArgs) {
+  return [{ title: `Action #${params.actionId} · Leash console` }];
+}
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const { actor } = await requireUser(request);
+  const deps = getDeps();
+  const action = await loadOrFail(() => getAction(deps, { actor, input: { actionId: Number(params.actionId) } }));
+  const facts = await loadItemFacts(deps.db, actor.tenantId, [action]);
+  const presentation = presentAction(action, facts);
+  const { notice, headers } = await takeNotice(request);
+  const proposedByMe = action.proposedBy.kind === "user" && action.proposedBy.id === actor.userId;
+  return data(
+    {
+      action,
+      presentation,
+      changes: executedChanges(action) ?? presentation.changes,
+      notice,
+      show: {
+        decide: can(actor, "action.decide") && action.status === "pending",
+        cancel: canTransition(action.status, "cancelled") && (can(actor, "action.cancel_any") || proposedByMe),
+        rollback: can(actor, "action.decide") && action.status === "executed" && action.rollbackActionId === null,
+      },
+    },
+    headers ? { headers } : undefined,
+  );
+}
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const { user, form } = await requireMutation(request);
+  const { actor } = user;
+  const deps = getDeps();
+  const intent = formIntent(form, ["approve", "reject", "cancel"]);
+  const actionId = Number(params.actionId);
+  const reason = formText(form, "reason");
+  try {
+    if (intent === "approve") {
+      await approveAction(deps, { actor, input: { actionId } });
+      return ok(`Approved #${actionId}; it is queued to run.`, intent);
+    }
+    if (intent === "reject") {
+      await rejectAction(deps, { actor, input: { actionId, reason: reason ?? "" } });
+      return ok(`Rejected #${actionId}.`, intent);
+    }
+    await cancelAction(deps, { actor, input: { actionId, ...(reason?.trim() ? { reason } : {}) } });
+    return ok(`Cancelled #${actionId}; it will not run.`, intent);
+  } catch (error) {
+    return refusal(error, intent);
+  }
+}
+
+function ok(message: string, form: string): FormResult {
+  return { ok: true, message, form };
+}
+
+const hasValue = (value: unknown) => value !== null && !(typeof value === "object" && Object.keys(value).length === 0);
+
+export default function ActionDetail({ loaderData, actionData }: Route.ComponentProps) {
+  const { action, presentation, changes, notice, show } = loaderData;
+  const navigation = useNavigation();
+  const posting = navigation.state === "submitting" ? navigation.formData?.get("intent") : undefined;
+  const rejectError = fieldError(resultFor(actionData, "reject"), "reason");
+  const announced: FormResult | undefined = (rejectError ? undefined : actionData) ?? (notice ? { ok: true, message: notice } : undefined);
+  const target = presentation.target;
+
+  return (
+    <div className="page">
+      <header className="detail-header">
+        <nav className="breadcrumbs" aria-label="Breadcrumbs">
+          <Link to="/history">History</Link>
+          <span aria-hidden="true">/</span>
+          <span aria-current="page">#{action.id}</span>
+        </nav>
+        <div className="detail-title">
+          <h1>
+            #{action.id} · {capitalize(presentation.headline)}
+          </h1>
+          <div role="status" aria-live="polite" aria-label="Status" data-testid="action-status">
+            <StatusBadge status={action.status} rolledBack={action.rolledBackAt !== null} />
+          </div>
+        </div>
+        <p className="meta">
+          Proposed by <strong>{action.proposedBy.label}</strong> on <time dateTime={action.createdAt}>{formatDateTime(action.createdAt)}</time>
+          {action.decidedBy ? (
+            <>
+              {" "}
+              · {action.status === "rejected" ? "rejected" : "approved"} by <strong>{action.decidedBy}</strong>
+            </>
+          ) : action.requiresApproval ? null : (
+            " · approved automatically"
+          )}
+        </p>
+        {action.reason ? <blockquote className="reason">“{action.reason}”</blockquote> : null}
+      </header>
+
+      <Notice result={announced} />
+
+      <div className="detail-grid">
+        <div className="detail-main">
+          <section className="card panel" aria-labelledby="changes-heading">
+            <h2 id="changes-heading">Changes</h2>
+            {changes.length > 0 ? (
+              <ChangesList changes={changes} />
+            ) : presentation.details.length === 0 ? (
+              <p className="muted">This action changes no item fields.</p>
+            ) : null}
+            {presentation.details.length > 0 ? (
+              <ul className="details">
+                {presentation.details.map((detail) => (
+                  <li key={detail}>{detail}</li>
+                ))}
+              </ul>
+            ) : null}
+            <p className="muted small">
+              {action.executedAt ? "What the action changed when it ran." : "What the action will change, compared with the item as it is now."}{" "}
+              Reversible: {presentation.reversible.reversible ? "yes" : "no"} ({presentation.reversible.explanation}).
+            </p>
+          </section>
+
+          <section className="card panel" aria-labelledby="parameters-heading">
+            <h2 id="parameters-heading">Parameters</h2>
+            <pre className="code-block">
+              <code>{prettyJson(action.parameters)}</code>
+            </pre>
+          </section>
+
+          {hasValue(action.result) || action.errorMessage ? (
+            <section className="card panel" aria-labelledby="result-heading">
+              <h2 id="result-heading">Result</h2>
+              {action.errorMessage ? (
+                <p className="notice notice-error">
+                  {action.status === "failed" ? "Failed: " : "Last error: "}
+                  {action.errorMessage}
+                </p>
+              ) : null}
+              {hasValue(action.result) ? (
+                <pre className="code-block">
+                  <code>{prettyJson(action.result)}</code>
+                </pre>
+              ) : null}
+            </section>
+          ) : null}
+
+          <section className="card panel" aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">Timeline</h2>
+            <Timeline events={action.timeline} />
+          </section>
+        </div>
+
+        <aside className="detail-side">
+          {show.decide || show.cancel || show.rollback ? (
+            <section className="card panel" aria-labelledby="decide-heading">
+              <h2 id="decide-heading">{show.decide ? "Decide" : "Actions"}</h2>
+              <div className="side-actions">
+                {show.decide ? (
+                  <>
+                    <Form method="post">
+                      <CsrfField />
+                      <button type="submit" name="intent" value="approve" className="button button-primary" disabled={posting !== undefined}>
+                        <CheckIcon />
+                        Approve
+                      </button>
+                    </Form>
+                    <Form method="post" className="stack" noValidate>
+                      <CsrfField />
+                      <div className="field">
+                        <label htmlFor="reject-reason">Why reject?</label>
+                        <textarea
+                          id="reject-reason"
+                          name="reason"
+                          rows={2}
+                          aria-invalid={rejectError ? true : undefined}
+                          aria-describedby={rejectError ? "reject-reason-error" : undefined}
+                        />
+                        {rejectError ? (
+                          <p className="field-error" id="reject-reason-error">
+                            {rejectError}
+                          </p>
+                        ) : null}
+                      </div>
+                      <button type="submit" name="intent" value="reject" className="button button-danger-outline" disabled={posting !== undefined}>
+                        <CrossIcon />
+                        Reject
+                      </button>
+                    </Form>
+                  </>
+                ) : null}
+                {show.cancel ? (
+                  <Form method="post" className="stack">
+                    <CsrfField />
+                    <div className="field">
+                      <label htmlFor="cancel-reason">Why cancel? (optional)</label>
+                      <input id="cancel-reason" name="reason" />
+                    </div>
+                    <button type="submit" name="intent" value="cancel" className="button button-danger-outline" disabled={posting === "cancel"}>
+                      <CrossIcon />
+                      {posting === "cancel" ? "Cancelling…" : "Cancel this action"}
+                    </button>
+                  </Form>
+                ) : null}
+                {show.rollback ? (
+                  <Link to="rollback" className="button button-danger-outline" preventScrollReset>
+                    <UndoIcon />
+                    Roll back…
+                  </Link>
+                ) : null}
+              </div>
+            </section>
+          ) : null}
+
+          <section className="card panel" aria-labelledby="facts-heading">
+            <h2 id="facts-heading">Facts</h2>
+            <dl className="kv">
+              <dt>Type</dt>
+              <dd>{action.actionType}</dd>
+              <dt>Target</dt>
+              <dd>
+                {target && action.targetId !== null ? (
+                  <Link to={`/items/${action.targetId}`}>{target.title ? `${target.kind} "${target.title}"` : `${target.kind} #${action.targetId}`}</Link>
+                ) : target ? (
+                  `new ${target.kind}`
+                ) : (
+                  "none"
+                )}
+              </dd>
+              <dt>Attempts</dt>
+              <dd>
+                {action.attempts} of {action.maxAttempts}
+              </dd>
+              {action.approvedAt ? (
+                <>
+                  <dt>Approved</dt>
+                  <dd>{formatDateTime(action.approvedAt)}</dd>
+                </>
+              ) : null}
+              {action.rejectedAt ? (
+                <>
+                  <dt>Rejected</dt>
+                  <dd>{formatDateTime(action.rejectedAt)}</dd>
+                  <dt>Why</dt>
+                  <dd>{action.rejectionReason}</dd>
+                </>
+              ) : null}
+              {action.executedAt ? (
+                <>
+                  <dt>Executed</dt>
+                  <dd>{formatDateTime(action.executedAt)}</dd>
+                </>
+              ) : null}
+              {action.cancelledAt ? (
+                <>
+                  <dt>Cancelled</dt>
+                  <dd>{formatDateTime(action.cancelledAt)}</dd>
+                </>
+              ) : null}
+              {action.rollbackActionId !== null ? (
+                <>
+                  <dt>Undone by</dt>
+                  <dd>
+                    <Link to={`/actions/${action.rollbackActionId}`}>#{action.rollbackActionId}</Link>
+                    {action.rolledBackAt ? ` on ${formatDateTime(action.rolledBackAt)}` : " (in progress)"}
+                  </dd>
+                </>
+              ) : null}
+              {action.rollbackOfId !== null ? (
+                <>
+                  <dt>Undoes</dt>
+                  <dd>
+                    <Link to={`/actions/${action.rollbackOfId}`}>#{action.rollbackOfId}</Link>
+                  </dd>
+                </>
+              ) : null}
+              {action.dependsOnId !== null ? (
+                <>
+                  <dt>Runs after</dt>
+                  <dd>
+                    <Link to={`/actions/${action.dependsOnId}`}>#{action.dependsOnId}</Link>
+                  </dd>
+                </>
+              ) : null}
+              {action.templateId !== null ? (
+                <>
+                  <dt>Template</dt>
+                  <dd>
+                    #{action.templateId}, step {(action.templateStep ?? 0) + 1}
+                  </dd>
+                </>
+              ) : null}
+              {action.idempotencyKey ? (
+                <>
+                  <dt>Idempotency key</dt>
+                  <dd className="mono">{action.idempotencyKey}</dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+        </aside>
+      </div>
+      <Outlet />
+    </div>
+  );
+}

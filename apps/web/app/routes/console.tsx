@@ -1,0 +1,102 @@
+import { Form, NavLink, Outlet } from "react-router";
+
+import { can, queueStats } from "@leash/core";
+
+import { CsrfField } from "../components/csrf-field.tsx";
+import { HistoryIcon, InboxIcon, ItemsIcon, LeashMark, PreferencesIcon, QueueIcon, SignOutIcon, TemplatesIcon } from "../components/icons.tsx";
+import { RoleBadge } from "../components/status-badge.tsx";
+import { useLiveRevalidation } from "../lib/use-live-revalidation.ts";
+import { requireUser } from "../server/auth.server.ts";
+import { loadOrFail } from "../server/core-errors.server.ts";
+import { getDeps } from "../server/deps.server.ts";
+import type { Route } from "./+types/console";
+
+/** How often open pages refresh their data (inbox, queue, an action's status). */
+const LIVE_INTERVAL_MS = 2_500;
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const { actor, email, tenant } = await requireUser(request);
+  const stats = await loadOrFail(() => queueStats(getDeps(), { actor }));
+  return {
+    user: { name: actor.label, email, role: actor.role },
+    tenant,
+    counts: { pending: stats.actions.pending, failed: stats.actions.failed },
+    /** What to show; core still refuses whatever the role may not do. */
+    permissions: {
+      decide: can(actor, "action.decide"),
+      writePreferences: can(actor, "preference.write"),
+    },
+    now: new Date().toISOString(),
+  };
+}
+
+const navigation = [
+  { to: "/", label: "Inbox", icon: <InboxIcon />, end: true },
+  { to: "/history", label: "History", icon: <HistoryIcon />, end: false },
+  { to: "/templates", label: "Templates", icon: <TemplatesIcon />, end: false },
+  { to: "/items", label: "Items", icon: <ItemsIcon />, end: false },
+  { to: "/queue", label: "Queue", icon: <QueueIcon />, end: false },
+  { to: "/preferences", label: "Preferences", icon: <PreferencesIcon />, end: false },
+];
+
+export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
+  const { user, tenant, counts } = loaderData;
+  useLiveRevalidation(LIVE_INTERVAL_MS);
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          <LeashMark />
+          <span className="brand-name">Leash</span>
+        </div>
+        <nav aria-label="Console">
+          <ul className="nav">
+            {navigation.map((entry) => (
+              <li key={entry.to}>
+                <NavLink to={entry.to} end={entry.end} className="nav-link" prefetch="intent">
+                  {entry.icon}
+                  <span className="nav-label">{entry.label}</span>
+                  {entry.to === "/" && counts.pending > 0 ? (
+                    <span className="nav-count" aria-label={`${counts.pending} waiting`} data-testid="inbox-count">
+                      {counts.pending}
+                    </span>
+                  ) : null}
+                  {entry.to === "/queue" && counts.failed > 0 ? (
+                    <span className="nav-count nav-count-danger" aria-label={`${counts.failed} failed`}>
+                      {counts.failed}
+                    </span>
+                  ) : null}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </aside>
+      <div className="workspace">
+        <header className="topbar">
+          <div className="tenant">
+            <span className="tenant-label">Workspace</span>
+            <span className="tenant-name">{tenant.name}</span>
+          </div>
+          <div className="account">
+            <span className="account-name">{user.name}</span>
+            <RoleBadge role={user.role} />
+            <Form method="post" action="/sign-out" className="inline-form">
+              <CsrfField />
+              <button type="submit" className="button button-ghost button-small">
+                <SignOutIcon />
+                Sign out
+              </button>
+            </Form>
+          </div>
+        </header>
+        <main id="main" className="content" tabIndex={-1}>
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { data, Form, Link, useNavigation } from "react-router";
+
+import { approveAction, isCoreError, listActions, loadItemFacts, presentAction, rejectAction, type ActionView } from "@leash/core";
+
+import { ActionCard, type InboxCard } from "../components/action-card.tsx";
+import { CsrfField } from "../components/csrf-field.tsx";
+import { CheckIcon, CrossIcon } from "../components/icons.tsx";
+import { Notice } from "../components/notice.tsx";
+import { plural } from "../lib/format.ts";
+import { fieldError, formError, resultFor, type FormResult } from "../lib/form-result.ts";
+import { useConsole } from "../lib/use-console.ts";
+import { requireMutation, requireUser } from "../server/auth.server.ts";
+import { loadOrFail, refusal } from "../server/core-errors.server.ts";
+import { getDeps } from "../server/deps.server.ts";
+import { formIntent, formNumber, formText } from "../server/form.server.ts";
+import type { Route } from "./+types/inbox";
+
+const INBOX_PAGE = 50;
+
+export function meta() {
+  return [{ title: "Inbox · Leash console" }];
+}
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const { actor } = await requireUser(request);
+  const deps = getDeps();
+  const page = await loadOrFail(() => listActions(deps, { actor, input: { status: "pending", limit: INBOX_PAGE } }));
+  const facts = await loadItemFacts(deps.db, actor.tenantId, page.items);
+  const cards: InboxCard[] = page.items.map((action) => ({ action, presentation: presentAction(action, facts) }));
+  return { cards, more: page.nextCursor !== null };
+}
+
+const headlineOf = (action: ActionView) => `#${action.id} (${action.actionType}${action.targetType ? ` ${action.targetType}` : ""})`;
+
+export async function action({ request }: Route.ActionArgs) {
+  const { user, form } = await requireMutation(request);
+  const { actor } = user;
+  const deps = getDeps();
+  const intent = formIntent(form, ["approve", "reject", "approve-selected", "reject-selected"]);
+
+  if (intent === "approve" || intent === "reject") {
+    const actionId = formNumber(form, "actionId");
+    const key = `decide-${actionId}`;
+    try {
+      const decided =
+        intent === "approve"
+          ? await approveAction(deps, { actor, input: { actionId } })
+          : await rejectAction(deps, { actor, input: { actionId, reason: formText(form, "reason") ?? "" } });
+      const result: FormResult = { ok: true, form: key, message: `${intent === "approve" ? "Approved" : "Rejected"} ${headlineOf(decided)}.` };
+      return result;
+    } catch (error) {
+      return refusal(error, key);
+    }
+  }
+
+  const ids = form.getAll("actionId").map((value) => Number(value));
+  if (ids.length === 0) {
+    const result: FormResult = { ok: false, status: 400, form: "bulk", error: "Select at least one action first.", fieldErrors: {} };
+    return data(result, { status: 400 });
+  }
+  const decided: number[] = [];
+  const refused: string[] = [];
+  for (const actionId of ids) {
+    try {
+      if (intent === "approve-selected") await approveAction(deps, { actor, input: { actionId } });
+      else await rejectAction(deps, { actor, input: { actionId, reason: formText(form, "reason") ?? "" } });
+      decided.push(actionId);
+    } catch (error) {
+      // A bad reason or a missing permission is the same for every action: answer at once, before deciding any.
+      if (!isCoreError(error) || error.code === "INVALID" || error.code === "FORBIDDEN") return refusal(error, "bulk");
+      refused.push(error.message);
+    }
+  }
+  const verb = intent === "approve-selected" ? "Approved" : "Rejected";
+  const result: FormResult = {
+    ok: true,
+    form: "bulk",
+    message: [decided.length > 0 ? `${verb} ${plural(decided.length, "action")}.` : `Nothing was ${verb.toLowerCase()}.`, ...refused].join(" "),
+  };
+  return result;
+}
+
+export default function Inbox({ loaderData, actionData }: Route.ComponentProps) {
+  const { cards, more } = loaderData;
+  const { permissions, now } = useConsole();
+  const navigation = useNavigation();
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [announcement, setAnnouncement] = useState<FormResult | undefined>(undefined);
+  const initialIds = useRef<ReadonlySet<number> | null>(null);
+  initialIds.current ??= new Set(cards.map((card) => card.action.id));
+
+  const visibleIds = new Set(cards.map((card) => card.action.id));
+  const selectedIds = [...selected].filter((id) => visibleIds.has(id));
+  const onSelect = useCallback((id: number, on: boolean) => {
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
+  // A card's outcome is announced for the page (the card itself goes away); a field error stays on the card.
+  const onDecided = useCallback((result: FormResult) => {
+    if (result.ok || formError(result)) setAnnouncement(result);
+  }, []);
+  useEffect(() => setAnnouncement(undefined), [actionData]);
+  const bulkResult = resultFor(actionData, "bulk");
+  const cardRefusalShown = actionData?.ok === false && actionData.form?.startsWith("decide-") === true && visibleIds.has(Number(actionData.form.slice("decide-".length)));
+  const postedIntent = navigation.formData?.get("intent");
+  const bulkBusy = navigation.state === "submitting" && (postedIntent === "approve-selected" || postedIntent === "reject-selected");
+  const bulkReasonError = fieldError(bulkResult, "reason");
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Inbox</h1>
+          <p className="muted" role="status" aria-live="polite" data-testid="inbox-summary">
+            {cards.length === 0 ? "Nothing waiting for you." : `${plural(cards.length, "action")}${more ? "+" : ""} waiting for a decision, newest first.`}
+          </p>
+        </div>
+      </header>
+
+      <Notice result={announcement ?? (cardRefusalShown ? undefined : actionData)} />
+
+      {permissions.decide && cards.length > 0 ? (
+        <Form method="post" id="bulk" className="bulk-bar" aria-label="Decide on several actions" noValidate>
+          <CsrfField />
+          <label className="checkbox-label js-only">
+            <input
+              type="checkbox"
+              checked={selectedIds.length === cards.length}
+              onChange={(event) => setSelected(event.currentTarget.checked ? new Set(visibleIds) : new Set())}
+            />
+            Select all
+          </label>
+          <span className="muted small" aria-live="polite">
+            {selectedIds.length > 0 ? `${selectedIds.length} selected` : <span className="bulk-hint">Select cards to decide on several at once</span>}
+          </span>
+          <div className="bulk-controls">
+            <button type="submit" name="intent" value="approve-selected" className="button button-primary button-small" disabled={bulkBusy}>
+              <CheckIcon />
+              Approve selected
+            </button>
+            <div className="field field-inline">
+              <label htmlFor="bulk-reason" className="visually-hidden">
+                Reason for rejecting the selected actions
+              </label>
+              <input
+                id="bulk-reason"
+                name="reason"
+                placeholder="Reason for rejecting"
+                aria-invalid={bulkReasonError ? true : undefined}
+                aria-describedby={bulkReasonError ? "bulk-reason-error" : undefined}
+              />
+            </div>
+            <button type="submit" name="intent" value="reject-selected" className="button button-danger-outline button-small" disabled={bulkBusy}>
+              <CrossIcon />
+              Reject selected
+            </button>
+          </div>
+          {bulkReasonError ? (
+            <p className="field-error bulk-error" id="bulk-reason-error">
+              {bulkReasonError}
+            </p>
+          ) : null}
+        </Form>
+      ) : null}
+
+      {cards.length === 0 ? (
+        <section className="empty-state">
+          <div className="empty-illustration" aria-hidden="true">
+            <CheckIcon />
+          </div>
+          <h2>Nothing waiting for you</h2>
+          <p className="muted">New proposals from agents appear here as they arrive. Everything already decided is in the history.</p>
+          <Link className="button button-ghost" to="/history">
+            Open the history
+          </Link>
+        </section>
+      ) : (
+        <div className="card-list">
+          {cards.map((card) => (
+            <ActionCard
+              key={card.action.id}
+              card={card}
+              now={now}
+              canDecide={permissions.decide}
+              isNew={!initialIds.current?.has(card.action.id)}
+              selected={selected.has(card.action.id)}
+              onSelect={onSelect}
+              posted={resultFor(actionData, `decide-${card.action.id}`)}
+              onDecided={onDecided}
+            />
+          ))}
+          {more ? (
+            <p className="muted">
+              More are waiting: see them all in the <Link to="/history?status=pending">history</Link>.
+            </p>
+          ) : null}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { data, redirect } from "react-router";
+
+import { actorForUser, isCoreError, type SignedInUser } from "@leash/core";
+
+import { CSRF_FIELD } from "../lib/form-result.ts";
+import { getDeps } from "./deps.server.ts";
+import { csrfMatches, destroySession, getSession, type ConsoleSession } from "./session.server.ts";
+
+/** Only paths of this console are followed after sign-in, never another site. */
+export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined): string {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/";
+}
+
+function signInUrl(request: Request): string {
+  const url = new URL(request.url);
+  const back = request.method === "GET" ? `${url.pathname}${url.search}` : url.pathname;
+  return back === "/" ? "/sign-in" : `/sign-in?redirectTo=${encodeURIComponent(back)}`;
+}
+
+async function userOf(session: ConsoleSession, request: Request): Promise<SignedInUser> {
+  const userId = session.get("userId");
+  if (!userId) throw redirect(signInUrl(request));
+  try {
+    return await actorForUser(getDeps().db, userId);
+  } catch (error) {
+    if (isCoreError(error) && error.code === "UNAUTHORIZED") {
+      throw redirect(signInUrl(request), { headers: await destroySession(session, request) });
+    }
+    throw error;
+  }
+}
+
+/** The signed-in person, read afresh from the database; anyone else is sent to the sign-in page. */
+export async function requireUser(request: Request): Promise<SignedInUser> {
+  return userOf(await getSession(request), request);
+}
+
+/**
+ * Every form post goes through here: the session's anti-forgery token must come back with the
+ * form (403 otherwise), and the poster must be signed in.
+ */
+export async function requireMutation(request: Request): Promise<{ user: SignedInUser; form: FormData }> {
+  const form = await request.formData();
+  const session = await getSession(request);
+  if (!csrfMatches(session, form.get(CSRF_FIELD))) {
+    throw data("This form was not sent from this console, or your session changed. Reload the page and try again.", { status: 403 });
+  }
+  return { user: await userOf(session, request), form };
+}

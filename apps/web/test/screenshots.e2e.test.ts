@@ -1,0 +1,123 @@
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+
+import { approveAction, createApiKey, createTenant, createUser, rejectAction, type Actor } from "@leash/core";
+import { createTestEnvironment, waitFor, type TestEnvironment } from "@leash/core/testing";
+import { startTestWorker } from "@leash/worker/test-support";
+
+import { hydrated, launchBrowser, startApi, startConsole, type RunningConsole } from "./support.ts";
+
+/**
+ * Pictures of the console with a realistic workspace: inbox, action detail, rollback dialog and
+ * history at desktop width, and the inbox on a phone. `pnpm --filter @leash/web screenshots` writes
+ * them to docs/screenshots/; the normal test run writes them to a temporary folder.
+ */
+let environment: TestEnvironment;
+let api: Awaited<ReturnType<typeof startApi>>;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let web: RunningConsole;
+let browser: Browser;
+let outputDir: string;
+let executedUpdateId: number;
+
+const PASSWORD = "screenshot-password";
+/** Where the pictures are kept; without it they go to a temporary folder that is removed afterwards. */
+const keep = process.env.LEASH_SCREENSHOTS_DIR;
+
+beforeAll(async () => {
+  outputDir = keep ? resolve(keep) : await mkdtemp(join(tmpdir(), "leash-screenshots-"));
+  await mkdir(outputDir, { recursive: true });
+  environment = await createTestEnvironment();
+  const { db } = environment;
+  const tenant = await createTenant(db, { slug: "acme", name: "Acme Inc" });
+  const dana = await createUser(db, { tenantSlug: "acme", email: "dana@acme.test", name: "Dana Whitfield", role: "approver", password: PASSWORD });
+  const approver: Actor = { kind: "user", tenantId: tenant.id, userId: dana.id, role: "approver", label: dana.name };
+  const { key } = await createApiKey(db, { tenantId: tenant.id, name: "crm-sync", role: "agent" });
+  api = await startApi(environment);
+  worker = await startTestWorker(environment);
+  web = await startConsole(environment);
+  browser = await launchBrowser();
+
+  const item = (kind: "person" | "project" | "idea" | "admin", title: string, data: Record<string, string | number>) =>
+    db.item.create({ data: { tenantId: tenant.id, kind, title, data } });
+  const relaunch = await item("project", "Website relaunch", { status: "active", dueDate: "2026-12-01", owner: "Dana" });
+  const portal = await item("project", "Customer portal", { status: "planned", owner: "Sam" });
+  const grace = await item("person", "Grace Hopper", { email: "grace@example.com", role: "Engineer" });
+  const onboarding = await item("idea", "Self-serve onboarding", { status: "new", score: 7 });
+  const ssl = await item("admin", "Renew SSL certificates", { category: "ops", dueDate: "2027-01-15" });
+
+  const agent = api.client(key);
+  const decided = async (input: Parameters<typeof agent.action.propose.mutate>[0], decision: "approve" | "reject", reason = "") => {
+    const { action } = await agent.action.propose.mutate(input);
+    if (decision === "approve") await approveAction(environment.deps, { actor: approver, input: { actionId: action.id } });
+    else await rejectAction(environment.deps, { actor: approver, input: { actionId: action.id, reason } });
+    return action.id;
+  };
+  await decided({ actionType: "create", targetType: "person", parameters: { title: "Alan Turing", data: { email: "alan@example.com", company: "Bletchley" } }, reason: "Met at the conference" }, "approve");
+  await decided({ actionType: "notify", parameters: { channel: "slack", recipient: "#launch", message: "The relaunch moves to December 15" } }, "approve");
+  await decided({ actionType: "update", targetType: "idea", targetId: onboarding.id, parameters: { data: { status: "exploring" } } }, "reject", "Not before Q1 planning");
+  await decided({ actionType: "link", targetType: "person", targetId: grace.id, parameters: { toType: "project", toId: portal.id, relation: "works_on" } }, "approve");
+  executedUpdateId = await decided(
+    { actionType: "update", targetType: "project", targetId: relaunch.id, parameters: { data: { status: "at_risk", dueDate: "2026-12-15" } }, reason: "Deadline moved after the client call" },
+    "approve",
+  );
+  await waitFor(async () => (await db.agentAction.findUniqueOrThrow({ where: { id: executedUpdateId } })).status === "executed", { what: "update executed" });
+
+  await agent.action.propose.mutate({ actionType: "schedule", targetType: "admin", targetId: ssl.id, parameters: { dueAt: "2026-12-20T09:00:00Z", message: "Renew the SSL certificates before the holidays", recipient: "ops@example.com" } });
+  await agent.action.propose.mutate({ actionType: "delete", targetType: "idea", targetId: onboarding.id, reason: "Parked until next year" });
+  await agent.action.propose.mutate({ actionType: "create", targetType: "person", parameters: { title: "Katherine Johnson", data: { email: "katherine@example.com", role: "Analyst" } }, reason: "New contact from the NASA meeting" });
+  await agent.action.propose.mutate({ actionType: "update", targetType: "project", targetId: portal.id, parameters: { title: "Customer portal v2", data: { status: "active", dueDate: "2027-03-01" } }, reason: "Kick-off confirmed by the client" });
+});
+
+afterAll(async () => {
+  await browser.close();
+  await web.close();
+  await worker.close();
+  await api.close();
+  await environment.close();
+  if (!keep) await rm(outputDir, { recursive: true, force: true });
+});
+
+async function signedInPage(width: number, height: number): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: width < 600 ? 2 : 1 });
+  const page = await context.newPage();
+  await page.goto(`${web.url}/sign-in`);
+  await hydrated(page);
+  await page.getByLabel("Workspace").fill("acme");
+  await page.getByLabel("Email").fill("dana@acme.test");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${web.url}/`);
+  await hydrated(page);
+  return page;
+}
+
+async function shoot(page: Page, path: string, name: string, options: { fullPage?: boolean } = {}) {
+  await page.goto(`${web.url}${path}`);
+  await hydrated(page);
+  await page.waitForLoadState("networkidle");
+  const file = join(outputDir, name);
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? false, animations: "disabled" });
+  expect((await stat(file)).size).toBeGreaterThan(10_000);
+}
+
+describe("screenshots", () => {
+  it("of the inbox, an action's detail, the rollback dialog and the history, at desktop width", async () => {
+    const page = await signedInPage(1440, 1000);
+    await shoot(page, "/", "inbox.png");
+    await shoot(page, `/actions/${executedUpdateId}`, "action-detail.png", { fullPage: true });
+    await shoot(page, `/actions/${executedUpdateId}/rollback`, "rollback-dialog.png");
+    await shoot(page, "/history", "history.png");
+    await page.context().close();
+  });
+
+  it("of the inbox on a phone", async () => {
+    const page = await signedInPage(390, 844);
+    await shoot(page, "/", "inbox-phone.png");
+    await page.context().close();
+  });
+});

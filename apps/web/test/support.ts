@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { chromium, type Browser, type Page } from "playwright-core";
+
+import { createLeashClient } from "@leash/api/client";
+import { createApiServer } from "@leash/api/server";
+import { hashPassword } from "@leash/core";
+import { testRedisUrl, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+
+const webRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+const serverBuild = join(webRoot, "build/server/index.js");
+const serveBin = join(dirname(createRequire(import.meta.url).resolve("@react-router/serve/package.json")), "bin.js");
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+async function freePort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface RunningConsole {
+  url: string;
+  output: () => string;
+  close: () => Promise<void>;
+}
+
+/**
+ * The built console served by react-router-serve in a child process, exactly as `pnpm start` runs
+ * it, against the test file's database and queue prefix.
+ */
+export async function startConsole(environment: TestEnvironment): Promise<RunningConsole> {
+  if (!existsSync(serverBuild)) throw new Error(`No server build at ${serverBuild}: run \`pnpm --filter @leash/web build\` first`);
+  const port = await freePort();
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", serveBin, serverBuild], {
+    cwd: webRoot,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_URL: environment.database.url,
+      REDIS_URL: testRedisUrl,
+      QUEUE_PREFIX: environment.queuePrefix,
+      SESSION_SECRET: "e2e-session-secret-0123456789abcdef0123456789",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The console exited with ${child.exitCode}:\n${output}`);
+    const ready = await fetch(`${url}/healthz`).then((response) => response.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`The console did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    output: () => output,
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The real agent API on a free port, to propose actions the way agents do. */
+export async function startApi(environment: TestEnvironment) {
+  const server = createApiServer({
+    deps: environment.deps,
+    checkReady: () => Promise.resolve({ ok: true, checks: {} }),
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const trpcUrl = `http://127.0.0.1:${port}/trpc`;
+  return {
+    client: (apiKey: string) => createLeashClient({ url: trpcUrl, apiKey }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const passwords = { admin: "admin-password-e2e", approver: "approver-password-e2e", viewer: "viewer-password-e2e" } as const;
+export type Role = keyof typeof passwords;
+
+/** Gives the test tenant's users real passwords so they can sign in through the form. */
+export async function givePasswords(environment: TestEnvironment, tenant: TestTenant): Promise<void> {
+  for (const role of ["admin", "approver", "viewer"] as const) {
+    await environment.db.user.update({ where: { id: tenant[role].userId }, data: { passwordHash: await hashPassword(passwords[role]) } });
+  }
+}
+
+/** Waits until React has hydrated the page, so clicks go to React's handlers. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForSelector("html[data-hydrated]", { state: "attached" });
+}
+
+/** Signs in through the real form as the tenant's user of `role`. */
+export async function signInAs(page: Page, consoleUrl: string, tenant: TestTenant, role: Role): Promise<void> {
+  await page.goto(`${consoleUrl}/sign-in`);
+  await hydrated(page);
+  await page.getByLabel("Workspace").fill(tenant.slug);
+  await page.getByLabel("Email").fill(`${role}@${tenant.slug}.test`);
+  await page.getByLabel("Password").fill(passwords[role]);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${consoleUrl}/`);
+  await hydrated(page);
+}

@@ -1,0 +1,109 @@
+import pg from "pg";
+
+import { createApiKey, linkSlackUser, linkSlackWorkspace } from "@leash/core";
+import { createDb, migrate, type Db } from "@leash/db";
+
+export const BENCH_DATABASE = "leash_bench";
+
+const serverUrl = process.env.BENCH_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export function benchDatabaseUrl(): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${BENCH_DATABASE}`;
+  return url.toString();
+}
+
+/** Drops and re-creates the benchmark's own database, then applies every migration to it. */
+export async function recreateBenchDatabase(): Promise<string> {
+  const server = new pg.Client({ connectionString: serverUrl });
+  await server.connect();
+  try {
+    await server.query(`DROP DATABASE IF EXISTS "${BENCH_DATABASE}" WITH (FORCE)`);
+    await server.query(`CREATE DATABASE "${BENCH_DATABASE}"`);
+  } finally {
+    await server.end();
+  }
+  const url = benchDatabaseUrl();
+  await migrate({ connectionString: url });
+  return url;
+}
+
+export async function dropBenchDatabase(): Promise<void> {
+  const server = new pg.Client({ connectionString: serverUrl });
+  await server.connect();
+  try {
+    await server.query(`DROP DATABASE IF EXISTS "${BENCH_DATABASE}" WITH (FORCE)`);
+  } finally {
+    await server.end();
+  }
+}
+
+export interface BenchItem {
+  id: number;
+  kind: "person" | "project" | "idea";
+}
+
+export interface BenchTenant {
+  id: string;
+  items: BenchItem[];
+}
+
+export interface BenchFixtures {
+  /** Auto-approves create, update, notify and link: every proposal goes straight to the queue. */
+  agents: BenchTenant & { agentKeys: string[] };
+  /** No preferences: every proposal waits for the approver key. */
+  approvals: BenchTenant & { agentKey: string; approverKey: string };
+  /** Holds the history rows the list and export scenarios read. */
+  history: BenchTenant & { adminKey: string };
+}
+
+const kinds = ["project", "person", "idea"] as const;
+
+async function createTenant(db: Db, slug: string, itemCount: number): Promise<BenchTenant> {
+  const tenant = await db.tenant.create({ data: { slug, name: `Benchmark ${slug}` } });
+  await db.$executeRaw`
+    INSERT INTO item (tenant_id, kind, title, data, updated_at)
+    SELECT ${tenant.id}::uuid, (ARRAY['project','person','idea'])[1 + n % 3]::"TargetType", 'Bench item ' || n, '{}'::jsonb, now()
+    FROM generate_series(0, ${itemCount - 1}) AS n`;
+  const rows = await db.item.findMany({ where: { tenantId: tenant.id }, select: { id: true, kind: true }, orderBy: { id: "asc" } });
+  const items = rows.flatMap((row) => {
+    const kind = kinds.find((candidate) => candidate === row.kind);
+    return kind ? [{ id: row.id, kind }] : [];
+  });
+  return { id: tenant.id, items };
+}
+
+/** Tenants, API keys (stored hashed, as the admin CLI makes them), items and approval preferences. */
+export async function createFixtures(
+  url: string,
+  options: { itemCount: number; agentKeys: number; slack: { teamId: string; channelId: string; userId: string } },
+): Promise<BenchFixtures> {
+  const db = createDb({ connectionString: url, maxConnections: 4 });
+  try {
+    const agents = await createTenant(db, "bench-agents", options.itemCount);
+    await db.approvalPreference.createMany({
+      data: (["create", "update", "notify", "link"] as const).map((actionType) => ({ tenantId: agents.id, actionType, autoApprove: true })),
+    });
+    const agentKeys: string[] = [];
+    for (let index = 0; index < options.agentKeys; index += 1) {
+      agentKeys.push((await createApiKey(db, { tenantId: agents.id, name: `bench-agent-${index}`, role: "agent" })).key);
+    }
+    const approvals = await createTenant(db, "bench-approvals", 500);
+    // The Slack scenario clicks Approve as a Slack user linked to an approver of this tenant.
+    await db.user.create({ data: { tenantId: approvals.id, email: "approver@bench.test", name: "Bench Approver", role: "approver", passwordHash: "unused" } });
+    await linkSlackWorkspace(db, { tenantSlug: "bench-approvals", teamId: options.slack.teamId, channelId: options.slack.channelId });
+    await linkSlackUser(db, { tenantSlug: "bench-approvals", teamId: options.slack.teamId, slackUserId: options.slack.userId, email: "approver@bench.test" });
+    const history = await createTenant(db, "bench-history", 1_000);
+    return {
+      agents: { ...agents, agentKeys },
+      approvals: {
+        ...approvals,
+        agentKey: (await createApiKey(db, { tenantId: approvals.id, name: "bench-agent", role: "agent" })).key,
+        approverKey: (await createApiKey(db, { tenantId: approvals.id, name: "bench-approver", role: "approver" })).key,
+      },
+      history: { ...history, adminKey: (await createApiKey(db, { tenantId: history.id, name: "bench-admin", role: "admin" })).key },
+    };
+  } finally {
+    await db.$disconnect();
+  }
+}

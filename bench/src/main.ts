@@ -1,0 +1,248 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { Redis } from "ioredis";
+import pg from "pg";
+
+import { createFixtures, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
+import { startChildApp } from "./child-app.ts";
+import { createHttpClient } from "./http-client.ts";
+import { createLeashPipeline } from "./leash-pipeline.ts";
+import { sleep, wallClock } from "./load.ts";
+import { describeMachine } from "./machine.ts";
+import { parseOptions, type BenchOptions } from "./options.ts";
+import { repoRoot, resultsDir } from "./paths.ts";
+import type { Pipeline } from "./pipeline.ts";
+import { createRawPipeline } from "./raw/raw-pipeline.ts";
+import { createRawSchema, RAW_QUEUE_PREFIX } from "./raw/raw-schema.ts";
+import { renderResults, RESULTS_END, RESULTS_START } from "./report/markdown.ts";
+import type { BenchResults, PipelineResults } from "./report/results.ts";
+import { measureApprovals, type ApprovalResult } from "./scenarios/approvals.ts";
+import { measureBurst } from "./scenarios/burst.ts";
+import { measureExport } from "./scenarios/export-csv.ts";
+import { fillHistory, measureLists, type HistoryResult } from "./scenarios/history.ts";
+import { runLoad, type LoadRunResult } from "./scenarios/load-run.ts";
+import { measureSlackApprovals, SLACK_APPROVER_ID, type SlackResult } from "./scenarios/slack-approvals.ts";
+import { FAKE_TEAM, startFakeSlackApi } from "./slack/fake-slack-api.ts";
+import { BENCH_QUEUE_PREFIX, startStack, type Stack } from "./stack.ts";
+
+const AGENT_KEYS = 8;
+const APPROVALS_UNDER_LOAD_RATE = 300;
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+const log = (message: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+async function clearQueues(redis: Redis): Promise<void> {
+  for (const prefix of [BENCH_QUEUE_PREFIX, RAW_QUEUE_PREFIX]) {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  }
+}
+
+/** The same sequence of scenarios for either pipeline, so every figure has its baseline beside it. */
+async function runPipeline(pipeline: Pipeline, options: BenchOptions): Promise<PipelineResults> {
+  const durationMs = options.loadSeconds * 1000;
+  const warmupMs = durationMs / 5;
+  let nextIndex = 0;
+  const indexes = () => {
+    nextIndex += 1_000_000;
+    return nextIndex;
+  };
+
+  log(`${pipeline.name}: approve → executed at low load (${options.approvalSamples} approvals at ${options.approvalRate}/s)`);
+  const approvalsAtLowLoad = await measureApprovals(pipeline, await pipeline.proposePending(options.approvalSamples), options.approvalRate);
+  const pendingForLoad = await pipeline.proposePending(options.approvalSamples);
+
+  const fixedLoads: LoadRunResult[] = [];
+  let approvalsUnderLoad: ApprovalResult | null = null;
+  for (const rate of options.fixedRates) {
+    const withApprovals = rate === APPROVALS_UNDER_LOAD_RATE;
+    log(`${pipeline.name}: ${rate}/s offered for ${options.loadSeconds} s${withApprovals ? ", with approvals alongside" : ""}`);
+    const [run, approvals] = await Promise.all([
+      runLoad(pipeline, { ratePerSecond: rate, durationMs, warmupMs }, indexes()),
+      withApprovals ? sleep(warmupMs).then(() => measureApprovals(pipeline, pendingForLoad, options.approvalRate)) : null,
+    ]);
+    approvalsUnderLoad ??= approvals;
+    fixedLoads.push(run);
+    log(`  executed/s median ${run.executedPerSecond.p50}, propose p50 ${run.proposeLatencyMs.p50.toFixed(1)} ms, to executed p50/p99 ${run.proposeToExecutedMs.p50.toFixed(1)}/${run.proposeToExecutedMs.p99.toFixed(1)} ms, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
+    await sleep(1000);
+  }
+  if (!approvalsUnderLoad) throw new Error(`the ${APPROVALS_UNDER_LOAD_RATE}/s load must be among the fixed loads`);
+
+  log(`${pipeline.name}: saturation, ${options.saturationAgents} agents for ${options.loadSeconds} s`);
+  const saturation = await runLoad(pipeline, { agents: options.saturationAgents, durationMs, warmupMs }, indexes());
+  log(`  sustained ${saturation.sustainedPerSecond.toFixed(0)}/s, executed/s median ${saturation.executedPerSecond.p50}, drain ${(saturation.drainMs / 1000).toFixed(1)} s, errors ${saturation.errors}${saturation.firstError ? ` (${saturation.firstError})` : ""}`);
+  await sleep(1000);
+
+  log(`${pipeline.name}: burst of ${options.burstSize} x ${options.burstRepeats}`);
+  const burst = await measureBurst(pipeline, options.burstSize, options.burstRepeats);
+  log(`  drained in ${burst.drainSeconds.p50.toFixed(2)} s (median)`);
+  return { fixedLoads, saturation, approvalsAtLowLoad, approvalsUnderLoad, burst };
+}
+
+async function runRaw(options: BenchOptions, databaseUrl: string): Promise<PipelineResults> {
+  const worker = await startChildApp({
+    name: "raw-worker",
+    cwd: join(repoRoot, "bench"),
+    script: "src/raw/raw-worker.ts",
+    env: { RAW_DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
+  });
+  const raw = createRawPipeline({ databaseUrl, redisUrl, targetCount: options.itemCount, workerPid: worker.pid });
+  try {
+    return await runPipeline(raw.pipeline, options);
+  } finally {
+    await worker.stop();
+    await raw.close();
+  }
+}
+
+async function runHistory(options: BenchOptions, stack: Stack, pool: pg.Pool, fixtures: BenchFixtures): Promise<HistoryResult> {
+  log(`history: inserting ${options.historyRows} actions`);
+  const insertSeconds = await fillHistory(pool, fixtures.history, options.historyRows);
+  log(`  inserted in ${insertSeconds.toFixed(1)} s; action.list with each filter, ${options.listCallsPerFilter} calls each`);
+  const http = createHttpClient(stack.apiUrl, { maxSockets: 4 });
+  try {
+    const lists = await measureLists({ pool, http, tenant: fixtures.history, apiKey: fixtures.history.adminKey, calls: options.listCallsPerFilter });
+    for (const list of lists) log(`  ${list.label}: p50 ${list.leashMs.p50.toFixed(1)} ms, p99 ${list.leashMs.p99.toFixed(1)} ms (raw ${list.rawMs.p50.toFixed(2)})`);
+    // The rows are spread evenly over a year: this window holds about `exportRows` of them.
+    const spanMs = (365 * 86_400_000 * options.exportRows) / options.historyRows;
+    const from = new Date(Date.now() - 364 * 86_400_000).toISOString();
+    const to = new Date(Date.parse(from) + spanMs).toISOString();
+    log(`history: CSV export of about ${options.exportRows} rows`);
+    const exported = await measureExport({
+      apiUrl: stack.apiUrl,
+      apiKey: fixtures.history.adminKey,
+      apiPid: stack.api.pid,
+      query: new URLSearchParams({ from, to }).toString(),
+      pool,
+      rawSql: "SELECT * FROM agent_action WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3",
+      rawParams: [fixtures.history.id, from, to],
+    });
+    return {
+      rows: options.historyRows,
+      insertSeconds,
+      lists,
+      exportCsv: exported ?? { notMeasured: "the API has no `GET /export/actions.csv` yet" },
+    };
+  } finally {
+    http.close();
+  }
+}
+
+function writeReport(results: BenchResults): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const json = JSON.stringify(results, null, 2);
+  writeFileSync(join(resultsDir, `run-${results.startedAt.replaceAll(":", "-")}.json`), json);
+  const generated = renderResults(results);
+  if (results.mode === "quick") {
+    writeFileSync(join(resultsDir, "quick.json"), json);
+    writeFileSync(join(resultsDir, "quick.md"), `${generated}\n`);
+    return join(resultsDir, "quick.md");
+  }
+  writeFileSync(join(resultsDir, "latest.json"), json);
+  const path = join(repoRoot, "BENCHMARKS.md");
+  const current = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const start = current.indexOf(RESULTS_START);
+  const end = current.indexOf(RESULTS_END);
+  const next =
+    start >= 0 && end > start
+      ? `${current.slice(0, start)}${generated}${current.slice(end + RESULTS_END.length)}`
+      : `# Benchmarks\n\n${generated}\n`;
+  writeFileSync(path, next);
+  return path;
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  const started = wallClock();
+  const startedAt = new Date().toISOString();
+  log(`${options.quick ? "quick" : "full"} run${options.profile ? " with CPU profiles" : ""}`);
+
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const databaseUrl = await recreateBenchDatabase();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const fakeSlack = await startFakeSlackApi();
+  let stack: Stack | null = null;
+  try {
+    await clearQueues(redis);
+    const client = await pool.connect();
+    try {
+      await createRawSchema(client, options.itemCount);
+    } finally {
+      client.release();
+    }
+    const fixtures = await createFixtures(databaseUrl, {
+      itemCount: options.itemCount,
+      agentKeys: AGENT_KEYS,
+      slack: { teamId: FAKE_TEAM.teamId, channelId: FAKE_TEAM.channelId, userId: SLACK_APPROVER_ID },
+    });
+    const machine = await describeMachine(pool, redis);
+    log(`database ${databaseUrl} ready; ${machine.cores} cores, ${machine.cpuModel}`);
+
+    const raw = await runRaw(options, databaseUrl);
+    await clearQueues(redis);
+
+    const signingSecret = randomBytes(16).toString("hex");
+    stack = await startStack({ databaseUrl, redisUrl, profile: options.profile, slack: { apiUrl: fakeSlack.apiUrl, signingSecret } });
+    log("Leash api, worker and Slack bot started");
+    const http = createHttpClient(stack.apiUrl);
+    const leashPipeline = createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
+      processes: [
+        { name: "api", pid: stack.api.pid },
+        { name: "worker", pid: stack.worker.pid },
+      ],
+    });
+    let leash: PipelineResults;
+    let slack: SlackResult;
+    try {
+      leash = await runPipeline(leashPipeline.pipeline, options);
+      log(`slack: ${options.slackSamples} signed Approve clicks at ${options.approvalRate}/s`);
+      const slackHttp = createHttpClient(stack.slackUrl ?? "", { maxSockets: 16 });
+      try {
+        slack = await measureSlackApprovals({
+          http: slackHttp,
+          signingSecret,
+          pipeline: leashPipeline.pipeline,
+          ids: await leashPipeline.pipeline.proposePending(options.slackSamples),
+          ratePerSecond: options.approvalRate,
+        });
+      } finally {
+        slackHttp.close();
+      }
+      log(`  ack p50/p99/max ${slack.ackMs.p50.toFixed(1)}/${slack.ackMs.p99.toFixed(1)}/${slack.ackMs.max.toFixed(1)} ms, click → executed p50 ${slack.clickToExecutedMs.p50.toFixed(1)} ms, errors ${slack.errors}${slack.firstError ? ` (${slack.firstError})` : ""}`);
+    } finally {
+      await leashPipeline.close();
+      http.close();
+    }
+    const history = await runHistory(options, stack, pool, fixtures);
+    await stack.stop();
+    stack = null;
+
+    const results: BenchResults = {
+      mode: options.quick ? "quick" : "full",
+      startedAt,
+      durationSeconds: (wallClock() - started) / 1000,
+      machine,
+      settings: {
+        workerConcurrency: process.env.WORKER_CONCURRENCY ?? "worker default",
+        dbPoolSize: process.env.DB_POOL_SIZE ?? "app default",
+        approvalsUnderLoadRate: APPROVALS_UNDER_LOAD_RATE,
+        agentKeys: AGENT_KEYS,
+      },
+      raw,
+      leash,
+      history,
+      slack,
+    };
+    log(`report written to ${writeReport(results)} in ${(results.durationSeconds / 60).toFixed(1)} min`);
+  } finally {
+    await stack?.stop();
+    await clearQueues(redis).catch(() => undefined);
+    redis.disconnect();
+    await pool.end();
+    await fakeSlack.close();
+  }
+}
+
+await main();

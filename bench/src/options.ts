@@ -1,0 +1,64 @@
+/** Sizes and durations of one run; `--quick` shrinks every one of them so a run fits in two minutes. */
+export interface BenchOptions {
+  quick: boolean;
+  /** Start the apps with `node --cpu-prof` and keep their profiles in bench/results/profiles. */
+  profile: boolean;
+  /** Seconds each fixed offered load runs for; the first fifth is warm-up and is not counted. */
+  loadSeconds: number;
+  fixedRates: number[];
+  /** Concurrent agents (closed loop) for the saturation run. */
+  saturationAgents: number;
+  approvalSamples: number;
+  /** Approve calls per second in the approval scenarios. */
+  approvalRate: number;
+  /** Approve clicks sent to the Slack bot (at `approvalRate` per second). */
+  slackSamples: number;
+  burstSize: number;
+  burstRepeats: number;
+  historyRows: number;
+  listCallsPerFilter: number;
+  exportRows: number;
+  /** Items the workload's updates and links are spread over. */
+  itemCount: number;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const known = new Set(["--quick", "--profile"]);
+  const unknown = argv.filter((arg) => !known.has(arg) && arg !== "--");
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(" ")} (known: --quick, --profile)`);
+  const quick = argv.includes("--quick");
+  const profile = argv.includes("--profile");
+  return quick
+    ? {
+        quick,
+        profile,
+        loadSeconds: 4,
+        fixedRates: [50, 300, 600],
+        saturationAgents: 48,
+        approvalSamples: 30,
+        approvalRate: 10,
+        slackSamples: 20,
+        burstSize: 1_000,
+        burstRepeats: 1,
+        historyRows: 50_000,
+        listCallsPerFilter: 20,
+        exportRows: 10_000,
+        itemCount: 2_000,
+      }
+    : {
+        quick,
+        profile,
+        loadSeconds: 20,
+        fixedRates: [50, 300, 600],
+        saturationAgents: 48,
+        approvalSamples: 150,
+        approvalRate: 10,
+        slackSamples: 150,
+        burstSize: 10_000,
+        burstRepeats: 1,
+        historyRows: 1_000_000,
+        listCallsPerFilter: 200,
+        exportRows: 100_000,
+        itemCount: 5_000,
+      };
+}

@@ -1,0 +1,28 @@
+import type { MachineInfo } from "../machine.ts";
+import type { ApprovalResult } from "../scenarios/approvals.ts";
+import type { BurstResult } from "../scenarios/burst.ts";
+import type { HistoryResult } from "../scenarios/history.ts";
+import type { LoadRunResult } from "../scenarios/load-run.ts";
+import type { SlackResult } from "../scenarios/slack-approvals.ts";
+
+/** Everything one pipeline measured in the run. */
+export interface PipelineResults {
+  fixedLoads: LoadRunResult[];
+  saturation: LoadRunResult;
+  approvalsAtLowLoad: ApprovalResult;
+  /** Approvals while the pipeline takes proposals at `approvalsUnderLoadRate`/s. */
+  approvalsUnderLoad: ApprovalResult;
+  burst: BurstResult;
+}
+
+export interface BenchResults {
+  mode: "quick" | "full";
+  startedAt: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  settings: { workerConcurrency: string; dbPoolSize: string; approvalsUnderLoadRate: number; agentKeys: number };
+  raw: PipelineResults;
+  leash: PipelineResults;
+  history: HistoryResult;
+  slack: SlackResult | { notMeasured: string };
+}

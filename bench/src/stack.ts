@@ -1,0 +1,86 @@
+import { join } from "node:path";
+
+import { startChildApp, type ChildApp } from "./child-app.ts";
+import { profilesDir, repoRoot } from "./paths.ts";
+
+export const BENCH_API_PORT = 3191;
+export const BENCH_WORKER_HEALTH_PORT = 3192;
+export const BENCH_QUEUE_PREFIX = "{leash-bench}";
+export const BENCH_SLACKBOT_PORT = 3193;
+
+export interface Stack {
+  apiUrl: string;
+  api: ChildApp;
+  worker: ChildApp;
+  /** The Slack bot's base URL (its receiver is `/slack/events`), when it was started. */
+  slackUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/** The real API and worker, started as `pnpm start` starts them, on the benchmark's database, queue prefix and ports. */
+export async function startStack(options: {
+  databaseUrl: string;
+  redisUrl: string;
+  profile: boolean;
+  /** Starts the Slack bot too, talking to this Web API and verifying requests with this secret. */
+  slack?: { apiUrl: string; signingSecret: string };
+  env?: Record<string, string>;
+}): Promise<Stack> {
+  const env = {
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: BENCH_QUEUE_PREFIX,
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+    ...options.env,
+  };
+  const profileDir = options.profile ? profilesDir : undefined;
+  const worker = await startChildApp({
+    name: "worker",
+    cwd: join(repoRoot, "apps", "worker"),
+    script: "src/main.ts",
+    env: { ...env, WORKER_HEALTH_PORT: String(BENCH_WORKER_HEALTH_PORT) },
+    readyUrl: `http://127.0.0.1:${BENCH_WORKER_HEALTH_PORT}/healthz`,
+    ...(profileDir ? { profileDir } : {}),
+  });
+  const api = await startChildApp({
+    name: "api",
+    cwd: join(repoRoot, "apps", "api"),
+    script: "src/main.ts",
+    env: { ...env, API_HOST: "127.0.0.1", API_PORT: String(BENCH_API_PORT) },
+    readyUrl: `http://127.0.0.1:${BENCH_API_PORT}/readyz`,
+    ...(profileDir ? { profileDir } : {}),
+  }).catch(async (error: unknown) => {
+    await worker.stop();
+    throw error;
+  });
+  const slackbot = options.slack
+    ? await startChildApp({
+        name: "slackbot",
+        cwd: join(repoRoot, "apps", "slackbot"),
+        script: "src/main.ts",
+        env: {
+          ...env,
+          SLACK_BOT_TOKEN: "xoxb-bench",
+          SLACK_SIGNING_SECRET: options.slack.signingSecret,
+          SLACK_API_URL: options.slack.apiUrl,
+          SLACKBOT_HOST: "127.0.0.1",
+          SLACKBOT_PORT: String(BENCH_SLACKBOT_PORT),
+        },
+        readyUrl: `http://127.0.0.1:${BENCH_SLACKBOT_PORT}/healthz`,
+        ...(profileDir ? { profileDir } : {}),
+      }).catch(async (error: unknown) => {
+        await Promise.all([api.stop(), worker.stop()]);
+        throw error;
+      })
+    : null;
+  return {
+    apiUrl: `http://127.0.0.1:${BENCH_API_PORT}`,
+    api,
+    worker,
+    slackUrl: slackbot ? `http://127.0.0.1:${BENCH_SLACKBOT_PORT}` : null,
+    async stop() {
+      await Promise.all([api.stop(), worker.stop(), slackbot?.stop()]);
+    },
+  };
+}

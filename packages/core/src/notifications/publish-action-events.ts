@@ -1,0 +1,42 @@
+import type { AgentAction } from "@leash/db";
+
+import type { CoreDeps } from "../deps.ts";
+import type { ActionEventPayload } from "../queue/queue-definitions.ts";
+
+type Changed = Pick<AgentAction, "id" | "tenantId" | "requiresApproval"> & { rollbackOfId?: number | null };
+
+/**
+ * Tells the Slack bot, after a change committed, that actions it shows changed. Only actions that
+ * wait for a person have a card, and only tenants with a linked Slack workspace have somewhere to
+ * show it: everything else is skipped before touching the database or Redis, which keeps the
+ * auto-approved path free of it. Undo actions have no card of their own: that one was requested,
+ * or failed, is news for the card of the action it undoes (`rollback_requested`, `rolled_back`:
+ * its rollback is over). A failure to publish is logged and never fails the caller's request: the
+ * change itself has committed.
+ */
+export async function publishActionEvents(
+  deps: Pick<CoreDeps, "db" | "queue" | "logger">,
+  actions: readonly Changed[],
+  type: ActionEventPayload["type"],
+): Promise<void> {
+  const shown = actions.filter((action) => action.requiresApproval);
+  const forOriginal: ActionEventPayload["type"] | null = type === "failed" ? "rolled_back" : type === "rollback_requested" ? type : null;
+  const undoneIds = forOriginal ? actions.flatMap((action) => (action.rollbackOfId ? [action.rollbackOfId] : [])) : [];
+  if (shown.length === 0 && undoneIds.length === 0) return;
+  try {
+    const undone = undoneIds.length
+      ? await deps.db.agentAction.findMany({ where: { id: { in: undoneIds }, requiresApproval: true }, select: { id: true, tenantId: true } })
+      : [];
+    const events: ActionEventPayload[] = [
+      ...shown.map((action) => ({ tenantId: action.tenantId, actionId: action.id, type })),
+      ...undone.map((action) => ({ tenantId: action.tenantId, actionId: action.id, type: forOriginal ?? type })),
+    ];
+    if (events.length === 0) return;
+    const tenantIds = [...new Set(events.map((event) => event.tenantId))];
+    const linked = await deps.db.slackWorkspace.findMany({ where: { tenantId: { in: tenantIds } }, select: { tenantId: true } });
+    const withSlack = new Set(linked.map((workspace) => workspace.tenantId));
+    await deps.queue.publishActionEvents(events.filter((event) => withSlack.has(event.tenantId)));
+  } catch (error) {
+    deps.logger.warn({ err: error, actionIds: actions.map((action) => action.id), type }, "action event not published; its Slack card may lag");
+  }
+}

@@ -1,0 +1,43 @@
+import type { AgentAction, DbTransaction } from "@leash/db";
+
+import { systemActor } from "../actor.ts";
+import type { UndoOutcome } from "../actions/action-definition.ts";
+import type { ActionRegistry } from "../actions/action-registry.ts";
+import { recordEvent } from "../actions/record-event.ts";
+import { CoreError } from "../errors.ts";
+import { findLaterChanges } from "./find-later-changes.ts";
+import { reversibility } from "./plan-rollback.ts";
+import { listIds } from "./wording.ts";
+
+/**
+ * The worker's part of a rollback, inside the undo action's fenced execution transaction: checks
+ * once more that the original can still be undone (a reminder may have fired, an item may have
+ * changed since the request) and runs the type's undo. Every refusal here is final.
+ */
+export async function undoOriginal(
+  tx: DbTransaction,
+  registry: ActionRegistry,
+  { undo, now }: { undo: AgentAction; now: Date },
+): Promise<UndoOutcome & { original: AgentAction }> {
+  const original = await tx.agentAction.findFirst({ where: { id: undo.rollbackOfId ?? 0, tenantId: undo.tenantId } });
+  if (!original) throw new CoreError("NOT_FOUND", `#${undo.id} undoes #${undo.rollbackOfId ?? "?"}, which no longer exists`);
+  const found = reversibility(registry, original);
+  if ("reason" in found) throw new CoreError("NOT_REVERSIBLE", `#${original.id} ${found.reason}`);
+  const refusal = await found.support.refusal({ db: tx, original });
+  if (refusal) throw new CoreError("NOT_REVERSIBLE", `#${original.id} ${refusal}`);
+  const later = await findLaterChanges(tx, original, found.support.laterChanges, "running");
+  if (later.length > 0) {
+    const ids = later.map((action) => action.id).reverse();
+    throw new CoreError("CONFLICT", `#${original.id} was changed later by ${listIds(ids)}, which ${ids.length === 1 ? "is" : "are"} not undone; not rolled back`);
+  }
+  const outcome = await found.support.undo({ tx, tenantId: undo.tenantId, original, now });
+  return { ...outcome, original };
+}
+
+/** Marks the original as rolled back and records it in the timelines of both actions (after the undo's `executed`). */
+export async function recordRolledBack(tx: DbTransaction, { undo, original, now }: { undo: AgentAction; original: AgentAction; now: Date }): Promise<void> {
+  await tx.agentAction.update({ where: { id: original.id }, data: { rolledBackAt: now, updatedAt: now } });
+  const worker = systemActor(undo.tenantId, "worker");
+  await recordEvent(tx, { tenantId: undo.tenantId, actionId: original.id, type: "rolled_back", actor: worker, details: { undoActionId: undo.id } });
+  await recordEvent(tx, { tenantId: undo.tenantId, actionId: undo.id, type: "rolled_back", actor: worker, details: { rollbackOf: original.id } });
+}

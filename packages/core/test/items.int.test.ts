@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { getItem, listItems } from "../src/index.ts";
+import { createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment, type TestTenant } from "../src/testing/index.ts";
+
+let environment: TestEnvironment;
+let acme: TestTenant;
+let globex: TestTenant;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  acme = await createTestTenant(environment.db, "acme");
+  globex = await createTestTenant(environment.db, "globex");
+});
+
+afterAll(async () => {
+  await environment.close();
+});
+
+describe("listItems", () => {
+  it("lists one tenant's live items newest first, by kind and title, one page at a time", async () => {
+    const relaunch = await createTestItem(environment.db, acme.id, { kind: "project", title: "Website relaunch" });
+    const portal = await createTestItem(environment.db, acme.id, { kind: "project", title: "Customer portal" });
+    const gone = await createTestItem(environment.db, acme.id, { kind: "project", title: "Old website" });
+    await environment.db.item.update({ where: { id: gone.id }, data: { deletedAt: new Date() } });
+    await createTestItem(environment.db, acme.id, { kind: "person", title: "Grace Hopper" });
+    await createTestItem(environment.db, globex.id, { kind: "project", title: "Globex website" });
+
+    const projects = await listItems(environment.deps, { actor: acme.viewer, input: { kind: "project" } });
+    expect(projects.items.map((item) => item.title)).toEqual(["Customer portal", "Website relaunch"]);
+
+    const websites = await listItems(environment.deps, { actor: acme.viewer, input: { search: "WEBSITE", includeDeleted: true } });
+    expect(websites.items.map((item) => [item.title, item.deletedAt !== null])).toEqual([
+      ["Old website", true],
+      ["Website relaunch", false],
+    ]);
+
+    const first = await listItems(environment.deps, { actor: acme.viewer, input: { kind: "project", limit: 1 } });
+    expect(first.items.map((item) => item.id)).toEqual([portal.id]);
+    const second = await listItems(environment.deps, { actor: acme.viewer, input: { kind: "project", limit: 1, cursor: first.nextCursor ?? 0 } });
+    expect(second.items.map((item) => item.id)).toEqual([relaunch.id]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it("refuses unknown kinds", async () => {
+    await expect(listItems(environment.deps, { actor: acme.viewer, input: { kind: "planet" as "person" } })).rejects.toMatchObject({ code: "INVALID" });
+  });
+});
+
+describe("getItem", () => {
+  it("returns the item, its links both ways and the actions that touched it, newest first", async () => {
+    const project = await createTestItem(environment.db, acme.id, { kind: "project", title: "Launch", data: { status: "active" } });
+    const person = await createTestItem(environment.db, acme.id, { kind: "person", title: "Ada Lovelace" });
+    await environment.db.link.create({ data: { tenantId: acme.id, fromId: person.id, toId: project.id, relation: "works_on" } });
+    const base = { tenantId: acme.id, proposerLabel: "agent", status: "executed" as const };
+    const update = await environment.db.agentAction.create({
+      data: { ...base, actionType: "update", targetType: "project", targetId: project.id, parameters: { data: { status: "done" } } },
+    });
+    const link = await environment.db.agentAction.create({
+      data: { ...base, actionType: "link", targetType: "person", targetId: person.id, parameters: { toType: "project", toId: project.id, relation: "works_on" } },
+    });
+    await environment.db.agentAction.create({
+      data: { ...base, actionType: "notify", parameters: { channel: "email", recipient: "x@y.z", message: "unrelated" } },
+    });
+
+    const detail = await getItem(environment.deps, { actor: acme.viewer, input: { itemId: project.id } });
+    expect(detail.item).toMatchObject({ id: project.id, kind: "project", title: "Launch", data: { status: "active" }, deletedAt: null });
+    expect(detail.links).toEqual([
+      expect.objectContaining({ relation: "works_on", direction: "incoming", other: { id: person.id, kind: "person", title: "Ada Lovelace", deleted: false } }),
+    ]);
+    expect(detail.actions.map((action) => action.id)).toEqual([link.id, update.id]);
+
+    const personDetail = await getItem(environment.deps, { actor: acme.viewer, input: { itemId: person.id } });
+    expect(personDetail.links[0]).toMatchObject({ direction: "outgoing", other: { id: project.id, title: "Launch" } });
+    expect(personDetail.actions.map((action) => action.id)).toEqual([link.id]);
+  });
+
+  it("answers another tenant's item as not found", async () => {
+    const secret = await createTestItem(environment.db, globex.id, { kind: "idea", title: "Secret plan" });
+    await expect(getItem(environment.deps, { actor: acme.admin, input: { itemId: secret.id } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
