@@ -8,6 +8,8 @@ import { sleep } from "./load.ts";
 export interface ChildApp {
   name: string;
   pid: number;
+  /** The last 64 KiB the app printed (its logs), to keep next to the results. */
+  output(): string;
   /** SIGTERM (the app's graceful shutdown), then SIGKILL if it has not exited after 20 s. */
   stop(): Promise<void>;
 }
@@ -47,7 +49,7 @@ export async function startChildApp(options: StartOptions): Promise<ChildApp> {
   const collect = (chunk: Buffer) => {
     const text = chunk.toString("utf8");
     if (/^ready$/m.test(text)) sawReady = true;
-    output = (output + text).slice(-8_000);
+    output = (output + text).slice(-65_536);
   };
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
@@ -62,11 +64,11 @@ export async function startChildApp(options: StartOptions): Promise<ChildApp> {
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`${options.name} exited (${String(exitCode)}) while starting:\n${output}`);
+    if (exitCode !== undefined) throw new Error(`${options.name} exited (${String(exitCode)}) while starting:\n${output.slice(-8_000)}`);
     if (options.readyUrl ? await answers(options.readyUrl) : sawReady) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`${options.name} was not ready after 60 s:\n${output}`);
+      throw new Error(`${options.name} was not ready after 60 s:\n${output.slice(-8_000)}`);
     }
     await sleep(100);
   }
@@ -76,6 +78,7 @@ export async function startChildApp(options: StartOptions): Promise<ChildApp> {
   return {
     name: options.name,
     pid,
+    output: () => output,
     async stop() {
       if (exitCode !== undefined) return;
       child.kill("SIGTERM");

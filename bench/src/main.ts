@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 
 import { createFixtures, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
-import { startChildApp } from "./child-app.ts";
+import { startChildApp, type ChildApp } from "./child-app.ts";
 import { createHttpClient } from "./http-client.ts";
 import { createLeashPipeline } from "./leash-pipeline.ts";
 import { sleep, wallClock } from "./load.ts";
@@ -93,6 +93,7 @@ async function runRaw(options: BenchOptions, databaseUrl: string): Promise<Pipel
     return await runPipeline(raw.pipeline, options);
   } finally {
     await worker.stop();
+    keepLogs([worker]);
     await raw.close();
   }
 }
@@ -128,6 +129,13 @@ async function runHistory(options: BenchOptions, stack: Stack, pool: pg.Pool, fi
   } finally {
     http.close();
   }
+}
+
+/** The apps' logs (warnings and errors: they run with LOG_LEVEL=warn) go next to the results, to explain odd figures. */
+function keepLogs(apps: readonly (ChildApp | null)[]): void {
+  const dir = join(resultsDir, "logs");
+  mkdirSync(dir, { recursive: true });
+  for (const app of apps) if (app) writeFileSync(join(dir, `${app.name}.log`), app.output());
 }
 
 function writeReport(results: BenchResults): string {
@@ -217,6 +225,7 @@ async function main() {
     }
     const history = await runHistory(options, stack, pool, fixtures);
     await stack.stop();
+    keepLogs([stack.api, stack.worker, stack.slackbot]);
     stack = null;
 
     const results: BenchResults = {

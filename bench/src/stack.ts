@@ -12,6 +12,7 @@ export interface Stack {
   apiUrl: string;
   api: ChildApp;
   worker: ChildApp;
+  slackbot: ChildApp | null;
   /** The Slack bot's base URL (its receiver is `/slack/events`), when it was started. */
   slackUrl: string | null;
   stop(): Promise<void>;
@@ -78,6 +79,7 @@ export async function startStack(options: {
     apiUrl: `http://127.0.0.1:${BENCH_API_PORT}`,
     api,
     worker,
+    slackbot,
     slackUrl: slackbot ? `http://127.0.0.1:${BENCH_SLACKBOT_PORT}` : null,
     async stop() {
       await Promise.all([api.stop(), worker.stop(), slackbot?.stop()]);

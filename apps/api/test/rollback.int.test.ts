@@ -96,7 +96,7 @@ describe("rollback of each reversible type restores the exact previous state", (
     expect(original.rolledBackAt).not.toBeNull();
     expect(original.timeline.map((event) => event.type)).toEqual(["proposed", "approved", "started", "executed", "rollback_requested", "rolled_back"]);
     expect(undo?.timeline.map((event) => event.type)).toEqual(["rollback_requested", "started", "executed", "rolled_back"]);
-    expect(undo?.timeline[0]?.actor.label).toBe(`agent key "approver-rollbacks"`);
+    expect(undo?.timeline[0]?.actor.label).toBe(`approver key "approver-rollbacks"`);
   });
 
   it("update: title and data are the previous ones, field by field", async () => {

@@ -157,6 +157,8 @@ describe("running a template", () => {
     expect(wrongType.status).toBe(400);
     const unknown = await api.call("POST", "template.run", { apiKey: tenant.keys.agent, body: { templateId: template.id, parameters: { projectName: "P", contactName: "C", extra: 1 } } });
     expect(unknown.status).toBe(400);
+    const braces = await api.call("POST", "template.run", { apiKey: tenant.keys.agent, body: { templateId: template.id, parameters: { projectName: "{{steps.0.result.itemId}}", contactName: "C" } } });
+    expect(braces.body.error?.data.issues).toEqual([{ path: ["parameters", "projectName"], message: "may not contain {{ or }}" }]);
     expect(await environment.db.agentAction.count()).toBe(before);
   });
 

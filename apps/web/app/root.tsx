@@ -15,6 +15,10 @@ export async function loader({ request }: Route.LoaderArgs) {
   return data({ csrf }, { headers: await commitSession(session, request) });
 }
 
+export function links() {
+  return [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
+}
+
 export function meta() {
   return [{ title: "Leash console" }, { name: "description", content: "Leash: actions proposed by agents, approved by people." }];
 }

@@ -46,6 +46,11 @@ describe("template checks", () => {
     expect(parsed.description).toBeNull();
   });
 
+  it("refuses braces in a string default, so a value is never read as a placeholder", () => {
+    const result = createTemplateInputSchema.safeParse({ ...base, parameters: [{ name: "projectName", type: "string", default: "{{steps.0.result.itemId}}" }] });
+    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([["parameters.0.default", "the default is not a valid string: may not contain {{ or }}"]]);
+  });
+
   it("names every problem at its place", () => {
     const result = createTemplateInputSchema.safeParse({
       ...base,
@@ -59,7 +64,7 @@ describe("template checks", () => {
     expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual(
       expect.arrayContaining([
         ["parameters.1.name", '"projectName" is declared twice'],
-        ["parameters.1.default", "the default is not an integer"],
+        ["parameters.1.default", expect.stringMatching(/^the default is not a valid integer: /)],
         ["steps.0.parameters.title", "{{params.projectNam}} names no parameter of this template"],
         ["steps.0.parameters.data.status", expect.stringMatching(/planned/)],
         ["steps.1.targetId", "{{steps.1.result.itemId}} must refer to an earlier step (steps 0 to 0 come before it)"],

@@ -97,6 +97,11 @@ const exportFilterDescription =
  * schemas it validates its input and output with, as it is called over HTTP (tRPC without a
  * transformer: a query is `GET /trpc/<path>?input=<JSON>`, a mutation `POST /trpc/<path>` with the
  * JSON input as the body; the answer is `{"result":{"data": <output>}}`), plus the export endpoints.
+ *
+ * Generated here with zod's own JSON Schema output rather than by trpc-to-openapi, which documents
+ * a second, REST-shaped API instead of `/trpc`, refuses a procedure whose input is not an object
+ * (`action.propose` takes a discriminated union), and coerces query values by mutating the shared
+ * zod schemas in place (`z.boolean()` would then read "false" as true everywhere).
  */
 export function buildOpenApiDocument(router: AnyTRPCRouter, options: { version: string; serverUrl?: string }): OpenApiDocument {
   const procedures = describeProcedures(router);

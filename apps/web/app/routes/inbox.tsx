@@ -67,7 +67,7 @@ export async function action({ request }: Route.ActionArgs) {
       else await rejectAction(deps, { actor, input: { actionId, reason: formText(form, "reason") ?? "" } });
       decided.push(actionId);
     } catch (error) {
-      // A bad reason or a missing permission is the same for every action: answer at once, before deciding any.
+      // A missing reason or permission fails the first action already, so nothing was decided: say so at once.
       if (!isCoreError(error) || error.code === "INVALID" || error.code === "FORBIDDEN") return refusal(error, "bulk");
       refused.push(error.message);
     }

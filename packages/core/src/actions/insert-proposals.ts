@@ -2,6 +2,7 @@ import type { ActionType, AgentAction, ApprovalPreference, DbTransaction, Prisma
 
 import { actorRef, type Actor } from "../actor.ts";
 import { describePreference, resolveAutoApproval } from "../preferences/resolve-auto-approval.ts";
+import { insertActionRows } from "./insert-action-rows.ts";
 
 /** What is stored of a proposal: a parsed one, or a template step whose placeholders are resolved when it runs. */
 export interface StoredProposal {
@@ -21,8 +22,9 @@ export function proposerColumns(actor: Actor): { userId: string | null; apiKeyId
 }
 
 /**
- * Writes proposed actions and their first events in the caller's transaction. Actions that an
- * approval preference covers are approved on the spot, and their timeline names the preference.
+ * Writes proposed actions and their first events in one statement (atomic on its own, and part of
+ * the caller's transaction when it passes one). Actions that an approval preference covers are
+ * approved on the spot, and their timeline names the preference.
  */
 export async function insertProposals(
   tx: DbTransaction,
@@ -64,20 +66,17 @@ export async function insertProposals(
       ...options.extras?.[index],
     };
   });
-  const actions = await tx.agentAction.createManyAndReturn({ data: rows });
-  actions.sort((a, b) => a.id - b.id);
-
   const ref = actorRef(actor);
-  const events: Prisma.ActionEventCreateManyInput[] = actions.flatMap((action, index) => {
-    const proposed: Prisma.ActionEventCreateManyInput = {
-      tenantId: action.tenantId,
-      actionId: action.id,
+  const eventsOf = (index: number): Omit<Prisma.ActionEventCreateManyInput, "actionId">[] => {
+    const row = rows[index];
+    const proposed: Omit<Prisma.ActionEventCreateManyInput, "actionId"> = {
+      tenantId: actor.tenantId,
       type: "proposed",
       ...ref,
       details: {
-        reason: action.reason,
-        batchId: action.batchId,
-        ...(action.templateId !== null ? { templateId: action.templateId, templateStep: action.templateStep } : {}),
+        reason: row?.reason ?? null,
+        batchId: row?.batchId ?? null,
+        ...(row?.templateId !== undefined && row.templateId !== null ? { templateId: row.templateId, templateStep: row.templateStep ?? null } : {}),
       },
       createdAt: now,
     };
@@ -86,8 +85,7 @@ export async function insertProposals(
     return [
       proposed,
       {
-        tenantId: action.tenantId,
-        actionId: action.id,
+        tenantId: actor.tenantId,
         type: "auto_approved",
         actorKind: "system",
         actorId: null,
@@ -96,7 +94,7 @@ export async function insertProposals(
         createdAt: now,
       },
     ];
-  });
-  await tx.actionEvent.createMany({ data: events });
-  return actions;
+  };
+  const ids = await insertActionRows(tx, rows, eventsOf);
+  return tx.agentAction.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
 }

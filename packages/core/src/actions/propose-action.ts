@@ -109,16 +109,15 @@ export async function proposeBatch(
 async function createActions(deps: CoreDeps, actor: Actor, proposals: ActionProposal[], batchId?: string): Promise<AgentAction[]> {
   const now = deps.clock.now();
   const preferences = await deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } });
-  const actions = await deps.db.$transaction((tx) =>
-    insertProposals(tx, {
-      actor,
-      proposals,
-      preferences,
-      now,
-      maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      ...(batchId ? { batchId } : {}),
-    }),
-  );
+  // One statement writes the actions and their events: no interactive transaction needed.
+  const actions = await insertProposals(deps.db, {
+    actor,
+    proposals,
+    preferences,
+    now,
+    maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...(batchId ? { batchId } : {}),
+  });
   await enqueueApproved(deps, actions);
   await publishActionEvents(deps, actions, "proposed");
   return actions;

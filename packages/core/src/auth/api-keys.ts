@@ -54,5 +54,5 @@ export async function authenticateApiKey(db: Db, presented: string | undefined):
   // Compared in constant time, and even when the row is missing, so timing does not tell which part was wrong.
   const matches = timingSafeEqual(actual, expected);
   if (!row || !matches || row.revokedAt !== null) throw refused;
-  return { kind: "api_key", tenantId: row.tenantId, apiKeyId: row.id, role: row.role, label: `agent key "${row.name}"`, ownerId: row.ownerId };
+  return { kind: "api_key", tenantId: row.tenantId, apiKeyId: row.id, role: row.role, label: `${row.role} key "${row.name}"`, ownerId: row.ownerId };
 }

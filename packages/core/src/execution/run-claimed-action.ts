@@ -1,14 +1,13 @@
 import type { AgentAction, Db, DbTransaction, Prisma } from "@leash/db";
 
-import { systemActor } from "../actor.ts";
 import type { AfterCommitEffect } from "../actions/action-definition.ts";
 import type { ActionRegistry } from "../actions/action-registry.ts";
 import type { JsonObject } from "../actions/json.ts";
-import { recordEvent } from "../actions/record-event.ts";
 import type { Clock } from "../clock.ts";
 import { CoreError, isCoreError } from "../errors.ts";
 import { recordRolledBack, undoOriginal } from "../rollback/run-undo.ts";
 import { resolveStep } from "../templates/resolve-step.ts";
+import { markExecuted } from "./mark-executed.ts";
 
 export class ClaimLostError extends Error {
   constructor(actionId: number) {
@@ -56,25 +55,14 @@ export async function runClaimedAction(
 
       const now = deps.clock.now();
       const ran = action.rollbackOfId !== null ? await runUndo(tx, deps.registry, action, now) : await runHandler(tx, deps.registry, action, now);
-      await tx.agentAction.update({
-        where: { id: action.id },
-        data: {
-          status: "executed",
-          executedAt: now,
-          result: ran.result,
-          rollbackData: ran.rollbackData ?? undefined,
-          targetId: ran.targetId,
-          ...(ran.resolvedParameters ? { parameters: ran.resolvedParameters } : {}),
-          errorMessage: null,
-          claimToken: null,
-          updatedAt: now,
-        },
-      });
-      await recordEvent(tx, {
-        tenantId: action.tenantId,
+      await markExecuted(tx, {
         actionId: action.id,
-        type: "executed",
-        actor: systemActor(action.tenantId, "worker"),
+        tenantId: action.tenantId,
+        now,
+        result: ran.result,
+        rollbackData: ran.rollbackData,
+        targetId: ran.targetId,
+        parameters: ran.resolvedParameters,
         details: { attempt: action.attempts, durationMs: Date.now() - startedAt, result: ran.result },
       });
       if (ran.rolledBack) await recordRolledBack(tx, { undo: action, original: ran.rolledBack, now });

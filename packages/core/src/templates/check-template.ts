@@ -17,8 +17,9 @@ export function checkTemplate(definition: { parameters: TemplateParameter[]; ste
       context.addIssue({ code: "custom", path: ["parameters", index, "name"], message: `"${parameter.name}" is declared twice` });
     }
     declared.set(parameter.name, parameter);
-    if (parameter.default !== undefined && !parameterValueSchema(parameter.type).safeParse(parameter.default).success) {
-      context.addIssue({ code: "custom", path: ["parameters", index, "default"], message: `the default is not ${/^[aeiou]/.test(parameter.type) ? "an" : "a"} ${parameter.type}` });
+    const fault = parameter.default === undefined ? undefined : parameterValueSchema(parameter.type).safeParse(parameter.default).error?.issues[0];
+    if (fault) {
+      context.addIssue({ code: "custom", path: ["parameters", index, "default"], message: `the default is not a valid ${parameter.type}: ${fault.message}` });
     }
   });
 

@@ -7,7 +7,8 @@ export type TemplateParameterType = (typeof templateParameterTypes)[number];
 export function parameterValueSchema(type: TemplateParameterType) {
   switch (type) {
     case "string":
-      return z.string().max(4000);
+      // A value is filled in once: braces in it could otherwise be read as a placeholder later.
+      return z.string().max(4000).refine((value) => !value.includes("{{") && !value.includes("}}"), "may not contain {{ or }}");
     case "number":
       return z.number();
     case "integer":

@@ -4,8 +4,8 @@ import type { LeashContext } from "../../leash-context.ts";
 
 /** Cards stop reaching Slack once the app is gone; say so where operators look. */
 export function appUninstalled(): Middleware<SlackEventMiddlewareArgs<"app_uninstalled">, LeashContext> {
-  return async ({ context, logger }) => {
-    await Promise.resolve();
+  return ({ context, logger }) => {
     logger.warn(`The Slack app was uninstalled from workspace ${context.teamId ?? "?"}; approval cards cannot be posted until it is installed again`);
+    return Promise.resolve();
   };
 }
