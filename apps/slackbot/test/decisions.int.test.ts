@@ -111,7 +111,7 @@ describe("the card tells the truth about decisions made elsewhere", () => {
     await api.client(harness.tenant.keys.approver).action.reject.mutate({ actionId: rejected.action.id, reason: "Wrong project" });
 
     const approvedUpdates = await harness.slack.waitForCalls("chat.update", 2, (call) => call.args.ts === approved.card.ts);
-    expect(cardText(approvedUpdates.at(-1)!)).toContain(`Approved by agent key \\"approver-${harness.tenant.slug}\\"`);
+    expect(cardText(approvedUpdates.at(-1)!)).toContain(`Approved by approver key \\"approver-${harness.tenant.slug}\\"`);
     const executed = await waitForLatestCard(harness, approved.card.ts, (text) => /Executed <!date/.test(text));
     // Still the change as proposed, not the item as it is now that the change is made.
     expect(cardText(executed)).toContain("status: active  →  at_risk");
