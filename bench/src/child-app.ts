@@ -16,10 +16,11 @@ export interface ChildApp {
 
 const running = new Set<ChildProcess>();
 
-// Whatever ends the benchmark, no app it started outlives it.
+// Whatever ends the benchmark, no app it started outlives it (Ctrl-C included).
 process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
 export interface StartOptions {
   name: string;

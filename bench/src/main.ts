@@ -12,6 +12,7 @@ import { createLeashPipeline } from "./leash-pipeline.ts";
 import { sleep, wallClock } from "./load.ts";
 import { describeMachine } from "./machine.ts";
 import { parseOptions, type BenchOptions } from "./options.ts";
+import { sharedServices } from "./process-cpu.ts";
 import { repoRoot, resultsDir } from "./paths.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { createRawPipeline } from "./raw/raw-pipeline.ts";
@@ -196,10 +197,7 @@ async function main() {
     log("Leash api, worker and Slack bot started");
     const http = createHttpClient(stack.apiUrl);
     const leashPipeline = createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
-      processes: [
-        { name: "api", pid: stack.api.pid },
-        { name: "worker", pid: stack.worker.pid },
-      ],
+      processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices],
     });
     let leash: PipelineResults;
     let slack: SlackResult;
@@ -214,6 +212,13 @@ async function main() {
           pipeline: leashPipeline.pipeline,
           ids: await leashPipeline.pipeline.proposePending(options.slackSamples),
           ratePerSecond: options.approvalRate,
+          cardsPosted: async (ids) => {
+            const { rows } = await pool.query<{ count: string }>(
+              "SELECT count(*) FROM agent_action WHERE id = ANY($1) AND slack_message_ts IS NOT NULL",
+              [ids],
+            );
+            return Number(rows[0]?.count ?? 0);
+          },
         });
       } finally {
         slackHttp.close();

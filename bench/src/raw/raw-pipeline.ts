@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 
 import type { Pipeline } from "../pipeline.ts";
+import { sharedServices } from "../process-cpu.ts";
 import { wallClock } from "../load.ts";
 import { RAW_QUEUE_NAME, RAW_QUEUE_PREFIX, rawJobId } from "./raw-schema.ts";
 
@@ -29,7 +30,7 @@ export function createRawPipeline(options: { databaseUrl: string; redisUrl: stri
 
   const pipeline: Pipeline = {
     name: "raw",
-    processes: [{ name: "worker", pid: options.workerPid }],
+    processes: [{ name: "worker", pid: options.workerPid }, ...sharedServices],
     async propose(index) {
       const id = await insert(index, "approved");
       await queue.add("execute", { id }, jobOptions(id));

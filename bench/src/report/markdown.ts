@@ -20,6 +20,8 @@ export function sustainedRate(pipeline: PipelineResults): number {
   return Math.max(pipeline.saturation.executedPerSecond.p50, ...kept);
 }
 
+const totalCpu = (run: LoadRunResult) => Object.values(run.cpuMsPerAction).reduce((sum, ms) => sum + ms, 0);
+
 const cpu = (run: LoadRunResult) =>
   Object.entries(run.cpuMsPerAction)
     .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
@@ -48,7 +50,7 @@ function loadTable(results: BenchResults): string[] {
     }
     if (raw) {
       rows.push(
-        `| | ratio Leash / raw | | ${ratio(leash.executedPerSecond.p50, raw.executedPerSecond.p50)} | ${ratio(leash.sustainedPerSecond, raw.sustainedPerSecond)} | | ${ratio(leash.proposeLatencyMs.p50, raw.proposeLatencyMs.p50)} / ${ratio(leash.proposeLatencyMs.p99, raw.proposeLatencyMs.p99)} | ${ratio(leash.proposeToExecutedMs.p50, raw.proposeToExecutedMs.p50)} / ${ratio(leash.proposeToExecutedMs.p99, raw.proposeToExecutedMs.p99)} | |`,
+        `| | ratio Leash / raw | | ${ratio(leash.executedPerSecond.p50, raw.executedPerSecond.p50)} | ${ratio(leash.sustainedPerSecond, raw.sustainedPerSecond)} | | ${ratio(leash.proposeLatencyMs.p50, raw.proposeLatencyMs.p50)} / ${ratio(leash.proposeLatencyMs.p99, raw.proposeLatencyMs.p99)} | ${ratio(leash.proposeToExecutedMs.p50, raw.proposeToExecutedMs.p50)} / ${ratio(leash.proposeToExecutedMs.p99, raw.proposeToExecutedMs.p99)} | ${ratio(totalCpu(leash), totalCpu(raw))} in all |`,
       );
     }
   }
@@ -76,7 +78,7 @@ export function renderResults(results: BenchResults): string {
     `Versions: Node ${machine.node}, PostgreSQL ${machine.postgres} (${Object.entries(machine.postgresSettings).map(([name, value]) => `${name}=${value}`).join(", ")}), Redis ${machine.redis}; ${Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
     `Leash settings: worker concurrency ${results.settings.workerConcurrency}, DB pool ${results.settings.dbPoolSize} per process, ${results.settings.agentKeys} agent keys.`,
     "",
-    "Every latency is `p50 / p99 (n=samples)` in milliseconds (p50 is the median); ratios are Leash / raw (above 1x: Leash is slower for latencies, faster for rates). Sustained throughput is the best of the saturation run's median executed/s (one sample per second under full load) and the fixed loads drained within 2 s of their end. CPU ms per action is user + system time of each process (from /proc) over the whole run, drain included, divided by the actions executed: unlike the rates, it hardly moves with other work on the machine.",
+    "Every latency is `p50 / p99 (n=samples)` in milliseconds (p50 is the median); ratios are Leash / raw (above 1x: Leash is slower for latencies, faster for rates). Sustained throughput is the best of the saturation run's median executed/s (one sample per second under full load) and the fixed loads drained within 2 s of their end. CPU ms per action is user + system time of each process (from /proc) over the whole run, drain included, divided by the actions executed: unlike the rates, it hardly moves with other work on the machine (except for PostgreSQL and Redis, whose figures include whatever else used the shared servers meanwhile). The raw baseline's producer runs inside the load generator and is not counted.",
     "",
     "### Targets",
     "",
@@ -117,7 +119,7 @@ export function renderResults(results: BenchResults): string {
     ...("notMeasured" in results.slack
       ? [`Not measured: ${results.slack.notMeasured}.`]
       : [
-          "Signed `block_actions` Approve clicks (HMAC-SHA256 with the signing secret, as Slack signs them) posted to the bot's HTTP receiver at a steady rate, at low load; the bot's Web API calls go to a local fake that answers at once. Ack is the HTTP answer (Bolt acks before the work); click → executed ends at `executed_at`. The baseline is the raw approve → executed at low load.",
+          "Signed `block_actions` Approve clicks (HMAC-SHA256 with the signing secret, as Slack signs them) posted to the bot's HTTP receiver at a steady rate, at low load, once the bot has posted the actions' approval cards; the bot's Web API calls go to a local fake that answers at once. Ack is the HTTP answer (Bolt acks before the work); click → executed ends at `executed_at`. The baseline is the raw approve → executed at low load.",
           "",
           "| figure | Leash | raw baseline | ratio p50 / p99 |",
           "| --- | --- | --- | --- |",

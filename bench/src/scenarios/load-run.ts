@@ -84,7 +84,10 @@ export async function runLoad(
     succeeded.map((sample) => sample.value),
   );
   const cpu = cpuUsed();
-  const windowStart = startedAt + shape.warmupMs;
+  const planned = rate === undefined ? null : Math.round((rate * shape.durationMs) / 1000);
+  const stopped = planned !== null && samples.length < planned;
+  // A run stopped early may not have outlived its warm-up: it is measured whole.
+  const windowStart = stopped ? startedAt : startedAt + shape.warmupMs;
   const inWindow = succeeded.filter((sample) => sample.scheduledAt >= windowStart);
   const toExecuted = inWindow.flatMap((sample) => {
     const at = executed.get(sample.value);
@@ -108,7 +111,7 @@ export async function runLoad(
     sustainedPerSecond: executedTimes.length ? executedTimes.length / ((lastExecuted - startedAt) / 1000) : 0,
     backlogAtWindowStart: backlogAt(windowStart),
     backlogAtLoadEnd: backlogAt(loadEnd),
-    stoppedAfterSeconds: rate !== undefined && samples.length < Math.round((rate * shape.durationMs) / 1000) ? (loadEnd - startedAt) / 1000 : null,
+    stoppedAfterSeconds: stopped ? (Math.max(...samples.map((sample) => sample.scheduledAt)) - startedAt) / 1000 : null,
     drainMs: Math.max(0, lastExecuted - loadEnd),
     cpuMsPerAction: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, executed.size ? ms / executed.size : Number.NaN])),
   };

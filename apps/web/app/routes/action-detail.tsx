@@ -306,6 +306,16 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
                   </dd>
                 </>
               ) : null}
+              {action.batchId ? (
+                <>
+                  <dt>Batch</dt>
+                  <dd className="mono" title={action.batchId}>
+                    {action.batchId.slice(0, 8)}
+                  </dd>
+                </>
+              ) : null}
+              <dt>Last change</dt>
+              <dd>{formatDateTime(action.updatedAt)}</dd>
               {action.idempotencyKey ? (
                 <>
                   <dt>Idempotency key</dt>
