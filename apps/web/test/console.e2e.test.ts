@@ -1,45 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
 
-import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
-import { startTestWorker } from "@leash/worker/test-support";
+import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
-import { givePasswords, hydrated, launchBrowser, signInAs, startApi, startConsole, type Role, type RunningConsole } from "./support.ts";
+import { hydrated, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
 
+let stack: TenantConsoleStack;
 let environment: TestEnvironment;
 let tenant: TestTenant;
-let api: Awaited<ReturnType<typeof startApi>>;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let api: TenantConsoleStack["api"];
 let web: RunningConsole;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let pageFor: TenantConsoleStack["pageFor"];
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
-  tenant = await createTestTenant(environment.db, "acme");
-  await givePasswords(environment, tenant);
-  api = await startApi(environment);
-  worker = await startTestWorker(environment);
-  web = await startConsole(environment);
-  browser = await launchBrowser();
+  stack = await startConsoleStack();
+  ({ environment, tenant, api, web, pageFor } = stack);
 });
 
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser.close();
-  await web.close();
-  await worker.close();
-  await api.close();
-  await environment.close();
-});
-
-async function pageFor(role: Role, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  await signInAs(page, web.url, tenant, role);
-  return page;
-}
+afterAll(() => stack.close());
 
 describe("preferences", () => {
   it("an admin switches on auto-approval with a plain sentence of what it means, and such actions then run without a person", async () => {
@@ -107,7 +84,7 @@ describe("the session", () => {
   });
 
   it("on a phone, the navigation stays reachable across the top", async () => {
-    const page = await pageFor("approver", { width: 390, height: 844 });
+    const page = await pageFor("approver", { viewport: { width: 390, height: 844 } });
     await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "History" }).click();
     await page.waitForURL(`${web.url}/history`);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -1,34 +1,25 @@
 import { readFile } from "node:fs/promises";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
 import { approveAction, rejectAction } from "@leash/core";
-import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
-import { startTestWorker } from "@leash/worker/test-support";
+import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
-import { givePasswords, hydrated, launchBrowser, signInAs, startApi, startConsole, type RunningConsole } from "./support.ts";
+import { hydrated, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
 
+let stack: TenantConsoleStack;
 let environment: TestEnvironment;
 let tenant: TestTenant;
-let api: Awaited<ReturnType<typeof startApi>>;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let web: RunningConsole;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 const ids = { pendingCreates: [] as number[], decidedByDana: [] as number[], all: [] as number[] };
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
-  tenant = await createTestTenant(environment.db, "acme");
-  await givePasswords(environment, tenant);
-  api = await startApi(environment);
-  worker = await startTestWorker(environment);
-  web = await startConsole(environment);
-  browser = await launchBrowser();
+  stack = await startConsoleStack();
+  ({ environment, tenant, web } = stack);
 
-  const agent = api.client(tenant.keys.agent);
+  const agent = stack.api.client(tenant.keys.agent);
   const { actions: notices } = await agent.action.proposeBatch.mutate({
     actions: Array.from({ length: 52 }, (_, index) => ({
       actionType: "notify" as const,
@@ -52,19 +43,10 @@ beforeAll(async () => {
   ids.all = (await environment.db.agentAction.findMany({ where: { tenantId: tenant.id }, orderBy: { id: "desc" }, select: { id: true } })).map((row) => row.id);
   await waitFor(async () => (await environment.db.agentAction.count({ where: { tenantId: tenant.id, status: "executed" } })) === 2, { what: "updates executed" });
 
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  await signInAs(page, web.url, tenant, "viewer");
+  page = await stack.pageFor("viewer", { acceptDownloads: true });
 });
 
-afterAll(async () => {
-  await context.close();
-  await browser.close();
-  await web.close();
-  await worker.close();
-  await api.close();
-  await environment.close();
-});
+afterAll(() => stack.close());
 
 const shownIds = async () =>
   (await page.locator("tbody tr[data-action-id]").evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-action-id")))));

@@ -1,43 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
-import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
-import { startTestWorker } from "@leash/worker/test-support";
+import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
-import { givePasswords, hydrated, launchBrowser, passwords, signInAs, startApi, startConsole, type RunningConsole } from "./support.ts";
+import { hydrated, passwords, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
 
+let stack: TenantConsoleStack;
 let environment: TestEnvironment;
 let tenant: TestTenant;
-let api: Awaited<ReturnType<typeof startApi>>;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let api: TenantConsoleStack["api"];
 let web: RunningConsole;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let newPage: TenantConsoleStack["newPage"];
+let pageFor: TenantConsoleStack["pageFor"];
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
-  tenant = await createTestTenant(environment.db, "acme");
-  await givePasswords(environment, tenant);
-  api = await startApi(environment);
-  worker = await startTestWorker(environment);
-  web = await startConsole(environment);
-  browser = await launchBrowser();
+  stack = await startConsoleStack();
+  ({ environment, tenant, api, web, newPage, pageFor } = stack);
 });
 
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser.close();
-  await web.close();
-  await worker.close();
-  await api.close();
-  await environment.close();
-});
-
-async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  contexts.push(context);
-  return context.newPage();
-}
+afterAll(() => stack.close());
 
 const agent = () => api.client(tenant.keys.agent);
 
@@ -77,8 +58,7 @@ describe("the approval inbox", () => {
   });
 
   it("shows an action proposed through the API without a reload; Approve runs it; the detail page shows it executed with the approver", async () => {
-    const page = await newPage();
-    await signInAs(page, web.url, tenant, "approver");
+    const page = await pageFor("approver");
     await page.evaluate(() => {
       (window as unknown as { notReloaded: boolean }).notReloaded = true;
     });
@@ -108,8 +88,7 @@ describe("the approval inbox", () => {
   });
 
   it("refuses Reject without a reason at the field, and records the reason when one is given", async () => {
-    const page = await newPage();
-    await signInAs(page, web.url, tenant, "approver");
+    const page = await pageFor("approver");
     const { action } = await proposeUpdate("Customer portal", "done");
     const pending = card(page, action.id);
     await pending.waitFor();
@@ -132,8 +111,7 @@ describe("the approval inbox", () => {
   });
 
   it("approves several selected actions at once", async () => {
-    const page = await newPage();
-    await signInAs(page, web.url, tenant, "approver");
+    const page = await pageFor("approver");
     const first = await proposeUpdate("Bulk one", "done");
     const second = await proposeUpdate("Bulk two", "done");
     await card(page, second.action.id).waitFor();
@@ -162,8 +140,7 @@ describe("the approval inbox", () => {
   });
 
   it("shows a viewer no Approve button, and refuses a crafted approval by a viewer", async () => {
-    const page = await newPage();
-    await signInAs(page, web.url, tenant, "viewer");
+    const page = await pageFor("viewer");
     const { action } = await proposeUpdate("Viewer project", "done");
     const pending = card(page, action.id);
     await pending.waitFor();
@@ -178,8 +155,7 @@ describe("the approval inbox", () => {
   });
 
   it("refuses a form post without the session's CSRF token, or with another one", async () => {
-    const page = await newPage();
-    await signInAs(page, web.url, tenant, "approver");
+    const page = await pageFor("approver");
     const { action } = await proposeUpdate("CSRF project", "done");
     const missing = await page.request.post(`${web.url}/?index`, { form: { intent: "approve", actionId: String(action.id) } });
     expect(missing.status()).toBe(403);

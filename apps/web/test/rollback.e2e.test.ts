@@ -1,42 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
 import { approveAction } from "@leash/core";
-import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
-import { startTestWorker } from "@leash/worker/test-support";
+import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
-import { givePasswords, hydrated, launchBrowser, signInAs, startApi, startConsole, type RunningConsole } from "./support.ts";
+import { hydrated, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
 
+let stack: TenantConsoleStack;
 let environment: TestEnvironment;
 let tenant: TestTenant;
-let api: Awaited<ReturnType<typeof startApi>>;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let api: TenantConsoleStack["api"];
 let web: RunningConsole;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
-  tenant = await createTestTenant(environment.db, "acme");
-  await givePasswords(environment, tenant);
-  api = await startApi(environment);
-  worker = await startTestWorker(environment);
-  web = await startConsole(environment);
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  await signInAs(page, web.url, tenant, "approver");
+  stack = await startConsoleStack();
+  ({ environment, tenant, api, web } = stack);
+  page = await stack.pageFor("approver");
 });
 
-afterAll(async () => {
-  await context.close();
-  await browser.close();
-  await web.close();
-  await worker.close();
-  await api.close();
-  await environment.close();
-});
+afterAll(() => stack.close());
 
 /** Proposes an update through the API, approves it and waits until the worker executed it. */
 async function executedUpdate(projectId: number, data: Record<string, string>) {

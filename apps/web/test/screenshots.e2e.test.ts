@@ -3,24 +3,20 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
 import { approveAction, createApiKey, createTenant, createUser, rejectAction, type Actor } from "@leash/core";
-import { createTestEnvironment, waitFor, type TestEnvironment } from "@leash/core/testing";
-import { startTestWorker } from "@leash/worker/test-support";
+import { waitFor } from "@leash/core/testing";
 
-import { hydrated, launchBrowser, startApi, startConsole, type RunningConsole } from "./support.ts";
+import { hydrated, startConsoleStack, type ConsoleStack, type RunningConsole } from "./support.ts";
 
 /**
  * Pictures of the console with a realistic workspace: inbox, action detail, rollback dialog and
  * history at desktop width, and the inbox on a phone. `pnpm --filter @leash/web screenshots` writes
  * them to docs/screenshots/; the normal test run writes them to a temporary folder.
  */
-let environment: TestEnvironment;
-let api: Awaited<ReturnType<typeof startApi>>;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let stack: ConsoleStack<Seeded>;
 let web: RunningConsole;
-let browser: Browser;
 let outputDir: string;
 let executedUpdateId: number;
 
@@ -28,19 +24,26 @@ const PASSWORD = "screenshot-password";
 /** Where the pictures are kept; without it they go to a temporary folder that is removed afterwards. */
 const keep = process.env.LEASH_SCREENSHOTS_DIR;
 
+interface Seeded {
+  tenant: Awaited<ReturnType<typeof createTenant>>;
+  approver: Actor;
+  key: Awaited<ReturnType<typeof createApiKey>>["key"];
+}
+
 beforeAll(async () => {
   outputDir = keep ? resolve(keep) : await mkdtemp(join(tmpdir(), "leash-screenshots-"));
   await mkdir(outputDir, { recursive: true });
-  environment = await createTestEnvironment();
+  stack = await startConsoleStack(async ({ db }): Promise<Seeded> => {
+    const tenant = await createTenant(db, { slug: "acme", name: "Acme Inc" });
+    const dana = await createUser(db, { tenantSlug: "acme", email: "dana@acme.test", name: "Dana Whitfield", role: "approver", password: PASSWORD });
+    const approver: Actor = { kind: "user", tenantId: tenant.id, userId: dana.id, role: "approver", label: dana.name };
+    const { key } = await createApiKey(db, { tenantId: tenant.id, name: "crm-sync", role: "agent" });
+    return { tenant, approver, key };
+  });
+  const { environment, api } = stack;
   const { db } = environment;
-  const tenant = await createTenant(db, { slug: "acme", name: "Acme Inc" });
-  const dana = await createUser(db, { tenantSlug: "acme", email: "dana@acme.test", name: "Dana Whitfield", role: "approver", password: PASSWORD });
-  const approver: Actor = { kind: "user", tenantId: tenant.id, userId: dana.id, role: "approver", label: dana.name };
-  const { key } = await createApiKey(db, { tenantId: tenant.id, name: "crm-sync", role: "agent" });
-  api = await startApi(environment);
-  worker = await startTestWorker(environment);
-  web = await startConsole(environment);
-  browser = await launchBrowser();
+  const { tenant, approver, key } = stack.tenant;
+  web = stack.web;
 
   const item = (kind: "person" | "project" | "idea" | "admin", title: string, data: Record<string, string | number>) =>
     db.item.create({ data: { tenantId: tenant.id, kind, title, data } });
@@ -74,17 +77,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser.close();
-  await web.close();
-  await worker.close();
-  await api.close();
-  await environment.close();
+  await stack.close();
   if (!keep) await rm(outputDir, { recursive: true, force: true });
 });
 
 async function signedInPage(width: number, height: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: width < 600 ? 2 : 1 });
-  const page = await context.newPage();
+  const page = await stack.newPage({ viewport: { width, height }, deviceScaleFactor: width < 600 ? 2 : 1 });
   await page.goto(`${web.url}/sign-in`);
   await hydrated(page);
   await page.getByLabel("Workspace").fill("acme");

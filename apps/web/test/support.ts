@@ -6,12 +6,13 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 import { createLeashClient } from "@leash/api/client";
 import { createApiServer } from "@leash/api/server";
 import { hashPassword } from "@leash/core";
-import { testRedisUrl, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import { createTestEnvironment, createTestTenant, testRedisUrl, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import { startTestWorker } from "@leash/worker/test-support";
 
 const webRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const serverBuild = join(webRoot, "build/server/index.js");
@@ -133,4 +134,81 @@ export async function signInAs(page: Page, consoleUrl: string, tenant: TestTenan
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${consoleUrl}/`);
   await hydrated(page);
+}
+
+export interface ConsoleStack<T> {
+  environment: TestEnvironment;
+  /** What the seed created before the servers started: by default the test tenant "acme" with passwords. */
+  tenant: T;
+  api: Awaited<ReturnType<typeof startApi>>;
+  worker: Awaited<ReturnType<typeof startTestWorker>>;
+  web: RunningConsole;
+  browser: Browser;
+  /** A page in a new browser context (1280×900 unless `options` say otherwise), closed by `close()`. */
+  newPage: (options?: BrowserContextOptions) => Promise<Page>;
+  /** Closes the open browser contexts, the browser, the console, the worker, the API and the environment. */
+  close: () => Promise<void>;
+}
+
+export interface TenantConsoleStack extends ConsoleStack<TestTenant> {
+  /** A new page (see `newPage`) signed in through the form as the test tenant's user of `role`. */
+  pageFor: (role: Role, options?: BrowserContextOptions) => Promise<Page>;
+}
+
+async function seedTestTenant(environment: TestEnvironment): Promise<TestTenant> {
+  const tenant = await createTestTenant(environment.db, "acme");
+  await givePasswords(environment, tenant);
+  return tenant;
+}
+
+async function launchStack<T>(seed: (environment: TestEnvironment) => Promise<T>): Promise<ConsoleStack<T>> {
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer();
+  };
+  try {
+    const environment = await createTestEnvironment();
+    closers.push(() => environment.close());
+    const tenant = await seed(environment);
+    const api = await startApi(environment);
+    closers.push(() => api.close());
+    const worker = await startTestWorker(environment);
+    closers.push(() => worker.close());
+    const web = await startConsole(environment);
+    closers.push(() => web.close());
+    const browser = await launchBrowser();
+    closers.push(() => browser.close());
+    const contexts = new Set<BrowserContext>();
+    closers.push(async () => {
+      for (const context of contexts) await context.close();
+    });
+    const newPage = async (options: BrowserContextOptions = {}): Promise<Page> => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+      contexts.add(context);
+      context.once("close", () => contexts.delete(context));
+      return context.newPage();
+    };
+    return { environment, tenant, api, worker, web, browser, newPage, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * Everything a browser test needs, started in order: a test environment, the seed (by default the
+ * test tenant "acme" whose users have `passwords`), the agent API, the worker, the built console and
+ * a browser. Call `close()` in `afterAll`.
+ */
+export function startConsoleStack(): Promise<TenantConsoleStack>;
+export function startConsoleStack<T>(seed: (environment: TestEnvironment) => Promise<T>): Promise<ConsoleStack<T>>;
+export async function startConsoleStack<T>(seed?: (environment: TestEnvironment) => Promise<T>): Promise<TenantConsoleStack | ConsoleStack<T>> {
+  if (seed) return launchStack(seed);
+  const stack = await launchStack(seedTestTenant);
+  const pageFor = async (role: Role, options?: BrowserContextOptions): Promise<Page> => {
+    const page = await stack.newPage(options);
+    await signInAs(page, stack.web.url, stack.tenant, role);
+    return page;
+  };
+  return { ...stack, pageFor };
 }

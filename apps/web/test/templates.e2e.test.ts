@@ -1,38 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
-import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
-import { startTestWorker } from "@leash/worker/test-support";
+import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
-import { givePasswords, hydrated, launchBrowser, signInAs, startConsole, type RunningConsole } from "./support.ts";
+import { hydrated, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
 
+let stack: TenantConsoleStack;
 let environment: TestEnvironment;
 let tenant: TestTenant;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let web: RunningConsole;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
-  tenant = await createTestTenant(environment.db, "acme");
-  await givePasswords(environment, tenant);
-  worker = await startTestWorker(environment);
-  web = await startConsole(environment);
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  await signInAs(page, web.url, tenant, "approver");
+  stack = await startConsoleStack();
+  ({ environment, tenant, web } = stack);
+  page = await stack.pageFor("approver");
 });
 
-afterAll(async () => {
-  await context.close();
-  await browser.close();
-  await web.close();
-  await worker.close();
-  await environment.close();
-});
+afterAll(() => stack.close());
 
 describe("templates", () => {
   it("are created in the UI (with messages next to invalid fields), run with a form built from their parameters, and their actions execute", async () => {
