@@ -4,17 +4,30 @@ import { canTransition } from "./state-machine.ts";
 
 /**
  * Moves an action from one of `from` to `to` with a single conditional update, so that of two
- * concurrent callers exactly one wins. Returns whether this caller won.
+ * concurrent callers exactly one wins. With `claimToken`, only the worker holding that claim can
+ * win. Returns whether this caller won.
  */
 export async function transitionAction(
   tx: DbTransaction,
-  options: { id: number; tenantId: string; from: ActionStatus[]; to: ActionStatus; data?: Prisma.AgentActionUncheckedUpdateManyInput },
+  options: {
+    id: number;
+    tenantId: string;
+    from: ActionStatus[];
+    to: ActionStatus;
+    claimToken?: string;
+    data?: Prisma.AgentActionUncheckedUpdateManyInput;
+  },
 ): Promise<boolean> {
   for (const from of options.from) {
     if (!canTransition(from, options.to)) throw new Error(`Illegal transition ${from} -> ${options.to}`);
   }
   const { count } = await tx.agentAction.updateMany({
-    where: { id: options.id, tenantId: options.tenantId, status: { in: options.from } },
+    where: {
+      id: options.id,
+      tenantId: options.tenantId,
+      status: { in: options.from },
+      ...(options.claimToken === undefined ? {} : { claimToken: options.claimToken }),
+    },
     data: { ...options.data, status: options.to },
   });
   return count === 1;

@@ -1,8 +1,9 @@
-import type { AgentAction } from "@leash/db";
+import type { AgentAction, DbTransaction } from "@leash/db";
 
 import { systemActor } from "../actor.ts";
 import type { AfterCommitEffect } from "../actions/action-definition.ts";
 import type { ActionRegistry } from "../actions/action-registry.ts";
+import type { JsonObject } from "../actions/json.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import { transitionAction } from "../actions/transition-action.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -67,74 +68,96 @@ export async function executeAction(
     const permanent = isCoreError(error) && !error.retryable;
     const exhausted = action.attempts >= action.maxAttempts;
     const now = deps.clock.now();
-    const tenant = action.tenantId;
-    const worker = systemActor(tenant, "worker");
 
     if (permanent || exhausted) {
       const stopped: Pick<AgentAction, "id" | "tenantId" | "requiresApproval">[] = [];
       const recorded = await deps.db.$transaction(async (tx) => {
-        const won = await transitionAction(tx, {
-          id: action.id,
-          tenantId: tenant,
-          from: ["executing"],
+        const won = await endAttempt(tx, action, claimToken, now, {
           to: "failed",
-          data: { errorMessage: message, claimToken: null, updatedAt: now },
+          error: message,
+          event: "failed",
+          details: { permanent },
         });
-        if (won) {
-          await recordEvent(tx, {
-            tenantId: tenant,
-            actionId: action.id,
-            type: "failed",
-            actor: worker,
-            details: { attempt: action.attempts, error: message, permanent },
-          });
-          stopped.push(...(await failDependents(tx, { ...action, status: "failed" }, now)));
-        }
+        if (won) stopped.push(...(await failDependents(tx, { ...action, status: "failed" }, now)));
         return won;
       });
       if (recorded) {
         await promoteNextOnTarget(deps, action);
         await publishActionEvents(deps, [action, ...stopped], "failed");
       }
-      return recorded ? { kind: "failed", error: message } : { kind: "skipped", reason: "claim lost while failing" };
+      return recorded
+        ? { kind: "failed", error: message }
+        : { kind: "skipped", reason: "claim lost while failing" };
     }
 
     const retryInMs = retryDelayMs(action.attempts, options.retryPolicy);
-    const recorded = await deps.db.$transaction(async (tx) => {
-      const won = await transitionAction(tx, {
-        id: action.id,
-        tenantId: tenant,
-        from: ["executing"],
+    const recorded = await deps.db.$transaction((tx) =>
+      endAttempt(tx, action, claimToken, now, {
         to: "approved",
-        data: { errorMessage: message, claimToken: null, updatedAt: now },
-      });
-      if (won) {
-        await recordEvent(tx, {
-          tenantId: tenant,
-          actionId: action.id,
-          type: "retried",
-          actor: worker,
-          details: { attempt: action.attempts, error: message, nextDelayMs: retryInMs },
-        });
-      }
-      return won;
-    });
-    deps.logger.warn({ actionId: action.id, attempt: action.attempts, err: message, retryInMs }, "action attempt failed");
-    return recorded ? { kind: "retry", error: message, retryInMs } : { kind: "skipped", reason: "claim lost while retrying" };
+        error: message,
+        event: "retried",
+        details: { nextDelayMs: retryInMs },
+      }),
+    );
+    deps.logger.warn(
+      { actionId: action.id, attempt: action.attempts, err: message, retryInMs },
+      "action attempt failed",
+    );
+    return recorded
+      ? { kind: "retry", error: message, retryInMs }
+      : { kind: "skipped", reason: "claim lost while retrying" };
   }
+}
+
+/**
+ * Ends a failed attempt while this worker's claim still holds: the action leaves `executing` (for
+ * good, or back to `approved` for a retry) and its timeline records the attempt and the error.
+ */
+async function endAttempt(
+  tx: DbTransaction,
+  action: AgentAction,
+  claimToken: string,
+  now: Date,
+  outcome: { to: "failed" | "approved"; error: string; event: "failed" | "retried"; details: JsonObject },
+): Promise<boolean> {
+  const won = await transitionAction(tx, {
+    id: action.id,
+    tenantId: action.tenantId,
+    from: ["executing"],
+    to: outcome.to,
+    claimToken,
+    data: { errorMessage: outcome.error, claimToken: null, updatedAt: now },
+  });
+  if (won) {
+    await recordEvent(tx, {
+      tenantId: action.tenantId,
+      actionId: action.id,
+      type: outcome.event,
+      actor: systemActor(action.tenantId, "worker"),
+      details: { attempt: action.attempts, error: outcome.error, ...outcome.details },
+    });
+  }
+  return won;
 }
 
 async function afterCommit(deps: CoreDeps, effects: AfterCommitEffect[]) {
   for (const effect of effects) {
     try {
       if (effect.kind === "schedule_reminder") {
-        await deps.queue.enqueueReminder({ reminderId: effect.reminderId, tenantId: effect.tenantId, dueAt: effect.dueAt });
+        await deps.queue.enqueueReminder({
+          reminderId: effect.reminderId,
+          tenantId: effect.tenantId,
+          dueAt: effect.dueAt,
+        });
       } else {
         await deps.queue.cancelReminder(effect.reminderId);
       }
     } catch (error) {
       // A cancelled reminder's job that stays behind does nothing: firing checks the reminder's status.
-      deps.logger.warn({ err: error, reminderId: effect.reminderId, effect: effect.kind }, "reminder job change failed; the reconciler or the status check covers it");
+      deps.logger.warn(
+        { err: error, reminderId: effect.reminderId, effect: effect.kind },
+        "reminder job change failed; the reconciler or the status check covers it",
+      );
     }
   }
 }
@@ -148,7 +171,11 @@ async function waitForDependency(
   switch (dependency.status) {
     case "pending":
       // A person may take hours; the dependency's execution wakes this job (promoteDependents) long before the recheck.
-      return { kind: "blocked", blockedBy: dependency.id, retryInMs: Math.max(options.blockedRecheckMs, PENDING_DEPENDENCY_RECHECK_MS) };
+      return {
+        kind: "blocked",
+        blockedBy: dependency.id,
+        retryInMs: Math.max(options.blockedRecheckMs, PENDING_DEPENDENCY_RECHECK_MS),
+      };
     case "approved":
     case "executing":
       return { kind: "blocked", blockedBy: dependency.id, retryInMs: options.blockedRecheckMs };
@@ -174,7 +201,10 @@ async function promoteDependents(deps: CoreDeps, action: { id: number; tenantId:
 }
 
 /** Wakes the next approved action on the same target, which was waiting for this one. */
-async function promoteNextOnTarget(deps: CoreDeps, action: { id: number; tenantId: string; targetType: string | null; targetId: number | null }) {
+async function promoteNextOnTarget(
+  deps: CoreDeps,
+  action: { id: number; tenantId: string; targetType: string | null; targetId: number | null },
+) {
   if (action.targetId === null) return;
   const next = await deps.db.agentAction.findFirst({
     where: {
