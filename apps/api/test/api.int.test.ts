@@ -1,31 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { revokeApiKey, createApiKey } from "@leash/core";
-import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
-import { startTestWorker } from "@leash/worker/test-support";
+import { createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
 import { TRPCClientError } from "../src/client.ts";
-import { startTestApi } from "./support.ts";
+import { startApiStack } from "./support.ts";
 
+let stack: Awaited<ReturnType<typeof startApiStack>>;
 let environment: TestEnvironment;
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let api: typeof stack.api;
 let tenantA: TestTenant;
 let tenantB: TestTenant;
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
+  stack = await startApiStack();
+  ({ environment, api } = stack);
   tenantA = await createTestTenant(environment.db, "acme");
   tenantB = await createTestTenant(environment.db, "globex");
-  api = await startTestApi(environment);
-  worker = await startTestWorker(environment);
 });
 
-afterAll(async () => {
-  await api.close();
-  await worker.close();
-  await environment.close();
-});
+afterAll(() => stack.close());
 
 const actionCount = () => environment.db.agentAction.count();
 

@@ -1,31 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTemplate, DEMO_TEMPLATE, setPreference } from "@leash/core";
-import { createTestEnvironment, createTestTenant, type TestEnvironment, type TestTenant } from "@leash/core/testing";
-import { startTestWorker } from "@leash/worker/test-support";
+import { createTestTenant, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
 import { runDemo } from "../scripts/demo/run-demo.ts";
-import { startTestApi } from "./support.ts";
+import { startApiStack } from "./support.ts";
 
+let stack: Awaited<ReturnType<typeof startApiStack>>;
 let environment: TestEnvironment;
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let api: typeof stack.api;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
+  stack = await startApiStack();
+  ({ environment, api } = stack);
   tenant = await createTestTenant(environment.db, "demo-agent");
   await setPreference(environment.deps, { actor: tenant.admin, input: { actionType: "notify", autoApprove: true } });
   await createTemplate(environment.deps, { actor: tenant.admin, input: DEMO_TEMPLATE });
-  api = await startTestApi(environment);
-  worker = await startTestWorker(environment);
 });
 
-afterAll(async () => {
-  await api.close();
-  await worker.close();
-  await environment.close();
-});
+afterAll(() => stack.close());
 
 describe("the demo agent", () => {
   it("proposes an auto-approved action, some waiting for a person, a batch and a template run, and says what happened", async () => {

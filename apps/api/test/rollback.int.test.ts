@@ -1,29 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { ProposeActionInput } from "@leash/core";
-import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
-import { startTestWorker } from "@leash/worker/test-support";
+import { createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
 import type { AppRouter, TRPCClientError } from "../src/client.ts";
-import { startTestApi } from "./support.ts";
+import { startApiStack } from "./support.ts";
 
+let stack: Awaited<ReturnType<typeof startApiStack>>;
 let environment: TestEnvironment;
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let api: typeof stack.api;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
+  stack = await startApiStack();
+  ({ environment, api } = stack);
   tenant = await createTestTenant(environment.db, "rollbacks");
-  api = await startTestApi(environment);
-  worker = await startTestWorker(environment);
 });
 
-afterAll(async () => {
-  await api.close();
-  await worker.close();
-  await environment.close();
-});
+afterAll(() => stack.close());
 
 const agent = () => api.client(tenant.keys.agent);
 const approver = () => api.client(tenant.keys.approver);

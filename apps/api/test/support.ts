@@ -1,8 +1,10 @@
 import type { AddressInfo } from "node:net";
 
+import { createTestEnvironment, type TestEnvironment } from "@leash/core/testing";
+import { startTestWorker } from "@leash/worker/test-support";
+
 import { createLeashClient } from "../src/client.ts";
 import { createApiServer } from "../src/server.ts";
-import type { TestEnvironment } from "@leash/core/testing";
 
 /** The real HTTP server on a free port, against the test file's database and queue. */
 export async function startTestApi(environment: TestEnvironment) {
@@ -31,5 +33,22 @@ export async function startTestApi(environment: TestEnvironment) {
       return { status: response.status, body: (await response.json()) as { result?: { data: unknown }; error?: { message: string; data: { code: string; httpStatus: number; issues: { path: string[]; message: string }[] | null } } } };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A test file's whole stack: a database and queue of its own, the real HTTP API and a real worker. */
+export async function startApiStack() {
+  const environment = await createTestEnvironment();
+  const api = await startTestApi(environment);
+  const worker = await startTestWorker(environment);
+  return {
+    environment,
+    api,
+    worker,
+    async close() {
+      await api.close();
+      await worker.close();
+      await environment.close();
+    },
   };
 }
