@@ -108,39 +108,9 @@ export default function History({ loaderData }: Route.ComponentProps) {
       </header>
 
       <Form method="get" className="filters" aria-label="Filter the history">
-        <div className="field">
-          <label htmlFor="filter-type">Action type</label>
-          <select id="filter-type" name="type" defaultValue={values.type}>
-            <option value="">Any type</option>
-            {options.actionTypes.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-status">Status</label>
-          <select id="filter-status" name="status" defaultValue={values.status}>
-            <option value="">Any status</option>
-            {options.statuses.map((status) => (
-              <option key={status} value={status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-target">Target type</label>
-          <select id="filter-target" name="target" defaultValue={values.target}>
-            <option value="">Any target</option>
-            {options.targetTypes.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectFilter id="filter-type" name="type" label="Action type" anyLabel="Any type" value={values.type} choices={options.actionTypes} />
+        <SelectFilter id="filter-status" name="status" label="Status" anyLabel="Any status" value={values.status} choices={options.statuses} />
+        <SelectFilter id="filter-target" name="target" label="Target type" anyLabel="Any target" value={values.target} choices={options.targetTypes} />
         <div className="field">
           <label htmlFor="filter-actor">Actor</label>
           <input id="filter-actor" name="actor" type="search" placeholder="Proposer or approver" defaultValue={values.actor} />
@@ -242,6 +212,23 @@ export default function History({ loaderData }: Route.ComponentProps) {
           )}
         </div>
       </div>
+    </div>
+  );
+}
+
+/** One filter of the history: a labelled select whose empty choice means "any". */
+function SelectFilter(props: { id: string; name: string; label: string; anyLabel: string; value: string | undefined; choices: readonly string[] }) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} name={props.name} defaultValue={props.value}>
+        <option value="">{props.anyLabel}</option>
+        {props.choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {choice}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
