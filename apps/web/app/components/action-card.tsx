@@ -5,7 +5,7 @@ import type { ActionPresentation, ActionView } from "@leash/core";
 
 import { capitalize, formatDateTime, timeAgo } from "../lib/format.ts";
 import { fieldError, formError, type FormResult } from "../lib/form-result.ts";
-import { ChangesList } from "./changes-list.tsx";
+import { ChangesList, DetailsList } from "./changes-list.tsx";
 import { CsrfField } from "./csrf-field.tsx";
 import { ArrowRightIcon, CheckIcon, CrossIcon } from "./icons.tsx";
 
@@ -106,13 +106,7 @@ export function ActionCard({ card, now, canDecide, isNew, selected, onSelect, po
           <ChangesList changes={presentation.changes} />
         </section>
       ) : null}
-      {presentation.details.length > 0 ? (
-        <ul className="details">
-          {presentation.details.map((detail) => (
-            <li key={detail}>{detail}</li>
-          ))}
-        </ul>
-      ) : null}
+      <DetailsList details={presentation.details} />
       {error ? (
         <p className="notice notice-error" role="alert">
           {error}

@@ -20,3 +20,15 @@ export function ChangesList({ changes }: { changes: ChangeLine[] }) {
     </ul>
   );
 }
+
+/** Details of an action that are not field changes (a message to send, a link to make), one per line. */
+export function DetailsList({ details }: { details: string[] }) {
+  if (details.length === 0) return null;
+  return (
+    <ul className="details">
+      {details.map((detail) => (
+        <li key={detail}>{detail}</li>
+      ))}
+    </ul>
+  );
+}

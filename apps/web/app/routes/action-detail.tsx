@@ -2,7 +2,7 @@ import { data, Form, Link, Outlet, useNavigation } from "react-router";
 
 import { approveAction, can, canTransition, cancelAction, getAction, loadItemFacts, presentAction, rejectAction } from "@leash/core";
 
-import { ChangesList } from "../components/changes-list.tsx";
+import { ChangesList, DetailsList } from "../components/changes-list.tsx";
 import { CsrfField } from "../components/csrf-field.tsx";
 import { CheckIcon, CrossIcon, UndoIcon } from "../components/icons.tsx";
 import { Notice } from "../components/notice.tsx";
@@ -124,13 +124,7 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
             ) : presentation.details.length === 0 ? (
               <p className="muted">This action changes no item fields.</p>
             ) : null}
-            {presentation.details.length > 0 ? (
-              <ul className="details">
-                {presentation.details.map((detail) => (
-                  <li key={detail}>{detail}</li>
-                ))}
-              </ul>
-            ) : null}
+            <DetailsList details={presentation.details} />
             <p className="muted small">
               {action.executedAt ? "What the action changed when it ran." : "What the action will change, compared with the item as it is now."}{" "}
               Reversible: {presentation.reversible.reversible ? "yes" : "no"} ({presentation.reversible.explanation}).
