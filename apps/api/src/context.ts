@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 
-import type { ApiKeyAuthenticator, CoreDeps } from "@leash/core";
+import type { ActionWatcher, ApiKeyAuthenticator, CoreDeps } from "@leash/core";
 
 export interface ApiContext {
   deps: CoreDeps;
@@ -8,6 +8,8 @@ export interface ApiContext {
   apiKey: string | undefined;
   /** Turns the bearer token into an actor (through the server's short-lived key cache). */
   authenticate: ApiKeyAuthenticator;
+  /** The process's one watcher that waiting procedures (action.wait, action.watch) sleep on. */
+  watcher: ActionWatcher;
 }
 
 export function bearerToken(request: IncomingMessage): string | undefined {

@@ -1,9 +1,10 @@
 import { Redis } from "ioredis";
 
-import { createBullActionQueue, createLogger, systemClock, type CoreDeps } from "@leash/core";
+import { createActionWatcher, createBullActionQueue, createLogger, systemClock, type CoreDeps } from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
+import { createApiKeyRateLimiter } from "./rate-limit.ts";
 import { createApiServer } from "./server.ts";
 
 const logger = createLogger({ name: "api", level: env.LOG_LEVEL });
@@ -17,11 +18,18 @@ const deps: CoreDeps = {
   clock: systemClock,
   logger,
   maxAttempts: env.ACTION_MAX_ATTEMPTS,
+  maxPendingActions: env.MAX_PENDING_ACTIONS_PER_TENANT,
 };
+
+const watcher = createActionWatcher({ db, logger });
 
 const server = createApiServer({
   deps,
+  watcher,
   apiKeyCacheMs: env.API_KEY_CACHE_MS,
+  ...(env.API_RATE_LIMIT_PER_SECOND > 0
+    ? { rateLimiter: createApiKeyRateLimiter({ redis, prefix: env.QUEUE_PREFIX, points: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST }) }
+    : {}),
   checkReady: async () => {
     const checks: Record<string, string> = {};
     checks.postgres = await db.$queryRaw`SELECT 1`.then(() => "ok", (error: unknown) => String(error));
@@ -38,6 +46,8 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down: finishing open requests");
+  // Requests waiting for an action answer with its current state now instead of holding the shutdown up to 25 s.
+  watcher.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await deps.queue.close();
   redis.disconnect();

@@ -1,4 +1,5 @@
 import { actionRouter } from "./routers/action-router.ts";
+import { policyRouter } from "./routers/policy-router.ts";
 import { preferenceRouter } from "./routers/preference-router.ts";
 import { queueRouter } from "./routers/queue-router.ts";
 import { templateRouter } from "./routers/template-router.ts";
@@ -6,6 +7,7 @@ import { createRouter } from "./trpc.ts";
 
 export const appRouter = createRouter({
   action: actionRouter,
+  policy: policyRouter,
   preference: preferenceRouter,
   queue: queueRouter,
   template: templateRouter,

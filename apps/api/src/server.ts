@@ -2,13 +2,15 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 
-import { authenticateApiKey, cacheApiKeyActors, type CoreDeps } from "@leash/core";
+import { authenticateApiKey, cacheApiKeyActors, createActionWatcher, type ActionWatcher, type CoreDeps } from "@leash/core";
 
 import packageJson from "../package.json" with { type: "json" };
 import { bearerToken } from "./context.ts";
 import { renderDocsPage } from "./docs/docs-page.ts";
 import { buildOpenApiDocument } from "./docs/openapi-document.ts";
 import { handleExport } from "./export-route.ts";
+import { handleMcp } from "./mcp/mcp-route.ts";
+import { limitApiKeys, retryAfterHeader, type ApiKeyRateLimiter } from "./rate-limit.ts";
 import { appRouter } from "./router.ts";
 
 /** Largest request body accepted, in bytes (a batch of 100 actions at the 16 KiB parameter limit fits). */
@@ -20,15 +22,32 @@ export interface ApiServerOptions {
   checkReady: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   /** How long an accepted API key is trusted without a database lookup, i.e. how late a revocation can take effect; 0 (the default) asks every time. */
   apiKeyCacheMs?: number;
+  /** What waiting requests (action.wait, action.watch, MCP's wait_for_decision) sleep on; one per process. Close it at shutdown to answer them at once. */
+  watcher?: ActionWatcher;
+  /** Per-API-key request limits; none when omitted (tests). */
+  rateLimiter?: ApiKeyRateLimiter;
 }
 
-export function createApiServer({ deps, checkReady, apiKeyCacheMs = 0 }: ApiServerOptions): Server {
-  const authenticate = cacheApiKeyActors((presented) => authenticateApiKey(deps.db, presented), { ttlMs: apiKeyCacheMs, clock: deps.clock });
+export function createApiServer({
+  deps,
+  checkReady,
+  apiKeyCacheMs = 0,
+  watcher = createActionWatcher({ db: deps.db, logger: deps.logger }),
+  rateLimiter,
+}: ApiServerOptions): Server {
+  const authenticate = limitApiKeys(
+    cacheApiKeyActors((presented) => authenticateApiKey(deps.db, presented), { ttlMs: apiKeyCacheMs, clock: deps.clock }),
+    rateLimiter,
+  );
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req }) => ({ deps, apiKey: bearerToken(req), authenticate }),
+    createContext: ({ req }) => ({ deps, apiKey: bearerToken(req), authenticate, watcher }),
+    responseMeta: ({ errors }) => {
+      const headers = retryAfterHeader(errors);
+      return headers ? { headers } : {};
+    },
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ path, err: error.cause ?? error }, "procedure failed");
     },
@@ -51,6 +70,10 @@ export function createApiServer({ deps, checkReady, apiKeyCacheMs = 0 }: ApiServ
         return;
       }
       void handleExport({ deps, authenticate }, request, response, exportFormat);
+      return;
+    }
+    if (path === "/mcp") {
+      void handleMcp({ deps: { ...deps, watcher }, authenticate, maxBodyBytes: MAX_BODY_BYTES }, request, response);
       return;
     }
     if (path === "/openapi.json") {

@@ -1,7 +1,7 @@
 import { initTRPC } from "@trpc/server";
-import { ZodError } from "zod";
+import { ZodError, type z } from "zod";
 
-import { isCoreError } from "@leash/core";
+import { inputIssues, isCoreError } from "@leash/core";
 
 import type { ApiContext } from "./context.ts";
 import { toTrpcError } from "./error-mapping.ts";
@@ -9,19 +9,26 @@ import { toTrpcError } from "./error-mapping.ts";
 /** What each procedure says about itself; the API documentation is generated from it and the schemas. */
 export interface ProcedureMeta {
   description: string;
+  /** A subscription's event data (subscriptions have no output parser to read it from). */
+  events?: z.ZodType;
 }
 
 const t = initTRPC.context<ApiContext>().meta<ProcedureMeta>().create({
+  // Subscriptions over SSE: a comment every 15 s keeps proxies from closing a quiet stream, and a
+  // client that hears nothing for 40 s reconnects (sending the last event id back).
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const issues =
       cause instanceof ZodError
-        ? cause.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }))
+        ? inputIssues(cause.issues).map((issue) => ({ path: issue.path.map(String), message: issue.message }))
         : isCoreError(cause)
           ? (cause.issues ?? null)
           : null;
     // A readable one-line message instead of tRPC's JSON dump of the zod issues.
-    const message = cause instanceof ZodError && issues ? issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ") : shape.message;
+    // The first few issues are enough to read; all of them are in `data.issues`.
+    const summary = issues?.slice(0, 5).map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ");
+    const message = cause instanceof ZodError && summary ? (issues && issues.length > 5 ? `${summary}; and ${issues.length - 5} more` : summary) : shape.message;
     return { ...shape, message, data: { ...shape.data, stack: undefined, issues } };
   },
 });
@@ -32,8 +39,22 @@ export const createRouter = t.router;
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && isCoreError(result.error.cause)) throw toTrpcError(result.error.cause);
+  // A subscription fails while it streams, after this middleware has returned: map its errors there.
+  if (result.ok && isAsyncIterable(result.data)) return { ...result, data: mapStreamErrors(result.data) };
   return result;
 });
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
+async function* mapStreamErrors(stream: AsyncIterable<unknown>) {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw toTrpcError(error);
+  }
+}
 
 export const publicProcedure = t.procedure.use(mapErrors);
 

@@ -59,10 +59,11 @@ describe("API documentation generated from the router", () => {
     // The routers and procedures the design promises are all there.
     expect(procedures).toEqual(
       expect.arrayContaining([
-        ...["propose", "proposeBatch", "get", "list", "approve", "reject", "cancel", "rollbackPreview", "rollback", "history"].map((name) => `action.${name}`),
+        ...["propose", "proposeBatch", "get", "list", "approve", "reject", "cancel", "rollbackPreview", "rollback", "history", "proposeAndWait", "wait", "watch"].map((name) => `action.${name}`),
         ...["create", "update", "delete", "list", "get", "run"].map((name) => `template.${name}`),
         "preference.get",
         "preference.set",
+        ...["list", "set", "delete"].map((name) => `policy.${name}`),
         "queue.stats",
       ]),
     );
@@ -77,7 +78,7 @@ describe("API documentation generated from the router", () => {
       if (!path.startsWith("/trpc/")) continue;
       const procedure = path.slice("/trpc/".length);
       const [method, operation] = Object.entries(methods)[0] ?? [];
-      const type = procedure === "preference.get" || procedure === "template.list" || procedure === "queue.stats" ? null : method;
+      const type = ["preference.get", "policy.list", "template.list", "queue.stats"].includes(procedure) ? null : method;
       if (type === "get") expect(operation?.parameters?.[0]?.content?.["application/json"]?.schema.$ref).toMatch(/^#\/components\/schemas\//);
       if (type === "post") expect(operation?.requestBody?.content["application/json"]?.schema.$ref).toMatch(/^#\/components\/schemas\//);
       expect(JSON.stringify(operation?.responses["200"]), procedure).toMatch(/"data":\{"\$ref":"#\/components\/schemas\/[^"]+"\}/);
@@ -85,6 +86,9 @@ describe("API documentation generated from the router", () => {
     const propose = doc.components.schemas["action.propose.input"] as { oneOf: { properties: { actionType: { const: string } } }[] };
     expect(propose.oneOf.map((variant) => variant.properties.actionType.const)).toEqual(["create", "update", "delete", "link", "notify", "schedule"]);
     expect(doc.components.securitySchemes).toHaveProperty(["apiKey", "scheme"], "bearer");
+    // The subscription is a GET answered with server-sent events, each carrying an action.
+    const watch = doc.paths["/trpc/action.watch"]?.get;
+    expect(watch?.responses["200"]?.content).toHaveProperty(["text/event-stream", "schema", "properties", "data", "$ref"], "#/components/schemas/ActionView");
   });
 
   it("is enough for an agent without TypeScript to call the API", async () => {

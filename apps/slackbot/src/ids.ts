@@ -2,6 +2,8 @@
 export const ids = {
   actions: {
     approve: "leash_approve",
+    editAndApprove: "leash_edit_approve",
+    approveAndTrust: "leash_approve_trust",
     reject: "leash_reject",
     openInConsole: "leash_open_in_console",
     confirmRollback: "leash_rollback_confirm",
@@ -9,12 +11,15 @@ export const ids = {
   },
   views: {
     rejectReason: "leash_reject_reason",
+    editAndApprove: "leash_edit_approve",
   },
   blocks: {
     rejectReason: "leash_reason",
+    editedParameters: "leash_parameters",
   },
   inputs: {
     rejectReason: "leash_reason_input",
+    editedParameters: "leash_parameters_input",
   },
   commands: {
     rollback: "/rollback",

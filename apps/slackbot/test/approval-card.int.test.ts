@@ -30,7 +30,7 @@ describe("the approval card", () => {
     const card = await waitForCard(harness, action.id);
     expect(card.post.args.channel).toBe(APPROVAL_CHANNEL);
     expect(card.post.token).toBe(BOT.token);
-    expect(buttonsOf(card.post)).toEqual([ids.actions.approve, ids.actions.reject, ids.actions.openInConsole]);
+    expect(buttonsOf(card.post)).toEqual([ids.actions.approve, ids.actions.editAndApprove, ids.actions.reject, ids.actions.openInConsole]);
     const text = cardText(card.post);
     expect(text).toContain("Website relaunch");
     expect(text).toContain("Deadline moved after the client call");

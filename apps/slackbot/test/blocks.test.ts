@@ -44,6 +44,11 @@ function action(overrides: Partial<Detailed> = {}): Detailed {
     templateStep: null,
     batchId: null,
     idempotencyKey: null,
+    approvals: { count: 0, required: 1, approvers: [] },
+    policyId: null,
+    originalParameters: null,
+    expiresAt: null,
+    escalatedTo: null,
     createdAt: AT,
     updatedAt: AT,
     timeline: [],
@@ -76,7 +81,7 @@ const slackDate = /<!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-11-25 10:42
 
 describe("approvalCard", () => {
   it("shows a pending action with what, on what, the changes, who proposed it and why, and both buttons", () => {
-    const message = approvalCard(card(action()), { webBaseUrl: "https://leash.example/" });
+    const message = approvalCard(card(action()), { webBaseUrl: "https://leash.example/", now: new Date(AT) });
     const text = JSON.stringify(message.blocks);
     expect(message.text).toBe('Approval needed: update project "Website &lt;relaunch&gt;"');
     expect(message.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: 'Approval needed: update project "Website <relaunch>"' } });
@@ -95,9 +100,22 @@ describe("approvalCard", () => {
     });
   });
 
+  it("while it waits under a time limit, says how long is left and who it was escalated to", () => {
+    const waiting = action({ expiresAt: "2026-11-25T12:02:00.000Z", escalatedTo: "Sam <backup>" });
+    const text = JSON.stringify(approvalCard(card(waiting), { webBaseUrl: "https://leash.example", now: new Date(AT) }).blocks);
+    expect(text).toContain("Expires in 1 h 20 min (<!date^");
+    expect(text).toContain("Escalated to *Sam &lt;backup&gt;*");
+    const decided = approvalCard(card({ ...waiting, status: "rejected", decidedBy: "Leash (expiry)", rejectedAt: AT, rejectionReason: "expired after 2 h" }), {
+      webBaseUrl: "https://leash.example",
+      now: new Date(AT),
+    });
+    expect(JSON.stringify(decided.blocks)).not.toContain("Expires in");
+  });
+
   it("once decided, keeps no buttons and links the console in the text", () => {
     const message = approvalCard(card(action({ status: "rejected", decidedBy: "Dana", rejectedAt: AT, rejectionReason: "Not before the client confirms" })), {
       webBaseUrl: "https://leash.example",
+      now: new Date(AT),
     });
     expect(message.blocks.some((block) => block.type === "actions")).toBe(false);
     expect(JSON.stringify(message.blocks)).toContain("<https://leash.example/actions/4211|Open in console>");

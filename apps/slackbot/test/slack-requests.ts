@@ -139,3 +139,29 @@ export function slashCommandFields(options: SlashCommandOptions): Record<string,
     trigger_id: triggerId(),
   };
 }
+
+/** The Edit & approve modal submitted with the parameters as typed. */
+export function editApproveSubmission(options: { slackUserId: string; parameters: string; privateMetadata: string }): string {
+  const teamId = BOT.teamId;
+  return interactive({
+    type: "view_submission",
+    team: { id: teamId, domain: "acme" },
+    user: { id: options.slackUserId, username: options.slackUserId.toLowerCase(), name: options.slackUserId.toLowerCase(), team_id: teamId },
+    api_app_id: "ALEASH",
+    token: "verification-token-unused",
+    trigger_id: triggerId(),
+    view: {
+      id: `V${randomBytes(4).toString("hex").toUpperCase()}`,
+      team_id: teamId,
+      type: "modal",
+      callback_id: ids.views.editAndApprove,
+      private_metadata: options.privateMetadata,
+      hash: randomBytes(6).toString("hex"),
+      title: { type: "plain_text", text: "Edit & approve" },
+      blocks: [],
+      state: { values: { [ids.blocks.editedParameters]: { [ids.inputs.editedParameters]: { type: "plain_text_input", value: options.parameters } } } },
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  });
+}

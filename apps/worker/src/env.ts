@@ -12,6 +12,10 @@ export const env = createEnv({
     RETRY_BASE_DELAY_MS: z.coerce.number().int().min(1).default(1_000),
     RETRY_MAX_DELAY_MS: z.coerce.number().int().min(1).default(60_000),
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+    /** How often pending actions' reminders, escalations and expiries are looked for. */
+    DEADLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+    /** How often the worker links new audit events into their tenant's hash chain. */
+    AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
     WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
     DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

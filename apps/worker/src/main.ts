@@ -17,6 +17,8 @@ const runtime = await startWorkerRuntime({
   lockDurationMs: env.WORKER_LOCK_MS,
   retryPolicy: { baseDelayMs: env.RETRY_BASE_DELAY_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS },
   reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+  auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
+  deadlineSweepIntervalMs: env.DEADLINE_SWEEP_INTERVAL_MS,
   logger,
 });
 

@@ -8,6 +8,8 @@ import {
   defaultActionRegistry,
   queueNames,
   reconcileQueue,
+  sealAuditChain,
+  sweepPendingDeadlines,
   systemClock,
   type ActionRegistry,
   type Clock,
@@ -27,6 +29,10 @@ export interface WorkerRuntimeOptions {
   lockDurationMs: number;
   retryPolicy: RetryPolicy;
   reconcileIntervalMs: number;
+  /** How often reminders, escalations and expiries of pending actions are swept. */
+  deadlineSweepIntervalMs: number;
+  /** How often new audit events are linked into their tenant's hash chain (default 500 ms). */
+  auditSealIntervalMs?: number;
   logger: Logger;
   registry?: ActionRegistry;
   clock?: Clock;
@@ -97,7 +103,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     logger.debug({ jobId: job.id, outcome: outcome.kind }, "job done");
   });
 
-  const reconcile = async () => {
+  const runPass = async () => {
     try {
       const result = await reconcileQueue(deps, { graceMs: 5_000, staleClaimMs: options.lockDurationMs });
       if (result.requeuedActions.length || result.requeuedReminders.length) {
@@ -107,9 +113,57 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "reconciliation pass failed");
     }
   };
-  const timer = setInterval(() => void reconcile(), options.reconcileIntervalMs);
+  // Passes of this process run one after another; close() waits for the last before releasing connections.
+  let pass: Promise<void> = Promise.resolve();
+  let queuedPasses = 0;
+  const reconcile = () => {
+    queuedPasses += 1;
+    pass = pass.then(runPass).finally(() => {
+      queuedPasses -= 1;
+    });
+    return pass;
+  };
+  // A slow pass (a database that is down) does not pile up timer passes behind it.
+  const timer = setInterval(() => {
+    if (queuedPasses === 0) void reconcile();
+  }, options.reconcileIntervalMs);
   timer.unref();
   void reconcile();
+
+  // Sweeps of this process never overlap; other workers' sweeps are safe (each step happens once).
+  let sweep: Promise<void> | null = null;
+  const sweepDeadlines = async () => {
+    try {
+      const result = await sweepPendingDeadlines(deps);
+      if (result.reminded.length || result.escalated.length || result.expired.length) {
+        logger.info({ reminded: result.reminded, escalated: result.escalated, expired: result.expired }, "pending deadlines swept");
+      }
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, "deadline sweep failed");
+    }
+  };
+  const sweepTimer = setInterval(() => {
+    sweep ??= sweepDeadlines().finally(() => {
+      sweep = null;
+    });
+  }, options.deadlineSweepIntervalMs);
+  sweepTimer.unref();
+
+  // Audit events are hashed into their tenant's chain here, shortly after insert, not in the hot path.
+  let seal: Promise<void> | null = null;
+  const sealAudit = async () => {
+    try {
+      await sealAuditChain(deps);
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, "audit sealing pass failed");
+    }
+  };
+  const sealTimer = setInterval(() => {
+    seal ??= sealAudit().finally(() => {
+      seal = null;
+    });
+  }, options.auditSealIntervalMs ?? 500);
+  sealTimer.unref();
 
   await Promise.all([actionsWorker.waitUntilReady(), remindersWorker.waitUntilReady()]);
   logger.info({ concurrency: options.concurrency, prefix: options.queuePrefix }, "worker ready");
@@ -119,7 +173,9 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     reconcile,
     async close() {
       clearInterval(timer);
-      await Promise.all([actionsWorker.close(), remindersWorker.close()]);
+      clearInterval(sweepTimer);
+      clearInterval(sealTimer);
+      await Promise.all([actionsWorker.close(), remindersWorker.close(), pass, sweep, seal]);
       await queue.close();
       workerConnection.disconnect();
       producerConnection.disconnect();

@@ -6,7 +6,13 @@ import { startWorkerRuntime, type WorkerRuntime } from "../src/worker-runtime.ts
 /** An in-process worker on the test file's own database and queue prefix, with short retry delays. */
 export function startTestWorker(
   environment: TestEnvironment,
-  overrides: { concurrency?: number; registry?: ActionRegistry; lockDurationMs?: number; reconcileIntervalMs?: number } = {},
+  overrides: {
+    concurrency?: number;
+    registry?: ActionRegistry;
+    lockDurationMs?: number;
+    reconcileIntervalMs?: number;
+    deadlineSweepIntervalMs?: number;
+  } = {},
 ): Promise<WorkerRuntime> {
   return startWorkerRuntime({
     db: environment.db,
@@ -16,6 +22,7 @@ export function startTestWorker(
     lockDurationMs: overrides.lockDurationMs ?? 5_000,
     retryPolicy: { baseDelayMs: 100, maxDelayMs: 2_000 },
     reconcileIntervalMs: overrides.reconcileIntervalMs ?? 60_000,
+    deadlineSweepIntervalMs: overrides.deadlineSweepIntervalMs ?? 200,
     logger: silentLogger(),
     ...(overrides.registry ? { registry: overrides.registry } : {}),
   });

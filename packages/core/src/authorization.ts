@@ -8,15 +8,17 @@ export type Permission =
   | "action.cancel_any"
   | "preference.read"
   | "preference.write"
+  | "policy.read"
+  | "policy.write"
   | "queue.read"
   | "template.write";
 
 const grants: Record<ActorRole, readonly Permission[]> = {
-  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "queue.read", "template.write"],
-  approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "queue.read", "template.write"],
-  viewer: ["action.read", "preference.read", "queue.read"],
-  agent: ["action.read", "action.propose", "preference.read", "queue.read"],
-  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "queue.read"],
+  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write"],
+  approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "template.write"],
+  viewer: ["action.read", "preference.read", "policy.read", "queue.read"],
+  agent: ["action.read", "action.propose", "preference.read", "policy.read", "queue.read"],
+  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read"],
 };
 
 export function can(actor: Actor, permission: Permission): boolean {
@@ -30,6 +32,8 @@ const refusals: Record<Permission, string> = {
   "action.cancel_any": "cancel actions proposed by others",
   "preference.read": "read approval preferences",
   "preference.write": "change approval preferences",
+  "policy.read": "read approval policies",
+  "policy.write": "change approval policies",
   "queue.read": "read queue status",
   "template.write": "create, change or delete templates",
 };

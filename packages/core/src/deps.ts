@@ -12,6 +12,8 @@ export interface CoreDeps {
   logger: Logger;
   /** Attempts an action gets before it is marked failed (stored with each action when proposed). */
   maxAttempts?: number;
+  /** Pending actions a tenant may have before proposals are refused (default DEFAULT_MAX_PENDING_ACTIONS). */
+  maxPendingActions?: number;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;

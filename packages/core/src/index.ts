@@ -2,7 +2,9 @@ export { type Actor, actorRef, systemActor } from "./actor.ts";
 export { can, assertCan, type Permission } from "./authorization.ts";
 export { type Clock, systemClock } from "./clock.ts";
 export { type CoreDeps, DEFAULT_MAX_ATTEMPTS } from "./deps.ts";
+export { DEFAULT_MAX_PENDING_ACTIONS } from "./actions/check-pending-cap.ts";
 export { CoreError, isCoreError, type CoreErrorCode, type InvalidIssue } from "./errors.ts";
+export { inputIssues } from "./validation.ts";
 export { createLogger, silentLogger, type Logger } from "./logger.ts";
 
 export { itemDataSchemas } from "./items/item-data.ts";
@@ -33,6 +35,11 @@ export {
 export { actionTransitions, canTransition, isTerminal, terminalStatuses } from "./actions/state-machine.ts";
 export { proposeAction, proposeBatch, type ProposeResult } from "./actions/propose-action.ts";
 export { approveAction } from "./actions/approve-action.ts";
+export { approveActionInputSchema, type ApproveActionInput } from "./actions/action-inputs.ts";
+export { approvalsViewSchema, describeApprovals, type ApprovalsView } from "./actions/action-approvals.ts";
+export { isReversibleType } from "./actions/reversible-types.ts";
+export { SeparationOfDutiesError } from "./actions/check-separation-of-duties.ts";
+export { checkApproval } from "./actions/check-approval.ts";
 export { rejectAction } from "./actions/reject-action.ts";
 export { cancelAction } from "./actions/cancel-action.ts";
 export { getAction, actionHistory } from "./actions/get-action.ts";
@@ -41,6 +48,22 @@ export { listActions } from "./actions/list-actions.ts";
 export { executeAction, type ExecuteActionOptions, type ExecutionOutcome } from "./execution/execute-action.ts";
 export { fireReminder, type FireReminderOutcome } from "./reminders/fire-reminder.ts";
 export { reconcileQueue, type ReconcileOptions, type ReconcileResult } from "./reconcile/reconcile-queue.ts";
+export { sealAuditChain, type SealResult } from "./audit/seal-audit-chain.ts";
+export { verifyAuditChain, type AuditVerification, type BrokenLink } from "./audit/verify-audit-chain.ts";
+
+export { setPolicy } from "./policies/set-policy.ts";
+export { listPolicies } from "./policies/list-policies.ts";
+export { deletePolicy } from "./policies/delete-policy.ts";
+export { resolvePolicy } from "./policies/resolve-policy.ts";
+export {
+  deletePolicyInputSchema,
+  MAX_REQUIRED_APPROVALS,
+  policyViewSchema,
+  setPolicyInputSchema,
+  type DeletePolicyInput,
+  type PolicyView,
+  type SetPolicyInput,
+} from "./policies/policy-inputs.ts";
 
 export { listPreferences } from "./preferences/list-preferences.ts";
 export { setPreference } from "./preferences/set-preference.ts";
@@ -138,3 +161,43 @@ export { templateParameterTypes, type TemplateParameterType } from "./templates/
 export { exportActions, EXPORT_BATCH_SIZE, type ActionExport } from "./export/export-actions.ts";
 export { exportActionsInputSchema, exportFormats, type ExportActionsInput } from "./export/export-inputs.ts";
 export { DEMO_TEMPLATE, ensureDemoTemplate } from "./admin/seed-demo.ts";
+
+export { sweepPendingDeadlines, DEADLINE_ACTOR_LABEL, type SweepResult } from "./deadlines/sweep-pending-deadlines.ts";
+export { policyDeadlines, type DeadlinePolicy, type PendingDeadlines } from "./deadlines/policy-deadlines.ts";
+export { describeDuration, describeExpiry } from "./deadlines/duration-wording.ts";
+
+export { createActionWatcher, DEFAULT_WATCH_INTERVAL_MS, type ActionWatcher } from "./waiting/action-watcher.ts";
+export { proposeAndWait } from "./waiting/propose-and-wait.ts";
+export { waitForAction } from "./waiting/wait-for-action.ts";
+export { watchAction } from "./waiting/watch-action.ts";
+export type { WaitDeps } from "./waiting/settle-action.ts";
+export {
+  actionWaitSchema,
+  MAX_WAIT_SECONDS,
+  proposeAndWaitInputSchema,
+  proposeAndWaitResultSchema,
+  waitForActionInputSchema,
+  watchActionInputSchema,
+  type ActionChange,
+  type ActionWait,
+  type ProposeAndWaitInput,
+  type ProposeAndWaitResult,
+  type WaitForActionInput,
+  type WatchActionInput,
+} from "./waiting/wait-inputs.ts";
+export { findEscalationRecipient, type EscalationRecipient } from "./slack/find-escalation-recipient.ts";
+
+export { approveAndTrust } from "./trust/approve-and-trust.ts";
+export { listAutoApprovalGrants } from "./trust/list-auto-approval-grants.ts";
+export { revokeAutoApprovalGrant } from "./trust/revoke-auto-approval-grant.ts";
+export {
+  approveAndTrustInputSchema,
+  approveAndTrustResultSchema,
+  autoApprovalGrantViewSchema,
+  grantRefInputSchema,
+  MAX_TRUST_DAYS,
+  type ApproveAndTrustInput,
+  type ApproveAndTrustResult,
+  type AutoApprovalGrantView,
+  type GrantRefInput,
+} from "./trust/trust-inputs.ts";

@@ -9,7 +9,7 @@ const base: ActionView = {
   approvedAt: null, rejectedAt: null, rejectionReason: null, cancelledAt: null, attempts: 0, maxAttempts: 3, executedAt: null,
   result: null, errorMessage: null, rollbackData: null, rolledBackAt: null, rollbackActionId: null, rollbackOfId: null,
   dependsOnId: null, templateId: null, templateStep: null,
-  batchId: null, idempotencyKey: null, createdAt: "2026-11-25T10:00:00.000Z", updatedAt: "2026-11-25T10:00:00.000Z",
+  batchId: null, idempotencyKey: null, approvals: { count: 0, required: 1, approvers: [] }, policyId: null, originalParameters: null, expiresAt: null, escalatedTo: null, createdAt: "2026-11-25T10:00:00.000Z", updatedAt: "2026-11-25T10:00:00.000Z",
 };
 const project: ItemFacts = { id: 128, kind: "project", title: "Website relaunch", data: { dueDate: "2026-12-01", status: "active" }, deleted: false };
 const person: ItemFacts = { id: 7, kind: "person", title: "Ada Lovelace", data: {}, deleted: false };
@@ -23,15 +23,18 @@ describe("presentAction", () => {
       { field: "due date", before: "2026-12-01", after: "2026-12-15" },
       { field: "status", before: "active", after: "at_risk" },
     ]);
-    expect(view.reversible).toEqual({ reversible: true, explanation: "rollback restores the previous fields" });
+    expect(view.reversible).toEqual({ reversible: true, until: null, explanation: "rollback restores the previous fields" });
   });
 
   it("reads a link as a sentence and a notify as irreversible", () => {
     const link = presentAction({ ...base, actionType: "link", targetType: "person", targetId: 7, parameters: { toType: "project", toId: 128, relation: "works_on" } }, items);
     expect(link.details).toEqual(["Ada Lovelace (person) -- works on -> Website relaunch (project)"]);
+    expect(link.changes).toEqual([{ field: "works on", before: null, after: "Website relaunch (project)" }]);
     const notify = presentAction({ ...base, actionType: "notify", targetType: null, targetId: null, parameters: { channel: "email", recipient: "dana@example.com", message: "Hi" } }, items);
     expect(notify.headline).toBe("notify dana@example.com by email");
     expect(notify.reversible.reversible).toBe(false);
+    const reminder = presentAction({ ...base, actionType: "schedule", targetType: null, targetId: null, parameters: { dueAt: "2026-12-01T09:00:00.000Z", message: "Call" } }, items);
+    expect(reminder.reversible).toMatchObject({ reversible: true, until: "2026-12-01T09:00:00.000Z" });
   });
 
   it("lists what a delete removes and names an unknown target by id", () => {

@@ -9,15 +9,26 @@ const key = (role: "admin" | "approver" | "viewer" | "agent"): Actor => ({ kind:
 
 describe("authorisation by role", () => {
   it("grants each role exactly its permissions", () => {
-    const permissions: Permission[] = ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "queue.read", "template.write"];
+    const permissions: Permission[] = [
+      "action.read",
+      "action.propose",
+      "action.decide",
+      "action.cancel_any",
+      "preference.read",
+      "preference.write",
+      "policy.read",
+      "policy.write",
+      "queue.read",
+      "template.write",
+    ];
     const table = Object.fromEntries(
       [user("admin"), user("approver"), user("viewer"), key("agent")].map((actor) => [actor.label, permissions.filter((permission) => can(actor, permission))]),
     );
     expect(table).toEqual({
       admin: permissions,
-      approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "queue.read", "template.write"],
-      viewer: ["action.read", "preference.read", "queue.read"],
-      agent: ["action.read", "action.propose", "preference.read", "queue.read"],
+      approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "template.write"],
+      viewer: ["action.read", "preference.read", "policy.read", "queue.read"],
+      agent: ["action.read", "action.propose", "preference.read", "policy.read", "queue.read"],
     });
     expect(can(key("approver"), "action.decide")).toBe(true);
   });

@@ -22,6 +22,7 @@ describe("the action state machine", () => {
         "executing->approved",
         "executing->failed",
         "executing->executing",
+        "executing->pending",
       ].sort(),
     );
   });

@@ -6,7 +6,7 @@ const zodSchema = z.custom<z.ZodType>((value) => value instanceof z.ZodType);
 /** What tRPC keeps about a procedure at runtime (its `_def`), read through a schema rather than trusted. */
 const procedureDefinition = z.object({
   type: z.enum(["query", "mutation", "subscription"]),
-  meta: z.object({ description: z.string() }).optional(),
+  meta: z.object({ description: z.string(), events: zodSchema.optional() }).optional(),
   inputs: z.array(zodSchema),
   output: zodSchema.optional(),
 });
@@ -17,6 +17,7 @@ export interface ProcedureDescription {
   type: "query" | "mutation" | "subscription";
   description: string;
   input: z.ZodType | null;
+  /** What a query or mutation answers; the data of each event of a subscription. */
   output: z.ZodType | null;
 }
 
@@ -29,6 +30,6 @@ export function describeProcedures(router: AnyTRPCRouter): ProcedureDescription[
     if (!parsed.success) throw new Error(`Procedure ${path} cannot be documented: ${parsed.error.message}`);
     const { type, meta, inputs, output } = parsed.data;
     if (inputs.length > 1) throw new Error(`Procedure ${path} has ${inputs.length} input parsers; document one`);
-    return { path, type, description: meta?.description ?? "", input: inputs[0] ?? null, output: output ?? null };
+    return { path, type, description: meta?.description ?? "", input: inputs[0] ?? null, output: (type === "subscription" ? meta?.events : output) ?? null };
   });
 }

@@ -105,9 +105,10 @@ class SchemaRenderer {
   }
 }
 
-function exampleCall(method: string, path: string): string {
+function exampleCall(method: string, path: string, streamed: boolean): string {
   const auth = `-H "authorization: Bearer $LEASH_API_KEY"`;
   if (path.startsWith("/export/")) return `curl "$LEASH_URL${path}?status=executed" ${auth} -o export`;
+  if (streamed) return `curl -N -G "$LEASH_URL${path}" --data-urlencode 'input={...}' ${auth} -H 'accept: text/event-stream'`;
   return method === "get"
     ? `curl -G "$LEASH_URL${path}" --data-urlencode 'input={...}' ${auth}`
     : `curl -X POST "$LEASH_URL${path}" ${auth} -H 'content-type: application/json' -d '{...}'`;
@@ -176,7 +177,7 @@ export function renderDocsPage(document: OpenApiDocument): string {
   <p>${escape(operation.description)}</p>
   <h4>Input</h4>${input ? `<p>${renderer.label(input)}</p>${renderer.render(input)}` : "<p>none</p>"}
   <h4>Output</h4>${output ? `<p>${renderer.label(output)}</p>${renderer.render(output)}` : "<p>none</p>"}
-  <pre>${escape(exampleCall(method, path))}</pre>
+  <pre>${escape(exampleCall(method, path, JSON.stringify(operation.responses).includes("text/event-stream")))}</pre>
 </section>`;
       });
     return `<h2 id="tag-${escape(tag)}">${escape(tag)}</h2>${cards.join("\n")}`;

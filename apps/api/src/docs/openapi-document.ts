@@ -6,6 +6,7 @@ import {
   actionFilterFields,
   actionViewSchema,
   jsonValueSchema,
+  policyViewSchema,
   preferenceViewSchema,
   templateViewSchema,
 } from "@leash/core";
@@ -44,6 +45,7 @@ const named: Record<string, z.ZodType> = {
   ActionEvent: actionEventViewSchema,
   Template: templateViewSchema,
   Preference: preferenceViewSchema,
+  Policy: policyViewSchema,
   JsonValue: jsonValueSchema,
   Error: errorSchema,
 };
@@ -89,6 +91,19 @@ function components(entries: Map<z.ZodType, string>, io: "input" | "output"): Re
   return Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, rewrite(schema) as JsonSchema]));
 }
 
+/** A subscription answers with server-sent events: each `data:` line is one output, as JSON. */
+function eventStreamResponse(outputId: string | null) {
+  return {
+    description:
+      "Server-sent events (Accept: text/event-stream): each event's data is one value as JSON, its id the value's version; comment lines are keep-alive pings. Reconnect with the Last-Event-ID header (or input.lastEventId) to resume.",
+    content: {
+      "text/event-stream": {
+        schema: { type: "object", description: "one event", properties: { id: { type: "string" }, data: outputId ? componentRef(outputId) : {} } },
+      },
+    },
+  };
+}
+
 const exportFilterDescription =
   "The filters of action.list as query parameters; a list is the parameter repeated or comma-separated (status=failed,cancelled).";
 
@@ -120,34 +135,37 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: { version: 
     const inputId = procedure.input ? idFor(inputs, procedure.input, `${procedure.path}.input`) : null;
     const outputId = procedure.output ? idFor(outputs, procedure.output, `${procedure.path}.output`) : null;
     const inputRequired = procedure.input ? !procedure.input.safeParse(undefined).success : false;
+    const responses = {
+      "200": {
+        description: "Success: the output is in result.data",
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              required: ["result"],
+              properties: { result: { type: "object", required: ["data"], properties: { data: outputId ? componentRef(outputId) : {} } } },
+            },
+          },
+        },
+      },
+      "4XX": { description: "Refused: error.data.code says why (see Error)", content: { "application/json": { schema: componentRef("Error") } } },
+      "500": { description: "Internal error", content: { "application/json": { schema: componentRef("Error") } } },
+    };
     const operation: OpenApiOperation = {
       operationId: procedure.path,
       tags: [tag],
       summary: procedure.path,
       description: procedure.description,
       security: [{ apiKey: [] }],
-      responses: {
-        "200": {
-          description: "Success: the output is in result.data",
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["result"],
-                properties: { result: { type: "object", required: ["data"], properties: { data: outputId ? componentRef(outputId) : {} } } },
-              },
-            },
-          },
-        },
-        "4XX": { description: "Refused: error.data.code says why (see Error)", content: { "application/json": { schema: componentRef("Error") } } },
-        "500": { description: "Internal error", content: { "application/json": { schema: componentRef("Error") } } },
-      },
+      responses,
     };
+    const parameters = inputId
+      ? [{ name: "input", in: "query", required: inputRequired, description: "The input as JSON (URL-encoded)", content: { "application/json": { schema: componentRef(inputId) } } }]
+      : [];
     if (procedure.type === "query") {
-      const parameters = inputId
-        ? [{ name: "input", in: "query", required: inputRequired, description: "The input as JSON (URL-encoded)", content: { "application/json": { schema: componentRef(inputId) } } }]
-        : [];
       paths[`/trpc/${procedure.path}`] = { get: { ...operation, parameters } };
+    } else if (procedure.type === "subscription") {
+      paths[`/trpc/${procedure.path}`] = { get: { ...operation, parameters, responses: { ...responses, "200": eventStreamResponse(outputId) } } };
     } else {
       const requestBody = inputId ? { required: inputRequired, content: { "application/json": { schema: componentRef(inputId) } } } : undefined;
       paths[`/trpc/${procedure.path}`] = { post: { ...operation, ...(requestBody ? { requestBody } : {}) } };
@@ -194,7 +212,8 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: { version: 
         "Every procedure is tRPC over plain HTTP (no transformer): a query is GET /trpc/<procedure>?input=<URL-encoded JSON>, " +
         "a mutation is POST /trpc/<procedure> with the JSON input as the body (Content-Type: application/json). " +
         'A success answers {"result":{"data": <output>}}; a failure answers {"error":{...}} with error.data.code and the zod issues of a bad input. ' +
-        "Authenticate with Authorization: Bearer <api key>. This document is generated from the router at start, so it always matches the running API.",
+        "Authenticate with Authorization: Bearer <api key>. " +
+        "action.watch streams server-sent events; MCP clients connect to POST /mcp (Streamable HTTP, the same API key) for the same actions as tools. This document is generated from the router at start, so it always matches the running API.",
     },
     servers: [{ url: options.serverUrl ?? "/" }],
     tags: [...new Set(procedures.map((procedure) => procedure.path.split(".")[0] ?? procedure.path)), "export"].map((name) => ({ name })),

@@ -9,6 +9,7 @@ import {
   actionRefInputSchema,
   actionViewSchema,
   approveAction,
+  approveActionInputSchema,
   cancelAction,
   cancelActionInputSchema,
   getAction,
@@ -31,6 +32,7 @@ import {
 } from "@leash/core";
 
 import { authedProcedure } from "../trpc.ts";
+import { actionWaitProcedures } from "./action-wait-procedures.ts";
 
 export const actionRouter = {
   propose: authedProcedure
@@ -59,8 +61,11 @@ export const actionRouter = {
     .output(z.array(actionEventViewSchema))
     .query(({ ctx, input }) => actionHistory(ctx.deps, { actor: ctx.actor, input })),
   approve: authedProcedure
-    .meta({ description: "Approve a pending action (approver or admin keys); it is queued for execution at once." })
-    .input(actionRefInputSchema)
+    .meta({
+      description:
+        "Approve a pending action (approver or admin keys), optionally with edited parameters (validated again; the original stays in the timeline). Under a quorum policy each distinct approver counts once and the action stays pending until the last required approval; then it is queued for execution. The proposer, or the owner of the proposing key, may not approve (FORBIDDEN) unless the policy allows it.",
+    })
+    .input(approveActionInputSchema)
     .output(actionViewSchema)
     .mutation(({ ctx, input }) => approveAction(ctx.deps, { actor: ctx.actor, input })),
   reject: authedProcedure
@@ -83,4 +88,5 @@ export const actionRouter = {
     .input(rollbackActionInputSchema)
     .output(rollbackResultSchema)
     .mutation(({ ctx, input }) => rollbackAction(ctx.deps, { actor: ctx.actor, input })),
+  ...actionWaitProcedures,
 } satisfies TRPCRouterRecord;

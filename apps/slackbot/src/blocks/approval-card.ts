@@ -1,6 +1,6 @@
 import type { types } from "@slack/bolt";
 
-import { presentAction, type ActionPresentation, type SlackCard } from "@leash/core";
+import { describeApprovals, describeExpiry, presentAction, type ActionPresentation, type ActionView, type SlackCard } from "@leash/core";
 
 import { ids } from "../ids.ts";
 import { actionStateLines } from "./action-state.ts";
@@ -11,6 +11,9 @@ export interface SlackMessage {
   text: string;
   blocks: types.KnownBlock[];
 }
+
+/** The trust periods the card offers; the API and the console take any number of days up to MAX_TRUST_DAYS. */
+const TRUST_DAYS = [1, 7, 30] as const;
 
 const mrkdwn = (text: string): types.MrkdwnElement => ({ type: "mrkdwn", text });
 
@@ -32,11 +35,44 @@ function changeLines(presentation: ActionPresentation): string[] {
   return [...changes, ...presentation.details.map((detail) => `• ${escapeText(detail)}`)];
 }
 
+/** "yes, until <time>" / "yes" / "no", and how. */
+function reversibleText(presentation: ActionPresentation): string {
+  const { reversible, until, explanation } = presentation.reversible;
+  const answer = reversible ? (until ? `yes, until ${slackTime(until)}` : "yes") : "no";
+  return `${answer} (${escapeText(explanation)})`;
+}
+
+/** A quorum's progress while it waits: "1 of 2 approvals · approved by Dana"; nothing for a single approver not yet given. */
+function quorumLine(action: ActionView): string | null {
+  const { approvals } = action;
+  if (approvals.required <= 1 && approvals.count === 0) return null;
+  const who = approvals.approvers.map((approver) => escapeText(approver.label)).join(", ");
+  return `:busts_in_silhouette: *${describeApprovals(approvals)}*${who ? ` · approved by ${who}` : ""}`;
+}
+
+/** The trust ramp: "Approve, and auto-approve actions like this from this proposer for N days". */
+function trustMenu(action: ActionView): types.Overflow[] {
+  if (action.proposedBy.id === null) return [];
+  const option = (days: number) => ({
+    text: { type: "plain_text" as const, text: `Approve + auto-approve like this for ${days === 1 ? "1 day" : `${days} days`}` },
+    value: JSON.stringify({ actionId: action.id, days }),
+  });
+  return [{ type: "overflow", action_id: ids.actions.approveAndTrust, options: TRUST_DAYS.map(option) }];
+}
+
+/** While it waits: how long until it expires (as of `now`, refreshed with every reminder and escalation) and who it went to. */
+function deadlineLine(action: ActionView, now: Date): string | null {
+  const parts: string[] = [];
+  if (action.expiresAt) parts.push(`:hourglass_flowing_sand: ${capitalise(describeExpiry(action.expiresAt, now))} (${slackTime(action.expiresAt)})`);
+  if (action.escalatedTo) parts.push(`Escalated to *${escapeText(action.escalatedTo)}*`);
+  return parts.length > 0 ? parts.join(" · ") : null;
+}
+
 /**
  * The approval card of an action in any state: the proposal with Approve / Reject while it waits,
  * and once decided the same card without buttons, saying who decided, when, and what came of it.
  */
-export function approvalCard(card: SlackCard, options: { webBaseUrl: string }): SlackMessage {
+export function approvalCard(card: SlackCard, options: { webBaseUrl: string; now: Date }): SlackMessage {
   const { action, tenant } = card;
   const presentation = presentAction(action, card.items);
   const pending = action.status === "pending";
@@ -56,17 +92,23 @@ export function approvalCard(card: SlackCard, options: { webBaseUrl: string }): 
       fields: [
         mrkdwn(`*Action*\n${action.actionType}`),
         mrkdwn(`*Target*\n${targetText(presentation, action.actionType)}`),
-        mrkdwn(`*Reversible*\n${presentation.reversible.reversible ? "yes" : "no"} (${escapeText(presentation.reversible.explanation)})`),
+        mrkdwn(`*Reversible*\n${reversibleText(presentation)}`),
       ],
     },
   ];
   if (changes.length) blocks.push({ type: "section", text: mrkdwn(fit(`*${action.actionType === "create" ? "Fields" : "Changes"}*\n${changes.join("\n")}`, 3000)) });
+  const quorum = pending ? quorumLine(action) : null;
+  if (quorum) blocks.push({ type: "context", elements: [mrkdwn(quorum)] });
+  const deadline = pending ? deadlineLine(action, options.now) : null;
+  if (deadline) blocks.push({ type: "context", elements: [mrkdwn(deadline)] });
   if (pending) {
     blocks.push({
       type: "actions",
       elements: [
         { type: "button", action_id: ids.actions.approve, text: { type: "plain_text", text: "Approve" }, style: "primary", value: String(action.id) },
+        { type: "button", action_id: ids.actions.editAndApprove, text: { type: "plain_text", text: "Edit & approve" }, value: String(action.id) },
         { type: "button", action_id: ids.actions.reject, text: { type: "plain_text", text: "Reject" }, style: "danger", value: String(action.id) },
+        ...trustMenu(action),
         { type: "button", action_id: ids.actions.openInConsole, text: { type: "plain_text", text: "Open in console" }, url },
       ],
     });
@@ -77,6 +119,6 @@ export function approvalCard(card: SlackCard, options: { webBaseUrl: string }): 
   blocks.push({ type: "context", elements: [mrkdwn(`Action #${action.id} · tenant ${escapeText(tenant.name)}`)] });
 
   const headline = escapeText(presentation.headline);
-  const text = pending ? `Approval needed: ${headline}` : `#${action.id} ${headline}: ${states.join("; ")}`;
+  const text = pending ? `Approval needed: ${headline}${quorum ? ` (${describeApprovals(action.approvals)})` : ""}` : `#${action.id} ${headline}: ${states.join("; ")}`;
   return { text: fit(text, 3000), blocks };
 }

@@ -1,4 +1,4 @@
-import { isCoreError } from "@leash/core";
+import { isCoreError, SeparationOfDutiesError } from "@leash/core";
 
 import { escapeText, localiseTimes } from "./format.ts";
 
@@ -12,6 +12,8 @@ export type Attempt = "decide" | "roll back";
 export function refusalText(error: unknown, { tenantName, attempt }: { tenantName: string | null; attempt: Attempt }): string {
   if (!isCoreError(error)) return "Something went wrong on our side and nothing was changed. Try again in a moment, or use the console.";
   const message = localiseTimes(escapeText(error.message));
+  // About this action, not about who they are: the sentence says who must decide instead.
+  if (error instanceof SeparationOfDutiesError) return message;
   switch (error.code) {
     case "FORBIDDEN":
     case "UNAUTHORIZED":

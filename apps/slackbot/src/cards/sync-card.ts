@@ -1,8 +1,9 @@
 import { webApi } from "@slack/bolt";
 
-import { loadSlackCard, recordSlackMessage, type ActionEventPayload, type Logger, type SlackCard } from "@leash/core";
+import { findEscalationRecipient, loadSlackCard, recordSlackMessage, type ActionEventPayload, type Logger, type SlackCard } from "@leash/core";
 
 import { approvalCard } from "../blocks/approval-card.ts";
+import { escalationText, reminderText } from "../blocks/deadline-notices.ts";
 import { rollbackReport } from "../blocks/rollback-report.ts";
 import type { BotDeps } from "../bot-deps.ts";
 
@@ -28,7 +29,8 @@ export async function syncCard(
     logger.warn({ tenant: card.tenant.slug, linkedTeam: card.teamId, botTeam: teamId }, "tenant is linked to another Slack workspace than this bot's token; card skipped");
     return "skipped";
   }
-  const message = approvalCard(card, { webBaseUrl: deps.webBaseUrl });
+  const now = deps.core.clock.now();
+  const message = approvalCard(card, { webBaseUrl: deps.webBaseUrl, now });
   let outcome: SyncOutcome = "updated";
   let ts = card.messageTs;
   if (ts !== null) {
@@ -48,7 +50,37 @@ export async function syncCard(
     outcome = "posted";
   }
   if (event.type === "rolled_back") await reportRollback(deps, card, ts);
+  if (event.type === "reminder_sent" && card.action.status === "pending") {
+    await postOnce(deps, `reminder:${card.action.id}`, { channel: card.channelId, thread_ts: ts, text: reminderText(card, now) });
+  }
+  if (event.type === "escalated" && card.action.status === "pending") await sendEscalation(deps, card, { now, logger });
   return outcome;
+}
+
+/**
+ * Posts a message once however often its event is delivered (the key is kept for a week); if
+ * Slack refuses it, the key is released so the event's retry posts it.
+ */
+async function postOnce(deps: BotDeps, key: string, message: { channel: string; text: string; thread_ts?: string }): Promise<void> {
+  const memory = `${deps.keyPrefix}:slack:once:${key}`;
+  if ((await deps.redis.set(memory, "1", "EX", REPORT_MEMORY_SECONDS, "NX")) !== "OK") return;
+  try {
+    await deps.slack.chat.postMessage({ ...message, unfurl_links: false, unfurl_media: false });
+  } catch (error) {
+    await deps.redis.del(memory);
+    throw error;
+  }
+}
+
+/** A direct message to the backup approver, when their Slack user is linked; the card says who it went to either way. */
+async function sendEscalation(deps: BotDeps, card: SlackCard, { now, logger }: { now: Date; logger: Logger }): Promise<void> {
+  const recipient = await findEscalationRecipient(deps.core.db, { tenantId: card.tenant.id, actionId: card.action.id });
+  if (!recipient?.slackUserId) {
+    logger.info({ actionId: card.action.id, to: recipient?.label ?? null }, "escalated to someone without a linked Slack user; no direct message");
+    return;
+  }
+  const text = escalationText(card, { now, webBaseUrl: deps.webBaseUrl });
+  await postOnce(deps, `escalation:${card.action.id}`, { channel: recipient.slackUserId, text });
 }
 
 /** Once per undo and outcome, however often its event is delivered, the card's thread says how the rollback went. */

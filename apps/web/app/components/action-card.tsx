@@ -12,6 +12,8 @@ import { ArrowRightIcon, CheckIcon, CrossIcon } from "./icons.tsx";
 export interface InboxCard {
   action: ActionView;
   presentation: ActionPresentation;
+  /** "expires in 1 h 20 min" as of the loader's clock; null without a time limit. */
+  expiry: string | null;
 }
 
 interface ActionCardProps {
@@ -77,6 +79,16 @@ export function ActionCard({ card, now, canDecide, isNew, selected, onSelect, po
           </p>
         </div>
       </div>
+      {card.expiry !== null || action.escalatedTo !== null ? (
+        <p className="deadline-line" data-testid="deadline">
+          {card.expiry !== null && action.expiresAt !== null ? (
+            <span className="badge badge-pending" title={`Expires at ${formatDateTime(action.expiresAt)}`}>
+              {capitalize(card.expiry)}
+            </span>
+          ) : null}
+          {action.escalatedTo !== null ? <span className="badge badge-escalated">Escalated to {action.escalatedTo}</span> : null}
+        </p>
+      ) : null}
       {action.reason ? <blockquote className="reason">“{action.reason}”</blockquote> : null}
       <dl className="facts">
         <div>

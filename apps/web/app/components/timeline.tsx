@@ -17,6 +17,9 @@ interface EventDetails {
   rollbackOf?: unknown;
   permanent?: unknown;
   cascade?: unknown;
+  expiryFallback?: unknown;
+  to?: unknown;
+  days?: unknown;
 }
 
 const asDetails = (details: ActionEventView["details"]): EventDetails =>
@@ -35,8 +38,12 @@ function describe(event: ActionEventView): { title: string; tone: Tone; note: st
   switch (event.type) {
     case "proposed":
       return { title: "Proposed", tone: "info", note: text(details.reason) ? `“${text(details.reason) ?? ""}”` : null, error: null, link: null };
-    case "auto_approved":
-      return { title: "Approved automatically", tone: "good", note: text(details.rule) ? `By the preference “${text(details.rule) ?? ""}”` : null, error: null, link: null };
+    case "auto_approved": {
+      const expiry = text(details.expiryFallback);
+      const rule = text(details.rule);
+      const note = expiry ? `By the policy's fallback: ${expiry}` : rule ? `By the preference “${rule}”` : null;
+      return { title: "Approved automatically", tone: "good", note, error: null, link: null };
+    }
     case "approved":
       return { title: "Approved", tone: "good", note: null, error: null, link: null };
     case "rejected":
@@ -61,6 +68,18 @@ function describe(event: ActionEventView): { title: string; tone: Tone; note: st
       return { title: details.cascade === true ? "Rollback requested (with later changes)" : "Rollback requested", tone: "info", note: text(details.reason), error: null, link };
     case "rolled_back":
       return { title: "Rolled back", tone: "good", note: null, error: null, link };
+    case "reminder_sent":
+      return { title: "Reminder sent", tone: "info", note: "Still waiting for a decision; the approval channel was reminded.", error: null, link: null };
+    case "escalated":
+      return { title: text(details.to) ? `Escalated to ${text(details.to) ?? ""}` : "Escalated", tone: "info", note: "The policy's backup approver was asked to decide.", error: null, link: null };
+    case "expired":
+      return { title: "Expired", tone: "bad", note: text(details.reason), error: null, link: null };
+    case "auto_approval_granted": {
+      const days = num(details.days);
+      return { title: "Auto-approval granted", tone: "info", note: days !== null ? `Actions like this from this proposer run without a person for ${days === 1 ? "1 day" : `${days} days`}.` : null, error: null, link: null };
+    }
+    case "auto_approval_suspended":
+      return { title: "Auto-approval suspended", tone: "bad", note: text(details.reason), error: null, link: null };
   }
 }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { data, Form, Link, useNavigation } from "react-router";
 
-import { approveAction, isCoreError, listActions, loadItemFacts, presentAction, rejectAction, type ActionView } from "@leash/core";
+import { approveAction, describeExpiry, isCoreError, listActions, loadItemFacts, presentAction, rejectAction, type ActionView } from "@leash/core";
 
 import { ActionCard, type InboxCard } from "../components/action-card.tsx";
 import { CsrfField } from "../components/csrf-field.tsx";
@@ -27,7 +27,12 @@ export async function loader({ request }: Route.LoaderArgs) {
   const deps = getDeps();
   const page = await loadOrFail(() => listActions(deps, { actor, input: { status: "pending", limit: INBOX_PAGE } }));
   const facts = await loadItemFacts(deps.db, actor.tenantId, page.items);
-  const cards: InboxCard[] = page.items.map((action) => ({ action, presentation: presentAction(action, facts) }));
+  const now = deps.clock.now();
+  const cards: InboxCard[] = page.items.map((action) => ({
+    action,
+    presentation: presentAction(action, facts),
+    expiry: action.expiresAt ? describeExpiry(action.expiresAt, now) : null,
+  }));
   return { cards, more: page.nextCursor !== null };
 }
 

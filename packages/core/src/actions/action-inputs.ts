@@ -8,6 +8,12 @@ export const actionIdSchema = z.int().positive().max(2_147_483_647);
 
 export const actionRefInputSchema = z.strictObject({ actionId: actionIdSchema });
 
+export const approveActionInputSchema = z.strictObject({
+  actionId: actionIdSchema,
+  /** Approve with edits: the parameters to run instead of the proposed ones, validated again as a proposal would be. */
+  parameters: z.record(z.string(), z.unknown()).optional().describe("edited parameters to run instead of the proposed ones"),
+});
+
 export const rejectActionInputSchema = z.strictObject({
   actionId: actionIdSchema,
   reason: z.string().trim().min(1, "a reason is required").max(2000),
@@ -43,6 +49,7 @@ export const listActionsInputSchema = z.strictObject({
   limit: z.int().min(1).max(200).default(50),
 });
 
+export type ApproveActionInput = z.input<typeof approveActionInputSchema>;
 export type RejectActionInput = z.input<typeof rejectActionInputSchema>;
 export type CancelActionInput = z.input<typeof cancelActionInputSchema>;
 export type ListActionsInput = z.input<typeof listActionsInputSchema>;

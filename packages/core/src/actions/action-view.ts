@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ActionEventType, ActionStatus, ActorKind, type ActionEvent, type AgentAction } from "@leash/db";
 
 import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
+import { approvalsViewSchema, toApprovalsView, type ActionWithApprovals } from "./action-approvals.ts";
 import { jsonValueSchema, type JsonValue } from "./json.ts";
 
 const timestamp = z.iso.datetime();
@@ -39,6 +40,12 @@ export const actionViewSchema = z.object({
   templateStep: z.int().nullable().describe("index of the template step this action runs"),
   batchId: z.string().nullable(),
   idempotencyKey: z.string().nullable(),
+  /** Quorum progress: distinct approvals so far, how many the policy requires, and who approved. */
+  approvals: approvalsViewSchema,
+  policyId: z.string().nullable().describe("the approval policy in force when the action was proposed"),
+  originalParameters: jsonValueSchema.describe("the parameters as proposed, when an approver edited them; null otherwise"),
+  expiresAt: timestamp.nullable().describe("when a pending action expires and its policy's fallback applies"),
+  escalatedTo: z.string().nullable().describe("the backup approver a pending action was escalated to"),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -60,7 +67,7 @@ export type ActionDetail = z.infer<typeof actionDetailSchema>;
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export function toActionView(action: AgentAction): ActionView {
+export function toActionView(action: ActionWithApprovals): ActionView {
   return {
     id: action.id,
     actionType: action.actionType,
@@ -95,6 +102,11 @@ export function toActionView(action: AgentAction): ActionView {
     templateStep: action.templateStep,
     batchId: action.batchId,
     idempotencyKey: action.idempotencyKey,
+    approvals: toApprovalsView(action),
+    policyId: action.policyId,
+    originalParameters: (action.originalParameters ?? null) as JsonValue,
+    expiresAt: iso(action.expiresAt),
+    escalatedTo: action.escalatedToLabel,
     createdAt: action.createdAt.toISOString(),
     updatedAt: action.updatedAt.toISOString(),
   };

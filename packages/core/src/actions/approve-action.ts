@@ -1,41 +1,94 @@
+import type { Prisma } from "@leash/db";
+
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
+import { CoreError } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { parseInput } from "../validation.ts";
-import { actionRefInputSchema } from "./action-inputs.ts";
-import { toActionView, type ActionView } from "./action-view.ts";
+import { describeApprovals, toApprovalsView } from "./action-approvals.ts";
+import { approveActionInputSchema, type ApproveActionInput } from "./action-inputs.ts";
+import { describeDecision, toActionView, type ActionView } from "./action-view.ts";
+import { approverIdentity } from "./approver-identity.ts";
+import { checkEditedParameters } from "./check-edited-parameters.ts";
+import { checkSeparationOfDuties } from "./check-separation-of-duties.ts";
 import { enqueueApproved } from "./enqueue-approved.ts";
-import { findActionOrThrow, lostRaceError } from "./find-action.ts";
+import { findActionOrThrow } from "./find-action.ts";
+import type { JsonValue } from "./json.ts";
 import { recordEvent } from "./record-event.ts";
 import { transitionAction } from "./transition-action.ts";
 
-/** A person (or an approver key) approves a pending action; it is queued for execution at once. */
-export async function approveAction(
-  deps: CoreDeps,
-  { actor, input }: { actor: Actor; input: { actionId: number } },
-): Promise<ActionView> {
+/**
+ * A person (or an approver key) approves a pending action, optionally with edited parameters. Each
+ * distinct approver is recorded; the approval that reaches the action's quorum moves it to
+ * `approved` and queues it, the ones before leave it pending ("1 of 2 approvals").
+ */
+export async function approveAction(deps: CoreDeps, { actor, input }: { actor: Actor; input: ApproveActionInput }): Promise<ActionView> {
   assertCan(actor, "action.decide");
-  const { actionId } = parseInput(actionRefInputSchema, input, "approval");
+  const { actionId, parameters } = parseInput(approveActionInputSchema, input, "approval");
   const now = deps.clock.now();
-  const action = await deps.db.$transaction(async (tx) => {
+  const approver = approverIdentity(actor);
+  const { action, reached, returnedBefore } = await deps.db.$transaction(async (tx) => {
+    // Approvers of one action take turns, so that their count is exact and the quorum is reached once.
+    await tx.$queryRaw`SELECT id FROM agent_action WHERE id = ${actionId} AND tenant_id = ${actor.tenantId}::uuid FOR UPDATE`;
+    const current = await findActionOrThrow(tx, actor.tenantId, actionId);
+    if (current.status !== "pending") throw new CoreError("CONFLICT", describeDecision(current));
+    await checkSeparationOfDuties(tx, current, actor);
+
+    if (parameters !== undefined) {
+      const edited = await checkEditedParameters({ db: tx, clock: deps.clock }, current, parameters);
+      // Earlier approvals were given to other parameters; they do not carry over to the edit.
+      const cleared = current.approvals.map((approval) => approval.approverLabel);
+      await tx.actionApproval.deleteMany({ where: { actionId } });
+      const original = (current.originalParameters ?? current.parameters) as Prisma.InputJsonValue;
+      await tx.agentAction.update({ where: { id: actionId }, data: { parameters: edited, originalParameters: original, updatedAt: now } });
+      await recordEvent(tx, {
+        tenantId: actor.tenantId,
+        actionId,
+        type: "parameters_edited",
+        actor,
+        details: { original: current.parameters as JsonValue, edited, ...(cleared.length ? { clearedApprovals: cleared } : {}) },
+      });
+    }
+
+    const { count: added } = await tx.actionApproval.createMany({
+      data: [{ tenantId: actor.tenantId, actionId, approverKey: approver.key, approverLabel: actor.label, userId: approver.userId, createdAt: now }],
+      skipDuplicates: true,
+    });
+    if (added === 0) {
+      throw new CoreError("CONFLICT", `${actor.label} already approved #${actionId} (${describeApprovals(toApprovalsView(current))}); the same person never counts twice`);
+    }
+    const approvals = await tx.actionApproval.findMany({ where: { actionId }, select: { approverLabel: true }, orderBy: { createdAt: "asc" } });
+    const progress = { approvals: approvals.length, required: current.requiredApprovals };
+    if (approvals.length < current.requiredApprovals) {
+      await tx.agentAction.update({ where: { id: actionId }, data: { updatedAt: now } });
+      await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approval_added", actor, details: progress });
+      return { action: await findActionOrThrow(tx, actor.tenantId, actionId), reached: false, returnedBefore: false };
+    }
     const won = await transitionAction(tx, {
       id: actionId,
       tenantId: actor.tenantId,
       from: ["pending"],
       to: "approved",
       data: {
-        approvedBy: actor.kind === "user" ? actor.userId : null,
+        approvedBy: approver.userId,
         approvedAt: now,
-        decidedByLabel: actor.label,
+        decidedByLabel: approvals.map((approval) => approval.approverLabel).join(", "),
         updatedAt: now,
       },
     });
-    if (!won) throw await lostRaceError(tx, actor.tenantId, actionId);
-    await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approved", actor });
-    return findActionOrThrow(tx, actor.tenantId, actionId);
+    if (!won) throw new CoreError("CONFLICT", describeDecision(await findActionOrThrow(tx, actor.tenantId, actionId)));
+    await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approved", actor, ...(current.requiredApprovals > 1 ? { details: progress } : {}) });
+    const returnedBefore = (await tx.actionEvent.count({ where: { actionId, type: "returned_to_pending" } })) > 0;
+    return { action: await findActionOrThrow(tx, actor.tenantId, actionId), reached: true, returnedBefore };
   });
-  await enqueueApproved(deps, [action]);
-  await publishActionEvents(deps, [action], "approved");
+  if (reached) {
+    // The job of its first run still sits in Redis as finished and would swallow the new one as a duplicate.
+    if (returnedBefore) await deps.queue.hasLiveExecution(action.id).catch(() => false);
+    await enqueueApproved(deps, [action]);
+    await publishActionEvents(deps, [action], "approved");
+  } else {
+    await publishActionEvents(deps, [action], "approval_added");
+  }
   return toActionView(action);
 }

@@ -1,4 +1,4 @@
-import type { Db, TargetType } from "@leash/db";
+import type { Db, DbTransaction, TargetType } from "@leash/db";
 
 import type { Clock } from "../clock.ts";
 import { CoreError, type CoreErrorCode } from "../errors.ts";
@@ -24,7 +24,7 @@ function referencedItems(proposal: ActionProposal): { kind: TargetType; id: numb
  * the named kind and is not deleted, and that reminders are due in the future.
  */
 export async function findTargetProblems(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db | DbTransaction; clock: Clock },
   tenantId: string,
   proposals: readonly ActionProposal[],
 ): Promise<TargetProblem[]> {

@@ -1,10 +1,11 @@
-import type { AgentAction, DbTransaction, Db } from "@leash/db";
+import type { DbTransaction, Db } from "@leash/db";
 
 import { CoreError } from "../errors.ts";
+import { approvalsInclude, type ActionWithApprovals } from "./action-approvals.ts";
 import { describeDecision } from "./action-view.ts";
 
-export async function findActionOrThrow(db: Db | DbTransaction, tenantId: string, actionId: number): Promise<AgentAction> {
-  const action = await db.agentAction.findFirst({ where: { id: actionId, tenantId } });
+export async function findActionOrThrow(db: Db | DbTransaction, tenantId: string, actionId: number): Promise<ActionWithApprovals> {
+  const action = await db.agentAction.findFirst({ where: { id: actionId, tenantId }, include: approvalsInclude });
   if (!action) throw new CoreError("NOT_FOUND", `No action #${actionId}`);
   return action;
 }

@@ -1,53 +1,8 @@
-import { Prisma, type DbTransaction } from "@leash/db";
+import { Prisma, type AgentAction, type DbTransaction } from "@leash/db";
 
-type ActionRow = Prisma.AgentActionCreateManyInput;
+import { actionColumns, actionFromRow, type ActionRow } from "./action-columns.ts";
+
 type EventRow = Omit<Prisma.ActionEventCreateManyInput, "actionId">;
-
-/**
- * Every column an action row may set, with its Postgres type. Keyed by the create input's fields,
- * so a column added to the schema does not compile until it is listed here.
- */
-const actionColumns: Record<keyof ActionRow, { column: string; type: string }> = {
-  id: { column: "id", type: "int" },
-  tenantId: { column: "tenant_id", type: "uuid" },
-  userId: { column: "user_id", type: "uuid" },
-  apiKeyId: { column: "api_key_id", type: "uuid" },
-  proposerLabel: { column: "proposer_label", type: "text" },
-  actionType: { column: "action_type", type: '"ActionType"' },
-  targetType: { column: "target_type", type: '"TargetType"' },
-  targetId: { column: "target_id", type: "int" },
-  parameters: { column: "parameters", type: "jsonb" },
-  reason: { column: "reason", type: "text" },
-  status: { column: "status", type: '"ActionStatus"' },
-  requiresApproval: { column: "requires_approval", type: "boolean" },
-  idempotencyKey: { column: "idempotency_key", type: "text" },
-  batchId: { column: "batch_id", type: "uuid" },
-  approvedBy: { column: "approved_by", type: "uuid" },
-  approvedAt: { column: "approved_at", type: "timestamptz(3)" },
-  decidedByLabel: { column: "decided_by_label", type: "text" },
-  rejectedAt: { column: "rejected_at", type: "timestamptz(3)" },
-  rejectionReason: { column: "rejection_reason", type: "text" },
-  cancelledAt: { column: "cancelled_at", type: "timestamptz(3)" },
-  maxAttempts: { column: "max_attempts", type: "int" },
-  attempts: { column: "attempts", type: "int" },
-  claimToken: { column: "claim_token", type: "uuid" },
-  claimedAt: { column: "claimed_at", type: "timestamptz(3)" },
-  executedAt: { column: "executed_at", type: "timestamptz(3)" },
-  result: { column: "result", type: "jsonb" },
-  errorMessage: { column: "error_message", type: "text" },
-  rollbackData: { column: "rollback_data", type: "jsonb" },
-  rolledBackAt: { column: "rolled_back_at", type: "timestamptz(3)" },
-  rollbackActionId: { column: "rollback_action_id", type: "int" },
-  rollbackOfId: { column: "rollback_of_id", type: "int" },
-  dependsOnId: { column: "depends_on_id", type: "int" },
-  templateId: { column: "template_id", type: "int" },
-  templateStep: { column: "template_step", type: "int" },
-  stepTemplate: { column: "step_template", type: "jsonb" },
-  slackChannelId: { column: "slack_channel_id", type: "text" },
-  slackMessageTs: { column: "slack_message_ts", type: "text" },
-  createdAt: { column: "created_at", type: "timestamptz(3)" },
-  updatedAt: { column: "updated_at", type: "timestamptz(3)" },
-};
 
 const isActionField = (key: string): key is keyof ActionRow => Object.hasOwn(actionColumns, key);
 
@@ -61,13 +16,14 @@ function asUniqueViolation(error: unknown): unknown {
 /**
  * Inserts actions and their first events in one statement, so that it is atomic without a
  * transaction and costs one round trip (a Prisma interactive transaction costs four, and about five
- * times the CPU). Ids are drawn in row order, so actions keep the order of `rows`. Answers the ids.
+ * times the CPU). Ids are drawn in row order, so actions keep the order of `rows`. Answers the
+ * stored actions in that order.
  */
 export async function insertActionRows(
   db: DbTransaction,
   rows: readonly ActionRow[],
   eventsOf: (index: number) => EventRow[],
-): Promise<number[]> {
+): Promise<AgentAction[]> {
   // A field set to undefined (an optional extra left out) is no column at all, as with Prisma's own writes.
   const setFields = (row: ActionRow) => {
     const entries: [string, unknown][] = Object.entries(row);
@@ -81,12 +37,12 @@ export async function insertActionRows(
   const columnNames = Prisma.raw(inserted.map((field) => `"${actionColumns[field].column}"`).join(", "));
   const events = rows.flatMap((_, index) => eventsOf(index).map((event) => ({ ...event, ord: index + 1 })));
   try {
-    const ids = await db.$queryRaw<{ id: number }[]>`
+    const stored = await db.$queryRaw<Record<string, unknown>[]>`
       WITH input AS MATERIALIZED (
         SELECT nextval(pg_get_serial_sequence('agent_action', 'id'))::int AS id, r.*
         FROM (SELECT * FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (${definitions})) WITH ORDINALITY AS x(${fieldNames}, ord) ORDER BY ord) r
       ),
-      actions AS (INSERT INTO agent_action (id, ${columnNames}) SELECT id, ${fieldNames} FROM input RETURNING id),
+      actions AS (INSERT INTO agent_action (id, ${columnNames}) SELECT id, ${fieldNames} FROM input RETURNING *),
       events AS (
         INSERT INTO action_event (tenant_id, action_id, type, actor_kind, actor_id, actor_label, details, created_at)
         SELECT e."tenantId", i.id, e.type, e."actorKind", e."actorId", e."actorLabel", COALESCE(e.details, '{}'), COALESCE(e."createdAt", now())
@@ -97,8 +53,8 @@ export async function insertActionRows(
         -- Event ids follow the timeline: each action's events in the order given.
         ORDER BY e.n
       )
-      SELECT id FROM actions ORDER BY id`;
-    return ids.map((row) => row.id);
+      SELECT * FROM actions ORDER BY id`;
+    return stored.map(actionFromRow);
   } catch (error) {
     throw asUniqueViolation(error);
   }

@@ -1,7 +1,9 @@
 import type { ActionType, AgentAction, ApprovalPreference, DbTransaction, Prisma, TargetType } from "@leash/db";
 
 import { actorRef, type Actor } from "../actor.ts";
-import { describePreference, resolveAutoApproval } from "../preferences/resolve-auto-approval.ts";
+import { snapshotPolicies } from "../policies/snapshot-policy.ts";
+import { describePreference } from "../preferences/resolve-auto-approval.ts";
+import { decideAutoApprovals } from "../trust/decide-auto-approvals.ts";
 import { insertActionRows } from "./insert-action-rows.ts";
 
 /** What is stored of a proposal: a parsed one, or a template step whose placeholders are resolved when it runs. */
@@ -23,8 +25,9 @@ export function proposerColumns(actor: Actor): { userId: string | null; apiKeyId
 
 /**
  * Writes proposed actions and their first events in one statement (atomic on its own, and part of
- * the caller's transaction when it passes one). Actions that an approval preference covers are
- * approved on the spot, and their timeline names the preference.
+ * the caller's transaction when it passes one). Actions that an approval preference or a
+ * trust-ramp grant covers (within their policy's budget) are approved on the spot, and their
+ * timeline names the rule; the others carry a snapshot of their approval policy.
  */
 export async function insertProposals(
   tx: DbTransaction,
@@ -40,11 +43,16 @@ export async function insertProposals(
   },
 ): Promise<AgentAction[]> {
   const { actor, now } = options;
-  const decisions = options.proposals.map((proposal) =>
-    resolveAutoApproval(options.preferences, { actionType: proposal.actionType, targetType: proposal.targetType ?? null }),
+  const decisions = await decideAutoApprovals(tx, { actor, proposals: options.proposals, preferences: options.preferences, now });
+  const policyColumns = await snapshotPolicies(
+    tx,
+    actor.tenantId,
+    options.proposals.map((proposal, index) => ({ ...proposal, pending: !(decisions[index]?.autoApprove ?? false) })),
+    now,
   );
   const rows: Prisma.AgentActionCreateManyInput[] = options.proposals.map((proposal, index) => {
     const autoApprove = decisions[index]?.autoApprove ?? false;
+    const grant = autoApprove ? (decisions[index]?.grant ?? null) : null;
     return {
       tenantId: actor.tenantId,
       ...proposerColumns(actor),
@@ -59,10 +67,12 @@ export async function insertProposals(
       status: autoApprove ? "approved" : "pending",
       requiresApproval: !autoApprove,
       approvedAt: autoApprove ? now : null,
-      decidedByLabel: autoApprove ? "auto-approval" : null,
+      decidedByLabel: autoApprove ? (grant ? `auto-approval granted by ${grant.grantedByLabel}` : "auto-approval") : null,
+      autoApprovalGrantId: grant?.id ?? null,
       maxAttempts: options.maxAttempts,
       createdAt: now,
       updatedAt: now,
+      ...policyColumns[index],
       ...options.extras?.[index],
     };
   });
@@ -77,24 +87,20 @@ export async function insertProposals(
         reason: row?.reason ?? null,
         batchId: row?.batchId ?? null,
         ...(row?.templateId !== undefined && row.templateId !== null ? { templateId: row.templateId, templateStep: row.templateStep ?? null } : {}),
+        ...(decisions[index]?.heldBack ? { waitingBecause: decisions[index].heldBack } : {}),
       },
       createdAt: now,
     };
-    const preference = decisions[index]?.autoApprove ? decisions[index].preference : null;
-    if (!preference) return [proposed];
+    const decision = decisions[index];
+    if (!decision?.autoApprove) return [proposed];
+    const { preference, grant } = decision;
+    const details = preference
+      ? { preferenceId: preference.id, rule: describePreference(preference) }
+      : { grantId: grant?.id ?? null, grant: grant ? `granted by ${grant.grantedByLabel} until ${grant.expiresAt.toISOString()}` : null };
     return [
       proposed,
-      {
-        tenantId: actor.tenantId,
-        type: "auto_approved",
-        actorKind: "system",
-        actorId: null,
-        actorLabel: "auto-approval",
-        details: { preferenceId: preference.id, rule: describePreference(preference) },
-        createdAt: now,
-      },
+      { tenantId: actor.tenantId, type: "auto_approved", actorKind: "system", actorId: null, actorLabel: "auto-approval", details, createdAt: now },
     ];
   };
-  const ids = await insertActionRows(tx, rows, eventsOf);
-  return tx.agentAction.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
+  return insertActionRows(tx, rows, eventsOf);
 }

@@ -11,6 +11,34 @@ export const jsonObjectSchema = z.record(z.string(), jsonValueSchema);
 /** Upper bound on an action's serialised parameters; documented in the README. */
 export const MAX_PARAMETERS_BYTES = 16 * 1024;
 
+/**
+ * How deep parameters may nest (an object is one level): real ones use three (parameters, data, a
+ * field). Zod's JSON schema and `JSON.stringify` recurse, and a value a few thousand levels deep
+ * would overflow the stack, so the depth is checked first, by a walk that does not recurse.
+ */
+export const MAX_JSON_DEPTH = 10;
+
+export const tooDeepMessage = `must not nest more than ${MAX_JSON_DEPTH} levels deep`;
+
+export function nestsTooDeep(value: unknown): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (typeof next.value !== "object" || next.value === null) continue;
+    if (next.depth >= MAX_JSON_DEPTH) return true;
+    for (const child of Object.values(next.value)) stack.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
+/** An object of JSON values, refused before any recursive check when it nests too deep. */
+export const boundedJsonObjectSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, context) => {
+    // `continue: false`: the checks of the enclosing schemas (a template's placeholder scan) recurse too, so they must not run.
+    if (nestsTooDeep(value)) context.addIssue({ code: "custom", message: tooDeepMessage, continue: false });
+  })
+  .pipe(jsonObjectSchema);
+
 export function jsonSize(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), "utf8");
 }

@@ -4,6 +4,7 @@ import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
+import { approvalsInclude } from "./action-approvals.ts";
 import { actionFilterWhere } from "./action-filters.ts";
 import { listActionsInputSchema, type ListActionsInput } from "./action-inputs.ts";
 import { actionViewSchema, toActionView } from "./action-view.ts";
@@ -15,19 +16,37 @@ export const actionPageSchema = z.object({
 });
 export type ActionPage = z.infer<typeof actionPageSchema>;
 
-/** The tenant's actions, newest first, filtered, one page at a time (cursor = last id seen). */
+/**
+ * The tenant's actions, newest first, filtered, one page at a time (cursor = last id seen).
+ * With a date range, pages follow creation time (the same order as ids but for ties within a
+ * millisecond), so that Postgres walks the (tenant, created_at) index from the end of the range
+ * instead of every newer id before it: a window a year back would otherwise read most of the table.
+ */
 export async function listActions(
   deps: Pick<CoreDeps, "db">,
   { actor, input }: { actor: Actor; input: ListActionsInput },
 ): Promise<ActionPage> {
   assertCan(actor, "action.read");
   const filters = parseInput(listActionsInputSchema, input, "filters");
+  const byCreationTime = filters.from !== undefined || filters.to !== undefined;
+  const after = byCreationTime && filters.cursor !== undefined ? await cursorTime(deps, actor.tenantId, filters.cursor) : undefined;
   const where = {
     ...actionFilterWhere(actor.tenantId, filters),
-    ...(filters.cursor !== undefined ? { id: { lt: filters.cursor } } : {}),
+    ...(after
+      ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+      : filters.cursor !== undefined
+        ? { id: { lt: filters.cursor } }
+        : {}),
   };
-  const rows = await deps.db.agentAction.findMany({ where, orderBy: { id: "desc" }, take: filters.limit + 1 });
+  const orderBy = byCreationTime ? [{ createdAt: "desc" as const }, { id: "desc" as const }] : [{ id: "desc" as const }];
+  const rows = await deps.db.agentAction.findMany({ where, include: approvalsInclude, orderBy, take: filters.limit + 1 });
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
   return { items: page.map(toActionView), nextCursor: rows.length > filters.limit && last ? last.id : null };
+}
+
+/** Where a page that ended at action `id` ended in creation time (unknown ids fall back to id order). */
+async function cursorTime(deps: Pick<CoreDeps, "db">, tenantId: string, id: number) {
+  const row = await deps.db.agentAction.findFirst({ where: { id, tenantId }, select: { id: true, createdAt: true } });
+  return row ?? undefined;
 }

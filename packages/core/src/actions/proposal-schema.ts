@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { itemDataSchemaFor } from "../items/item-data.ts";
 import { targetTypeSchema } from "../items/target-type.ts";
-import { jsonSize, MAX_PARAMETERS_BYTES } from "./json.ts";
+import { jsonSize, MAX_PARAMETERS_BYTES, nestsTooDeep, tooDeepMessage } from "./json.ts";
 import { createParameters } from "./types/create-item.ts";
 import { deleteParameters } from "./types/delete-item.ts";
 import { linkParameters } from "./types/link-items.ts";
@@ -31,6 +31,10 @@ export const proposeActionInputSchema = z
     z.strictObject({ actionType: z.literal("schedule"), ...optionalTarget, parameters: scheduleParameters, ...common }),
   ])
   .superRefine((proposal, context) => {
+    if (nestsTooDeep(proposal.parameters)) {
+      context.addIssue({ code: "custom", path: ["parameters"], message: `parameters ${tooDeepMessage}` });
+      return;
+    }
     if (jsonSize(proposal.parameters) > MAX_PARAMETERS_BYTES) {
       context.addIssue({
         code: "custom",

@@ -11,7 +11,9 @@ import { DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { parseInput } from "../validation.ts";
+import { approvalsInclude, withNoApprovals } from "./action-approvals.ts";
 import { actionViewSchema, toActionView } from "./action-view.ts";
+import { checkPendingCap } from "./check-pending-cap.ts";
 import { findTargetProblems, targetProblemError } from "./check-targets.ts";
 import { enqueueApproved } from "./enqueue-approved.ts";
 import { insertProposals } from "./insert-proposals.ts";
@@ -46,6 +48,7 @@ async function findByIdempotencyKey(deps: CoreDeps, tenantId: string, proposal: 
   if (proposal.idempotencyKey === undefined) return null;
   const existing = await deps.db.agentAction.findUnique({
     where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: proposal.idempotencyKey } },
+    include: approvalsInclude,
   });
   if (!existing) return null;
   if (!sameProposal(existing, proposal)) {
@@ -77,7 +80,7 @@ export async function proposeAction(deps: CoreDeps, { actor, input }: { actor: A
   }
   const [action] = actions;
   if (!action) throw new Error("proposal was not stored");
-  return { action: toActionView(action), duplicate: false };
+  return { action: toActionView(withNoApprovals(action)), duplicate: false };
 }
 
 /** Proposes several actions at once: every one is validated first, then all are created or none. */
@@ -97,7 +100,7 @@ export async function proposeBatch(
   const batchId = randomUUID();
   try {
     const actions = await createActions(deps, actor, proposals, batchId);
-    return { batchId, actions: actions.map(toActionView) };
+    return { batchId, actions: actions.map((action) => toActionView(withNoApprovals(action))) };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       throw new CoreError("CONFLICT", "Invalid batch: an idempotencyKey of this batch was already used; nothing was created");
@@ -107,6 +110,7 @@ export async function proposeBatch(
 }
 
 async function createActions(deps: CoreDeps, actor: Actor, proposals: ActionProposal[], batchId?: string): Promise<AgentAction[]> {
+  await checkPendingCap(deps, actor.tenantId, proposals.length);
   const now = deps.clock.now();
   const preferences = await deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } });
   // One statement writes the actions and their events: no interactive transaction needed.

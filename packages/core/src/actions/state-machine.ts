@@ -3,13 +3,14 @@ import type { ActionStatus } from "@leash/db";
 /**
  * Every status an action may move to from each status. `executing -> approved` is a retry after a
  * failed attempt; `executing -> executing` is a takeover of an attempt whose worker died;
- * `pending -> failed` is an action whose dependency (an earlier template step, a newer undo of a
+ * `executing -> pending` is stale approval protection (the target changed after the proposal, so
+ * people decide again); `pending -> failed` is an action whose dependency (an earlier template step, a newer undo of a
  * cascade) ended without executing, so it can never run.
  */
 export const actionTransitions: Readonly<Record<ActionStatus, readonly ActionStatus[]>> = {
   pending: ["approved", "rejected", "cancelled", "failed"],
   approved: ["executing", "cancelled", "failed"],
-  executing: ["executed", "approved", "failed", "executing"],
+  executing: ["executed", "approved", "failed", "executing", "pending"],
   executed: [],
   rejected: [],
   failed: [],

@@ -2,6 +2,8 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 
 import { createDb, type ApiKeyRole } from "@leash/db";
 
+import { sealAuditChain } from "../audit/seal-audit-chain.ts";
+import { verifyAuditChain } from "../audit/verify-audit-chain.ts";
 import { createApiKey, revokeApiKey } from "../auth/api-keys.ts";
 import { createTenant, createUser, findTenantBySlug } from "../auth/tenants-and-users.ts";
 import { isCoreError } from "../errors.ts";
@@ -98,6 +100,26 @@ program
   .action(async (options: { tenant: string; team: string; slackUser: string; email: string }) => {
     const link = await linkSlackUser(db, { tenantSlug: options.tenant, teamId: options.team, slackUserId: options.slackUser, email: options.email });
     console.log(`Slack user ${link.slackUserId} now acts as ${link.user.email} (${link.user.role}) in ${options.tenant}`);
+  });
+
+program
+  .command("verify-audit")
+  .description("seal new audit events into the tenant's hash chain, then verify the whole chain and report the first broken link")
+  .requiredOption("--tenant <slug>")
+  .action(async (options: { tenant: string }) => {
+    const tenant = await findTenantBySlug(db, options.tenant);
+    await sealAuditChain({ db });
+    const result = await verifyAuditChain({ db }, { tenantId: tenant.id });
+    if (result.broken) {
+      const { chainSeq, eventId, actionId, problem } = result.broken;
+      console.log(`audit chain of ${tenant.slug} is BROKEN at link ${chainSeq} (event ${eventId} of action #${actionId}): ${problem}`);
+      console.log(`${result.checked} links before it hold`);
+      process.exitCode = 2;
+      return;
+    }
+    const head = result.head ? `; head: link ${result.head.chainSeq}, hash ${result.head.hash}` : "";
+    const unsealed = result.unsealed ? `; ${result.unsealed} newer events not sealed yet` : "";
+    console.log(`audit chain of ${tenant.slug} holds: ${result.checked} events verified${head}${unsealed}`);
   });
 
 try {

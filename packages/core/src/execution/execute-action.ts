@@ -56,9 +56,13 @@ export async function executeAction(
   const { action, claimToken } = claim;
   try {
     const outcome = await runClaimedAction(deps, { action, claimToken, startedAt });
+    if (outcome.returnedToPending !== null) {
+      await wakeWaitingOn(deps, action);
+      await publishActionEvents(deps, [action], "returned_to_pending");
+      return { kind: "skipped", reason: outcome.returnedToPending };
+    }
     await afterCommit(deps, outcome.effects);
-    await promoteNextOnTarget(deps, action);
-    await promoteDependents(deps, action);
+    await wakeWaitingOn(deps, action);
     await publishActionEvents(deps, [action], "executed");
     if (outcome.rolledBack) await publishActionEvents(deps, [outcome.rolledBack], "rolled_back");
     return { kind: "executed", actionId: action.id };
@@ -82,7 +86,7 @@ export async function executeAction(
         return won;
       });
       if (recorded) {
-        await promoteNextOnTarget(deps, action);
+        await wakeWaitingOn(deps, action);
         await publishActionEvents(deps, [action, ...stopped], "failed");
       }
       return recorded
@@ -191,30 +195,18 @@ async function waitForDependency(
   }
 }
 
-/** Wakes the approved actions that were waiting for this one to execute (the next template step, the next undo of a cascade). */
-async function promoteDependents(deps: CoreDeps, action: { id: number; tenantId: string }) {
-  const dependents = await deps.db.agentAction.findMany({
-    where: { tenantId: action.tenantId, dependsOnId: action.id, status: "approved" },
-    select: { id: true },
-  });
-  for (const dependent of dependents) await deps.queue.promoteExecution(dependent.id).catch(() => undefined);
-}
-
-/** Wakes the next approved action on the same target, which was waiting for this one. */
-async function promoteNextOnTarget(
-  deps: CoreDeps,
-  action: { id: number; tenantId: string; targetType: string | null; targetId: number | null },
-) {
-  if (action.targetId === null) return;
-  const next = await deps.db.agentAction.findFirst({
-    where: {
-      tenantId: action.tenantId,
-      targetId: action.targetId,
-      id: { gt: action.id },
-      status: "approved",
-    },
-    orderBy: { id: "asc" },
-    select: { id: true },
-  });
-  if (next) await deps.queue.promoteExecution(next.id).catch(() => undefined);
+/**
+ * Wakes, in one query, the approved actions that were waiting for this one to finish: the next one
+ * on the same target, and those that depend on it (the next template step, the next undo of a
+ * cascade; after a failure they are already failed and not approved any more).
+ */
+async function wakeWaitingOn(deps: CoreDeps, action: { id: number; tenantId: string; targetId: number | null }) {
+  const waiting = await deps.db.$queryRaw<{ id: number }[]>`
+    SELECT id FROM (
+      SELECT id FROM agent_action
+      WHERE tenant_id = ${action.tenantId}::uuid AND target_id = ${action.targetId}::int AND id > ${action.id} AND status = 'approved'
+      ORDER BY id LIMIT 1) next_on_target
+    UNION ALL
+    SELECT id FROM agent_action WHERE tenant_id = ${action.tenantId}::uuid AND depends_on_id = ${action.id} AND status = 'approved'`;
+  for (const { id } of waiting) await deps.queue.promoteExecution(id).catch(() => undefined);
 }

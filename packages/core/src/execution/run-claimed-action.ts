@@ -7,6 +7,7 @@ import type { Clock } from "../clock.ts";
 import { CoreError, isCoreError } from "../errors.ts";
 import { recordRolledBack, undoOriginal } from "../rollback/run-undo.ts";
 import { resolveStep } from "../templates/resolve-step.ts";
+import { returnToPendingIfStale } from "./check-stale-target.ts";
 import { markExecuted } from "./mark-executed.ts";
 
 export class ClaimLostError extends Error {
@@ -22,6 +23,8 @@ export interface RunOutcome {
   effects: AfterCommitEffect[];
   /** For an undo action: the action it rolled back. */
   rolledBack: AgentAction | null;
+  /** Why the action went back to pending instead of running (its target changed after the proposal); null when it ran. */
+  returnedToPending: string | null;
 }
 
 interface Ran {
@@ -37,9 +40,10 @@ interface Ran {
 /**
  * Runs the handler of a claimed action (or, for an undo action, the undo of the action it rolls
  * back). Its writes, the result, the state before (rollbackData), the `executed` status and the
- * audit event commit in one transaction, and only while this worker's claim still holds: the first
- * statement locks the row and checks the claim token, so a worker that was presumed dead and taken
- * over can never commit a second effect.
+ * audit event commit in one transaction, and only while this worker's claim still holds: the
+ * statement that marks the action executed matches its claim token (and locks the row until the
+ * commit), so a worker that was presumed dead and taken over rolls its effect back instead of
+ * committing a second one.
  */
 export async function runClaimedAction(
   deps: { db: Db; clock: Clock; registry: ActionRegistry },
@@ -47,17 +51,15 @@ export async function runClaimedAction(
 ): Promise<RunOutcome> {
   return deps.db.$transaction(
     async (tx) => {
-      const held = await tx.$queryRaw<{ id: number }[]>`
-        SELECT id FROM agent_action
-        WHERE id = ${action.id} AND status = 'executing' AND claim_token = ${claimToken}::uuid
-        FOR UPDATE`;
-      if (held.length === 0) throw new ClaimLostError(action.id);
-
       const now = deps.clock.now();
+      const stale = await returnToPendingIfStale(tx, { action, claimToken, now });
+      if (stale && !stale.held) throw new ClaimLostError(action.id);
+      if (stale) return { result: {}, targetId: action.targetId, effects: [], rolledBack: null, returnedToPending: stale.reason };
       const ran = action.rollbackOfId !== null ? await runUndo(tx, deps.registry, action, now) : await runHandler(tx, deps.registry, action, now);
-      await markExecuted(tx, {
+      const held = await markExecuted(tx, {
         actionId: action.id,
         tenantId: action.tenantId,
+        claimToken,
         now,
         result: ran.result,
         rollbackData: ran.rollbackData,
@@ -65,8 +67,9 @@ export async function runClaimedAction(
         parameters: ran.resolvedParameters,
         details: { attempt: action.attempts, durationMs: Date.now() - startedAt, result: ran.result },
       });
+      if (!held) throw new ClaimLostError(action.id);
       if (ran.rolledBack) await recordRolledBack(tx, { undo: action, original: ran.rolledBack, now });
-      return { result: ran.result, targetId: ran.targetId, effects: ran.effects, rolledBack: ran.rolledBack };
+      return { result: ran.result, targetId: ran.targetId, effects: ran.effects, rolledBack: ran.rolledBack, returnedToPending: null };
     },
     { maxWait: 10_000, timeout: 60_000 },
   );

@@ -1,9 +1,10 @@
 import { stringify } from "csv-stringify/sync";
 
-import type { AgentAction, Db, Prisma } from "@leash/db";
+import type { Db, Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { actionFilterWhere } from "../actions/action-filters.ts";
+import { approvalsInclude, type ActionWithApprovals } from "../actions/action-approvals.ts";
 import { toActionView } from "../actions/action-view.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -21,11 +22,12 @@ export interface ActionExport {
 }
 
 /** The matching rows newest first, one keyset page (id below the last one seen) at a time. */
-async function* batches(db: Db, where: Prisma.AgentActionWhereInput, size: number): AsyncGenerator<AgentAction[]> {
+async function* batches(db: Db, where: Prisma.AgentActionWhereInput, size: number): AsyncGenerator<ActionWithApprovals[]> {
   let below: number | undefined;
   for (;;) {
     const rows = await db.agentAction.findMany({
       where: below === undefined ? where : { ...where, id: { lt: below } },
+      include: approvalsInclude,
       orderBy: { id: "desc" },
       take: size,
     });
@@ -39,7 +41,7 @@ async function* batches(db: Db, where: Prisma.AgentActionWhereInput, size: numbe
 // Cells a spreadsheet would run as a formula (=, +, -, @ ...) are prefixed with a quote; booleans read true/false.
 const csvOptions = { escape_formulas: true, eof: true, cast: { boolean: (value: boolean) => String(value) } };
 
-async function* csv(rows: AsyncIterable<AgentAction[]>): AsyncGenerator<string> {
+async function* csv(rows: AsyncIterable<ActionWithApprovals[]>): AsyncGenerator<string> {
   yield stringify([csvColumns.map((column) => column.header)], csvOptions);
   for await (const batch of rows) {
     yield stringify(
@@ -52,7 +54,7 @@ async function* csv(rows: AsyncIterable<AgentAction[]>): AsyncGenerator<string> 
   }
 }
 
-async function* json(rows: AsyncIterable<AgentAction[]>): AsyncGenerator<string> {
+async function* json(rows: AsyncIterable<ActionWithApprovals[]>): AsyncGenerator<string> {
   let first = true;
   yield "[";
   for await (const batch of rows) {

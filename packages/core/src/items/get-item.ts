@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import type { TargetType } from "@leash/db";
 
+import { approvalsInclude } from "../actions/action-approvals.ts";
 import { toActionView, type ActionView } from "../actions/action-view.ts";
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
@@ -45,6 +46,7 @@ export async function getItem(deps: Pick<CoreDeps, "db">, { actor, input }: { ac
         tenantId: actor.tenantId,
         OR: [{ targetId: itemId }, { actionType: "link", parameters: { path: ["toId"], equals: itemId } }],
       },
+      include: approvalsInclude,
       orderBy: { id: "desc" },
       take: MAX_ACTIONS,
     }),

@@ -27,7 +27,8 @@ export interface ActionPresentation {
   changes: ChangeLine[];
   /** Plain-sentence details that are not field changes (a message to send, a link to make). */
   details: string[];
-  reversible: { reversible: boolean; explanation: string };
+  /** Whether it can be rolled back, until when (ISO; null: with no time limit, as long as the item exists), and how. */
+  reversible: { reversible: boolean; until: string | null; explanation: string };
 }
 
 const MAX_VALUE_LENGTH = 120;
@@ -63,21 +64,22 @@ export async function loadItemFacts(db: Db, tenantId: string, actions: readonly 
 
 function reversibility(action: ActionView): ActionPresentation["reversible"] {
   const parameters = action.parameters as JsonObject;
+  const always = (explanation: string) => ({ reversible: true, until: null, explanation });
+  const never = (explanation: string) => ({ reversible: false, until: null, explanation });
   switch (action.actionType) {
     case "create":
-      return { reversible: true, explanation: "rollback removes the created item" };
+      return always("rollback removes the created item");
     case "update":
-      return { reversible: true, explanation: "rollback restores the previous fields" };
+      return always("rollback restores the previous fields");
     case "delete":
-      return parameters.permanent === true
-        ? { reversible: false, explanation: "a permanent delete cannot be undone" }
-        : { reversible: true, explanation: "rollback restores the item" };
+      return parameters.permanent === true ? never("a permanent delete cannot be undone") : always("rollback restores the item");
     case "link":
-      return { reversible: true, explanation: "rollback removes the link" };
+      return always("rollback removes the link");
     case "notify":
-      return { reversible: false, explanation: "a sent message cannot be recalled" };
+      return never("a sent message cannot be recalled");
     case "schedule":
-      return { reversible: true, explanation: "rollback cancels the reminder until it has fired" };
+      // A reminder can be cancelled until it fires.
+      return { reversible: true, until: typeof parameters.dueAt === "string" ? parameters.dueAt : null, explanation: "rollback cancels the reminder until it has fired" };
   }
 }
 
@@ -126,6 +128,7 @@ export function presentAction(action: ActionView, items: ReadonlyMap<number, Ite
       const fromLabel = item ? `${item.title} (${item.kind})` : `${kind ?? "item"} #${action.targetId ?? "?"}`;
       const relation = typeof parameters.relation === "string" ? parameters.relation.replaceAll("_", " ") : "linked to";
       headline = `link ${targetLabel ?? "item"} to ${to ? `${to.kind} ${quoted(to.title)}` : toLabel}`;
+      changes.push({ field: relation, before: null, after: toLabel });
       details.push(`${fromLabel} -- ${relation} -> ${toLabel}`);
       break;
     }

@@ -28,7 +28,20 @@ export const fireReminderJob = {
 export type FireReminderPayload = z.infer<typeof fireReminderJob.payload>;
 
 /** What happened to an action that needs a person; the Slack bot keeps the action's card in sync with it. */
-export const actionEventTypes = ["proposed", "approved", "rejected", "cancelled", "executed", "failed", "rollback_requested", "rolled_back"] as const;
+export const actionEventTypes = [
+  "proposed",
+  "approved",
+  "rejected",
+  "cancelled",
+  "executed",
+  "failed",
+  "rollback_requested",
+  "rolled_back",
+  "reminder_sent",
+  "escalated",
+  "approval_added",
+  "returned_to_pending",
+] as const;
 
 export const actionEventJob = {
   name: "action-event",

@@ -2,6 +2,7 @@ import type { AgentAction, Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { defaultActionRegistry, type ActionRegistry } from "../actions/action-registry.ts";
+import { withNoApprovals } from "../actions/action-approvals.ts";
 import { toActionView } from "../actions/action-view.ts";
 import { enqueueApproved } from "../actions/enqueue-approved.ts";
 import { proposerColumns } from "../actions/insert-proposals.ts";
@@ -10,6 +11,7 @@ import { assertCan } from "../authorization.ts";
 import { DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
+import { suspendGrantsOfRolledBack } from "../trust/suspend-grants.ts";
 import { parseInput } from "../validation.ts";
 import { planRollback } from "./plan-rollback.ts";
 import { rollbackActionInputSchema, type RollbackActionInput, type RollbackResult } from "./rollback-inputs.ts";
@@ -20,7 +22,8 @@ import { rollbackActionInputSchema, type RollbackActionInput, type RollbackResul
  * be allowed to decide. Each undo is a new action pointing at the one it undoes (`rollbackOfId`);
  * the original records it at once (`rollbackActionId`), so a second rollback is refused. The undos
  * run through the same queue and worker, each only after the newer one executed, and leave
- * `rollback_requested` and `rolled_back` in the timelines of both actions.
+ * `rollback_requested` and `rolled_back` in the timelines of both actions. A trust-ramp grant that
+ * auto-approved a rolled-back action is suspended, and the answer says so.
  */
 export async function rollbackAction(
   deps: CoreDeps & { registry?: ActionRegistry },
@@ -30,7 +33,7 @@ export async function rollbackAction(
   const request = parseInput(rollbackActionInputSchema, input, "rollback");
   const registry = deps.registry ?? defaultActionRegistry;
   const now = deps.clock.now();
-  const undos = await deps.db.$transaction(async (tx) => {
+  const { undos, suspended } = await deps.db.$transaction(async (tx) => {
     // One rollback at a time per tenant, so two of them never plan against the same state of an item.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`rollback:${actor.tenantId}`}))`;
     const plan = await planRollback(tx, registry, { tenantId: actor.tenantId, actionId: request.actionId, cascade: request.cascade });
@@ -71,9 +74,9 @@ export async function rollbackAction(
       await recordEvent(tx, { tenantId: actor.tenantId, actionId: undo.id, type: "rollback_requested", actor, details: { ...details, rollbackOf: original.id } });
       created.push(undo);
     }
-    return created;
+    return { undos: created, suspended: await suspendGrantsOfRolledBack(tx, { actor, originals: plan.chain, now }) };
   });
   await enqueueApproved(deps, undos);
   await publishActionEvents(deps, undos, "rollback_requested");
-  return { undoActions: undos.map(toActionView) };
+  return { undoActions: undos.map((undo) => toActionView(withNoApprovals(undo))), suspendedAutoApprovals: suspended };
 }

@@ -46,5 +46,7 @@ export type RollbackStep = z.infer<typeof rollbackStepSchema>;
 export const rollbackResultSchema = z.object({
   /** The undo actions, in the order they run; each points at the action it undoes (rollbackOfId). */
   undoActions: z.array(actionViewSchema),
+  /** One sentence per trust-ramp grant the rollback suspended (it had auto-approved a rolled-back action). */
+  suspendedAutoApprovals: z.array(z.string()),
 });
 export type RollbackResult = z.infer<typeof rollbackResultSchema>;

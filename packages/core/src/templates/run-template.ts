@@ -5,9 +5,11 @@ import { z } from "zod";
 import type { AgentAction, Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
+import { withNoApprovals } from "../actions/action-approvals.ts";
 import { toActionView } from "../actions/action-view.ts";
 import { findTargetProblems } from "../actions/check-targets.ts";
 import { enqueueApproved } from "../actions/enqueue-approved.ts";
+import { checkPendingCap } from "../actions/check-pending-cap.ts";
 import { insertProposals, type StoredProposal } from "../actions/insert-proposals.ts";
 import type { JsonObject, JsonValue } from "../actions/json.ts";
 import { assertCan } from "../authorization.ts";
@@ -97,6 +99,7 @@ export async function runTemplate(deps: CoreDeps, { actor, input }: { actor: Act
     return { templateId: template.id, templateStep: index, ...(open ? { stepTemplate } : {}) };
   });
 
+  await checkPendingCap(deps, actor.tenantId, proposals.length);
   const batchId = randomUUID();
   const now = deps.clock.now();
   const preferences = await deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } });
@@ -120,5 +123,5 @@ export async function runTemplate(deps: CoreDeps, { actor, input }: { actor: Act
   });
   await enqueueApproved(deps, actions);
   await publishActionEvents(deps, actions, "proposed");
-  return { batchId, templateId: template.id, actions: actions.map(toActionView) };
+  return { batchId, templateId: template.id, actions: actions.map((action) => toActionView(withNoApprovals(action))) };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { actionViewSchema } from "../actions/action-view.ts";
-import { jsonValueSchema } from "../actions/json.ts";
+import { boundedJsonObjectSchema } from "../actions/json.ts";
 import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
 import { checkTemplate } from "./check-template.ts";
 import { templateParameterTypes } from "./parameter-types.ts";
@@ -25,7 +25,7 @@ export const templateStepSchema = z.strictObject({
       z.string().regex(/^\{\{[^{}]+\}\}$/, "an item id, or one placeholder such as {{steps.0.result.itemId}}"),
     ])
     .optional(),
-  parameters: z.record(z.string(), jsonValueSchema).default({}),
+  parameters: boundedJsonObjectSchema.default({}),
   reason: z.string().trim().min(1).max(2000).optional(),
 });
 export type TemplateStep = z.output<typeof templateStepSchema>;
@@ -64,7 +64,7 @@ export type TemplateRefInput = z.input<typeof templateRefInputSchema>;
 export const runTemplateInputSchema = z.strictObject({
   templateId: templateIdSchema,
   /** Values of the template's parameters by name. */
-  parameters: z.record(z.string(), z.unknown()).default({}),
+  parameters: boundedJsonObjectSchema.default({}),
   reason: z.string().trim().min(1).max(2000).optional(),
 });
 export type RunTemplateInput = z.input<typeof runTemplateInputSchema>;

@@ -1,1 +1,2 @@
 export { createTestDatabase, createEmptyDatabase, type TestDatabase } from "./test-database.ts";
+export { databaseFingerprint } from "./database-fingerprint.ts";

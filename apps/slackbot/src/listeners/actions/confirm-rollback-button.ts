@@ -4,7 +4,7 @@ import { CoreError, loadSlackCard, rollbackAction } from "@leash/core";
 
 import { rollbackRequestSchema } from "../../blocks/rollback-preview.ts";
 import type { BotDeps } from "../../bot-deps.ts";
-import { consoleUrl } from "../../blocks/format.ts";
+import { consoleUrl, escapeText } from "../../blocks/format.ts";
 import type { LeashContext } from "../../leash-context.ts";
 import { parseJsonAs } from "../../payload-values.ts";
 import { slackActor } from "../../slack-actor.ts";
@@ -20,12 +20,13 @@ export function confirmRollbackButton(deps: BotDeps): Middleware<SlackActionMidd
     if (!request) throw new CoreError("INVALID", "This button does not name a rollback; run /rollback again");
     const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
     await respond({ replace_original: true, text: `Rolling back #${request.actionId}…` });
-    const { undoActions } = await rollbackAction(deps.core, { actor, input: { ...request, confirm: true } });
+    const { undoActions, suspendedAutoApprovals } = await rollbackAction(deps.core, { actor, input: { ...request, confirm: true } });
     const undone = undoActions.map((undo) => `#${undo.id}`).join(", ");
     const card = await loadSlackCard(deps.core, { tenantId: actor.tenantId, actionId: request.actionId });
     const where = card?.messageTs
       ? "the result will be posted in the thread of its approval message"
       : `follow it in the console: ${consoleUrl(deps.webBaseUrl, request.actionId)}`;
-    await respond({ replace_original: true, text: `Rolling back #${request.actionId} (undo action ${undone}); ${where}.` });
+    const suspended = suspendedAutoApprovals.map((sentence) => ` ${escapeText(sentence)}`).join("");
+    await respond({ replace_original: true, text: `Rolling back #${request.actionId} (undo action ${undone}); ${where}.${suspended}` });
   };
 }

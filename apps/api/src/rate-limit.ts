@@ -1,0 +1,83 @@
+import type { TRPCError } from "@trpc/server";
+import type { Redis } from "ioredis";
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+
+import { CoreError, type ApiKeyAuthenticator } from "@leash/core";
+
+/** Over how long the burst allowance refills. */
+const BURST_WINDOW_SECONDS = 10;
+
+/** Counts one request of an API key; throws `RateLimited` when the key is over its limit. */
+export type ApiKeyRateLimiter = (apiKeyId: string) => Promise<void>;
+
+/** A refusal for too many requests (TOO_MANY_REQUESTS, 429), with when to try again (the `Retry-After` header). */
+export class RateLimited extends CoreError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super("LIMIT_EXCEEDED", message, { retryable: true });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * Per-API-key request limits, counted in Redis so that every API instance shares them: `points`
+ * requests per window (one second in production), plus up to `burst` more spread over ten seconds.
+ * This is transport (requests per key on this HTTP API, answered with 429 and Retry-After), and no
+ * other app serves API keys, so it lives here rather than in core. When Redis does not answer, each
+ * instance counts in memory instead of refusing or failing requests: proposals are safe in Postgres,
+ * and the limit holds per instance until Redis is back.
+ */
+export function createApiKeyRateLimiter({
+  redis,
+  prefix,
+  points,
+  windowSeconds = 1,
+  burst,
+}: {
+  redis: Redis;
+  prefix: string;
+  points: number;
+  windowSeconds?: number;
+  burst: number;
+}): ApiKeyRateLimiter {
+  const limiter = (name: string, limit: number, duration: number) =>
+    new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${prefix}:rate-limit:${name}`,
+      points: limit,
+      duration,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix: `rate-limit:${name}`, points: limit, duration }),
+    });
+  const steady = limiter("steady", points, windowSeconds);
+  const limit = burst > 0 ? new BurstyRateLimiter(steady, limiter("burst", burst, BURST_WINDOW_SECONDS)) : steady;
+  const window = windowSeconds === 1 ? "per second" : `per ${windowSeconds} s`;
+  const message = `Rate limit exceeded: an API key may send ${points} requests ${window}${burst > 0 ? ` (and ${burst} more over ${BURST_WINDOW_SECONDS} s in bursts)` : ""}`;
+
+  return async (apiKeyId) => {
+    try {
+      await limit.consume(apiKeyId);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new RateLimited(`${message}; retry after ${retryAfterSeconds} s`, retryAfterSeconds);
+    }
+  };
+}
+
+/** Authenticates as `authenticate` does, then counts the request against the key's limit (every route that takes a key goes through here). */
+export function limitApiKeys(authenticate: ApiKeyAuthenticator, limiter: ApiKeyRateLimiter | undefined): ApiKeyAuthenticator {
+  if (!limiter) return authenticate;
+  return async (presented) => {
+    const actor = await authenticate(presented);
+    if (actor.kind === "api_key") await limiter(actor.apiKeyId);
+    return actor;
+  };
+}
+
+/** The `Retry-After` of a response whose errors include a rate-limit refusal. */
+export function retryAfterHeader(errors: readonly TRPCError[]): Record<string, string> | undefined {
+  const seconds = errors.flatMap((error) => (error.cause instanceof RateLimited ? [error.cause.retryAfterSeconds] : []));
+  return seconds.length ? { "retry-after": String(Math.max(...seconds)) } : undefined;
+}

@@ -1,0 +1,119 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestEnvironment, createTestTenant, testRedisUrl, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+
+import { createApiKeyRateLimiter, type ApiKeyRateLimiter } from "../src/rate-limit.ts";
+import { createApiServer } from "../src/server.ts";
+
+let environment: TestEnvironment;
+let tenant: TestTenant;
+const servers: Server[] = [];
+const clients: Redis[] = [];
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  tenant = await createTestTenant(environment.db);
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  for (const client of clients) client.disconnect();
+  await environment.close();
+});
+
+/** Another API instance on the same database and Redis, with its own rate limiter and options. */
+async function startInstance(options: { rateLimiter?: ApiKeyRateLimiter; maxPendingActions?: number } = {}): Promise<string> {
+  const server = createApiServer({
+    deps: { ...environment.deps, ...(options.maxPendingActions ? { maxPendingActions: options.maxPendingActions } : {}) },
+    checkReady: () => Promise.resolve({ ok: true, checks: {} }),
+    ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function redisClient(url: string): Redis {
+  // As the API connects: fail fast, no offline queue.
+  const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  client.on("error", () => undefined);
+  clients.push(client);
+  return client;
+}
+
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  body: { error?: { message: string; data: { code: string; httpStatus: number } } };
+}
+
+async function list(baseUrl: string, apiKey: string): Promise<Answer> {
+  const response = await fetch(`${baseUrl}/trpc/action.list?input=${encodeURIComponent("{}")}`, { headers: { authorization: `Bearer ${apiKey}` } });
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as Answer["body"] };
+}
+
+async function propose(baseUrl: string, apiKey: string, message: string): Promise<Answer> {
+  const response = await fetch(`${baseUrl}/trpc/action.propose`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ actionType: "notify", parameters: { channel: "email", recipient: "x@example.com", message } }),
+  });
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as Answer["body"] };
+}
+
+describe("per-API-key rate limits", () => {
+  it("answers 429 with Retry-After once a key is over its limit, counted across API instances in Redis", async () => {
+    // A long window keeps the test free of timing: the count cannot reset halfway through.
+    const limiter = () => createApiKeyRateLimiter({ redis: redisClient(testRedisUrl), prefix: environment.queuePrefix, points: 4, windowSeconds: 60, burst: 0 });
+    const [first, second] = [await startInstance({ rateLimiter: limiter() }), await startInstance({ rateLimiter: limiter() })];
+
+    const answers: Answer[] = [];
+    for (const baseUrl of [first, second, first, second, first, second]) answers.push(await list(baseUrl, tenant.keys.viewer));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 429, 429]);
+    const refused = answers[4];
+    expect(refused?.body.error?.data).toMatchObject({ code: "TOO_MANY_REQUESTS", httpStatus: 429 });
+    expect(refused?.body.error?.message).toMatch(/^Rate limit exceeded: an API key may send 4 requests per 60 s; retry after \d+ s$/);
+    expect(Number(refused?.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(refused?.retryAfter)).toBeLessThanOrEqual(60);
+
+    // Each key has its own allowance.
+    expect((await list(second, tenant.keys.agent)).status).toBe(200);
+  });
+
+  it("keeps limiting in memory, per instance, while Redis does not answer", async () => {
+    const unreachable = redisClient("redis://127.0.0.1:1");
+    const baseUrl = await startInstance({
+      rateLimiter: createApiKeyRateLimiter({ redis: unreachable, prefix: environment.queuePrefix, points: 2, windowSeconds: 60, burst: 0 }),
+    });
+    const statuses = [];
+    for (let index = 0; index < 3; index += 1) statuses.push((await list(baseUrl, tenant.keys.admin)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it("does not count requests without a valid key against anyone (they are refused as unauthorised)", async () => {
+    const baseUrl = await startInstance({
+      rateLimiter: createApiKeyRateLimiter({ redis: redisClient(testRedisUrl), prefix: `${environment.queuePrefix}:anon`, points: 1, windowSeconds: 60, burst: 0 }),
+    });
+    expect((await list(baseUrl, "lsh_not_a_key")).status).toBe(401);
+    expect((await list(baseUrl, "lsh_not_a_key")).status).toBe(401);
+    expect((await list(baseUrl, tenant.keys.approver)).status).toBe(200);
+  });
+});
+
+describe("the cap on pending actions per tenant, over HTTP", () => {
+  it("answers TOO_MANY_REQUESTS naming the count, and stores nothing", async () => {
+    const capped = await createTestTenant(environment.db);
+    const baseUrl = await startInstance({ maxPendingActions: 2 });
+    expect((await propose(baseUrl, capped.keys.agent, "one")).status).toBe(200);
+    expect((await propose(baseUrl, capped.keys.agent, "two")).status).toBe(200);
+    const refused = await propose(baseUrl, capped.keys.agent, "three");
+    expect(refused.status).toBe(429);
+    expect(refused.body.error?.data.code).toBe("TOO_MANY_REQUESTS");
+    expect(refused.body.error?.message).toMatch(/^Too many pending actions: this tenant has 2 or more waiting for a decision and may have at most 2/);
+    expect(await environment.db.agentAction.count({ where: { tenantId: capped.id } })).toBe(2);
+  });
+});

@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { openSync, closeSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { Redis } from "ioredis";
+
+import { createBullActionQueue, MAX_BATCH_SIZE, proposeBatch, setPreference, silentLogger, systemClock, type CoreDeps } from "@leash/core";
+import { createTestTenant, waitFor, type TestTenant } from "@leash/core/testing";
+import { createDb, migrate, type Db } from "@leash/db";
+
+import { freePort, startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis } from "./private-services.ts";
+
+const appsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const QUEUE_PREFIX = "{leash-faults}";
+
+/** One of the real app processes (src/main.ts), started as a child process. */
+export interface AppProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** Sends a signal and waits for the process to end. */
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface FaultStack {
+  postgres: PrivatePostgres;
+  redis: PrivateRedis;
+  databaseUrl: string;
+  db: Db;
+  deps: CoreDeps;
+  tenant: TestTenant;
+  /** Where each process's output goes; kept after the run when FAULT_TESTS_KEEP_LOGS=1. */
+  logDir: string;
+  spawnWorker(env?: Record<string, string>): AppProcess;
+  spawnApi(port: number, env?: Record<string, string>): Promise<AppProcess>;
+  /** Proposes `count` auto-approved notify actions in batches, as an agent; returns their ids. */
+  proposeNotifications(count: number, label: string): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A private Postgres cluster and Redis server (so a test can crash them), a migrated database with
+ * one tenant whose notify actions are auto-approved, and the real worker and API as child processes.
+ */
+export async function startFaultStack(): Promise<FaultStack> {
+  const [postgres, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
+  const logDir = await mkdtemp(join(tmpdir(), "leash-faults-logs-"));
+  const admin = createDb({ connectionString: postgres.url("postgres"), maxConnections: 1 });
+  await admin.$executeRaw`CREATE DATABASE leash`;
+  await admin.$disconnect();
+  const databaseUrl = postgres.url("leash");
+  await migrate({ connectionString: databaseUrl });
+
+  const db = createDb({ connectionString: databaseUrl, maxConnections: 10 });
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  // The tests restart this Redis on purpose; the client reconnects by itself.
+  connection.on("error", () => undefined);
+  const deps: CoreDeps = { db, queue: createBullActionQueue({ connection, prefix: QUEUE_PREFIX }), clock: systemClock, logger: silentLogger() };
+  const tenant = await createTestTenant(db);
+  await setPreference(deps, { actor: tenant.admin, input: { actionType: "notify", autoApprove: true } });
+
+  const children = new Set<ChildProcess>();
+  let started = 0;
+  const spawnApp = (app: "worker" | "api", env: Record<string, string>): AppProcess => {
+    started += 1;
+    const log = openSync(join(logDir, `${started}-${app}.log`), "a");
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: join(appsDir, app),
+      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX, LOG_LEVEL: "info", ...env },
+      stdio: ["ignore", log, log],
+    });
+    closeSync(log);
+    children.add(child);
+    const exited = new Promise<number | null>((resolve) =>
+      child.once("exit", (code) => {
+        children.delete(child);
+        resolve(code);
+      }),
+    );
+    return {
+      child,
+      exited,
+      stop: (signal) => {
+        child.kill(signal);
+        return exited;
+      },
+    };
+  };
+
+  return {
+    postgres,
+    redis,
+    databaseUrl,
+    db,
+    deps,
+    tenant,
+    logDir,
+    spawnWorker: (env = {}) =>
+      spawnApp("worker", {
+        WORKER_CONCURRENCY: "8",
+        WORKER_LOCK_MS: "3000",
+        RECONCILE_INTERVAL_MS: "1000",
+        RETRY_BASE_DELAY_MS: "200",
+        RETRY_MAX_DELAY_MS: "2000",
+        WORKER_HEALTH_PORT: "0",
+        ...env,
+      }),
+    spawnApi: async (port, env = {}) => {
+      const api = spawnApp("api", { API_PORT: String(port), ...env });
+      await waitFor(
+        async () => {
+          if (api.child.exitCode !== null) throw new Error(`the API exited with code ${api.child.exitCode}; see ${logDir}`);
+          return fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.ok, () => false);
+        },
+        { timeoutMs: 30_000, intervalMs: 50, what: "the API to listen" },
+      );
+      return api;
+    },
+    proposeNotifications: async (count, label) => {
+      const ids: number[] = [];
+      for (let start = 0; start < count; start += MAX_BATCH_SIZE) {
+        const { actions } = await proposeBatch(deps, {
+          actor: tenant.agent,
+          input: {
+            actions: Array.from({ length: Math.min(MAX_BATCH_SIZE, count - start) }, (_, index) => ({
+              actionType: "notify" as const,
+              parameters: { channel: "in_app" as const, recipient: "team", message: `${label} ${start + index}` },
+            })),
+          },
+        });
+        ids.push(...actions.map((action) => action.id));
+      }
+      return ids;
+    },
+    close: async () => {
+      await Promise.all(
+        [...children].map((child) => {
+          const exited = new Promise((resolve) => child.once("exit", resolve));
+          child.kill("SIGKILL");
+          return exited;
+        }),
+      );
+      await deps.queue.close();
+      connection.disconnect();
+      await db.$disconnect();
+      await Promise.all([postgres.destroy(), redis.destroy()]);
+      if (process.env.FAULT_TESTS_KEEP_LOGS === "1") console.info(`[faults] process logs kept in ${logDir}`);
+      else await rm(logDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { freePort };

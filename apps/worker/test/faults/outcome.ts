@@ -1,0 +1,56 @@
+import { waitFor } from "@leash/core/testing";
+import type { Db } from "@leash/db";
+
+/** What became of a run's actions, counted from their effects and their audit trail. */
+export interface RunFigures {
+  inFlight: number;
+  executed: number;
+  /** Failed, rejected or cancelled, with the reason recorded. */
+  terminalWithReason: number;
+  /** Accepted but missing, still unfinished, or executed without its effect. */
+  lost: number;
+  /** Effects or `executed` events beyond one per action, or effects of an action that did not execute. */
+  duplicated: number;
+}
+
+/** Waits until none of the actions is pending, approved or executing any more. */
+export async function waitUntilSettled(db: Db, actionIds: number[], timeoutMs = 240_000): Promise<void> {
+  await waitFor(
+    async () => (await db.agentAction.count({ where: { id: { in: actionIds }, status: { in: ["pending", "approved", "executing"] } } })) === 0,
+    { timeoutMs, intervalMs: 250, what: `${actionIds.length} actions to settle` },
+  );
+}
+
+export async function countOutcome(db: Db, actionIds: number[]): Promise<RunFigures> {
+  const ids = [...new Set(actionIds)];
+  const actions = await db.agentAction.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, errorMessage: true, rejectionReason: true } });
+  const notifications = await db.notification.groupBy({ by: ["actionId"], where: { actionId: { in: ids } }, _count: { _all: true } });
+  const executedEvents = await db.actionEvent.groupBy({ by: ["actionId"], where: { actionId: { in: ids }, type: "executed" }, _count: { _all: true } });
+  const effectsOf = new Map(notifications.map((row) => [row.actionId, row._count._all]));
+  const eventsOf = new Map(executedEvents.map((row) => [row.actionId, row._count._all]));
+
+  let executed = 0;
+  let terminalWithReason = 0;
+  let lost = ids.length - actions.length;
+  let duplicated = 0;
+  for (const action of actions) {
+    const effects = effectsOf.get(action.id) ?? 0;
+    const events = eventsOf.get(action.id) ?? 0;
+    if (action.status === "executed") {
+      executed += 1;
+      if (effects === 0 || events === 0) lost += 1;
+      duplicated += Math.max(0, effects - 1) + Math.max(0, events - 1);
+    } else {
+      duplicated += effects + events;
+      const reason = action.status === "failed" ? action.errorMessage : action.status === "rejected" ? action.rejectionReason : action.status === "cancelled" ? "cancelled" : null;
+      if (reason) terminalWithReason += 1;
+      else lost += 1;
+    }
+  }
+  return { inFlight: ids.length, executed, terminalWithReason, lost, duplicated };
+}
+
+/** One line per scenario in the test output; RELIABILITY.md quotes the last run's. */
+export function report(scenario: string, figures: RunFigures & { faults: number }) {
+  console.info(`[faults] ${scenario}: ${JSON.stringify(figures)}`);
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+import type { ActionApproval, AgentAction } from "@leash/db";
+
+/** What an action view shows of each approval. */
+export type ApprovalRow = Pick<ActionApproval, "approverLabel" | "createdAt">;
+
+/** An action with its approvals, as the view needs it; load with `include: approvalsInclude`. */
+export type ActionWithApprovals = AgentAction & { approvals: readonly ApprovalRow[] };
+
+/** The Prisma include that loads what the view shows of an action's approvals, oldest first. */
+export const approvalsInclude = {
+  approvals: { select: { approverLabel: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+} as const;
+
+/** A freshly written action has no approvals yet. */
+export function withNoApprovals(action: AgentAction): ActionWithApprovals {
+  return { ...action, approvals: [] };
+}
+
+export const approvalsViewSchema = z.object({
+  /** Distinct approvals so far. */
+  count: z.int(),
+  /** Approvals the action's policy requires (its quorum). */
+  required: z.int(),
+  approvers: z.array(z.object({ label: z.string(), approvedAt: z.iso.datetime() })),
+});
+export type ApprovalsView = z.infer<typeof approvalsViewSchema>;
+
+export function toApprovalsView(action: ActionWithApprovals): ApprovalsView {
+  return {
+    count: action.approvals.length,
+    required: action.requiredApprovals,
+    approvers: action.approvals.map((approval) => ({ label: approval.approverLabel, approvedAt: approval.createdAt.toISOString() })),
+  };
+}
+
+/** "1 of 2 approvals": the quorum's progress as people read it. */
+export function describeApprovals(approvals: ApprovalsView): string {
+  return `${approvals.count} of ${approvals.required} approval${approvals.required === 1 ? "" : "s"}`;
+}

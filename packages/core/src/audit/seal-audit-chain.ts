@@ -1,0 +1,61 @@
+import type { Db } from "@leash/db";
+
+import { auditContentColumns } from "./audit-event-rows.ts";
+import { GENESIS_HASH, hashAuditEvent, type AuditEventContent } from "./event-hash.ts";
+
+/** Advisory lock key of a sealing pass; any constant works, as long as every process uses the same. */
+const SEAL_LOCK_ID = 72707372;
+
+export interface SealResult {
+  /** False when another process was sealing, so this pass did nothing. */
+  ran: boolean;
+  sealed: number;
+}
+
+/**
+ * Links new audit events into their tenant's hash chain. Inserts do not compute hashes (a per-tenant
+ * lock held until commit would serialise every propose and execution); instead this pass, run by the
+ * worker about twice a second and by `verify-audit` on demand, takes the unsealed events in id order
+ * and gives each the next `chain_seq` of its tenant, the previous event's hash and its own hash. The
+ * database trigger allows exactly this one update of an event. One pass at a time (a transaction-scoped
+ * advisory lock), so two sealers never fork a chain.
+ */
+export async function sealAuditChain(deps: { db: Db }, options: { batchSize?: number } = {}): Promise<SealResult> {
+  const batchSize = options.batchSize ?? 5000;
+  let sealed = 0;
+  for (;;) {
+    const batch = await deps.db.$transaction(async (tx) => {
+      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${SEAL_LOCK_ID}) AS locked`;
+      if (!lock?.locked) return null;
+      const events = await tx.$queryRaw<AuditEventContent[]>`
+        SELECT ${auditContentColumns} FROM action_event WHERE chain_seq IS NULL ORDER BY id LIMIT ${batchSize}`;
+      if (events.length === 0) return 0;
+
+      const tenantIds = [...new Set(events.map((event) => event.tenantId))];
+      const heads = await tx.$queryRaw<{ tenantId: string; chainSeq: bigint | null; hash: string | null }[]>`
+        SELECT t.id AS "tenantId", h.chain_seq AS "chainSeq", h.hash
+        FROM jsonb_array_elements_text(${JSON.stringify(tenantIds)}::jsonb) AS t(id)
+        LEFT JOIN LATERAL (
+          SELECT chain_seq, hash FROM action_event
+          WHERE tenant_id = t.id::uuid AND chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1
+        ) h ON true`;
+      const chains = new Map(heads.map((head) => [head.tenantId, { seq: head.chainSeq ?? 0n, hash: head.hash ?? GENESIS_HASH }]));
+
+      const links = events.map((event) => {
+        const chain = chains.get(event.tenantId) ?? { seq: 0n, hash: GENESIS_HASH };
+        const seq = chain.seq + 1n;
+        const hash = hashAuditEvent(chain.hash, seq, event);
+        chains.set(event.tenantId, { seq, hash });
+        return { id: String(event.id), seq: String(seq), prev: chain.hash, hash };
+      });
+      await tx.$executeRaw`
+        UPDATE action_event e SET chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
+        FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS v(id bigint, seq bigint, prev text, hash text)
+        WHERE e.id = v.id AND e.chain_seq IS NULL`;
+      return events.length;
+    }, { timeout: 60_000 });
+    if (batch === null) return { ran: false, sealed };
+    sealed += batch;
+    if (batch < batchSize) return { ran: true, sealed };
+  }
+}

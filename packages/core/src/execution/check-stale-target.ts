@@ -1,0 +1,68 @@
+import type { AgentAction, DbTransaction } from "@leash/db";
+
+import { systemActor } from "../actor.ts";
+import { recordEvent } from "../actions/record-event.ts";
+import { transitionAction } from "../actions/transition-action.ts";
+
+/**
+ * Stale approval protection, inside the fenced execution transaction: when the target item changed
+ * after the proposal (its version moved on), people approved a change against data that is no
+ * longer there. The action goes back to `pending` instead of overwriting the newer data, its
+ * approvals are cleared, and the version it is judged against becomes the current one, so the
+ * next approval is given on fresh data. The item row stays locked until the transaction ends, so
+ * nothing can change it between this check and the handler.
+ *
+ * Only actions a person approved are checked: an auto-approved action was never judged on the
+ * data, and an undo has its own check of later changes. Earlier executed updates and deletes of the
+ * same batch (a template run, a batch proposal) on the target account for their own versions.
+ *
+ * Answers null when the action may run; otherwise the reason it went back to pending, and whether
+ * this worker still held its claim (when not, nothing was written and the caller's claim is lost).
+ */
+export async function returnToPendingIfStale(
+  tx: DbTransaction,
+  { action, claimToken, now }: { action: AgentAction; claimToken: string; now: Date },
+): Promise<{ reason: string; held: boolean } | null> {
+  if (action.targetVersion === null || action.targetId === null || !action.requiresApproval || action.rollbackOfId !== null) return null;
+  const [item] = await tx.$queryRaw<{ version: number; kind: string }[]>`
+    SELECT version, kind::text AS kind FROM item WHERE id = ${action.targetId} AND tenant_id = ${action.tenantId}::uuid FOR UPDATE`;
+  // A vanished item is the handler's to report.
+  if (!item || item.version === action.targetVersion) return null;
+  const ownChanges = action.batchId
+    ? await tx.agentAction.count({
+        where: { batchId: action.batchId, targetId: action.targetId, id: { lt: action.id }, status: "executed", actionType: { in: ["update", "delete"] } },
+      })
+    : 0;
+  if (item.version - action.targetVersion === ownChanges) return null;
+
+  const reason = `${item.kind} #${action.targetId} changed after the proposal (version ${action.targetVersion} -> ${item.version})`;
+  const cleared = await tx.actionApproval.findMany({ where: { actionId: action.id }, select: { approverLabel: true }, orderBy: { createdAt: "asc" } });
+  await tx.actionApproval.deleteMany({ where: { actionId: action.id } });
+  const won = await transitionAction(tx, {
+    id: action.id,
+    tenantId: action.tenantId,
+    from: ["executing"],
+    to: "pending",
+    claimToken,
+    data: {
+      claimToken: null,
+      claimedAt: null,
+      // The attempt never ran the handler; it does not count against the action's retries.
+      attempts: { decrement: 1 },
+      approvedAt: null,
+      approvedBy: null,
+      decidedByLabel: null,
+      targetVersion: item.version,
+      updatedAt: now,
+    },
+  });
+  if (!won) return { reason, held: false };
+  await recordEvent(tx, {
+    tenantId: action.tenantId,
+    actionId: action.id,
+    type: "returned_to_pending",
+    actor: systemActor(action.tenantId, "worker"),
+    details: { reason, proposedVersion: action.targetVersion, currentVersion: item.version, clearedApprovals: cleared.map((approval) => approval.approverLabel) },
+  });
+  return { reason, held: true };
+}

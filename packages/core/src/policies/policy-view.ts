@@ -1,0 +1,47 @@
+import type { ApprovalPolicy } from "@leash/db";
+
+import { describeScope } from "../rules/most-specific-rule.ts";
+import type { PolicyView } from "./policy-inputs.ts";
+
+function duration(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} d`;
+  if (seconds % 3_600 === 0) return `${seconds / 3_600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/** The policy in one sentence, for the console and the API. */
+export function describePolicy(policy: ApprovalPolicy, escalateToName: string | null): string {
+  const parts = [
+    `${describeScope(policy)} needs ${policy.requiredApprovals === 1 ? "1 approver" : `${policy.requiredApprovals} distinct approvers`}`,
+    policy.separationOfDuties ? "the proposer may not approve" : "the proposer may approve",
+  ];
+  if (policy.remindAfterSeconds !== null) parts.push(`reminder after ${duration(policy.remindAfterSeconds)}`);
+  if (policy.escalateAfterSeconds !== null) parts.push(`escalated to ${escalateToName ?? "a backup approver"} after ${duration(policy.escalateAfterSeconds)}`);
+  if (policy.expiresAfterSeconds !== null) {
+    parts.push(`${policy.expiryFallback === "auto_approve" ? "auto-approved" : "rejected"} if undecided after ${duration(policy.expiresAfterSeconds)}`);
+  }
+  if (policy.autoApproveBudgetPerHour !== null) parts.push(`at most ${policy.autoApproveBudgetPerHour} auto-approved per hour`);
+  return parts.join("; ");
+}
+
+export function toPolicyView(policy: ApprovalPolicy & { escalateTo: { id: string; name: string } | null }): PolicyView {
+  return {
+    id: policy.id,
+    actionType: policy.actionType,
+    targetType: policy.targetType,
+    requiredApprovals: policy.requiredApprovals,
+    separationOfDuties: policy.separationOfDuties,
+    expiresAfterSeconds: policy.expiresAfterSeconds,
+    remindAfterSeconds: policy.remindAfterSeconds,
+    escalateAfterSeconds: policy.escalateAfterSeconds,
+    escalateTo: policy.escalateTo ? { id: policy.escalateTo.id, name: policy.escalateTo.name } : null,
+    expiryFallback: policy.expiryFallback,
+    autoApproveBudgetPerHour: policy.autoApproveBudgetPerHour,
+    description: describePolicy(policy, policy.escalateTo?.name ?? null),
+    updatedAt: policy.updatedAt.toISOString(),
+  };
+}
+
+/** Loads the backup approver's name along with each policy. */
+export const withEscalateTo = { escalateTo: { select: { id: true, name: true } } } as const;

@@ -1,0 +1,44 @@
+import type { ActionType, DbTransaction, Prisma, TargetType } from "@leash/db";
+
+import { policyDeadlines } from "../deadlines/policy-deadlines.ts";
+import { DEFAULT_REQUIRED_APPROVALS, resolvePolicy } from "./resolve-policy.ts";
+
+/** Action types whose outcome depends on the target's current fields, so a later change makes an approval stale. */
+const versionedTypes: readonly ActionType[] = ["update", "delete", "link"];
+
+/**
+ * The policy columns of proposals that wait for a person: the policy in force and its quorum,
+ * copied so that a later edit of the policy does not change the rules for actions already waiting,
+ * the target's version, so that execution can tell whether it changed after the proposal, and
+ * when the action is reminded about, escalated and expires (counted from `now`, the proposal).
+ * Auto-approved proposals get nothing (no query is made when every proposal is auto-approved).
+ */
+export async function snapshotPolicies(
+  tx: DbTransaction,
+  tenantId: string,
+  proposals: readonly { actionType: ActionType; targetType?: TargetType | undefined; targetId?: number | undefined; pending: boolean }[],
+  now: Date,
+): Promise<Partial<Prisma.AgentActionCreateManyInput>[]> {
+  if (!proposals.some((proposal) => proposal.pending)) return proposals.map(() => ({}));
+  const targetIds = [
+    ...new Set(
+      proposals.flatMap((proposal) => (proposal.pending && versionedTypes.includes(proposal.actionType) && proposal.targetId !== undefined ? [proposal.targetId] : [])),
+    ),
+  ];
+  const [policies, items] = await Promise.all([
+    tx.approvalPolicy.findMany({ where: { tenantId } }),
+    targetIds.length ? tx.item.findMany({ where: { tenantId, id: { in: targetIds } }, select: { id: true, version: true } }) : [],
+  ]);
+  const versions = new Map(items.map((item) => [item.id, item.version]));
+  return proposals.map((proposal) => {
+    if (!proposal.pending) return {};
+    const policy = resolvePolicy(policies, { actionType: proposal.actionType, targetType: proposal.targetType ?? null });
+    const targetVersion = versionedTypes.includes(proposal.actionType) && proposal.targetId !== undefined ? versions.get(proposal.targetId) : undefined;
+    return {
+      policyId: policy?.id ?? null,
+      requiredApprovals: policy?.requiredApprovals ?? DEFAULT_REQUIRED_APPROVALS,
+      targetVersion: targetVersion ?? null,
+      ...policyDeadlines(policy, now),
+    };
+  });
+}

@@ -1,0 +1,20 @@
+import type { Actor } from "../actor.ts";
+import { proposeAction } from "../actions/propose-action.ts";
+import type { CoreDeps } from "../deps.ts";
+import { parseInput } from "../validation.ts";
+import { settleAction, type WaitDeps } from "./settle-action.ts";
+import { proposeAndWaitInputSchema, type ProposeAndWaitInput, type ProposeAndWaitResult } from "./wait-inputs.ts";
+
+/**
+ * Proposes like proposeAction (same rules, same idempotencyKey: a retried call finds the first
+ * action and waits for it again) and then waits, at most `waitSeconds`, for the action to end.
+ */
+export async function proposeAndWait(
+  deps: CoreDeps & WaitDeps,
+  { actor, input, signal }: { actor: Actor; input: ProposeAndWaitInput; signal?: AbortSignal | undefined },
+): Promise<ProposeAndWaitResult> {
+  const { waitSeconds, ...proposal } = parseInput(proposeAndWaitInputSchema, input, "action");
+  const proposed = await proposeAction(deps, { actor, input: proposal });
+  const settled = await settleAction(deps, { tenantId: actor.tenantId, actionId: proposed.action.id, waitSeconds, signal });
+  return { ...settled, duplicate: proposed.duplicate };
+}

@@ -1,0 +1,32 @@
+import type { Db } from "@leash/db";
+
+import { toActionView } from "../actions/action-view.ts";
+import { findActionOrThrow } from "../actions/find-action.ts";
+import { isTerminal } from "../actions/state-machine.ts";
+import { actionVersion, type ActionWatcher } from "./action-watcher.ts";
+import { encodeWaitCursor, type ActionWait } from "./wait-inputs.ts";
+
+/** What the waiting verbs run against: the database and the process's one shared watcher. */
+export interface WaitDeps {
+  db: Db;
+  watcher: ActionWatcher;
+}
+
+/**
+ * Reads the action until it is terminal or `waitSeconds` have passed (or `signal` aborts), sleeping
+ * on the shared watcher between reads, and answers with where it stands. Authorisation is the caller's.
+ */
+export async function settleAction(
+  deps: WaitDeps,
+  { tenantId, actionId, waitSeconds, signal }: { tenantId: string; actionId: number; waitSeconds: number; signal?: AbortSignal | undefined },
+): Promise<ActionWait> {
+  const bound = AbortSignal.timeout(waitSeconds * 1000);
+  const stop = signal ? AbortSignal.any([signal, bound]) : bound;
+  let watching = true;
+  for (;;) {
+    const action = await findActionOrThrow(deps.db, tenantId, actionId);
+    const done = isTerminal(action.status);
+    if (done || stop.aborted || !watching) return { action: toActionView(action), done, cursor: encodeWaitCursor(action.id) };
+    watching = await deps.watcher.nextChange({ actionId, seen: actionVersion(action), signal: stop });
+  }
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "agent_action" ADD COLUMN     "escalated_to_label" TEXT;
