@@ -1,16 +1,20 @@
 import { actionRouter } from "./routers/action-router.ts";
+import { batchRouter } from "./routers/batch-router.ts";
 import { policyRouter } from "./routers/policy-router.ts";
 import { preferenceRouter } from "./routers/preference-router.ts";
 import { queueRouter } from "./routers/queue-router.ts";
 import { templateRouter } from "./routers/template-router.ts";
+import { trustRouter } from "./routers/trust-router.ts";
 import { createRouter } from "./trpc.ts";
 
 export const appRouter = createRouter({
   action: actionRouter,
+  batch: batchRouter,
   policy: policyRouter,
   preference: preferenceRouter,
   queue: queueRouter,
   template: templateRouter,
+  trust: trustRouter,
 });
 
 /** The API's type: import it (type only) into a TypeScript agent for a fully typed client. */

@@ -54,7 +54,7 @@ export function createApiServer({
   });
 
   // Generated from the router once at start: the documentation always matches the running API.
-  const openApiDocument = buildOpenApiDocument(appRouter, { version: packageJson.version });
+  const openApiDocument = buildOpenApiDocument(appRouter, { version: packageJson.version, maxBodyBytes: MAX_BODY_BYTES });
   const docsPage = renderDocsPage(openApiDocument);
 
   return createServer((request, response) => {

@@ -80,6 +80,11 @@ describe("per-API-key rate limits", () => {
     expect(Number(refused?.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(refused?.retryAfter)).toBeLessThanOrEqual(60);
 
+    // The export route counts against the same allowance.
+    const exported = await fetch(`${first}/export/actions.json`, { headers: { authorization: `Bearer ${tenant.keys.viewer}` } });
+    expect(exported.status).toBe(429);
+    expect(Number(exported.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+
     // Each key has its own allowance.
     expect((await list(second, tenant.keys.agent)).status).toBe(200);
   });

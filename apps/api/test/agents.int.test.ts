@@ -1,3 +1,5 @@
+import type { AddressInfo } from "node:net";
+
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +9,8 @@ import { createTestEnvironment, createTestItem, createTestTenant, type TestEnvir
 import { startTestWorker } from "@leash/worker/test-support";
 
 import { TRPCClientError } from "../src/client.ts";
+import { createApiKeyRateLimiter } from "../src/rate-limit.ts";
+import { createApiServer } from "../src/server.ts";
 import { startTestApi } from "./support.ts";
 
 // The worker is started per test where it is needed, so the watch test can see the approved state before anything runs.
@@ -150,6 +154,27 @@ describe("watching an action over server-sent events", () => {
     expect(seen.filter((status) => status !== "executing")).toEqual(["pending", "approved", "executed"]);
   });
 
+  it("is plain server-sent events for clients without tRPC, and resumes from the last event id", async () => {
+    const agent = api.client(tenant.keys.agent);
+    const { action } = await agent.action.propose.mutate({ actionType: "notify", parameters: { channel: "email", recipient: "a@example.com", message: "hi" } });
+    await agent.action.cancel.mutate({ actionId: action.id });
+    const watch = async (headers: Record<string, string> = {}) => {
+      const response = await fetch(`${api.trpcUrl}/action.watch?input=${encodeURIComponent(JSON.stringify({ actionId: action.id }))}`, {
+        headers: { authorization: `Bearer ${tenant.keys.agent}`, accept: "text/event-stream", ...headers },
+      });
+      expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      // The action has ended, so the stream ends after its state.
+      return response.text();
+    };
+    const first = await watch();
+    const id = /^id: ?(.+)$/m.exec(first)?.[1];
+    expect(id).toMatch(/^cancelled@/);
+    expect(first).toContain('"status":"cancelled"');
+    // A client that already saw that state is not sent it again.
+    const resumed = await watch({ "last-event-id": id ?? "" });
+    expect(resumed).not.toContain('"status"');
+  });
+
   it("refuses a watch without a valid key", async () => {
     const error = await new Promise<unknown>((resolve) => {
       const subscription = api.client("lsh_wrong_key").action.watch.subscribe({ actionId: 1 }, { onData: () => resolve(null), onError: resolve });
@@ -239,5 +264,27 @@ describe("the MCP server", () => {
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(await response.json()).toMatchObject({ jsonrpc: "2.0", error: { message: expect.stringContaining("API key") } });
+  });
+
+  it("counts against the key's rate limit like /trpc, with Retry-After", async () => {
+    const server = createApiServer({
+      deps: environment.deps,
+      checkReady: () => Promise.resolve({ ok: true, checks: {} }),
+      rateLimiter: createApiKeyRateLimiter({ redis: environment.redis, prefix: `${environment.queuePrefix}:mcp`, points: 1, windowSeconds: 60, burst: 0 }),
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const list = () =>
+      fetch(`http://127.0.0.1:${port}/mcp`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tenant.keys.agent}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+    expect((await list()).status).toBe(200);
+    const refused = await list();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ error: { message: expect.stringContaining("Rate limit exceeded") } });
   });
 });

@@ -37,6 +37,7 @@ beforeAll(async () => {
   const idea = await admin.action.propose.mutate({ actionType: "create", targetType: "idea", parameters: { title: "No" } });
   // A decided action: waiting for it answers at once.
   const ended = await admin.action.reject.mutate({ actionId: idea.action.id, reason: "no" });
+  const { batchId } = await admin.action.proposeBatch.mutate({ actions: [{ actionType: "create", targetType: "idea", parameters: { title: "One" } }, { actionType: "create", targetType: "idea", parameters: { title: "Two" } }] });
   const proposal = { actionType: "update", targetType: "project", targetId: project.id, parameters: { data: { status: "at_risk" } }, reason: "Deadline moved" };
   // A valid input of each procedure (that takes one), spoiled one part at a time by the properties.
   validInputs = {
@@ -53,6 +54,9 @@ beforeAll(async () => {
     "action.proposeAndWait": { ...notification, waitSeconds: 0 },
     "action.wait": { actionId: ended.id, waitSeconds: 0 },
     "action.watch": { actionId: ended.id },
+    "batch.decide": { batchId, decision: "reject", reason: "no", excludeActionIds: [] },
+    "trust.approveAndTrust": { actionId: action.id, days: 7 },
+    "trust.revoke": { grantId: "5b0f8c1e-8a51-4d43-9d2e-7f0f3c1a2b4c" },
     "policy.set": { actionType: "link", targetType: "person", requiredApprovals: 2, separationOfDuties: true, expiresAfterSeconds: 3600, expiryFallback: "reject" },
     "policy.delete": { policyId: "5b0f8c1e-8a51-4d43-9d2e-7f0f3c1a2b4c" },
     "preference.set": { actionType: "notify", targetType: null, autoApprove: true },
@@ -80,8 +84,9 @@ function accepts(schema: z.ZodType | null, input: unknown): boolean {
 async function readBody(response: Response): Promise<string> {
   const decoder = new TextDecoder();
   let body = "";
+  const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();
   try {
-    for await (const chunk of response.body ?? []) body += decoder.decode(chunk, { stream: true });
+    for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read()) body += decoder.decode(chunk.value, { stream: true });
   } catch {
     // Cut off by the signal below: what arrived is enough.
   }

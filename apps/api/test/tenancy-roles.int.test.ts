@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { createApiKey } from "@leash/core";
+
 import { createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import { databaseFingerprint } from "@leash/db/testing";
 
 import { describeProcedures } from "../src/docs/describe-procedures.ts";
 import { appRouter } from "../src/router.ts";
@@ -46,6 +49,10 @@ const matrix: Record<string, { own: string; other: string }> = {
   "template.list":         { own: "ok        ok        ok        ok", other: "hidden    hidden    hidden    hidden" },
   "template.get":          { own: "ok        ok        ok        ok", other: "NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND" },
   "template.run":          { own: "ok        ok        FORBIDDEN ok", other: "NOT_FOUND NOT_FOUND FORBIDDEN NOT_FOUND" },
+  "batch.decide":          { own: "ok        ok        FORBIDDEN FORBIDDEN", other: "NOT_FOUND NOT_FOUND FORBIDDEN FORBIDDEN" },
+  "trust.approveAndTrust": { own: "ok        ok        FORBIDDEN FORBIDDEN", other: "NOT_FOUND NOT_FOUND FORBIDDEN FORBIDDEN" },
+  "trust.list":            { own: "ok        ok        ok        ok", other: "hidden    hidden    hidden    hidden" },
+  "trust.revoke":          { own: "ok        ok        FORBIDDEN FORBIDDEN", other: "NOT_FOUND NOT_FOUND FORBIDDEN FORBIDDEN" },
 };
 
 let stack: Awaited<ReturnType<typeof startApiStack>>;
@@ -68,6 +75,23 @@ const client = (tenant: TestTenant) => stack.api.client(tenant.keys.admin);
 async function pendingAction(tenant: TestTenant) {
   const { action } = await stack.api.client(tenant.keys.agent).action.propose.mutate({ actionType: "notify", parameters: { channel: "email", recipient: "a@b.c", message: `m ${tenant.slug}` } });
   return action.id;
+}
+
+/** Like `pendingAction`, by an agent key of its own: a trust grant covers later proposals of the same key, which must not reach other cells. */
+async function pendingActionOfNewKey(tenant: TestTenant) {
+  const { key } = await createApiKey(environment.db, { tenantId: tenant.id, name: `agent ${Math.random()}`, role: "agent" });
+  const { action } = await stack.api.client(key).action.propose.mutate({ actionType: "notify", parameters: { channel: "email", recipient: "a@b.c", message: `m ${tenant.slug}` } });
+  return action.id;
+}
+
+async function grant(tenant: TestTenant) {
+  const { grant: created } = await stack.api.client(tenant.keys.approver).trust.approveAndTrust.mutate({ actionId: await pendingActionOfNewKey(tenant), days: 7 });
+  return created.id;
+}
+
+async function batch(tenant: TestTenant) {
+  const notify = { actionType: "notify" as const, parameters: { channel: "email" as const, recipient: "a@b.c", message: `m ${tenant.slug}` } };
+  return (await stack.api.client(tenant.keys.agent).action.proposeBatch.mutate({ actions: [notify, notify] })).batchId;
 }
 
 async function executedAction(tenant: TestTenant) {
@@ -134,6 +158,10 @@ const inputs: Record<string, (tenant: TestTenant) => Promise<unknown>> = {
   "template.list": () => Promise.resolve(undefined),
   "template.get": async (tenant) => ({ templateId: await template(tenant) }),
   "template.run": async (tenant) => ({ templateId: await template(tenant), parameters: { title: "Run" } }),
+  "batch.decide": async (tenant) => ({ batchId: await batch(tenant), decision: "approve" }),
+  "trust.approveAndTrust": async (tenant) => ({ actionId: await pendingActionOfNewKey(tenant), days: 7 }),
+  "trust.list": () => Promise.resolve(undefined),
+  "trust.revoke": async (tenant) => ({ grantId: await grant(tenant) }),
 };
 
 const procedures = describeProcedures(appRouter);
@@ -158,6 +186,11 @@ async function call(path: string, apiKey: string | null, input: unknown): Promis
   return { outcome: code ?? `HTTP ${response.status}`, body };
 }
 
+/** Approved actions (of the cells before) are executed, so that the worker writes nothing while a cell measures. */
+async function settled() {
+  await waitFor(async () => (await environment.db.agentAction.count({ where: { status: { in: ["approved", "executing"] } } })) === 0, { what: "an idle worker" });
+}
+
 const columns = (row: string) => row.trim().split(/\s+/);
 
 describe("every procedure x every role x own and other tenant", () => {
@@ -175,7 +208,12 @@ describe("every procedure x every role x own and other tenant", () => {
     for (const [index, role] of roles.entries()) {
       got.own.push((await call(path, home.keys[role], await prepare(home))).outcome);
       if (other[0] === "-") continue;
-      const foreign = await call(path, home.keys[role], await prepare(away));
+      const foreignInput = await prepare(away);
+      await settled();
+      const before = await databaseFingerprint(environment.db);
+      const foreign = await call(path, home.keys[role], foreignInput);
+      // Whatever the answer, nothing of either tenant changed.
+      expect(await databaseFingerprint(environment.db), `${path} as ${role} with the other tenant's ids wrote`).toBe(before);
       if (other[index] === "hidden") {
         // Nothing of the other tenant appears: none of its action, template or policy ids, slugs or names.
         const awayIds = await idsOf(away);

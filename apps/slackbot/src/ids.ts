@@ -4,6 +4,9 @@ export const ids = {
     approve: "leash_approve",
     editAndApprove: "leash_edit_approve",
     approveAndTrust: "leash_approve_trust",
+    approveBatch: "leash_approve_batch",
+    rejectBatch: "leash_reject_batch",
+    batchLeaveOut: "leash_batch_leave_out",
     reject: "leash_reject",
     openInConsole: "leash_open_in_console",
     confirmRollback: "leash_rollback_confirm",
@@ -11,6 +14,7 @@ export const ids = {
   },
   views: {
     rejectReason: "leash_reject_reason",
+    rejectBatch: "leash_reject_batch",
     editAndApprove: "leash_edit_approve",
   },
   blocks: {

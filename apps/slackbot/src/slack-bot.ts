@@ -1,10 +1,10 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
+import { App, AuthorizationError, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
 import { Redis } from "ioredis";
 
-import { findSlackWorkspace, type CoreDeps, type Logger } from "@leash/core";
+import { findSlackWorkspace, slackTeamIdSchema, type CoreDeps, type Logger } from "@leash/core";
 
 import { boltLogger } from "./bolt-logger.ts";
 import type { BotDeps } from "./bot-deps.ts";
@@ -17,6 +17,10 @@ import { register as registerActions } from "./listeners/actions/index.ts";
 import { register as registerCommands } from "./listeners/commands/index.ts";
 import { register as registerEvents } from "./listeners/events/index.ts";
 import { register as registerViews } from "./listeners/views/index.ts";
+import { guardNullBodies } from "./null-body-guard.ts";
+
+/** Largest request body Bolt reads (413 above): Slack's own payloads, even a full modal, are a few KiB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface SlackBotOptions {
   core: CoreDeps;
@@ -82,25 +86,47 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger(logger), installerOptions: { clientOptions } });
   } else {
     if (!options.signingSecret) throw new Error("HTTP mode needs the signing secret");
-    receiver = new HTTPReceiver({
+    const http = new HTTPReceiver({
       signingSecret: options.signingSecret,
       endpoints: "/slack/events",
       customRoutes: [{ path: "/healthz", method: ["GET"], handler: healthHandler(status) }],
+      bodyLimit: MAX_BODY_BYTES,
       logger: boltLogger(logger),
     });
+    http.requestListener = guardNullBodies(http.requestListener, { signingSecret: options.signingSecret, bodyLimit: MAX_BODY_BYTES });
+    receiver = http;
   }
   const app = new App<LeashContext>({
     receiver,
     // Each request's workspace is looked up here, before listeners run, as Bolt does for installations.
-    authorize: async (source) => ({
-      botToken: options.botToken,
-      botUserId,
-      ...(identity.bot_id ? { botId: identity.bot_id } : {}),
-      workspace: source.teamId ? await findSlackWorkspace(options.core.db, source.teamId) : null,
-    }),
+    authorize: async (source) => {
+      // Bolt keeps its Web API clients in a plain object keyed by these ids, so an id such as
+      // "constructor" would reach Object.prototype and fail as a 500. Slack never sends a malformed one.
+      for (const id of [source.teamId, source.enterpriseId]) {
+        if (id !== undefined && !slackTeamIdSchema.safeParse(id).success) throw new AuthorizationError("Not a Slack team or enterprise id", new Error(id.slice(0, 40)));
+      }
+      return {
+        botToken: options.botToken,
+        botUserId,
+        ...(identity.bot_id ? { botId: identity.bot_id } : {}),
+        workspace: source.teamId ? await findSlackWorkspace(options.core.db, source.teamId) : null,
+      };
+    },
     clientOptions,
     logger: boltLogger(logger),
     extendedErrorHandler: true,
+  });
+  // Listeners ack at once and work on after the answer: a stopping bot waits for that work before
+  // its connections close, or a click Slack saw acknowledged could be lost.
+  const inFlight = new Set<Promise<void>>();
+  app.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
   });
   app.use(dedupeDeliveries(deps));
   registerActions(app, deps);
@@ -132,6 +158,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
       } else {
         await app.stop();
       }
+      await Promise.allSettled(inFlight);
       await cards.close();
       redis.disconnect();
     },

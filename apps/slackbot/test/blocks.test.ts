@@ -65,6 +65,7 @@ function card(detail: Detailed, undoAction: Detailed | null = null): SlackCard {
     action: detail,
     items: new Map([[128, { id: 128, kind: "project", title: "Website <relaunch>", data: { dueDate: "2026-12-01", status: "active" }, deleted: false }]]),
     undoAction,
+    batch: null,
   };
 }
 
@@ -94,10 +95,27 @@ describe("approvalCard", () => {
     expect(actions).toMatchObject({
       elements: [
         { action_id: ids.actions.approve, style: "primary", value: "4211" },
+        { action_id: ids.actions.editAndApprove, value: "4211" },
         { action_id: ids.actions.reject, style: "danger", value: "4211" },
+        { action_id: ids.actions.approveAndTrust },
         { action_id: ids.actions.openInConsole, url: "https://leash.example/actions/4211" },
       ],
     });
+  });
+
+  it("shows a quorum's progress and until when a reminder can be rolled back", () => {
+    const waiting = action({ approvals: { count: 1, required: 2, approvers: [{ label: "Dana", approvedAt: AT }] } });
+    const message = approvalCard(card(waiting), { webBaseUrl: "https://leash.example", now: new Date(AT) });
+    expect(message.text).toContain("(1 of 2 approvals)");
+    expect(JSON.stringify(message.blocks)).toContain("*1 of 2 approvals* · approved by Dana");
+    const back = action({
+      timeline: [{ id: "9", actionId: 4211, type: "returned_to_pending", actor: { kind: "system", id: null, label: "worker" }, details: { reason: "project #128 changed after the proposal (version 3 -> 4)" }, createdAt: AT }],
+    });
+    expect(JSON.stringify(approvalCard(card(back), { webBaseUrl: "https://leash.example", now: new Date(AT) }).blocks)).toContain(
+      "Back for a new decision: project #128 changed after the proposal (version 3 -&gt; 4); earlier approvals were cleared.",
+    );
+    const reminder = action({ actionType: "schedule", targetType: null, targetId: null, parameters: { dueAt: "2026-12-01T09:00:00.000Z", message: "Call" } });
+    expect(JSON.stringify(approvalCard(card(reminder), { webBaseUrl: "https://leash.example", now: new Date(AT) }).blocks)).toContain("yes, until <!date^");
   });
 
   it("while it waits under a time limit, says how long is left and who it was escalated to", () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { proposeAction, setPolicy, type Actor } from "@leash/core";
-import { createTestItem, waitFor } from "@leash/core/testing";
+import { createTestItem } from "@leash/core/testing";
 
 import { ids } from "../src/ids.ts";
 import { editApproveSubmission, sendToBot, signed } from "./slack-requests.ts";

@@ -56,6 +56,13 @@ describe("requests that are not Slack's are refused and change nothing", () => {
     expect(harness.slack.calls.length).toBe(callsBefore);
   });
 
+  it("a request signed 4 minutes ago is still inside Slack's 5-minute window: accepted", async () => {
+    const { action, card } = await pendingCard("Slow network");
+    const response = await sendToBot(harness.bot.baseUrl, signed(approveClick(card, action.id), { timestamp: Math.floor(Date.now() / 1000) - 4 * 60 }));
+    expect(response.status).toBe(200);
+    await waitFor(async () => (await rowOf(action.id)).status !== "pending", { what: `#${action.id} to be decided` });
+  });
+
   it("an unsigned request: 401", async () => {
     const { action, card } = await pendingCard("Unsigned");
     const response = await fetch(`${harness.bot.baseUrl}/slack/events`, {

@@ -17,5 +17,6 @@ export default [
     route("items/:itemId", "routes/item-detail.tsx"),
     route("queue", "routes/queue.tsx"),
     route("preferences", "routes/preferences.tsx"),
+    route("policies", "routes/policies.tsx"),
   ]),
 ] satisfies RouteConfig;

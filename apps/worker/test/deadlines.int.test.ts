@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { getAction, proposeAction, type ProposeActionInput } from "@leash/core";
-import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import {
+  createTestEnvironment,
+  createTestItem,
+  createTestTenant,
+  waitFor,
+  type TestEnvironment,
+  type TestTenant,
+} from "@leash/core/testing";
 import type { ActionType, ExpiryFallback } from "@leash/db";
 
 import type { WorkerRuntime } from "../src/worker-runtime.ts";
@@ -43,7 +50,10 @@ async function proposeAndWaitFor(input: ProposeActionInput, statuses: string[]) 
   expect(action.expiresAt).not.toBeNull();
   return waitFor(
     async () => {
-      const current = await getAction(environment.deps, { actor: tenant.viewer, input: { actionId: action.id } });
+      const current = await getAction(environment.deps, {
+        actor: tenant.viewer,
+        input: { actionId: action.id },
+      });
       return statuses.includes(current.status) ? current : undefined;
     },
     { what: `action #${action.id} to reach ${statuses.join("/")}` },
@@ -51,13 +61,28 @@ async function proposeAndWaitFor(input: ProposeActionInput, statuses: string[]) 
 }
 
 const deadlineSteps = (timeline: { type: string }[]) =>
-  timeline.map((event) => event.type).filter((type) => ["reminder_sent", "escalated", "expired", "rejected", "auto_approved", "executed"].includes(type));
+  timeline
+    .map((event) => event.type)
+    .filter((type) =>
+      ["reminder_sent", "escalated", "expired", "rejected", "auto_approved", "executed"].includes(type),
+    );
 
 describe("a pending action under a policy with a time limit, swept by the real worker", () => {
   it("is reminded about, escalated to the backup approver, then rejected at expiry, in that order", async () => {
     await shortPolicy("update", "reject");
-    const item = await createTestItem(environment.db, tenant.id, { kind: "idea", title: "Faster onboarding" });
-    const action = await proposeAndWaitFor({ actionType: "update", targetType: "idea", targetId: item.id, parameters: { title: "Fast onboarding" } }, ["rejected"]);
+    const item = await createTestItem(environment.db, tenant.id, {
+      kind: "idea",
+      title: "Faster onboarding",
+    });
+    const action = await proposeAndWaitFor(
+      {
+        actionType: "update",
+        targetType: "idea",
+        targetId: item.id,
+        parameters: { title: "Fast onboarding" },
+      },
+      ["rejected"],
+    );
 
     expect(deadlineSteps(action.timeline)).toEqual(["reminder_sent", "escalated", "expired", "rejected"]);
     expect(action.rejectionReason).toBe("expired after 3 s");
@@ -66,16 +91,29 @@ describe("a pending action under a policy with a time limit, swept by the real w
     const escalated = action.timeline.find((event) => event.type === "escalated");
     expect(escalated?.details).toEqual({ userId: tenant.admin.userId, to: tenant.admin.label });
     const row = await environment.db.agentAction.findUniqueOrThrow({ where: { id: action.id } });
-    expect({ remindAt: row.remindAt, escalateAt: row.escalateAt, expiresAt: row.expiresAt }).toEqual({ remindAt: null, escalateAt: null, expiresAt: null });
+    expect({ remindAt: row.remindAt, escalateAt: row.escalateAt, expiresAt: row.expiresAt }).toEqual({
+      remindAt: null,
+      escalateAt: null,
+      expiresAt: null,
+    });
     const unchanged = await environment.db.item.findUniqueOrThrow({ where: { id: item.id } });
     expect(unchanged.title).toBe("Faster onboarding");
   });
 
   it("is auto-approved at expiry and executed when the policy says so and the action can be undone", async () => {
     await shortPolicy("create", "auto_approve");
-    const action = await proposeAndWaitFor({ actionType: "create", targetType: "idea", parameters: { title: "Weekly digest" } }, ["executed"]);
+    const action = await proposeAndWaitFor(
+      { actionType: "create", targetType: "idea", parameters: { title: "Weekly digest" } },
+      ["executed"],
+    );
 
-    expect(deadlineSteps(action.timeline)).toEqual(["reminder_sent", "escalated", "expired", "auto_approved", "executed"]);
+    expect(deadlineSteps(action.timeline)).toEqual([
+      "reminder_sent",
+      "escalated",
+      "expired",
+      "auto_approved",
+      "executed",
+    ]);
     expect(action.decidedBy).toBe("Leash (expiry)");
     const auto = action.timeline.find((event) => event.type === "auto_approved");
     expect(auto?.details).toEqual({ expiryFallback: "expired after 3 s" });
@@ -84,10 +122,15 @@ describe("a pending action under a policy with a time limit, swept by the real w
   it("is rejected instead of auto-approved when this action cannot be undone (a permanent delete)", async () => {
     await shortPolicy("delete", "auto_approve");
     const item = await createTestItem(environment.db, tenant.id, { kind: "idea", title: "Old idea" });
-    const action = await proposeAndWaitFor({ actionType: "delete", targetType: "idea", targetId: item.id, parameters: { permanent: true } }, ["rejected", "executed"]);
+    const action = await proposeAndWaitFor(
+      { actionType: "delete", targetType: "idea", targetId: item.id, parameters: { permanent: true } },
+      ["rejected", "executed"],
+    );
 
     expect(action.status).toBe("rejected");
-    expect(action.rejectionReason).toBe("expired after 3 s; not auto-approved because a permanent delete cannot be undone");
+    expect(action.rejectionReason).toBe(
+      "expired after 3 s; not auto-approved because a permanent delete cannot be undone",
+    );
     expect(await environment.db.item.findUnique({ where: { id: item.id } })).not.toBeNull();
   });
 });

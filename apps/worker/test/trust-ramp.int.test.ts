@@ -10,7 +10,13 @@ import {
   rollbackAction,
   type ProposeActionInput,
 } from "@leash/core";
-import { createTestEnvironment, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import {
+  createTestEnvironment,
+  createTestTenant,
+  waitFor,
+  type TestEnvironment,
+  type TestTenant,
+} from "@leash/core/testing";
 
 import type { WorkerRuntime } from "../src/worker-runtime.ts";
 import { startTestWorker } from "./support.ts";
@@ -30,8 +36,13 @@ afterAll(async () => {
   await environment.close();
 });
 
-const idea = (title: string): ProposeActionInput => ({ actionType: "create", targetType: "idea", parameters: { title } });
-const propose = async (input: ProposeActionInput) => (await proposeAction(environment.deps, { actor: tenant.agent, input })).action;
+const idea = (title: string): ProposeActionInput => ({
+  actionType: "create",
+  targetType: "idea",
+  parameters: { title },
+});
+const propose = async (input: ProposeActionInput) =>
+  (await proposeAction(environment.deps, { actor: tenant.agent, input })).action;
 const waitForStatus = (actionId: number, status: string) =>
   waitFor(
     async () => {
@@ -44,30 +55,59 @@ const waitForStatus = (actionId: number, status: string) =>
 describe("the trust ramp", () => {
   it("approve-and-trust approves, and later actions like it from the same agent are auto-approved naming the grant; a rollback suspends the grant", async () => {
     const first = await propose(idea("First"));
-    const { action, grant } = await approveAndTrust(environment.deps, { actor: tenant.approver, input: { actionId: first.id, days: 7 } });
+    const { action, grant } = await approveAndTrust(environment.deps, {
+      actor: tenant.approver,
+      input: { actionId: first.id, days: 7 },
+    });
     expect(action.status).toBe("approved");
-    expect(grant).toMatchObject({ proposer: { kind: "api_key", id: tenant.agent.apiKeyId }, actionType: "create", targetType: "idea", state: "active", sourceActionId: first.id });
-    const granted = await getAction(environment.deps, { actor: tenant.viewer, input: { actionId: first.id } });
-    expect(granted.timeline.find((event) => event.type === "auto_approval_granted")?.details).toMatchObject({ grantId: grant.id, days: 7 });
+    expect(grant).toMatchObject({
+      proposer: { kind: "api_key", id: tenant.agent.apiKeyId },
+      actionType: "create",
+      targetType: "idea",
+      state: "active",
+      sourceActionId: first.id,
+    });
+    const granted = await getAction(environment.deps, {
+      actor: tenant.viewer,
+      input: { actionId: first.id },
+    });
+    expect(granted.timeline.find((event) => event.type === "auto_approval_granted")?.details).toMatchObject({
+      grantId: grant.id,
+      days: 7,
+    });
 
     const second = await propose(idea("Second"));
     expect(second.status).toBe("approved");
     expect(second.requiresApproval).toBe(false);
-    const other = await propose({ actionType: "create", targetType: "project", parameters: { title: "Not covered" } });
+    const other = await propose({
+      actionType: "create",
+      targetType: "project",
+      parameters: { title: "Not covered" },
+    });
     expect(other.status).toBe("pending");
 
     const executed = await waitForStatus(second.id, "executed");
     const auto = executed.timeline.find((event) => event.type === "auto_approved");
     expect(auto?.details).toMatchObject({ grantId: grant.id });
-    expect((await environment.db.agentAction.findUniqueOrThrow({ where: { id: second.id } })).autoApprovalGrantId).toBe(grant.id);
+    expect(
+      (await environment.db.agentAction.findUniqueOrThrow({ where: { id: second.id } })).autoApprovalGrantId,
+    ).toBe(grant.id);
 
-    const rollback = await rollbackAction(environment.deps, { actor: tenant.approver, input: { actionId: second.id, confirm: true } });
+    const rollback = await rollbackAction(environment.deps, {
+      actor: tenant.approver,
+      input: { actionId: second.id, confirm: true },
+    });
     expect(rollback.suspendedAutoApprovals).toEqual([
       `The auto-approval of create on idea granted by ${tenant.approver.label} is suspended: #${second.id}, which it auto-approved, was rolled back by ${tenant.approver.label}.`,
     ]);
-    const rolledBack = await getAction(environment.deps, { actor: tenant.viewer, input: { actionId: second.id } });
+    const rolledBack = await getAction(environment.deps, {
+      actor: tenant.viewer,
+      input: { actionId: second.id },
+    });
     expect(rolledBack.timeline.map((event) => event.type)).toContain("auto_approval_suspended");
-    const [listed] = (await listAutoApprovalGrants(environment.deps, { actor: tenant.viewer })).filter((row) => row.id === grant.id);
+    const [listed] = (await listAutoApprovalGrants(environment.deps, { actor: tenant.viewer })).filter(
+      (row) => row.id === grant.id,
+    );
     expect(listed?.state).toBe("suspended");
 
     const third = await propose(idea("Third"));
@@ -75,8 +115,13 @@ describe("the trust ramp", () => {
   });
 
   it("a policy's hourly budget caps auto-approvals; beyond it the action waits and its timeline says why", async () => {
-    await environment.db.approvalPolicy.create({ data: { tenantId: tenant.id, actionType: "notify", autoApproveBudgetPerHour: 2 } });
-    const note = (message: string): ProposeActionInput => ({ actionType: "notify", parameters: { channel: "email", recipient: "ops@example.com", message } });
+    await environment.db.approvalPolicy.create({
+      data: { tenantId: tenant.id, actionType: "notify", autoApproveBudgetPerHour: 2 },
+    });
+    const note = (message: string): ProposeActionInput => ({
+      actionType: "notify",
+      parameters: { channel: "email", recipient: "ops@example.com", message },
+    });
     const first = await propose(note("one"));
     await approveAndTrust(environment.deps, { actor: tenant.admin, input: { actionId: first.id, days: 1 } });
 
@@ -84,22 +129,40 @@ describe("the trust ramp", () => {
     expect(within.map((action) => action.status)).toEqual(["approved", "approved"]);
     const beyond = await propose(note("four"));
     expect(beyond.status).toBe("pending");
-    const detail = await getAction(environment.deps, { actor: tenant.viewer, input: { actionId: beyond.id } });
+    const detail = await getAction(environment.deps, {
+      actor: tenant.viewer,
+      input: { actionId: beyond.id },
+    });
     expect(detail.timeline[0]?.details).toMatchObject({
-      waitingBecause: "the auto-approval budget for notify on any target (2 per hour) is used up, so a person decides",
+      waitingBecause:
+        "the auto-approval budget for notify on any target (2 per hour) is used up, so a person decides",
     });
   });
 
   it("approvers revoke a grant; viewers may list but not revoke; the grant's proposer may not trust itself", async () => {
     const first = await propose(idea("Revocable"));
-    const { grant } = await approveAndTrust(environment.deps, { actor: tenant.approver, input: { actionId: first.id, days: 3 } });
-    await expect(revokeAutoApprovalGrant(environment.deps, { actor: tenant.viewer, input: { grantId: grant.id } })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    const revoked = await revokeAutoApprovalGrant(environment.deps, { actor: tenant.admin, input: { grantId: grant.id } });
-    expect(revoked).toMatchObject({ state: "suspended", suspendedReason: `revoked by ${tenant.admin.label}` });
+    const { grant } = await approveAndTrust(environment.deps, {
+      actor: tenant.approver,
+      input: { actionId: first.id, days: 3 },
+    });
+    await expect(
+      revokeAutoApprovalGrant(environment.deps, { actor: tenant.viewer, input: { grantId: grant.id } }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const revoked = await revokeAutoApprovalGrant(environment.deps, {
+      actor: tenant.admin,
+      input: { grantId: grant.id },
+    });
+    expect(revoked).toMatchObject({
+      state: "suspended",
+      suspendedReason: `revoked by ${tenant.admin.label}`,
+    });
     expect((await propose(idea("After revoke"))).status).toBe("pending");
 
     const own = await proposeAction(environment.deps, { actor: tenant.approver, input: idea("Mine") });
-    const refused = await approveAndTrust(environment.deps, { actor: tenant.approver, input: { actionId: own.action.id, days: 3 } }).catch((error: unknown) => error);
+    const refused = await approveAndTrust(environment.deps, {
+      actor: tenant.approver,
+      input: { actionId: own.action.id, days: 3 },
+    }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(CoreError);
     expect(refused).toMatchObject({ code: "FORBIDDEN" });
   });

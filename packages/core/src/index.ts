@@ -23,7 +23,7 @@ export {
   type RejectActionInput,
 } from "./actions/action-inputs.ts";
 export { type ActionEventView, type ActionView, describeDecision } from "./actions/action-view.ts";
-export { MAX_PARAMETERS_BYTES, type JsonObject, type JsonValue } from "./actions/json.ts";
+export { MAX_JSON_DEPTH, MAX_PARAMETERS_BYTES, type JsonObject, type JsonValue } from "./actions/json.ts";
 export {
   MAX_BATCH_SIZE,
   proposeActionInputSchema,
@@ -55,6 +55,7 @@ export { setPolicy } from "./policies/set-policy.ts";
 export { listPolicies } from "./policies/list-policies.ts";
 export { deletePolicy } from "./policies/delete-policy.ts";
 export { resolvePolicy } from "./policies/resolve-policy.ts";
+export { listBackupApprovers } from "./policies/list-backup-approvers.ts";
 export {
   deletePolicyInputSchema,
   MAX_REQUIRED_APPROVALS,
@@ -109,6 +110,7 @@ export { loadSlackCard, type SlackCard } from "./slack/load-slack-card.ts";
 export { recordSlackMessage } from "./slack/record-slack-message.ts";
 export type { SlackWorkspaceView } from "./slack/slack-workspace-view.ts";
 export type { LinkSlackUserInput, LinkSlackWorkspaceInput, UnlinkSlackWorkspaceInput } from "./slack/slack-inputs.ts";
+export { slackTeamIdSchema } from "./slack/slack-inputs.ts";
 
 export { actionDetailSchema, actionEventViewSchema, actionViewSchema, type ActionDetail } from "./actions/action-view.ts";
 export { actionFilterFields } from "./actions/action-inputs.ts";
@@ -201,3 +203,6 @@ export {
   type AutoApprovalGrantView,
   type GrantRefInput,
 } from "./trust/trust-inputs.ts";
+
+export { decideBatch } from "./batches/decide-batch.ts";
+export { decideBatchInputSchema, decideBatchResultSchema, type DecideBatchInput, type DecideBatchResult } from "./batches/batch-inputs.ts";

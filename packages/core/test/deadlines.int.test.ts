@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { approveAction, getAction, proposeAction, sweepPendingDeadlines, type Clock } from "../src/index.ts";
-import { createTestEnvironment, createTestTenant, type TestEnvironment, type TestTenant } from "../src/testing/index.ts";
+import {
+  createTestEnvironment,
+  createTestTenant,
+  type TestEnvironment,
+  type TestTenant,
+} from "../src/testing/index.ts";
 
 let environment: TestEnvironment;
 let tenant: TestTenant;
@@ -34,7 +39,10 @@ async function propose() {
   now = proposedAt;
   const { action } = await proposeAction(deps(), {
     actor: tenant.agent,
-    input: { actionType: "notify", parameters: { channel: "email", recipient: "dana@example.com", message: "Deploy done" } },
+    input: {
+      actionType: "notify",
+      parameters: { channel: "email", recipient: "dana@example.com", message: "Deploy done" },
+    },
   });
   return action;
 }
@@ -59,7 +67,9 @@ describe("sweepPendingDeadlines", () => {
     const sweeps = await Promise.all([1, 2, 3, 4].map(() => sweepPendingDeadlines(deps())));
     expect(sweeps.flatMap((sweep) => sweep.reminded).filter((id) => id === action.id)).toHaveLength(1);
     expect(sweeps.flatMap((sweep) => sweep.escalated).filter((id) => id === action.id)).toHaveLength(1);
-    expect(sweeps.flatMap((sweep) => sweep.expired).filter((expired) => expired.actionId === action.id)).toEqual([{ actionId: action.id, outcome: "rejected" }]);
+    expect(
+      sweeps.flatMap((sweep) => sweep.expired).filter((expired) => expired.actionId === action.id),
+    ).toEqual([{ actionId: action.id, outcome: "rejected" }]);
     expect(await stepsOf(action.id)).toEqual(["reminder_sent", "escalated", "expired", "rejected"]);
   });
 
@@ -70,7 +80,11 @@ describe("sweepPendingDeadlines", () => {
     await approveAction(deps(), { actor: tenant.approver, input: { actionId: action.id } });
     now = new Date("2026-11-25T13:00:00.000Z");
     const sweep = await sweepPendingDeadlines(deps());
-    expect([...sweep.reminded, ...sweep.escalated, ...sweep.expired.map((expired) => expired.actionId)]).not.toContain(action.id);
+    expect([
+      ...sweep.reminded,
+      ...sweep.escalated,
+      ...sweep.expired.map((expired) => expired.actionId),
+    ]).not.toContain(action.id);
     expect(await stepsOf(action.id)).not.toContain("reminder_sent");
   });
 });

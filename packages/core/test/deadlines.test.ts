@@ -4,7 +4,12 @@ import { describeDuration, describeExpiry, policyDeadlines } from "../src/index.
 
 const proposedAt = new Date("2026-11-25T10:00:00.000Z");
 const at = (seconds: number) => new Date(proposedAt.getTime() + seconds * 1000);
-const policy = { expiresAfterSeconds: 7200, remindAfterSeconds: 3600, escalateAfterSeconds: 5400, escalateToUserId: "b1" };
+const policy = {
+  expiresAfterSeconds: 7200,
+  remindAfterSeconds: 3600,
+  escalateAfterSeconds: 5400,
+  escalateToUserId: "b1",
+};
 
 describe("describeDuration", () => {
   it("reads as its two largest units, rounded down", () => {
@@ -24,12 +29,18 @@ describe("describeDuration", () => {
 
 describe("policyDeadlines", () => {
   it("counts every deadline from the proposal", () => {
-    expect(policyDeadlines(policy, proposedAt)).toEqual({ expiresAt: at(7200), remindAt: at(3600), escalateAt: at(5400) });
+    expect(policyDeadlines(policy, proposedAt)).toEqual({
+      expiresAt: at(7200),
+      remindAt: at(3600),
+      escalateAt: at(5400),
+    });
   });
 
   it("sets nothing without a policy, and nothing the policy leaves out", () => {
     expect(policyDeadlines(null, proposedAt)).toEqual({ expiresAt: null, remindAt: null, escalateAt: null });
-    expect(policyDeadlines({ ...policy, expiresAfterSeconds: null, remindAfterSeconds: null }, proposedAt)).toEqual({
+    expect(
+      policyDeadlines({ ...policy, expiresAfterSeconds: null, remindAfterSeconds: null }, proposedAt),
+    ).toEqual({
       expiresAt: null,
       remindAt: null,
       escalateAt: at(5400),
@@ -37,7 +48,9 @@ describe("policyDeadlines", () => {
   });
 
   it("drops a reminder or escalation due at or after the expiry, and an escalation with nobody to escalate to", () => {
-    expect(policyDeadlines({ ...policy, remindAfterSeconds: 7200, escalateAfterSeconds: 9000 }, proposedAt)).toEqual({
+    expect(
+      policyDeadlines({ ...policy, remindAfterSeconds: 7200, escalateAfterSeconds: 9000 }, proposedAt),
+    ).toEqual({
       expiresAt: at(7200),
       remindAt: null,
       escalateAt: null,

@@ -1,10 +1,31 @@
 import { describe, expect, it } from "vitest";
 
-import { MAX_PARAMETERS_BYTES } from "../src/actions/json.ts";
+import { MAX_JSON_DEPTH, MAX_PARAMETERS_BYTES, nestsTooDeep } from "../src/actions/json.ts";
 import { proposeActionInputSchema, proposeBatchInputSchema } from "../src/actions/proposal-schema.ts";
+import { createTemplateInputSchema, runTemplateInputSchema } from "../src/templates/template-schema.ts";
+import { nestedValue } from "../src/testing/junk-input.ts";
 
 const parse = (input: unknown) => proposeActionInputSchema.safeParse(input);
 const paths = (input: unknown) => parse(input).error?.issues.map((issue) => issue.path.join(".")) ?? [];
+
+describe("nesting depth", () => {
+  it("counts objects and arrays as levels, and stops at the bound without recursion", () => {
+    expect(nestsTooDeep({ data: { field: "x" } })).toBe(false);
+    expect(nestsTooDeep(nestedValue(MAX_JSON_DEPTH, "object"))).toBe(false);
+    expect(nestsTooDeep(nestedValue(MAX_JSON_DEPTH + 1, "array"))).toBe(true);
+    expect(nestsTooDeep(nestedValue(1_000_000, "object"))).toBe(true);
+  });
+
+  it("refuses deep parameters, template steps and run values by name", () => {
+    const deep = nestedValue(50_000, "object");
+    expect(parse({ actionType: "create", targetType: "idea", parameters: { title: "t", data: { description: deep } } }).error?.issues).toEqual([
+      expect.objectContaining({ path: ["parameters"], message: `parameters must not nest more than ${MAX_JSON_DEPTH} levels deep` }),
+    ]);
+    const template = createTemplateInputSchema.safeParse({ name: "Deep", steps: [{ actionType: "notify", parameters: { message: deep } }] });
+    expect(template.error?.issues).toEqual([expect.objectContaining({ path: ["steps", 0, "parameters"], message: `must not nest more than ${MAX_JSON_DEPTH} levels deep` })]);
+    expect(runTemplateInputSchema.safeParse({ templateId: 1, parameters: { title: deep } }).success).toBe(false);
+  });
+});
 
 describe("proposal schema", () => {
   it("accepts one valid proposal of every type, filling defaults", () => {

@@ -6,6 +6,9 @@ import {
   actionFilterFields,
   actionViewSchema,
   jsonValueSchema,
+  MAX_BATCH_SIZE,
+  MAX_JSON_DEPTH,
+  MAX_PARAMETERS_BYTES,
   policyViewSchema,
   preferenceViewSchema,
   templateViewSchema,
@@ -118,7 +121,7 @@ const exportFilterDescription =
  * (`action.propose` takes a discriminated union), and coerces query values by mutating the shared
  * zod schemas in place (`z.boolean()` would then read "false" as true everywhere).
  */
-export function buildOpenApiDocument(router: AnyTRPCRouter, options: { version: string; serverUrl?: string }): OpenApiDocument {
+export function buildOpenApiDocument(router: AnyTRPCRouter, options: { version: string; serverUrl?: string; maxBodyBytes?: number }): OpenApiDocument {
   const procedures = describeProcedures(router);
   const inputs = new Map<z.ZodType, string>([[jsonValueSchema, "JsonValue"]]);
   const outputs = new Map<z.ZodType, string>(Object.entries(named).map(([id, schema]) => [schema, id]));
@@ -213,6 +216,8 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: { version: 
         "a mutation is POST /trpc/<procedure> with the JSON input as the body (Content-Type: application/json). " +
         'A success answers {"result":{"data": <output>}}; a failure answers {"error":{...}} with error.data.code and the zod issues of a bad input. ' +
         "Authenticate with Authorization: Bearer <api key>. " +
+        `Limits: an action's parameters at most ${MAX_PARAMETERS_BYTES / 1024} KiB of JSON, nested at most ${MAX_JSON_DEPTH} levels deep (template steps and run values too); a batch of 1 to ${MAX_BATCH_SIZE} actions` +
+        (options.maxBodyBytes ? `; a request body at most ${options.maxBodyBytes / 1024 / 1024} MiB (413 above). ` : ". ") +
         "action.watch streams server-sent events; MCP clients connect to POST /mcp (Streamable HTTP, the same API key) for the same actions as tools. This document is generated from the router at start, so it always matches the running API.",
     },
     servers: [{ url: options.serverUrl ?? "/" }],

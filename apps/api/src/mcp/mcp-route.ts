@@ -2,15 +2,18 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 
 import { isCoreError, type ApiKeyAuthenticator, type CoreDeps, type WaitDeps } from "@leash/core";
 
 import packageJson from "../../package.json" with { type: "json" };
 import { bearerToken } from "../context.ts";
+import { toTrpcError } from "../error-mapping.ts";
+import { RateLimited } from "../rate-limit.ts";
 import { registerMcpTools } from "./mcp-tools.ts";
 
-/** JSON-RPC's "server error" range; MCP clients show the message. */
-const UNAUTHORIZED_CODE = -32001;
+/** In JSON-RPC's "server error" range; MCP clients show the message. */
+const REFUSED_CODE = -32001;
 
 function sendJsonRpcError(response: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}) {
   response.writeHead(status, { "content-type": "application/json", ...headers });
@@ -54,7 +57,11 @@ export async function handleMcp(
       actor = await authenticate(bearerToken(request));
     } catch (error) {
       if (!isCoreError(error)) throw error;
-      sendJsonRpcError(response, 401, UNAUTHORIZED_CODE, error.message, { "www-authenticate": 'Bearer realm="leash"' });
+      // No or a bad key (401), or the key over its rate limit (429 with Retry-After), as on /trpc.
+      const status = getHTTPStatusCodeFromError(toTrpcError(error));
+      const headers: Record<string, string> =
+        error instanceof RateLimited ? { "retry-after": String(error.retryAfterSeconds) } : status === 401 ? { "www-authenticate": 'Bearer realm="leash"' } : {};
+      sendJsonRpcError(response, status, REFUSED_CODE, error.message, headers);
       return;
     }
     const body = await readJsonBody(request, maxBodyBytes);

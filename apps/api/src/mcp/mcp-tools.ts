@@ -31,7 +31,7 @@ const proposeDescriptions: Record<ActionType, string> = {
   update: "Propose changing fields of an existing item.",
   delete: "Propose deleting an item (soft by default; permanent: true cannot be rolled back).",
   link: "Propose linking an item to another with a relation name.",
-  notify: "Propose sending a notification (email or Slack) to a recipient.",
+  notify: "Propose sending a notification (email, Slack or in-app) to a recipient.",
   schedule: "Propose scheduling a reminder.",
 };
 

@@ -60,6 +60,15 @@ function trustMenu(action: ActionView): types.Overflow[] {
   return [{ type: "overflow", action_id: ids.actions.approveAndTrust, options: TRUST_DAYS.map(option) }];
 }
 
+/** Why a pending action is asking again: it came back because its target changed after the proposal. */
+function returnedLine(action: SlackCard["action"]): string | null {
+  const last = action.timeline.findLast((event) => event.type === "returned_to_pending" || event.type === "approved");
+  if (last?.type !== "returned_to_pending") return null;
+  const details = last.details;
+  const reason = typeof details === "object" && details !== null && !Array.isArray(details) && typeof details.reason === "string" ? details.reason : "its target changed";
+  return `:warning: Back for a new decision: ${escapeText(reason)}; earlier approvals were cleared.`;
+}
+
 /** While it waits: how long until it expires (as of `now`, refreshed with every reminder and escalation) and who it went to. */
 function deadlineLine(action: ActionView, now: Date): string | null {
   const parts: string[] = [];
@@ -97,6 +106,8 @@ export function approvalCard(card: SlackCard, options: { webBaseUrl: string; now
     },
   ];
   if (changes.length) blocks.push({ type: "section", text: mrkdwn(fit(`*${action.actionType === "create" ? "Fields" : "Changes"}*\n${changes.join("\n")}`, 3000)) });
+  const returned = pending ? returnedLine(card.action) : null;
+  if (returned) blocks.push({ type: "context", elements: [mrkdwn(returned)] });
   const quorum = pending ? quorumLine(action) : null;
   if (quorum) blocks.push({ type: "context", elements: [mrkdwn(quorum)] });
   const deadline = pending ? deadlineLine(action, options.now) : null;

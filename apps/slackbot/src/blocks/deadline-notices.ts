@@ -2,7 +2,8 @@ import { describeExpiry, presentAction, type SlackCard } from "@leash/core";
 
 import { consoleUrl, escapeText, slackTime } from "./format.ts";
 
-const expiryClause = (card: SlackCard, now: Date) => (card.action.expiresAt ? `; it ${describeExpiry(card.action.expiresAt, now)}` : "");
+const expiryClause = (card: SlackCard, now: Date) =>
+  card.action.expiresAt ? `; it ${describeExpiry(card.action.expiresAt, now)}` : "";
 
 /** The reminder posted in the card's thread while an action still waits. */
 export function reminderText(card: SlackCard, now: Date): string {

@@ -2,12 +2,14 @@ import { webApi } from "@slack/bolt";
 
 import { findEscalationRecipient, loadSlackCard, recordSlackMessage, type ActionEventPayload, type Logger, type SlackCard } from "@leash/core";
 
-import { approvalCard } from "../blocks/approval-card.ts";
+import { approvalCard, type SlackMessage } from "../blocks/approval-card.ts";
+import { batchCard } from "../blocks/batch-card.ts";
 import { escalationText, reminderText } from "../blocks/deadline-notices.ts";
 import { rollbackReport } from "../blocks/rollback-report.ts";
 import type { BotDeps } from "../bot-deps.ts";
+import { withCardLock } from "./card-lock.ts";
 
-export type SyncOutcome = "posted" | "updated" | "skipped";
+export type SyncOutcome = "posted" | "updated" | "skipped" | "busy";
 
 const REPORT_MEMORY_SECONDS = 7 * 24 * 3600;
 
@@ -29,8 +31,21 @@ export async function syncCard(
     logger.warn({ tenant: card.tenant.slug, linkedTeam: card.teamId, botTeam: teamId }, "tenant is linked to another Slack workspace than this bot's token; card skipped");
     return "skipped";
   }
+  if (card.batch) {
+    // The batch's actions share one card: its events take turns on the batch, then read it afresh.
+    return withCardLock(deps, `batch:${card.batch.id}`, async () => {
+      const fresh = await loadSlackCard(deps.core, event);
+      if (!fresh) return "skipped";
+      const message = fresh.batch ? batchCard(fresh, fresh.batch, { webBaseUrl: deps.webBaseUrl }) : approvalCard(fresh, { webBaseUrl: deps.webBaseUrl, now: deps.core.clock.now() });
+      return showCard(deps, event, fresh, message, logger);
+    });
+  }
+  return showCard(deps, event, card, approvalCard(card, { webBaseUrl: deps.webBaseUrl, now: deps.core.clock.now() }), logger);
+}
+
+/** Edits the card in place, or posts it (keeping its channel and ts with every action it shows), then its thread replies. */
+async function showCard(deps: BotDeps, event: ActionEventPayload, card: SlackCard, message: SlackMessage, logger: Logger): Promise<SyncOutcome> {
   const now = deps.core.clock.now();
-  const message = approvalCard(card, { webBaseUrl: deps.webBaseUrl, now });
   let outcome: SyncOutcome = "updated";
   let ts = card.messageTs;
   if (ts !== null) {
@@ -45,7 +60,10 @@ export async function syncCard(
   if (ts === null) {
     const posted = await deps.slack.chat.postMessage({ channel: card.channelId, ...message, unfurl_links: false, unfurl_media: false });
     if (!posted.ts || !posted.channel) throw new Error("chat.postMessage answered without channel and ts");
-    await recordSlackMessage(deps.core.db, { tenantId: card.tenant.id, actionId: card.action.id, channelId: posted.channel, messageTs: posted.ts });
+    const shown = card.batch ? card.batch.members.map((member) => member.id) : [card.action.id];
+    for (const actionId of shown) {
+      await recordSlackMessage(deps.core.db, { tenantId: card.tenant.id, actionId, channelId: posted.channel, messageTs: posted.ts });
+    }
     ts = posted.ts;
     outcome = "posted";
   }

@@ -14,6 +14,8 @@ export interface InboxCard {
   presentation: ActionPresentation;
   /** "expires in 1 h 20 min" as of the loader's clock; null without a time limit. */
   expiry: string | null;
+  /** A quorum's progress, "1 of 2 approvals"; null for a single approver not yet given. */
+  approvals: string | null;
 }
 
 interface ActionCardProps {
@@ -27,6 +29,9 @@ interface ActionCardProps {
   posted: FormResult | undefined;
   onDecided: (result: FormResult) => void;
 }
+
+/** The trust periods the inbox offers (core takes up to MAX_TRUST_DAYS). */
+const TRUST_DAYS = [1, 7, 30, 90] as const;
 
 function targetLabel(presentation: ActionPresentation, action: ActionView): string {
   const target = presentation.target;
@@ -89,6 +94,12 @@ export function ActionCard({ card, now, canDecide, isNew, selected, onSelect, po
           {action.escalatedTo !== null ? <span className="badge badge-escalated">Escalated to {action.escalatedTo}</span> : null}
         </p>
       ) : null}
+      {card.approvals !== null ? (
+        <p className="approvals-line" data-testid="approvals">
+          <span className="badge badge-pending">{card.approvals}</span>
+          {action.approvals.approvers.length > 0 ? <span className="muted"> approved by {action.approvals.approvers.map((approver) => approver.label).join(", ")}</span> : null}
+        </p>
+      ) : null}
       {action.reason ? <blockquote className="reason">“{action.reason}”</blockquote> : null}
       <dl className="facts">
         <div>
@@ -108,7 +119,8 @@ export function ActionCard({ card, now, canDecide, isNew, selected, onSelect, po
         <div className="fact-wide">
           <dt>Reversible</dt>
           <dd>
-            {presentation.reversible.reversible ? "Yes" : "No"} <span className="muted">({presentation.reversible.explanation})</span>
+            {presentation.reversible.reversible ? "Yes" : "No"}
+            {presentation.reversible.until ? `, until ${formatDateTime(presentation.reversible.until)}` : ""} <span className="muted">({presentation.reversible.explanation})</span>
           </dd>
         </div>
       </dl>
@@ -134,6 +146,31 @@ export function ActionCard({ card, now, canDecide, isNew, selected, onSelect, po
               Approve
             </button>
           </fetcher.Form>
+          {action.proposedBy.id !== null ? (
+            <details className="trust">
+              <summary className="button button-ghost">Approve and trust…</summary>
+              <fetcher.Form method="post" className="trust-form">
+                <CsrfField />
+                <input type="hidden" name="actionId" value={action.id} />
+                <div className="field">
+                  <label htmlFor={`${id}-days`}>
+                    Auto-approve {action.actionType} on {action.targetType ?? "any target"} from {action.proposedBy.label} for
+                  </label>
+                  <select id={`${id}-days`} name="days" defaultValue="7">
+                    {TRUST_DAYS.map((days) => (
+                      <option key={days} value={days}>
+                        {days === 1 ? "1 day" : `${days} days`}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <button type="submit" name="intent" value="approve-trust" className="button button-primary" disabled={busy}>
+                  <CheckIcon />
+                  Approve and trust
+                </button>
+              </fetcher.Form>
+            </details>
+          ) : null}
           <details className="reject" open={reasonError !== undefined}>
             <summary className="button button-danger-outline">
               <CrossIcon />

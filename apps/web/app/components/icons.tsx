@@ -63,6 +63,13 @@ export const PreferencesIcon = () => (
   </Icon>
 );
 
+export const PoliciesIcon = () => (
+  <Icon>
+    <path d="M12 3l7 3v5c0 4.5-3 8-7 10-4-2-7-5.5-7-10V6z" />
+    <path d="M9 12l2 2 4-4" />
+  </Icon>
+);
+
 export const SignOutIcon = () => (
   <Icon size={16}>
     <path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3" />

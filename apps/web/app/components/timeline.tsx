@@ -20,6 +20,10 @@ interface EventDetails {
   expiryFallback?: unknown;
   to?: unknown;
   days?: unknown;
+  approvals?: unknown;
+  required?: unknown;
+  original?: unknown;
+  edited?: unknown;
 }
 
 const asDetails = (details: ActionEventView["details"]): EventDetails =>
@@ -44,8 +48,16 @@ function describe(event: ActionEventView): { title: string; tone: Tone; note: st
       const note = expiry ? `By the policy's fallback: ${expiry}` : rule ? `By the preference “${rule}”` : null;
       return { title: "Approved automatically", tone: "good", note, error: null, link: null };
     }
-    case "approved":
-      return { title: "Approved", tone: "good", note: null, error: null, link: null };
+    case "approved": {
+      const required = num(details.required);
+      return { title: "Approved", tone: "good", note: required !== null ? `Approval ${required} of ${required}: the quorum is reached.` : null, error: null, link: null };
+    }
+    case "approval_added":
+      return { title: `Approval ${num(details.approvals) ?? "?"} of ${num(details.required) ?? "?"}`, tone: "info", note: "Still waiting for more approvers.", error: null, link: null };
+    case "parameters_edited":
+      return { title: "Parameters edited before approving", tone: "info", note: `Proposed: ${JSON.stringify(details.original ?? null)} · Edited to: ${JSON.stringify(details.edited ?? null)}`, error: null, link: null };
+    case "returned_to_pending":
+      return { title: "Returned to pending", tone: "bad", note: text(details.reason) ? `${text(details.reason) ?? ""}; decide again on the current data.` : null, error: null, link: null };
     case "rejected":
       return { title: "Rejected", tone: "bad", note: text(details.reason) ? `“${text(details.reason) ?? ""}”` : null, error: null, link: null };
     case "queued":

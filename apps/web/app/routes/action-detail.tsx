@@ -1,6 +1,6 @@
 import { data, Form, Link, Outlet, useNavigation } from "react-router";
 
-import { approveAction, can, canTransition, cancelAction, getAction, loadItemFacts, presentAction, rejectAction } from "@leash/core";
+import { approveAction, can, canTransition, cancelAction, describeApprovals, getAction, loadItemFacts, presentAction, rejectAction, type ActionView } from "@leash/core";
 
 import { ChangesList, DetailsList } from "../components/changes-list.tsx";
 import { CsrfField } from "../components/csrf-field.tsx";
@@ -15,6 +15,7 @@ import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { formIntent, formText } from "../server/form.server.ts";
+import { editedParameters } from "../server/edited-parameters.server.ts";
 import { takeNotice } from "../server/session.server.ts";
 import type { Route } from "./+types/action-detail";
 
@@ -34,6 +35,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     {
       action,
       presentation,
+      approvals: action.status === "pending" && (action.approvals.required > 1 || action.approvals.count > 0) ? describeApprovals(action.approvals) : null,
       changes: executedChanges(action) ?? presentation.changes,
       notice,
       show: {
@@ -50,13 +52,17 @@ export async function action({ request, params }: Route.ActionArgs) {
   const { user, form } = await requireMutation(request);
   const { actor } = user;
   const deps = getDeps();
-  const intent = formIntent(form, ["approve", "reject", "cancel"]);
+  const intent = formIntent(form, ["approve", "approve-edited", "reject", "cancel"]);
   const actionId = Number(params.actionId);
   const reason = formText(form, "reason");
   try {
     if (intent === "approve") {
-      await approveAction(deps, { actor, input: { actionId } });
-      return ok(`Approved #${actionId}; it is queued to run.`, intent);
+      return approved(await approveAction(deps, { actor, input: { actionId } }), intent);
+    }
+    if (intent === "approve-edited") {
+      const parameters = editedParameters(formText(form, "parameters"));
+      if (!parameters.ok) return parameters.refusal;
+      return approved(await approveAction(deps, { actor, input: { actionId, parameters: parameters.value } }), intent);
     }
     if (intent === "reject") {
       await rejectAction(deps, { actor, input: { actionId, reason: reason ?? "" } });
@@ -65,7 +71,8 @@ export async function action({ request, params }: Route.ActionArgs) {
     await cancelAction(deps, { actor, input: { actionId, ...(reason?.trim() ? { reason } : {}) } });
     return ok(`Cancelled #${actionId}; it will not run.`, intent);
   } catch (error) {
-    return refusal(error, intent);
+    // Every issue with edited parameters shows next to the one field that holds them.
+    return refusal(error, intent, (path) => ({ field: intent === "approve-edited" ? "parameters" : path.join("."), prefix: path.join(".") || undefined }));
   }
 }
 
@@ -73,14 +80,22 @@ function ok(message: string, form: string): FormResult {
   return { ok: true, message, form };
 }
 
+/** A quorum's answer says how far it got: "1 of 2 approvals", or that it is queued. */
+function approved(action: ActionView, form: string): FormResult {
+  return action.status === "pending"
+    ? ok(`Your approval of #${action.id} is recorded: ${describeApprovals(action.approvals)}; it runs once the rest approve.`, form)
+    : ok(`Approved #${action.id}; it is queued to run.`, form);
+}
+
 const hasValue = (value: unknown) => value !== null && !(typeof value === "object" && Object.keys(value).length === 0);
 
 export default function ActionDetail({ loaderData, actionData }: Route.ComponentProps) {
-  const { action, presentation, changes, notice, show } = loaderData;
+  const { action, presentation, approvals, changes, notice, show } = loaderData;
   const navigation = useNavigation();
   const posting = navigation.state === "submitting" ? navigation.formData?.get("intent") : undefined;
   const rejectError = fieldError(resultFor(actionData, "reject"), "reason");
-  const announced: FormResult | undefined = (rejectError ? undefined : actionData) ?? (notice ? { ok: true, message: notice } : undefined);
+  const parametersError = fieldError(resultFor(actionData, "approve-edited"), "parameters");
+  const announced: FormResult | undefined = (rejectError || parametersError ? undefined : actionData) ?? (notice ? { ok: true, message: notice } : undefined);
   const target = presentation.target;
 
   return (
@@ -110,6 +125,12 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
             " · approved automatically"
           )}
         </p>
+        {approvals !== null ? (
+          <p className="meta" data-testid="approvals">
+            <strong>{approvals}</strong>
+            {action.approvals.approvers.length > 0 ? ` · approved by ${action.approvals.approvers.map((approver) => approver.label).join(", ")}` : ""}
+          </p>
+        ) : null}
         {action.reason ? <blockquote className="reason">“{action.reason}”</blockquote> : null}
       </header>
 
@@ -127,7 +148,8 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
             <DetailsList details={presentation.details} />
             <p className="muted small">
               {action.executedAt ? "What the action changed when it ran." : "What the action will change, compared with the item as it is now."}{" "}
-              Reversible: {presentation.reversible.reversible ? "yes" : "no"} ({presentation.reversible.explanation}).
+              Reversible: {presentation.reversible.reversible ? "yes" : "no"}
+              {presentation.reversible.until ? `, until ${formatDateTime(presentation.reversible.until)}` : ""} ({presentation.reversible.explanation}).
             </p>
           </section>
 
@@ -136,6 +158,14 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
             <pre className="code-block">
               <code>{prettyJson(action.parameters)}</code>
             </pre>
+            {action.originalParameters !== null ? (
+              <>
+                <h3 className="small">As proposed, before an approver edited them</h3>
+                <pre className="code-block">
+                  <code>{prettyJson(action.originalParameters)}</code>
+                </pre>
+              </>
+            ) : null}
           </section>
 
           {hasValue(action.result) || action.errorMessage ? (
@@ -175,6 +205,36 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
                         Approve
                       </button>
                     </Form>
+                    <details className="edit-approve" open={parametersError !== undefined}>
+                      <summary>Edit parameters, then approve</summary>
+                      <Form method="post" className="stack" noValidate>
+                        <CsrfField />
+                        <div className="field">
+                          <label htmlFor="edited-parameters">Parameters (JSON)</label>
+                          <textarea
+                            id="edited-parameters"
+                            name="parameters"
+                            rows={6}
+                            className="code-input"
+                            defaultValue={prettyJson(action.parameters)}
+                            aria-invalid={parametersError ? true : undefined}
+                            aria-describedby={parametersError ? "edited-parameters-error" : "edited-parameters-hint"}
+                          />
+                          <p className="field-hint" id="edited-parameters-hint">
+                            Checked again before approving; the timeline keeps the original and your edit.
+                          </p>
+                          {parametersError ? (
+                            <p className="field-error" id="edited-parameters-error">
+                              {parametersError}
+                            </p>
+                          ) : null}
+                        </div>
+                        <button type="submit" name="intent" value="approve-edited" className="button button-primary" disabled={posting !== undefined}>
+                          <CheckIcon />
+                          Approve with edits
+                        </button>
+                      </Form>
+                    </details>
                     <Form method="post" className="stack" noValidate>
                       <CsrfField />
                       <div className="field">

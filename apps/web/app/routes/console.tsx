@@ -3,7 +3,7 @@ import { Form, NavLink, Outlet } from "react-router";
 import { can, queueStats } from "@leash/core";
 
 import { CsrfField } from "../components/csrf-field.tsx";
-import { HistoryIcon, InboxIcon, ItemsIcon, LeashMark, PreferencesIcon, QueueIcon, SignOutIcon, TemplatesIcon } from "../components/icons.tsx";
+import { HistoryIcon, InboxIcon, ItemsIcon, LeashMark, PoliciesIcon, PreferencesIcon, QueueIcon, SignOutIcon, TemplatesIcon } from "../components/icons.tsx";
 import { RoleBadge } from "../components/status-badge.tsx";
 import { useLiveRevalidation } from "../lib/use-live-revalidation.ts";
 import { requireUser } from "../server/auth.server.ts";
@@ -25,6 +25,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     permissions: {
       decide: can(actor, "action.decide"),
       writePreferences: can(actor, "preference.write"),
+      writePolicies: can(actor, "policy.write"),
     },
     now: new Date().toISOString(),
   };
@@ -37,6 +38,7 @@ const navigation = [
   { to: "/items", label: "Items", icon: <ItemsIcon />, end: false },
   { to: "/queue", label: "Queue", icon: <QueueIcon />, end: false },
   { to: "/preferences", label: "Preferences", icon: <PreferencesIcon />, end: false },
+  { to: "/policies", label: "Policies", icon: <PoliciesIcon />, end: false },
 ];
 
 export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {

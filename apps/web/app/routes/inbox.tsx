@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { data, Form, Link, useNavigation } from "react-router";
 
-import { approveAction, describeExpiry, isCoreError, listActions, loadItemFacts, presentAction, rejectAction, type ActionView } from "@leash/core";
+import { approveAction, approveAndTrust, decideBatch, describeApprovals, describeExpiry, isCoreError, listActions, loadItemFacts, presentAction, rejectAction, SeparationOfDutiesError, type ActionView } from "@leash/core";
 
 import { ActionCard, type InboxCard } from "../components/action-card.tsx";
+import { BatchGroup } from "../components/batch-group.tsx";
 import { CsrfField } from "../components/csrf-field.tsx";
 import { CheckIcon, CrossIcon } from "../components/icons.tsx";
 import { Notice } from "../components/notice.tsx";
@@ -32,8 +33,32 @@ export async function loader({ request }: Route.LoaderArgs) {
     action,
     presentation: presentAction(action, facts),
     expiry: action.expiresAt ? describeExpiry(action.expiresAt, now) : null,
+    approvals: action.approvals.required > 1 || action.approvals.count > 0 ? describeApprovals(action.approvals) : null,
   }));
   return { cards, more: page.nextCursor !== null };
+}
+
+/** Cards in inbox order, with the waiting actions of one batch or template run (two or more) kept together. */
+function groupBatches(cards: readonly InboxCard[]): { batchId: string | null; cards: InboxCard[] }[] {
+  const sizes = new Map<string, number>();
+  for (const card of cards) if (card.action.batchId) sizes.set(card.action.batchId, (sizes.get(card.action.batchId) ?? 0) + 1);
+  const groups: { batchId: string | null; cards: InboxCard[] }[] = [];
+  const byBatch = new Map<string, { batchId: string; cards: InboxCard[] }>();
+  for (const card of cards) {
+    const batchId = card.action.batchId;
+    if (batchId === null || (sizes.get(batchId) ?? 0) < 2) {
+      groups.push({ batchId: null, cards: [card] });
+      continue;
+    }
+    const group = byBatch.get(batchId);
+    if (group) group.cards.push(card);
+    else {
+      const created = { batchId, cards: [card] };
+      byBatch.set(batchId, created);
+      groups.push(created);
+    }
+  }
+  return groups;
 }
 
 const headlineOf = (action: ActionView) => `#${action.id} (${action.actionType}${action.targetType ? ` ${action.targetType}` : ""})`;
@@ -42,7 +67,51 @@ export async function action({ request }: Route.ActionArgs) {
   const { user, form } = await requireMutation(request);
   const { actor } = user;
   const deps = getDeps();
-  const intent = formIntent(form, ["approve", "reject", "approve-selected", "reject-selected"]);
+  const intent = formIntent(form, ["approve", "approve-trust", "reject", "approve-selected", "reject-selected", "approve-batch", "reject-batch"]);
+
+  if (intent === "approve-batch" || intent === "reject-batch") {
+    const batchId = formText(form, "batchId") ?? "";
+    const key = `batch-${batchId}`;
+    try {
+      const reason = formText(form, "reason")?.trim();
+      const { decided, refused, leftOut } = await decideBatch(deps, {
+        actor,
+        input: {
+          batchId,
+          decision: intent === "approve-batch" ? "approve" : "reject",
+          ...(reason ? { reason } : {}),
+          excludeActionIds: form.getAll("leaveOut").map((value) => Number(value)),
+        },
+      });
+      const verb = intent === "approve-batch" ? "Approved" : "Rejected";
+      const parts = [
+        `${verb} ${plural(decided.length, "action")} of the batch.`,
+        leftOut.length > 0 ? `Left out, still pending: ${leftOut.map((id) => `#${id}`).join(", ")}.` : "",
+        ...refused.map((refusal) => refusal.message),
+      ];
+      const result: FormResult = { ok: true, form: key, message: parts.filter(Boolean).join(" ") };
+      return result;
+    } catch (error) {
+      return refusal(error, key);
+    }
+  }
+
+  if (intent === "approve-trust") {
+    const actionId = formNumber(form, "actionId");
+    const key = `decide-${actionId}`;
+    try {
+      const { action: approved, grant } = await approveAndTrust(deps, { actor, input: { actionId, days: formNumber(form, "days") } });
+      const scope = `${grant.actionType} on ${grant.targetType ?? "any target"}`;
+      const result: FormResult = {
+        ok: true,
+        form: key,
+        message: `Approved ${headlineOf(approved)}; ${scope} from ${grant.proposer.label} is auto-approved until ${grant.expiresAt.slice(0, 16).replace("T", " ")} UTC.`,
+      };
+      return result;
+    } catch (error) {
+      return refusal(error, key);
+    }
+  }
 
   if (intent === "approve" || intent === "reject") {
     const actionId = formNumber(form, "actionId");
@@ -52,7 +121,8 @@ export async function action({ request }: Route.ActionArgs) {
         intent === "approve"
           ? await approveAction(deps, { actor, input: { actionId } })
           : await rejectAction(deps, { actor, input: { actionId, reason: formText(form, "reason") ?? "" } });
-      const result: FormResult = { ok: true, form: key, message: `${intent === "approve" ? "Approved" : "Rejected"} ${headlineOf(decided)}.` };
+      const verb = intent === "reject" ? "Rejected" : decided.status === "pending" ? `Your approval is recorded (${describeApprovals(decided.approvals)}) for` : "Approved";
+      const result: FormResult = { ok: true, form: key, message: `${verb} ${headlineOf(decided)}.` };
       return result;
     } catch (error) {
       return refusal(error, key);
@@ -73,7 +143,8 @@ export async function action({ request }: Route.ActionArgs) {
       decided.push(actionId);
     } catch (error) {
       // A missing reason or permission fails the first action already, so nothing was decided: say so at once.
-      if (!isCoreError(error) || error.code === "INVALID" || error.code === "FORBIDDEN") return refusal(error, "bulk");
+      // Separation of duties is about one action, not the person: the others are still decided.
+      if (!isCoreError(error) || error.code === "INVALID" || (error.code === "FORBIDDEN" && !(error instanceof SeparationOfDutiesError))) return refusal(error, "bulk");
       refused.push(error.message);
     }
   }
@@ -186,19 +257,35 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
         </section>
       ) : (
         <div className="card-list">
-          {cards.map((card) => (
-            <ActionCard
-              key={card.action.id}
-              card={card}
-              now={now}
-              canDecide={permissions.decide}
-              isNew={!initialIds.current?.has(card.action.id)}
-              selected={selected.has(card.action.id)}
-              onSelect={onSelect}
-              posted={resultFor(actionData, `decide-${card.action.id}`)}
-              onDecided={onDecided}
-            />
-          ))}
+          {groupBatches(cards).map((group) => {
+            const rendered = group.cards.map((card) => (
+              <ActionCard
+                key={card.action.id}
+                card={card}
+                now={now}
+                canDecide={permissions.decide}
+                isNew={!initialIds.current?.has(card.action.id)}
+                selected={selected.has(card.action.id)}
+                onSelect={onSelect}
+                posted={resultFor(actionData, `decide-${card.action.id}`)}
+                onDecided={onDecided}
+              />
+            ));
+            if (group.batchId === null) return rendered;
+            const batchBusy = navigation.state === "submitting" && navigation.formData?.get("batchId") === group.batchId;
+            return (
+              <BatchGroup
+                key={group.batchId}
+                batchId={group.batchId}
+                cards={group.cards}
+                canDecide={permissions.decide}
+                busy={batchBusy}
+                posted={resultFor(actionData, `batch-${group.batchId}`)}
+              >
+                {rendered}
+              </BatchGroup>
+            );
+          })}
           {more ? (
             <p className="muted">
               More are waiting: see them all in the <Link to="/history?status=pending">history</Link>.

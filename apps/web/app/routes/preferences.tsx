@@ -1,10 +1,21 @@
 import { Form, useNavigation } from "react-router";
 
-import { actionTypeSchema, listPreferences, resolveAutoApproval, setPreference, setPreferenceInputSchema, targetTypeSchema, type PreferenceView } from "@leash/core";
+import {
+  actionTypeSchema,
+  grantRefInputSchema,
+  listAutoApprovalGrants,
+  listPreferences,
+  resolveAutoApproval,
+  revokeAutoApprovalGrant,
+  setPreference,
+  setPreferenceInputSchema,
+  targetTypeSchema,
+  type PreferenceView,
+} from "@leash/core";
 
 import { CsrfField } from "../components/csrf-field.tsx";
 import { Notice } from "../components/notice.tsx";
-import { capitalize } from "../lib/format.ts";
+import { capitalize, formatDateTime } from "../lib/format.ts";
 import type { FormResult } from "../lib/form-result.ts";
 import { useConsole } from "../lib/use-console.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
@@ -27,6 +38,7 @@ function scope(actionType: string, targetType: string | null): string {
 export async function loader({ request }: Route.LoaderArgs) {
   const { actor } = await requireUser(request);
   const preferences = await loadOrFail(() => listPreferences(getDeps(), { actor }));
+  const grants = await loadOrFail(() => listAutoApprovalGrants(getDeps(), { actor }));
   // Core's own rule decides what each cell means (a rule for the target type wins over one for any target).
   const asRule = (preference: PreferenceView) => ({ ...preference, tenantId: actor.tenantId, updatedAt: new Date(preference.updatedAt) });
   const rules = preferences.map(asRule);
@@ -39,11 +51,21 @@ export async function loader({ request }: Route.LoaderArgs) {
       return { targetType, autoApprove: effective, inherited: explicit === undefined };
     }),
   }));
-  return { rows, columns, preferences };
+  return { rows, columns, preferences, grants };
 }
 
 export async function action({ request }: Route.ActionArgs) {
   const { user, form } = await requireMutation(request);
+  if (formText(form, "intent") === "revoke-grant") {
+    const { grantId } = parseForm(grantRefInputSchema, { grantId: formText(form, "grantId") });
+    try {
+      const revoked = await revokeAutoApprovalGrant(getDeps(), { actor: user.actor, input: { grantId } });
+      const result: FormResult = { ok: true, message: `Revoked: ${revoked.actionType} on ${revoked.targetType ?? "any target"} from ${revoked.proposer.label} waits for a person again.` };
+      return result;
+    } catch (error) {
+      return refusal(error);
+    }
+  }
   const input = parseForm(setPreferenceInputSchema, {
     actionType: formText(form, "actionType"),
     targetType: formText(form, "targetType") || null,
@@ -59,7 +81,7 @@ export async function action({ request }: Route.ActionArgs) {
 }
 
 export default function Preferences({ loaderData, actionData }: Route.ComponentProps) {
-  const { rows, columns, preferences } = loaderData;
+  const { rows, columns, preferences, grants } = loaderData;
   const { permissions } = useConsole();
   const navigation = useNavigation();
   const running = preferences.filter((preference) => preference.autoApprove);
@@ -145,6 +167,62 @@ export default function Preferences({ loaderData, actionData }: Route.ComponentP
           </ul>
         )}
         <p className="muted small">“Ask” sends the action to the inbox; “Auto” approves it on arrival. A setting for one target type wins over the one for any target.</p>
+      </section>
+      <section className="card panel" aria-labelledby="grants-heading">
+        <h2 id="grants-heading">Trusted proposers</h2>
+        <p className="muted">
+          Granted with “Approve and trust” in the inbox or on a Slack card: these proposers' actions of one type run without a person until the grant ends. A
+          rollback of an action a grant let through suspends the grant.
+        </p>
+        {grants.length === 0 ? (
+          <p>Nobody is trusted yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="grants">
+              <caption className="visually-hidden">Auto-approval grants</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Proposer</th>
+                  <th scope="col">Actions</th>
+                  <th scope="col">Granted by</th>
+                  <th scope="col">Until</th>
+                  <th scope="col">State</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Revoke</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {grants.map((grant) => (
+                  <tr key={grant.id} data-grant-id={grant.id}>
+                    <td>{grant.proposer.label}</td>
+                    <td>{scope(grant.actionType, grant.targetType)}</td>
+                    <td>
+                      {grant.grantedBy}
+                      {grant.sourceActionId !== null ? <span className="muted"> (on #{grant.sourceActionId})</span> : null}
+                    </td>
+                    <td>{formatDateTime(grant.expiresAt)}</td>
+                    <td>
+                      <span className={`badge ${grant.state === "active" ? "badge-executed" : grant.state === "suspended" ? "badge-rejected" : "badge-cancelled"}`}>{grant.state}</span>
+                      {grant.suspendedReason ? <span className="muted small"> {grant.suspendedReason}</span> : null}
+                    </td>
+                    <td>
+                      {permissions.decide && grant.state === "active" ? (
+                        <Form method="post" className="inline-form" preventScrollReset>
+                          <CsrfField />
+                          <input type="hidden" name="grantId" value={grant.id} />
+                          <button type="submit" name="intent" value="revoke-grant" className="button button-danger-outline button-small">
+                            Revoke
+                          </button>
+                        </Form>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
     </div>
   );

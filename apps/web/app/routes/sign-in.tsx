@@ -8,7 +8,7 @@ import { CSRF_FIELD, fieldError, formError } from "../lib/form-result.ts";
 import { safeRedirectPath } from "../server/auth.server.ts";
 import { refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
-import { formText } from "../server/form.server.ts";
+import { formText, readForm } from "../server/form.server.ts";
 import { commitSession, csrfMatches, getSession, newCsrfToken } from "../server/session.server.ts";
 import type { Route } from "./+types/sign-in";
 
@@ -24,7 +24,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const session = await getSession(request);
   if (!csrfMatches(session, form.get(CSRF_FIELD))) {
     throw data("This form was not sent from this console, or your session changed. Reload the page and try again.", { status: 403 });

@@ -4,6 +4,7 @@ import { actorForUser, isCoreError, type SignedInUser } from "@leash/core";
 
 import { CSRF_FIELD } from "../lib/form-result.ts";
 import { getDeps } from "./deps.server.ts";
+import { readForm } from "./form.server.ts";
 import { csrfMatches, destroySession, getSession, type ConsoleSession } from "./session.server.ts";
 
 /** Only paths of this console are followed after sign-in, never another site. */
@@ -40,7 +41,7 @@ export async function requireUser(request: Request): Promise<SignedInUser> {
  * form (403 otherwise), and the poster must be signed in.
  */
 export async function requireMutation(request: Request): Promise<{ user: SignedInUser; form: FormData }> {
-  const form = await request.formData();
+  const form = await readForm(request);
   const session = await getSession(request);
   if (!csrfMatches(session, form.get(CSRF_FIELD))) {
     throw data("This form was not sent from this console, or your session changed. Reload the page and try again.", { status: 403 });

@@ -42,7 +42,7 @@ describe("the API killed and restarted while agents propose", () => {
     expect(await stack.db.agentAction.count()).toBe(IN_FLIGHT);
     await waitUntilSettled(stack.db, ids);
     const figures = await countOutcome(stack.db, ids);
-    report("API SIGKILL and restart", { ...figures, faults: 1 });
+    await report(stack.db, "API SIGKILL and restart", ids, { ...figures, faults: 1 });
     console.info(`[faults] API SIGKILL and restart: ${run.noAnswer} requests without an answer, ${run.serverErrors} 5xx, all retried`);
     expect(figures).toEqual({ inFlight: IN_FLIGHT, executed: IN_FLIGHT, terminalWithReason: 0, lost: 0, duplicated: 0 });
   });

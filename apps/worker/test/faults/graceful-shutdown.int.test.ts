@@ -38,7 +38,7 @@ describe("SIGTERM under load", () => {
     const second = stack.spawnWorker();
     await waitUntilSettled(stack.db, ids);
     const figures = await countOutcome(stack.db, ids);
-    report("worker SIGTERM", { ...figures, faults: 1 });
+    await report(stack.db, "worker SIGTERM", ids, { ...figures, faults: 1 });
     console.info(`[faults] worker SIGTERM: ${atStop.executed} executed before the stop, none left executing`);
     expect(figures).toEqual({ inFlight: IN_FLIGHT, executed: IN_FLIGHT, terminalWithReason: 0, lost: 0, duplicated: 0 });
     expect(await second.stop("SIGTERM")).toBe(0);
@@ -73,7 +73,7 @@ describe("SIGTERM under load", () => {
     expect(await stack.db.agentAction.count({ where: { idempotencyKey: { startsWith: "api-sigterm-" } } })).toBe(IN_FLIGHT);
     await waitUntilSettled(stack.db, ids);
     const figures = await countOutcome(stack.db, ids);
-    report("API SIGTERM", { ...figures, faults: 1 });
+    await report(stack.db, "API SIGTERM", ids, { ...figures, faults: 1 });
     console.info(`[faults] API SIGTERM: ${run.noAnswer} requests without an answer (retried), ${run.serverErrors} 5xx`);
     expect(figures).toEqual({ inFlight: IN_FLIGHT, executed: IN_FLIGHT, terminalWithReason: 0, lost: 0, duplicated: 0 });
     expect(await worker.stop("SIGTERM")).toBe(0);

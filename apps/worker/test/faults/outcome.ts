@@ -50,7 +50,18 @@ export async function countOutcome(db: Db, actionIds: number[]): Promise<RunFigu
   return { inFlight: ids.length, executed, terminalWithReason, lost, duplicated };
 }
 
+/** How the system recovered: jobs the reconciler put back, and attempts started again after one was cut off. */
+export async function countRecovery(db: Db, actionIds: number[]) {
+  const [requeued, started, startedActions] = await Promise.all([
+    db.actionEvent.count({ where: { actionId: { in: actionIds }, type: "queued", actorLabel: "reconciler" } }),
+    db.actionEvent.count({ where: { actionId: { in: actionIds }, type: "started" } }),
+    db.actionEvent.groupBy({ by: ["actionId"], where: { actionId: { in: actionIds }, type: "started" } }),
+  ]);
+  return { requeuedByReconciler: requeued, attemptsStartedAgain: started - startedActions.length };
+}
+
 /** One line per scenario in the test output; RELIABILITY.md quotes the last run's. */
-export function report(scenario: string, figures: RunFigures & { faults: number }) {
-  console.info(`[faults] ${scenario}: ${JSON.stringify(figures)}`);
+export async function report(db: Db, scenario: string, actionIds: number[], figures: RunFigures & { faults: number }) {
+  const recovery = await countRecovery(db, actionIds);
+  console.info(`[faults] ${scenario}: ${JSON.stringify({ ...figures, ...recovery })}`);
 }

@@ -24,6 +24,7 @@ describe("Postgres crashed and restarted mid-run", () => {
     const ids = await stack.proposeNotifications(IN_FLIGHT, "postgres restart");
     await waitFor(async () => (await stack.db.notification.count()) >= 300, { timeoutMs: 120_000, intervalMs: 5, what: "a few hundred actions to execute" });
 
+    const atFault = await stack.db.notification.count();
     await stack.postgres.crash();
     const ready = await fetch(`http://127.0.0.1:${apiPort}/readyz`);
     expect(ready.status).toBe(503);
@@ -32,7 +33,8 @@ describe("Postgres crashed and restarted mid-run", () => {
 
     await waitUntilSettled(stack.db, ids);
     const figures = await countOutcome(stack.db, ids);
-    report("Postgres restart", { ...figures, faults: 1 });
+    await report(stack.db, "Postgres restart", ids, { ...figures, faults: 1 });
+    console.info(`[faults] Postgres restart: ${atFault} executed before the crash`);
     expect(figures).toEqual({ inFlight: IN_FLIGHT, executed: IN_FLIGHT, terminalWithReason: 0, lost: 0, duplicated: 0 });
 
     // Nobody was restarted by hand: the same processes answer and work.

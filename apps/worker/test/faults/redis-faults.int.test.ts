@@ -28,7 +28,7 @@ async function runThrough(label: string, fault: () => Promise<void>) {
   const atFault = (await stack.db.notification.count()) - before;
   await waitUntilSettled(stack.db, ids);
   const figures = await countOutcome(stack.db, ids);
-  report(label, { ...figures, faults: 1 });
+  await report(stack.db, label, ids, { ...figures, faults: 1 });
   console.info(`[faults] ${label}: ${atFault} executed before the fault`);
   expect(atFault).toBeLessThan(IN_FLIGHT);
   expect(figures).toEqual({ inFlight: IN_FLIGHT, executed: IN_FLIGHT, terminalWithReason: 0, lost: 0, duplicated: 0 });

@@ -27,12 +27,29 @@ describe("a worker killed with SIGKILL mid-run", () => {
     // What the dead worker left half-done: claimed, not committed. The next worker takes these over.
     const leftExecuting = await stack.db.agentAction.count({ where: { status: "executing" } });
 
-    stack.spawnWorker();
+    const second = stack.spawnWorker();
     await waitUntilSettled(stack.db, ids);
 
     const figures = await countOutcome(stack.db, ids);
-    report("worker SIGKILL", { ...figures, faults: 1 });
+    await report(stack.db, "worker SIGKILL", ids, { ...figures, faults: 1 });
     console.info(`[faults] worker SIGKILL: ${atKill} executed before the kill, ${leftExecuting} left executing by the dead worker`);
     expect(figures).toEqual({ inFlight: IN_FLIGHT, executed: IN_FLIGHT, terminalWithReason: 0, lost: 0, duplicated: 0 });
+    expect(await second.stop("SIGTERM")).toBe(0);
+  });
+
+  it("with two workers, the survivor takes over what the killed one held: 2,000 actions, 2,000 effects", async () => {
+    const before = await stack.db.notification.count();
+    const ids = await stack.proposeNotifications(IN_FLIGHT, "one of two workers killed");
+    const [doomed, survivor] = [stack.spawnWorker(), stack.spawnWorker()];
+    await waitFor(async () => (await stack.db.notification.count()) - before >= 300, { timeoutMs: 120_000, intervalMs: 5, what: "both workers to get going" });
+    expect(await doomed.stop("SIGKILL")).toBeNull();
+    const atKill = (await stack.db.notification.count()) - before;
+
+    await waitUntilSettled(stack.db, ids);
+    const figures = await countOutcome(stack.db, ids);
+    await report(stack.db, "one of two workers SIGKILL", ids, { ...figures, faults: 1 });
+    console.info(`[faults] one of two workers SIGKILL: ${atKill} executed before the kill`);
+    expect(figures).toEqual({ inFlight: IN_FLIGHT, executed: IN_FLIGHT, terminalWithReason: 0, lost: 0, duplicated: 0 });
+    expect(survivor.child.exitCode).toBeNull();
   });
 });

@@ -79,8 +79,8 @@ export async function approveAction(deps: CoreDeps, { actor, input }: { actor: A
     });
     if (!won) throw new CoreError("CONFLICT", describeDecision(await findActionOrThrow(tx, actor.tenantId, actionId)));
     await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approved", actor, ...(current.requiredApprovals > 1 ? { details: progress } : {}) });
-    const returnedBefore = (await tx.actionEvent.count({ where: { actionId, type: "returned_to_pending" } })) > 0;
-    return { action: await findActionOrThrow(tx, actor.tenantId, actionId), reached: true, returnedBefore };
+    // A pending action that was claimed before went back to pending (stale approval protection).
+    return { action: await findActionOrThrow(tx, actor.tenantId, actionId), reached: true, returnedBefore: current.claimedAt !== null };
   });
   if (reached) {
     // The job of its first run still sits in Redis as finished and would swallow the new one as a duplicate.

@@ -110,9 +110,12 @@ export async function proposeBatch(
 }
 
 async function createActions(deps: CoreDeps, actor: Actor, proposals: ActionProposal[], batchId?: string): Promise<AgentAction[]> {
-  await checkPendingCap(deps, actor.tenantId, proposals.length);
   const now = deps.clock.now();
-  const preferences = await deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } });
+  // Side by side: the cap check adds no waiting to a proposal.
+  const [preferences] = await Promise.all([
+    deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } }),
+    checkPendingCap(deps, actor.tenantId, proposals.length),
+  ]);
   // One statement writes the actions and their events: no interactive transaction needed.
   const actions = await insertProposals(deps.db, {
     actor,

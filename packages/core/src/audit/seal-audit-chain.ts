@@ -53,7 +53,7 @@ export async function sealAuditChain(deps: { db: Db }, options: { batchSize?: nu
         FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS v(id bigint, seq bigint, prev text, hash text)
         WHERE e.id = v.id AND e.chain_seq IS NULL`;
       return events.length;
-    }, { timeout: 60_000 });
+    }, { maxWait: 10_000, timeout: 60_000 });
     if (batch === null) return { ran: false, sealed };
     sealed += batch;
     if (batch < batchSize) return { ran: true, sealed };

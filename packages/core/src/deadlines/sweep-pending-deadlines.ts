@@ -33,12 +33,19 @@ type Touched = { id: number; tenantId: string; requiresApproval: boolean };
  * conditional update (of a column it clears, or of the status), so with several workers sweeping
  * at the same time every step happens exactly once.
  */
-export async function sweepPendingDeadlines(deps: Deps, options: { batch?: number } = {}): Promise<SweepResult> {
+export async function sweepPendingDeadlines(
+  deps: Deps,
+  options: { batch?: number } = {},
+): Promise<SweepResult> {
   const batch = options.batch ?? DEFAULT_BATCH;
   const reminded = await sendReminders(deps, batch);
   const escalated = await escalate(deps, batch);
   const expired = await expire(deps, batch);
-  return { reminded: reminded.map((action) => action.id), escalated: escalated.map((action) => action.id), expired };
+  return {
+    reminded: reminded.map((action) => action.id),
+    escalated: escalated.map((action) => action.id),
+    expired,
+  };
 }
 
 /** Clears `remind_at` of due pending actions and records `reminder_sent`, in one statement. */
@@ -119,12 +126,19 @@ async function expire(deps: Deps, batch: number): Promise<SweepResult["expired"]
  * the action itself (a policy may mark a type reversible, but a permanent delete of it is not):
  * an action that cannot be undone is rejected instead, and the reason says why.
  */
-async function expireOne(deps: Deps, action: AgentAction, fallback: ExpiryFallback): Promise<"rejected" | "auto_approved" | null> {
+async function expireOne(
+  deps: Deps,
+  action: AgentAction,
+  fallback: ExpiryFallback,
+): Promise<"rejected" | "auto_approved" | null> {
   const now = deps.clock.now();
   const waited = `expired after ${describeDuration((action.expiresAt ?? now).getTime() - action.createdAt.getTime())}`;
   const reversible = presentAction(toActionView(withNoApprovals(action)), new Map()).reversible;
   const approve = fallback === "auto_approve" && reversible.reversible;
-  const reason = fallback === "auto_approve" && !approve ? `${waited}; not auto-approved because ${reversible.explanation}` : waited;
+  const reason =
+    fallback === "auto_approve" && !approve
+      ? `${waited}; not auto-approved because ${reversible.explanation}`
+      : waited;
   const actor = systemActor(action.tenantId, DEADLINE_ACTOR_LABEL);
   const decidedByLabel = `${DEADLINE_ACTOR_LABEL} (expiry)`;
   const clear = { expiresAt: null, remindAt: null, escalateAt: null, decidedByLabel, updatedAt: now };
@@ -139,12 +153,30 @@ async function expireOne(deps: Deps, action: AgentAction, fallback: ExpiryFallba
     });
     // A person decided (or another worker expired it) since it was read: nothing to do.
     if (!won) return null;
-    await recordEvent(tx, { tenantId: action.tenantId, actionId: action.id, type: "expired", actor, details: { fallback, reason } });
+    await recordEvent(tx, {
+      tenantId: action.tenantId,
+      actionId: action.id,
+      type: "expired",
+      actor,
+      details: { fallback, reason },
+    });
     if (approve) {
-      await recordEvent(tx, { tenantId: action.tenantId, actionId: action.id, type: "auto_approved", actor, details: { expiryFallback: waited } });
+      await recordEvent(tx, {
+        tenantId: action.tenantId,
+        actionId: action.id,
+        type: "auto_approved",
+        actor,
+        details: { expiryFallback: waited },
+      });
       return { action: await findActionOrThrow(tx, action.tenantId, action.id), stopped: [] };
     }
-    await recordEvent(tx, { tenantId: action.tenantId, actionId: action.id, type: "rejected", actor, details: { reason } });
+    await recordEvent(tx, {
+      tenantId: action.tenantId,
+      actionId: action.id,
+      type: "rejected",
+      actor,
+      details: { reason },
+    });
     const rejected = await findActionOrThrow(tx, action.tenantId, action.id);
     // Later template steps waiting for this one can never run now.
     return { action: rejected, stopped: await failDependents(tx, rejected, now) };

@@ -45,8 +45,8 @@ export async function returnToPendingIfStale(
     to: "pending",
     claimToken,
     data: {
+      // claimedAt stays: it tells a later approval that a job of this action already ran (see approveAction).
       claimToken: null,
-      claimedAt: null,
       // The attempt never ran the handler; it does not count against the action's retries.
       attempts: { decrement: 1 },
       approvedAt: null,

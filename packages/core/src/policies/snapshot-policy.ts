@@ -31,7 +31,8 @@ export async function snapshotPolicies(
   ]);
   const versions = new Map(items.map((item) => [item.id, item.version]));
   return proposals.map((proposal) => {
-    if (!proposal.pending) return {};
+    // Rows are written in one statement with a common column list: a NOT NULL column must be set on every row.
+    if (!proposal.pending) return { requiredApprovals: DEFAULT_REQUIRED_APPROVALS };
     const policy = resolvePolicy(policies, { actionType: proposal.actionType, targetType: proposal.targetType ?? null });
     const targetVersion = versionedTypes.includes(proposal.actionType) && proposal.targetId !== undefined ? versions.get(proposal.targetId) : undefined;
     return {

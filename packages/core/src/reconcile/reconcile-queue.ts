@@ -38,23 +38,25 @@ export async function reconcileQueue(deps: CoreDeps, options: ReconcileOptions):
       if (!lock?.locked) return { ran: false, requeuedActions: [], requeuedReminders: [] };
 
       const now = deps.clock.now();
+      const due = {
+        OR: [
+          { status: "approved" as const, updatedAt: { lt: new Date(now.getTime() - options.graceMs) } },
+          { status: "executing" as const, claimedAt: { lt: new Date(now.getTime() - options.staleClaimMs) } },
+        ],
+      };
       const requeuedActions: number[] = [];
       // Paged by id: a first page full of actions whose jobs are alive must not hide later ones without a job.
       for (let afterId = 0; ; ) {
         const candidates = await tx.agentAction.findMany({
-          where: {
-            id: { gt: afterId },
-            OR: [
-              { status: "approved", updatedAt: { lt: new Date(now.getTime() - options.graceMs) } },
-              { status: "executing", claimedAt: { lt: new Date(now.getTime() - options.staleClaimMs) } },
-            ],
-          },
+          where: { id: { gt: afterId }, ...due },
           orderBy: { id: "asc" },
           take: limit,
           select: { id: true, tenantId: true, status: true },
         });
         for (const action of candidates) {
           if (await deps.queue.hasLiveExecution(action.id)) continue;
+          // Its job may have finished since the page was read: only an action that is still due goes back.
+          if ((await tx.agentAction.count({ where: { id: action.id, ...due } })) === 0) continue;
           await deps.queue.enqueueExecutions([{ actionId: action.id, tenantId: action.tenantId }]);
           await recordEvent(tx, {
             tenantId: action.tenantId,

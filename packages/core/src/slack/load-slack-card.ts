@@ -1,5 +1,6 @@
 import { systemActor } from "../actor.ts";
-import type { ActionEventView, ActionView } from "../actions/action-view.ts";
+import { approvalsInclude } from "../actions/action-approvals.ts";
+import { toActionEventView, toActionView, type ActionEventView, type ActionView } from "../actions/action-view.ts";
 import { getAction } from "../actions/get-action.ts";
 import type { CoreDeps } from "../deps.ts";
 import type { JsonObject, JsonValue } from "../actions/json.ts";
@@ -19,6 +20,11 @@ export interface SlackCard {
   items: Map<number, ItemFacts>;
   /** The undo action, once the action was rolled back. */
   undoAction: (ActionView & { timeline: ActionEventView[] }) | null;
+  /**
+   * The batch or template run the action belongs to, when two or more of its actions wait for
+   * people: they share one card, which shows them all (and `channelId` / `messageTs` are its).
+   */
+  batch: { id: string; members: (ActionView & { timeline: ActionEventView[] })[]; items: Map<number, ItemFacts> } | null;
 }
 
 const isObject = (value: JsonValue | undefined): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -56,11 +62,32 @@ export async function loadSlackCard(deps: Pick<CoreDeps, "db">, { tenantId, acti
   if (!action) return null;
   const message = await deps.db.agentAction.findUniqueOrThrow({ where: { id: actionId }, select: { slackChannelId: true, slackMessageTs: true } });
   const undoAction = action.rollbackActionId !== null ? await read(action.rollbackActionId) : null;
+  const batchRows =
+    action.batchId !== null && action.requiresApproval
+      ? await deps.db.agentAction.findMany({
+          where: { tenantId, batchId: action.batchId, requiresApproval: true },
+          include: approvalsInclude,
+          orderBy: { id: "asc" },
+        })
+      : [];
+  let batch: SlackCard["batch"] = null;
+  let shown: { slackChannelId: string | null; slackMessageTs: string | null } = message;
+  if (action.batchId !== null && batchRows.length >= 2) {
+    // Two queries for the whole batch, however many actions it holds.
+    const events = await deps.db.actionEvent.findMany({ where: { tenantId, actionId: { in: batchRows.map((row) => row.id) } }, orderBy: { id: "asc" } });
+    const members = batchRows.map((row) => ({
+      ...toActionView(row),
+      timeline: events.filter((event) => event.actionId === row.id).map(toActionEventView),
+    }));
+    batch = { id: action.batchId, members, items: await loadItemFacts(deps.db, tenantId, members) };
+    shown = batchRows.find((row) => row.slackMessageTs !== null) ?? message;
+  }
   return {
     tenant: { id: workspace.tenant.id, slug: workspace.tenant.slug, name: workspace.tenant.name },
     teamId: workspace.teamId,
-    channelId: message.slackChannelId ?? workspace.approvalChannelId,
-    messageTs: message.slackMessageTs,
+    channelId: shown.slackChannelId ?? workspace.approvalChannelId,
+    messageTs: shown.slackMessageTs,
+    batch,
     action,
     items: asFoundByAction(action, await loadItemFacts(deps.db, tenantId, [action])),
     undoAction,

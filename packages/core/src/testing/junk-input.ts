@@ -68,13 +68,13 @@ export function toJsonText(value: unknown): string {
     } else if (typeof next === "object" && next !== null) {
       out.push("{");
       stack.push(new Token("}"));
-      const entries = Object.entries(next);
-      for (let index = entries.length - 1; index >= 0; index -= 1) {
-        const [key, item] = entries[index] ?? ["", null];
-        stack.push(item, new Token(`${JSON.stringify(key)}:`), ...(index > 0 ? [new Token(",")] : []));
-      }
+      const entries: [string, unknown][] = Object.entries(next);
+      entries.reverse().forEach(([key, item], reversed) => {
+        stack.push(item, new Token(`${JSON.stringify(key)}:`), ...(reversed < entries.length - 1 ? [new Token(",")] : []));
+      });
     } else {
-      out.push(JSON.stringify(next) ?? "null");
+      // undefined (and functions) have no JSON text; JSON.stringify writes them as null inside arrays.
+      out.push(next === undefined ? "null" : JSON.stringify(next));
     }
   }
   return out.join("");

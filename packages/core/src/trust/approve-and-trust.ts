@@ -6,7 +6,11 @@ import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { grantProposerInclude, toGrantView } from "./grant-view.ts";
-import { approveAndTrustInputSchema, type ApproveAndTrustInput, type ApproveAndTrustResult } from "./trust-inputs.ts";
+import {
+  approveAndTrustInputSchema,
+  type ApproveAndTrustInput,
+  type ApproveAndTrustResult,
+} from "./trust-inputs.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -16,10 +20,16 @@ const DAY_MS = 86_400_000;
  * `days` days. The grant is written only once the approval has succeeded, and the action's
  * timeline records it.
  */
-export async function approveAndTrust(deps: CoreDeps, { actor, input }: { actor: Actor; input: ApproveAndTrustInput }): Promise<ApproveAndTrustResult> {
+export async function approveAndTrust(
+  deps: CoreDeps,
+  { actor, input }: { actor: Actor; input: ApproveAndTrustInput },
+): Promise<ApproveAndTrustResult> {
   assertCan(actor, "action.decide");
   const { actionId, days } = parseInput(approveAndTrustInputSchema, input, "approval with trust");
-  const source = await deps.db.agentAction.findFirst({ where: { id: actionId, tenantId: actor.tenantId }, select: { apiKeyId: true, userId: true } });
+  const source = await deps.db.agentAction.findFirst({
+    where: { id: actionId, tenantId: actor.tenantId },
+    select: { apiKeyId: true, userId: true },
+  });
   if (!source) throw new CoreError("NOT_FOUND", `No action #${actionId}`);
   if (source.apiKeyId === null && source.userId === null) {
     throw new CoreError("INVALID", `#${actionId} was proposed by the system; there is no proposer to trust`);
@@ -48,7 +58,12 @@ export async function approveAndTrust(deps: CoreDeps, { actor, input }: { actor:
       actionId,
       type: "auto_approval_granted",
       actor,
-      details: { grantId: created.id, days, expiresAt: expiresAt.toISOString(), scope: `${action.actionType} on ${action.targetType ?? "any target"}` },
+      details: {
+        grantId: created.id,
+        days,
+        expiresAt: expiresAt.toISOString(),
+        scope: `${action.actionType} on ${action.targetType ?? "any target"}`,
+      },
     });
     return created;
   });

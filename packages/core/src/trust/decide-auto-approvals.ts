@@ -1,4 +1,11 @@
-import type { ActionType, ApprovalPolicy, ApprovalPreference, AutoApprovalGrant, DbTransaction, TargetType } from "@leash/db";
+import type {
+  ActionType,
+  ApprovalPolicy,
+  ApprovalPreference,
+  AutoApprovalGrant,
+  DbTransaction,
+  TargetType,
+} from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { resolvePolicy } from "../policies/resolve-policy.ts";
@@ -20,7 +27,12 @@ type Proposal = { actionType: ActionType; targetType?: TargetType | undefined };
 
 /** The grants that trust this proposer now (neither expired nor suspended). */
 function activeGrants(tx: DbTransaction, actor: Actor, now: Date): Promise<AutoApprovalGrant[]> {
-  const proposer = actor.kind === "api_key" ? { apiKeyId: actor.apiKeyId } : actor.kind === "user" ? { proposerUserId: actor.userId } : null;
+  const proposer =
+    actor.kind === "api_key"
+      ? { apiKeyId: actor.apiKeyId }
+      : actor.kind === "user"
+        ? { proposerUserId: actor.userId }
+        : null;
   if (!proposer) return Promise.resolve([]);
   return tx.autoApprovalGrant.findMany({
     where: { tenantId: actor.tenantId, ...proposer, suspendedAt: null, expiresAt: { gt: now } },
@@ -29,7 +41,8 @@ function activeGrants(tx: DbTransaction, actor: Actor, now: Date): Promise<AutoA
 }
 
 const grantCovers = (grant: AutoApprovalGrant, proposal: Proposal) =>
-  grant.actionType === proposal.actionType && (grant.targetType === null || grant.targetType === (proposal.targetType ?? null));
+  grant.actionType === proposal.actionType &&
+  (grant.targetType === null || grant.targetType === (proposal.targetType ?? null));
 
 /**
  * Decides, for each proposal, whether it is approved on the spot: by an approval preference, else by
@@ -40,13 +53,23 @@ const grantCovers = (grant: AutoApprovalGrant, proposal: Proposal) =>
  */
 export async function decideAutoApprovals(
   tx: DbTransaction,
-  options: { actor: Actor; proposals: readonly Proposal[]; preferences: readonly ApprovalPreference[]; now: Date },
+  options: {
+    actor: Actor;
+    proposals: readonly Proposal[];
+    preferences: readonly ApprovalPreference[];
+    now: Date;
+  },
 ): Promise<AutoApprovalOutcome[]> {
   const { actor, now } = options;
   const byPreference = options.proposals.map((proposal) =>
-    resolveAutoApproval(options.preferences, { actionType: proposal.actionType, targetType: proposal.targetType ?? null }),
+    resolveAutoApproval(options.preferences, {
+      actionType: proposal.actionType,
+      targetType: proposal.targetType ?? null,
+    }),
   );
-  const grants = byPreference.every((decision) => decision.autoApprove) ? [] : await activeGrants(tx, actor, now);
+  const grants = byPreference.every((decision) => decision.autoApprove)
+    ? []
+    : await activeGrants(tx, actor, now);
   const covered = options.proposals.map((proposal, index) => {
     const preference = byPreference[index]?.autoApprove ? (byPreference[index].preference ?? null) : null;
     const grant = preference ? null : (grants.find((candidate) => grantCovers(candidate, proposal)) ?? null);
@@ -83,7 +106,10 @@ export async function decideAutoApprovals(
       outcomes.push({ autoApprove: false, preference: null, grant: null, heldBack: null });
       continue;
     }
-    const policy = resolvePolicy(policies, { actionType: proposal.actionType, targetType: proposal.targetType ?? null });
+    const policy = resolvePolicy(policies, {
+      actionType: proposal.actionType,
+      targetType: proposal.targetType ?? null,
+    });
     const budget = policy?.autoApproveBudgetPerHour ?? null;
     if (policy && budget !== null) {
       const count = await usedUnder(policy);

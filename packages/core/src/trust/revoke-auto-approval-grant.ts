@@ -18,8 +18,15 @@ export async function revokeAutoApprovalGrant(
     where: { id: grantId, tenantId: actor.tenantId, suspendedAt: null },
     data: { suspendedAt: now, suspendedReason: `revoked by ${actor.label}` },
   });
-  const grant = await deps.db.autoApprovalGrant.findFirst({ where: { id: grantId, tenantId: actor.tenantId }, include: grantProposerInclude });
+  const grant = await deps.db.autoApprovalGrant.findFirst({
+    where: { id: grantId, tenantId: actor.tenantId },
+    include: grantProposerInclude,
+  });
   if (!grant) throw new CoreError("NOT_FOUND", "No such auto-approval grant");
-  if (count === 0) throw new CoreError("CONFLICT", `This auto-approval was already suspended: ${grant.suspendedReason ?? ""}`);
+  if (count === 0)
+    throw new CoreError(
+      "CONFLICT",
+      `This auto-approval was already suspended: ${grant.suspendedReason ?? ""}`,
+    );
   return toGrantView(grant, now);
 }

@@ -21,9 +21,17 @@ export async function suspendGrantsOfRolledBack(
       data: { suspendedAt: now, suspendedReason: reason },
     });
     if (count === 0) continue;
-    const grant = await tx.autoApprovalGrant.findUniqueOrThrow({ where: { id: original.autoApprovalGrantId } });
+    const grant = await tx.autoApprovalGrant.findUniqueOrThrow({
+      where: { id: original.autoApprovalGrantId },
+    });
     const sentence = `The auto-approval of ${grant.actionType} on ${grant.targetType ?? "any target"} granted by ${grant.grantedByLabel} is suspended: ${reason}.`;
-    await recordEvent(tx, { tenantId: original.tenantId, actionId: original.id, type: "auto_approval_suspended", actor, details: { grantId: grant.id, reason: sentence } });
+    await recordEvent(tx, {
+      tenantId: original.tenantId,
+      actionId: original.id,
+      type: "auto_approval_suspended",
+      actor,
+      details: { grantId: grant.id, reason: sentence },
+    });
     sentences.push(sentence);
   }
   return sentences;

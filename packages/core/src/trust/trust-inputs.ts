@@ -9,7 +9,11 @@ export const MAX_TRUST_DAYS = 90;
 
 export const approveAndTrustInputSchema = z.strictObject({
   actionId: actionIdSchema,
-  days: z.int().min(1).max(MAX_TRUST_DAYS).describe("how many days actions like this from the same proposer are auto-approved"),
+  days: z
+    .int()
+    .min(1)
+    .max(MAX_TRUST_DAYS)
+    .describe("how many days actions like this from the same proposer are auto-approved"),
 });
 export type ApproveAndTrustInput = z.infer<typeof approveAndTrustInputSchema>;
 
@@ -33,5 +37,8 @@ export const autoApprovalGrantViewSchema = z.object({
 });
 export type AutoApprovalGrantView = z.infer<typeof autoApprovalGrantViewSchema>;
 
-export const approveAndTrustResultSchema = z.object({ action: actionViewSchema, grant: autoApprovalGrantViewSchema });
+export const approveAndTrustResultSchema = z.object({
+  action: actionViewSchema,
+  grant: autoApprovalGrantViewSchema,
+});
 export type ApproveAndTrustResult = z.infer<typeof approveAndTrustResultSchema>;

@@ -27,7 +27,7 @@ interface Waiter {
 
 /**
  * One watcher per process: every waiting request registers here, and while anyone waits a single
- * query on the primary key (`WHERE id = ANY(...)`) reads the version of every watched action each
+ * query on the primary key (`WHERE id IN (...)`) reads the version of every watched action each
  * `intervalMs`. The cost is one indexed query per interval per process whatever the number of
  * waiters, nothing is written, and it needs no coordination between API instances: a change made
  * by any process (a worker, the web console, another API) is seen by reading Postgres, the source

@@ -1,0 +1,242 @@
+import { Form, useNavigation } from "react-router";
+
+import {
+  actionTypeSchema,
+  can,
+  deletePolicy,
+  isReversibleType,
+  listBackupApprovers,
+  listPolicies,
+  MAX_REQUIRED_APPROVALS,
+  setPolicy,
+  setPolicyInputSchema,
+  targetTypeSchema,
+} from "@leash/core";
+
+import { CsrfField } from "../components/csrf-field.tsx";
+import { Notice } from "../components/notice.tsx";
+import { capitalize } from "../lib/format.ts";
+import { fieldError, resultFor, type FormResult } from "../lib/form-result.ts";
+import { useConsole } from "../lib/use-console.ts";
+import { requireMutation, requireUser } from "../server/auth.server.ts";
+import { loadOrFail, refusal } from "../server/core-errors.server.ts";
+import { getDeps } from "../server/deps.server.ts";
+import { checkForm, formIntent, formText } from "../server/form.server.ts";
+import type { Route } from "./+types/policies";
+
+export function meta() {
+  return [{ title: "Policies · Leash console" }];
+}
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const { actor } = await requireUser(request);
+  const deps = getDeps();
+  const policies = await loadOrFail(() => listPolicies(deps, { actor }));
+  const backups = can(actor, "policy.write") ? await loadOrFail(() => listBackupApprovers(deps, { actor })) : [];
+  // Which types may fall back to auto-approval at expiry, so the form can say so before it is posted.
+  const reversibleTypes = actionTypeSchema.options.filter(isReversibleType);
+  // The form's choices come from core's schemas; read here, so that core stays out of the browser bundle.
+  const choices = { actionTypes: actionTypeSchema.options, targetTypes: targetTypeSchema.options, maxRequiredApprovals: MAX_REQUIRED_APPROVALS };
+  return { policies, backups, reversibleTypes, choices };
+}
+
+/** An optional number field: empty is "not set" (null); anything else reaches core as a number, or NaN that core refuses. */
+function optionalNumber(form: FormData, name: string): number | null {
+  const value = formText(form, name)?.trim() ?? "";
+  return value === "" ? null : Number(value);
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  const { user, form } = await requireMutation(request);
+  const deps = getDeps();
+  const intent = formIntent(form, ["set", "delete"]);
+  try {
+    if (intent === "delete") {
+      await deletePolicy(deps, { actor: user.actor, input: { policyId: formText(form, "policyId") ?? "" } });
+      const result: FormResult = { ok: true, form: intent, message: "Policy deleted; its actions follow the next less specific policy, or the defaults." };
+      return result;
+    }
+    const checked = checkForm(setPolicyInputSchema, {
+      actionType: formText(form, "actionType"),
+      targetType: formText(form, "targetType") || null,
+      requiredApprovals: optionalNumber(form, "requiredApprovals") ?? 1,
+      separationOfDuties: formText(form, "separationOfDuties") === "on",
+      expiresAfterSeconds: optionalNumber(form, "expiresAfterSeconds"),
+      remindAfterSeconds: optionalNumber(form, "remindAfterSeconds"),
+      escalateAfterSeconds: optionalNumber(form, "escalateAfterSeconds"),
+      escalateToUserId: formText(form, "escalateToUserId") || null,
+      expiryFallback: formText(form, "expiryFallback"),
+      autoApproveBudgetPerHour: optionalNumber(form, "autoApproveBudgetPerHour"),
+    });
+    if (!checked.ok) return refusal(checked.error, intent);
+    const saved = await setPolicy(deps, { actor: user.actor, input: checked.data });
+    const result: FormResult = { ok: true, form: intent, message: `Saved: ${saved.description}.` };
+    return result;
+  } catch (error) {
+    return refusal(error, intent);
+  }
+}
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p className="field-error" id={id}>
+      {message}
+    </p>
+  ) : null;
+}
+
+/** aria props of an input, pointing at its error when it has one. */
+const invalid = (id: string, message: string | undefined) => (message ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {});
+
+const seconds = (value: number | null) => (value === null ? "—" : `${value} s`);
+
+export default function Policies({ loaderData, actionData }: Route.ComponentProps) {
+  const { policies, backups, reversibleTypes, choices } = loaderData;
+  const { permissions } = useConsole();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const posted = resultFor(actionData, "set");
+  const error = (field: string) => fieldError(posted, field);
+  const numberField = (name: string, label: string, hint: string, extra: { min: number; max?: number }) => (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      <input id={name} name={name} type="number" inputMode="numeric" min={extra.min} max={extra.max} {...invalid(name, error(name))} />
+      <p className="field-hint">{hint}</p>
+      <FieldError id={`${name}-error`} message={error(name)} />
+    </div>
+  );
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Policies</h1>
+          <p className="muted">
+            How people decide on what agents propose: how many distinct approvers, whether the proposer may approve, and time limits. Without a policy an action needs one
+            approver, who may not be the one who proposed it. A policy for one target type wins over the one for any target.
+            {permissions.writePolicies ? "" : " Only admins can change these."}
+          </p>
+        </div>
+      </header>
+      <Notice result={actionData} />
+
+      <section className="card panel" aria-labelledby="policies-heading">
+        <h2 id="policies-heading">In force</h2>
+        {policies.length === 0 ? (
+          <p>No policies: every action needs one approver, who may not be its proposer.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="policies">
+              <caption className="visually-hidden">Approval policies</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Scope</th>
+                  <th scope="col">Approvers</th>
+                  <th scope="col">Proposer may approve</th>
+                  <th scope="col">Reminder / escalation / expiry</th>
+                  <th scope="col">What it means</th>
+                  {permissions.writePolicies ? <th scope="col">Remove</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {policies.map((policy) => (
+                  <tr key={policy.id}>
+                    <th scope="row">
+                      {policy.actionType} on {policy.targetType ?? "any target"}
+                    </th>
+                    <td>{policy.requiredApprovals}</td>
+                    <td>{policy.separationOfDuties ? "No" : "Yes"}</td>
+                    <td>
+                      {seconds(policy.remindAfterSeconds)} / {seconds(policy.escalateAfterSeconds)}
+                      {policy.escalateTo ? ` to ${policy.escalateTo.name}` : ""} / {seconds(policy.expiresAfterSeconds)}
+                      {policy.expiresAfterSeconds !== null ? ` then ${policy.expiryFallback === "auto_approve" ? "auto-approve" : "reject"}` : ""}
+                    </td>
+                    <td>{capitalize(policy.description)}.</td>
+                    {permissions.writePolicies ? (
+                      <td>
+                        <Form method="post" className="inline-form">
+                          <CsrfField />
+                          <input type="hidden" name="policyId" value={policy.id} />
+                          <button type="submit" name="intent" value="delete" className="button button-danger-outline button-small" disabled={busy}>
+                            Delete
+                          </button>
+                        </Form>
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      {permissions.writePolicies ? (
+        <Form method="post" className="card panel stack" noValidate aria-labelledby="set-heading">
+          <h2 id="set-heading">Set a policy</h2>
+          <p className="muted small">Setting a policy for a scope that has one replaces it. Actions already waiting keep the rules they were proposed under.</p>
+          <CsrfField />
+          <div className="form-grid">
+            <div className="field">
+              <label htmlFor="actionType">Action type</label>
+              <select id="actionType" name="actionType" {...invalid("actionType", error("actionType"))}>
+                {choices.actionTypes.map((type) => (
+                  <option key={type} value={type}>
+                    {type}
+                  </option>
+                ))}
+              </select>
+              <FieldError id="actionType-error" message={error("actionType")} />
+            </div>
+            <div className="field">
+              <label htmlFor="targetType">Target type</label>
+              <select id="targetType" name="targetType">
+                <option value="">any target</option>
+                {choices.targetTypes.map((type) => (
+                  <option key={type} value={type}>
+                    {type}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {numberField("requiredApprovals", "Approvers needed", `Distinct people, 1 to ${choices.maxRequiredApprovals}.`, { min: 1, max: choices.maxRequiredApprovals })}
+            <label className="checkbox-label">
+              <input type="checkbox" name="separationOfDuties" defaultChecked />
+              The proposer (or the owner of the proposing agent key) may not approve
+            </label>
+            {numberField("remindAfterSeconds", "Remind after (seconds)", "A reminder in the approval channel; empty for none.", { min: 1 })}
+            {numberField("escalateAfterSeconds", "Escalate after (seconds)", "Asks the backup approver; empty for none.", { min: 1 })}
+            <div className="field">
+              <label htmlFor="escalateToUserId">Backup approver</label>
+              <select id="escalateToUserId" name="escalateToUserId" {...invalid("escalateToUserId", error("escalateToUserId"))}>
+                <option value="">nobody</option>
+                {backups.map((backup) => (
+                  <option key={backup.id} value={backup.id}>
+                    {backup.name} ({backup.role})
+                  </option>
+                ))}
+              </select>
+              <FieldError id="escalateToUserId-error" message={error("escalateToUserId")} />
+            </div>
+            {numberField("expiresAfterSeconds", "Expires after (seconds)", "Reminder and escalation must come before it; empty for no limit.", { min: 1 })}
+            <div className="field">
+              <label htmlFor="expiryFallback">At expiry</label>
+              <select id="expiryFallback" name="expiryFallback" defaultValue="reject" {...invalid("expiryFallback", error("expiryFallback"))}>
+                <option value="reject">reject it</option>
+                <option value="auto_approve">approve it automatically</option>
+              </select>
+              <p className="field-hint">Automatic approval only for types that can be rolled back: {reversibleTypes.join(", ")}.</p>
+              <FieldError id="expiryFallback-error" message={error("expiryFallback")} />
+            </div>
+            {numberField("autoApproveBudgetPerHour", "Auto-approvals per hour at most", "Then people decide again; empty for no limit.", { min: 1 })}
+          </div>
+          <div>
+            <button type="submit" name="intent" value="set" className="button button-primary" disabled={busy}>
+              {busy ? "Saving…" : "Save policy"}
+            </button>
+          </div>
+        </Form>
+      ) : null}
+    </div>
+  );
+}
