@@ -17,7 +17,7 @@ import { register as registerActions } from "./listeners/actions/index.ts";
 import { register as registerCommands } from "./listeners/commands/index.ts";
 import { register as registerEvents } from "./listeners/events/index.ts";
 import { register as registerViews } from "./listeners/views/index.ts";
-import { guardNullBodies } from "./null-body-guard.ts";
+import { answerMalformedEvents, guardMalformedRequests } from "./malformed-requests.ts";
 
 /** Largest request body Bolt reads (413 above): Slack's own payloads, even a full modal, are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -91,9 +91,10 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
       endpoints: "/slack/events",
       customRoutes: [{ path: "/healthz", method: ["GET"], handler: healthHandler(status) }],
       bodyLimit: MAX_BODY_BYTES,
+      processEventErrorHandler: answerMalformedEvents,
       logger: boltLogger(logger),
     });
-    http.requestListener = guardNullBodies(http.requestListener, { signingSecret: options.signingSecret, bodyLimit: MAX_BODY_BYTES });
+    http.requestListener = guardMalformedRequests(http.requestListener, { signingSecret: options.signingSecret, bodyLimit: MAX_BODY_BYTES });
     receiver = http;
   }
   const app = new App<LeashContext>({

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { decideBatch, getAction, proposeBatch, type Actor } from "@leash/core";
+import { createTemplate, decideBatch, getAction, proposeBatch, runTemplate, type Actor } from "@leash/core";
 import {
   createTestEnvironment,
   createTestTenant,
@@ -101,6 +101,36 @@ describe("decideBatch", () => {
     expect(refused.decided).toEqual([]);
     expect(refused.refused).toHaveLength(1);
     expect(await statusOf(own.actions[0]?.id ?? 0)).toBe("pending");
+  });
+
+  it("approves a template run with one decision; its steps then run in order", async () => {
+    const template = await createTemplate(environment.deps, {
+      actor: tenant.approver,
+      input: {
+        name: "Onboard",
+        parameters: [{ name: "projectName", type: "string" }],
+        steps: [
+          { actionType: "create", targetType: "admin", parameters: { title: "{{params.projectName}}" } },
+          { actionType: "create", targetType: "person", parameters: { title: "Contact" } },
+          {
+            actionType: "link",
+            targetType: "person",
+            targetId: "{{steps.1.result.itemId}}",
+            parameters: { toType: "admin", toId: "{{steps.0.result.itemId}}", relation: "contact_for" },
+          },
+        ],
+      },
+    });
+    const run = await runTemplate(environment.deps, {
+      actor: tenant.agent,
+      input: { templateId: template.id, parameters: { projectName: "Acme" } },
+    });
+    const result = await decideBatch(environment.deps, {
+      actor: tenant.approver,
+      input: { batchId: run.batchId, decision: "approve" },
+    });
+    expect(result.decided).toHaveLength(3);
+    for (const action of run.actions) await settled(action.id, "executed");
   });
 
   it("refuses viewers, unknown batches and left-out ids that are not in the batch", async () => {

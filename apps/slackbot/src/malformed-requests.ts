@@ -1,25 +1,34 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { parse } from "node:querystring";
 
-import { isValidSlackRequest } from "@slack/bolt";
+import { AuthorizationError, isValidSlackRequest, type ReceiverProcessEventErrorHandlerArgs } from "@slack/bolt";
+
+const FIVE_MINUTES_S = 5 * 60;
 
 /**
  * Bolt 5.1's HTTP receiver reads `body.ssl_check` of the parsed request without checking that it is
  * an object: a signed body of `null` (or `payload=null`) ends in an unhandled rejection, and the
  * request is never answered. This listener reads the body first (up to `bodyLimit`), answers such a
  * body itself (401 unsigned, 400 signed), and hands every other request to Bolt with the body already
- * read (Bolt reuses `rawBody`).
+ * read (Bolt reuses `rawBody`). It also refuses timestamps from the future, which Bolt lets through.
  */
-export function guardNullBodies(bolt: RequestListener, { signingSecret, bodyLimit }: { signingSecret: string; bodyLimit: number }): RequestListener {
+export function guardMalformedRequests(bolt: RequestListener, { signingSecret, bodyLimit }: { signingSecret: string; bodyLimit: number }): RequestListener {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const rawBody = await readBody(request, bodyLimit);
-    if (rawBody === null) return answer(response, 413);
-    const text = rawBody.toString();
-    if (parsesToNull(request, text)) return answer(response, isSigned(request, text, signingSecret) ? 400 : 401);
-    Object.assign(request, { rawBody });
-    bolt(request, response);
+    const text = rawBody?.toString() ?? "";
+    if (rawBody === null) answer(response, 413);
+    else if (parsesToNull(request, text)) answer(response, isSigned(request, text, signingSecret) ? 400 : 401);
+    else {
+      Object.assign(request, { rawBody });
+      bolt(request, response);
+    }
   };
   return (request, response) => {
+    // Slack refuses a timestamp more than five minutes from now either way; Bolt checks only the past.
+    if (Number(request.headers["x-slack-request-timestamp"]) > Date.now() / 1000 + FIVE_MINUTES_S) {
+      answer(response, 401);
+      return;
+    }
     if (request.method !== "POST") {
       bolt(request, response);
       return;
@@ -65,4 +74,18 @@ function answer(response: ServerResponse, status: number) {
   if (response.headersSent) return;
   response.writeHead(status);
   response.end();
+}
+
+/**
+ * Bolt's answer when processing a request fails before any listener ran. Failures of listeners and
+ * middleware end in `app.error`, which never rethrows, so what reaches here is Bolt failing on the
+ * payload itself (a `block_actions` without a user, say): a bad request (400), not a server error.
+ * An authorization failure stays a 401, as in Bolt's default.
+ */
+export function answerMalformedEvents({ error, logger, response }: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> {
+  if (response.headersSent) return Promise.resolve(false);
+  const authorization = error instanceof AuthorizationError;
+  if (!authorization) logger.warn(`Slack request refused as malformed: ${error.message}`);
+  answer(response, authorization ? 401 : 400);
+  return Promise.resolve(authorization);
 }
