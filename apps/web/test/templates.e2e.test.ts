@@ -74,11 +74,13 @@ describe("templates", () => {
     await expect.poll(() => run.locator("li").count()).toBe(2);
     const actionIds = await run.locator("li").evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-action-id"))));
 
-    // Both steps wait for a person: approve them in the inbox, then watch the run page follow them.
-    await page.goto(`${web.url}/`);
-    await hydrated(page);
-    for (const id of actionIds) await page.locator(`article[data-action-id="${id}"]`).getByRole("button", { name: "Approve" }).click();
-    await page.goBack();
+    // Both steps wait for a person other than the one who ran the template (separation of duties):
+    // the admin approves them in the inbox, and the run page follows them.
+    const admin = await stack.pageFor("admin");
+    await admin.goto(`${web.url}/`);
+    await hydrated(admin);
+    for (const id of actionIds) await admin.locator(`article[data-action-id="${id}"]`).getByRole("button", { name: "Approve" }).click();
+    await page.reload();
     await hydrated(page);
     await expect.poll(() => run.locator('[data-status="executed"]').count(), { timeout: 20_000 }).toBe(2);
 
