@@ -81,8 +81,17 @@ export function buttonClickPayload(options: ButtonClickOptions): Record<string, 
   };
 }
 
-/** The Reject modal submitted with a reason. */
-export function rejectSubmission(options: { slackUserId: string; reason: string; privateMetadata: string; teamId?: string }): string {
+/** A modal submitted with one text input, as Slack posts a `view_submission`. */
+function modalSubmission(options: {
+  slackUserId: string;
+  privateMetadata: string;
+  teamId?: string;
+  callbackId: string;
+  title: string;
+  blockId: string;
+  inputId: string;
+  value: string;
+}): string {
   const teamId = options.teamId ?? BOT.teamId;
   return interactive({
     type: "view_submission",
@@ -95,15 +104,27 @@ export function rejectSubmission(options: { slackUserId: string; reason: string;
       id: `V${randomBytes(4).toString("hex").toUpperCase()}`,
       team_id: teamId,
       type: "modal",
-      callback_id: ids.views.rejectReason,
+      callback_id: options.callbackId,
       private_metadata: options.privateMetadata,
       hash: randomBytes(6).toString("hex"),
-      title: { type: "plain_text", text: "Reject" },
+      title: { type: "plain_text", text: options.title },
       blocks: [],
-      state: { values: { [ids.blocks.rejectReason]: { [ids.inputs.rejectReason]: { type: "plain_text_input", value: options.reason } } } },
+      state: { values: { [options.blockId]: { [options.inputId]: { type: "plain_text_input", value: options.value } } } },
     },
     response_urls: [],
     is_enterprise_install: false,
+  });
+}
+
+/** The Reject modal submitted with a reason. */
+export function rejectSubmission(options: { slackUserId: string; reason: string; privateMetadata: string; teamId?: string }): string {
+  return modalSubmission({
+    ...options,
+    callbackId: ids.views.rejectReason,
+    title: "Reject",
+    blockId: ids.blocks.rejectReason,
+    inputId: ids.inputs.rejectReason,
+    value: options.reason,
   });
 }
 
@@ -142,26 +163,12 @@ export function slashCommandFields(options: SlashCommandOptions): Record<string,
 
 /** The Edit & approve modal submitted with the parameters as typed. */
 export function editApproveSubmission(options: { slackUserId: string; parameters: string; privateMetadata: string }): string {
-  const teamId = BOT.teamId;
-  return interactive({
-    type: "view_submission",
-    team: { id: teamId, domain: "acme" },
-    user: { id: options.slackUserId, username: options.slackUserId.toLowerCase(), name: options.slackUserId.toLowerCase(), team_id: teamId },
-    api_app_id: "ALEASH",
-    token: "verification-token-unused",
-    trigger_id: triggerId(),
-    view: {
-      id: `V${randomBytes(4).toString("hex").toUpperCase()}`,
-      team_id: teamId,
-      type: "modal",
-      callback_id: ids.views.editAndApprove,
-      private_metadata: options.privateMetadata,
-      hash: randomBytes(6).toString("hex"),
-      title: { type: "plain_text", text: "Edit & approve" },
-      blocks: [],
-      state: { values: { [ids.blocks.editedParameters]: { [ids.inputs.editedParameters]: { type: "plain_text_input", value: options.parameters } } } },
-    },
-    response_urls: [],
-    is_enterprise_install: false,
+  return modalSubmission({
+    ...options,
+    callbackId: ids.views.editAndApprove,
+    title: "Edit & approve",
+    blockId: ids.blocks.editedParameters,
+    inputId: ids.inputs.editedParameters,
+    value: options.parameters,
   });
 }

@@ -11,25 +11,27 @@ import {
   type ActionRegistry,
   type ProposeActionInput,
 } from "@leash/core";
-import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import {
+  createTestEnvironment,
+  createTestItem,
+  createTestTenant,
+  waitFor,
+  type TestEnvironment,
+  type TestTenant,
+} from "@leash/core/testing";
 
-import type { WorkerRuntime } from "../src/worker-runtime.ts";
-import { startTestWorker } from "./support.ts";
+import { startTestWorker, startWorkerStack, type WorkerStack } from "./support.ts";
 
+let stack: WorkerStack;
 let environment: TestEnvironment;
 let tenant: TestTenant;
-let worker: WorkerRuntime;
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
-  tenant = await createTestTenant(environment.db);
-  worker = await startTestWorker(environment);
+  stack = await startWorkerStack();
+  ({ environment, tenant } = stack);
 });
 
-afterAll(async () => {
-  await worker.close();
-  await environment.close();
-});
+afterAll(() => stack.close());
 
 async function proposeAndApprove(input: ProposeActionInput) {
   const { action } = await proposeAction(environment.deps, { actor: tenant.agent, input });
@@ -58,13 +60,27 @@ describe("propose -> pending -> approve -> executed, with a real effect for ever
     });
     expect(action.status).toBe("executed");
     const item = await environment.db.item.findUniqueOrThrow({ where: { id: action.targetId ?? 0 } });
-    expect(item).toMatchObject({ tenantId: tenant.id, kind: "project", title: "Website relaunch", data: { status: "active", dueDate: "2026-12-01" } });
-    expect(action.timeline.map((event) => event.type)).toEqual(["proposed", "approved", "started", "executed"]);
+    expect(item).toMatchObject({
+      tenantId: tenant.id,
+      kind: "project",
+      title: "Website relaunch",
+      data: { status: "active", dueDate: "2026-12-01" },
+    });
+    expect(action.timeline.map((event) => event.type)).toEqual([
+      "proposed",
+      "approved",
+      "started",
+      "executed",
+    ]);
     expect(action.timeline[1]?.actor.label).toBe(tenant.approver.label);
   });
 
   it("update changes the fields and keeps the state before as rollbackData", async () => {
-    const item = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Portal", data: { status: "active", owner: "Ann" } });
+    const item = await createTestItem(environment.db, tenant.id, {
+      kind: "project",
+      title: "Portal",
+      data: { status: "active", owner: "Ann" },
+    });
     const action = await proposeAndApprove({
       actionType: "update",
       targetType: "project",
@@ -74,12 +90,19 @@ describe("propose -> pending -> approve -> executed, with a real effect for ever
     expect(action.status).toBe("executed");
     const after = await environment.db.item.findUniqueOrThrow({ where: { id: item.id } });
     expect(after).toMatchObject({ title: "Customer portal", data: { status: "at_risk" }, version: 2 });
-    expect(action.rollbackData).toMatchObject({ before: { title: "Portal", data: { status: "active", owner: "Ann" }, version: 1 } });
+    expect(action.rollbackData).toMatchObject({
+      before: { title: "Portal", data: { status: "active", owner: "Ann" }, version: 1 },
+    });
   });
 
   it("delete soft-deletes the item", async () => {
     const item = await createTestItem(environment.db, tenant.id, { kind: "idea", title: "Dark mode" });
-    const action = await proposeAndApprove({ actionType: "delete", targetType: "idea", targetId: item.id, parameters: {} });
+    const action = await proposeAndApprove({
+      actionType: "delete",
+      targetType: "idea",
+      targetId: item.id,
+      parameters: {},
+    });
     expect(action.status).toBe("executed");
     const after = await environment.db.item.findUniqueOrThrow({ where: { id: item.id } });
     expect(after.deletedAt).not.toBeNull();
@@ -103,11 +126,18 @@ describe("propose -> pending -> approve -> executed, with a real effect for ever
   it("notify records the notification", async () => {
     const action = await proposeAndApprove({
       actionType: "notify",
-      parameters: { channel: "email", recipient: "dana@example.com", subject: "Hi", message: "The relaunch moved" },
+      parameters: {
+        channel: "email",
+        recipient: "dana@example.com",
+        subject: "Hi",
+        message: "The relaunch moved",
+      },
     });
     expect(action.status).toBe("executed");
     const notifications = await environment.db.notification.findMany({ where: { actionId: action.id } });
-    expect(notifications).toMatchObject([{ channel: "email", recipient: "dana@example.com", message: "The relaunch moved" }]);
+    expect(notifications).toMatchObject([
+      { channel: "email", recipient: "dana@example.com", message: "The relaunch moved" },
+    ]);
   });
 
   it("schedule creates a reminder that fires at its due time", async () => {
@@ -120,10 +150,13 @@ describe("propose -> pending -> approve -> executed, with a real effect for ever
     const reminderId = (action.result as { reminderId: number }).reminderId;
     const scheduled = await environment.db.reminder.findUniqueOrThrow({ where: { id: reminderId } });
     expect(scheduled.status).toBe("scheduled");
-    const fired = await waitFor(async () => {
-      const reminder = await environment.db.reminder.findUniqueOrThrow({ where: { id: reminderId } });
-      return reminder.status === "fired" ? reminder : undefined;
-    }, { what: "the reminder to fire" });
+    const fired = await waitFor(
+      async () => {
+        const reminder = await environment.db.reminder.findUniqueOrThrow({ where: { id: reminderId } });
+        return reminder.status === "fired" ? reminder : undefined;
+      },
+      { what: "the reminder to fire" },
+    );
     expect(fired.firedAt?.getTime()).toBeGreaterThanOrEqual(dueAt.getTime());
     expect(fired.firedAt?.getTime()).toBeLessThan(dueAt.getTime() + 3_000);
   });
@@ -143,10 +176,18 @@ describe("approval preferences", () => {
     expect(action.status).toBe("approved");
     expect(action.requiresApproval).toBe(false);
     const done = await waitFor(async () => {
-      const current = await getAction(environment.deps, { actor: other.viewer, input: { actionId: action.id } });
+      const current = await getAction(environment.deps, {
+        actor: other.viewer,
+        input: { actionId: action.id },
+      });
       return current.status === "executed" ? current : undefined;
     });
-    expect(done.timeline.map((event) => event.type)).toEqual(["proposed", "auto_approved", "started", "executed"]);
+    expect(done.timeline.map((event) => event.type)).toEqual([
+      "proposed",
+      "auto_approved",
+      "started",
+      "executed",
+    ]);
     expect(done.timeline[1]?.details).toMatchObject({ preferenceId: preference.id, rule: "create on idea" });
 
     const { action: project } = await proposeAction(environment.deps, {
@@ -164,7 +205,9 @@ describe("races", () => {
       input: { actionType: "notify", parameters: { channel: "in_app", recipient: "team", message: "race" } },
     });
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => approveAction(environment.deps, { actor: tenant.approver, input: { actionId: action.id } })),
+      Array.from({ length: 50 }, () =>
+        approveAction(environment.deps, { actor: tenant.approver, input: { actionId: action.id } }),
+      ),
     );
     const won = results.filter((result) => result.status === "fulfilled");
     const lost = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
@@ -207,11 +250,19 @@ describe("cancel", () => {
     try {
       const { action } = await proposeAction(slowEnvironment.deps, {
         actor: slowTenant.agent,
-        input: { actionType: "notify", parameters: { channel: "in_app", recipient: "team", message: "slow" } },
+        input: {
+          actionType: "notify",
+          parameters: { channel: "in_app", recipient: "team", message: "slow" },
+        },
       });
-      await approveAction(slowEnvironment.deps, { actor: slowTenant.approver, input: { actionId: action.id } });
+      await approveAction(slowEnvironment.deps, {
+        actor: slowTenant.approver,
+        input: { actionId: action.id },
+      });
       await claimed;
-      await expect(cancelAction(slowEnvironment.deps, { actor: slowTenant.approver, input: { actionId: action.id } })).rejects.toMatchObject({
+      await expect(
+        cancelAction(slowEnvironment.deps, { actor: slowTenant.approver, input: { actionId: action.id } }),
+      ).rejects.toMatchObject({
         code: "CONFLICT",
         message: expect.stringMatching(/already approved by Dana .* and is executing/),
       });
@@ -235,14 +286,22 @@ describe("cancel", () => {
     try {
       const { action } = await proposeAction(idle.deps, {
         actor: idleTenant.agent,
-        input: { actionType: "notify", parameters: { channel: "in_app", recipient: "team", message: "never" } },
+        input: {
+          actionType: "notify",
+          parameters: { channel: "in_app", recipient: "team", message: "never" },
+        },
       });
       await approveAction(idle.deps, { actor: idleTenant.approver, input: { actionId: action.id } });
-      const cancelled = await cancelAction(idle.deps, { actor: idleTenant.agent, input: { actionId: action.id, reason: "changed my mind" } });
+      const cancelled = await cancelAction(idle.deps, {
+        actor: idleTenant.agent,
+        input: { actionId: action.id, reason: "changed my mind" },
+      });
       expect(cancelled.status).toBe("cancelled");
       const lateWorker = await startTestWorker(idle);
       try {
-        await waitFor(async () => (await idle.deps.queue.jobCounts()).completed === 1, { what: "the job to be consumed" });
+        await waitFor(async () => (await idle.deps.queue.jobCounts()).completed === 1, {
+          what: "the job to be consumed",
+        });
         const after = await idle.db.agentAction.findUniqueOrThrow({ where: { id: action.id } });
         expect(after.status).toBe("cancelled");
         expect(after.attempts).toBe(0);
@@ -260,10 +319,17 @@ describe("cancel", () => {
       actor: tenant.agent,
       input: { actionType: "notify", parameters: { channel: "in_app", recipient: "team", message: "x" } },
     });
-    await expect(cancelAction(environment.deps, { actor: tenant.viewer, input: { actionId: action.id } })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    const cancelled = await cancelAction(environment.deps, { actor: tenant.agent, input: { actionId: action.id } });
+    await expect(
+      cancelAction(environment.deps, { actor: tenant.viewer, input: { actionId: action.id } }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const cancelled = await cancelAction(environment.deps, {
+      actor: tenant.agent,
+      input: { actionId: action.id },
+    });
     expect(cancelled.status).toBe("cancelled");
-    await expect(approveAction(environment.deps, { actor: tenant.approver, input: { actionId: action.id } })).rejects.toMatchObject({
+    await expect(
+      approveAction(environment.deps, { actor: tenant.approver, input: { actionId: action.id } }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringMatching(/already cancelled/),
     });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { getAction, proposeAction, setPreference, verifyAuditChain } from "@leash/core";
-import { createTestEnvironment, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import {
+  createTestEnvironment,
+  createTestTenant,
+  waitFor,
+  type TestEnvironment,
+  type TestTenant,
+} from "@leash/core/testing";
 
 import type { WorkerRuntime } from "../src/worker-runtime.ts";
 import { startTestWorker } from "./support.ts";
@@ -24,19 +30,30 @@ afterAll(async () => {
 
 describe("the worker seals the audit trail", () => {
   it("links every event of executed actions into the tenant's hash chain shortly after they happen", async () => {
-    await setPreference(environment.deps, { actor: tenant.admin, input: { actionType: "notify", autoApprove: true } });
+    await setPreference(environment.deps, {
+      actor: tenant.admin,
+      input: { actionType: "notify", autoApprove: true },
+    });
     const proposals = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
         proposeAction(environment.deps, {
           actor: tenant.agent,
-          input: { actionType: "notify", parameters: { channel: "email", recipient: "dana@example.com", message: `deploy ${index}` } },
+          input: {
+            actionType: "notify",
+            parameters: { channel: "email", recipient: "dana@example.com", message: `deploy ${index}` },
+          },
         }),
       ),
     );
     for (const { action } of proposals) {
-      await waitFor(async () => (await getAction(environment.deps, { actor: tenant.viewer, input: { actionId: action.id } })).status === "executed", {
-        what: `action #${action.id} executed`,
-      });
+      await waitFor(
+        async () =>
+          (await getAction(environment.deps, { actor: tenant.viewer, input: { actionId: action.id } }))
+            .status === "executed",
+        {
+          what: `action #${action.id} executed`,
+        },
+      );
     }
     const events = await environment.db.actionEvent.count({ where: { tenantId: tenant.id } });
     const result = await waitFor(

@@ -1,33 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { getAction, proposeAction, type ProposeActionInput } from "@leash/core";
-import {
-  createTestEnvironment,
-  createTestItem,
-  createTestTenant,
-  waitFor,
-  type TestEnvironment,
-  type TestTenant,
-} from "@leash/core/testing";
+import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 import type { ActionType, ExpiryFallback } from "@leash/db";
 
-import type { WorkerRuntime } from "../src/worker-runtime.ts";
-import { startTestWorker } from "./support.ts";
+import { startWorkerStack, type WorkerStack } from "./support.ts";
 
+let stack: WorkerStack;
 let environment: TestEnvironment;
 let tenant: TestTenant;
-let worker: WorkerRuntime;
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
-  tenant = await createTestTenant(environment.db);
-  worker = await startTestWorker(environment, { deadlineSweepIntervalMs: 100 });
+  stack = await startWorkerStack({ deadlineSweepIntervalMs: 100 });
+  ({ environment, tenant } = stack);
 });
 
-afterAll(async () => {
-  await worker.close();
-  await environment.close();
-});
+afterAll(() => stack.close());
 
 /** A policy with limits of seconds: reminded after 1 s, escalated to the admin after 2 s, expired after 3 s. */
 async function shortPolicy(actionType: ActionType, expiryFallback: ExpiryFallback) {

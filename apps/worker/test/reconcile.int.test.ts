@@ -1,7 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createBullActionQueue, MAX_BATCH_SIZE, proposeBatch, reconcileQueue, setPreference, silentLogger, systemClock, type CoreDeps } from "@leash/core";
-import { createTestEnvironment, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import {
+  createBullActionQueue,
+  MAX_BATCH_SIZE,
+  proposeBatch,
+  reconcileQueue,
+  setPreference,
+  silentLogger,
+  systemClock,
+  type CoreDeps,
+} from "@leash/core";
+import {
+  createTestEnvironment,
+  createTestTenant,
+  waitFor,
+  type TestEnvironment,
+  type TestTenant,
+} from "@leash/core/testing";
 import { createDb, type Db } from "@leash/db";
 
 import { startTestWorker } from "./support.ts";
@@ -15,7 +30,10 @@ let secondDeps: CoreDeps;
 beforeAll(async () => {
   environment = await createTestEnvironment();
   tenant = await createTestTenant(environment.db);
-  await setPreference(environment.deps, { actor: tenant.admin, input: { actionType: "notify", autoApprove: true } });
+  await setPreference(environment.deps, {
+    actor: tenant.admin,
+    input: { actionType: "notify", autoApprove: true },
+  });
   secondDb = createDb({ connectionString: environment.database.url, maxConnections: 4 });
   secondDeps = {
     db: secondDb,
@@ -68,7 +86,10 @@ describe("the reconciler", () => {
     await loseAllJobs();
 
     const options = { graceMs: 0, staleClaimMs: 30_000, batchSize: 50 };
-    const [first, second] = await Promise.all([reconcileQueue(environment.deps, options), reconcileQueue(secondDeps, options)]);
+    const [first, second] = await Promise.all([
+      reconcileQueue(environment.deps, options),
+      reconcileQueue(secondDeps, options),
+    ]);
 
     expect(first.requeuedActions.length + second.requeuedActions.length).toBe(300);
     const events = await reconcilerEvents(ids);
@@ -87,24 +108,41 @@ describe("the reconciler", () => {
     // As a worker that claimed them and died leaves them: executing, claimed long ago, no job.
     await environment.db.agentAction.updateMany({
       where: { id: { in: ids } },
-      data: { status: "executing", claimToken: "00000000-0000-4000-8000-000000000000", claimedAt: new Date(Date.now() - 60_000), attempts: 1 },
+      data: {
+        status: "executing",
+        claimToken: "00000000-0000-4000-8000-000000000000",
+        claimedAt: new Date(Date.now() - 60_000),
+        attempts: 1,
+      },
     });
 
     const result = await reconcileQueue(environment.deps, { graceMs: 0, staleClaimMs: 30_000 });
     expect(result.requeuedActions.filter((id) => ids.includes(id))).toEqual(ids);
     const worker = await startTestWorker(environment, { lockDurationMs: 30_000 });
     try {
-      await waitFor(async () => (await environment.db.agentAction.count({ where: { id: { in: ids }, status: "executed" } })) === 40, {
-        timeoutMs: 30_000,
-        what: "the taken-over actions to execute",
-      });
+      await waitFor(
+        async () =>
+          (await environment.db.agentAction.count({ where: { id: { in: ids }, status: "executed" } })) === 40,
+        {
+          timeoutMs: 30_000,
+          what: "the taken-over actions to execute",
+        },
+      );
     } finally {
       await worker.close();
     }
-    const effects = await environment.db.notification.groupBy({ by: ["actionId"], where: { actionId: { in: ids } }, _count: { _all: true } });
+    const effects = await environment.db.notification.groupBy({
+      by: ["actionId"],
+      where: { actionId: { in: ids } },
+      _count: { _all: true },
+    });
     expect(effects).toHaveLength(40);
     expect(effects.every((row) => row._count._all === 1)).toBe(true);
-    const resumed = await environment.db.actionEvent.findMany({ where: { actionId: { in: ids }, type: "queued", actorLabel: "reconciler" } });
-    expect(resumed.map((event) => event.details)).toEqual(ids.map(() => ({ reason: "worker presumed dead; execution resumed" })));
+    const resumed = await environment.db.actionEvent.findMany({
+      where: { actionId: { in: ids }, type: "queued", actorLabel: "reconciler" },
+    });
+    expect(resumed.map((event) => event.details)).toEqual(
+      ids.map(() => ({ reason: "worker presumed dead; execution resumed" })),
+    );
   });
 });

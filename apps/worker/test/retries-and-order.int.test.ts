@@ -1,7 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { approveAction, defaultActionRegistry, getAction, proposeAction, setPreference, type ActionRegistry } from "@leash/core";
-import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import {
+  approveAction,
+  defaultActionRegistry,
+  getAction,
+  proposeAction,
+  setPreference,
+  type ActionRegistry,
+} from "@leash/core";
+import {
+  createTestEnvironment,
+  createTestItem,
+  createTestTenant,
+  waitFor,
+  type TestEnvironment,
+  type TestTenant,
+} from "@leash/core/testing";
 
 import type { WorkerRuntime } from "../src/worker-runtime.ts";
 import { startTestWorker } from "./support.ts";
@@ -18,7 +32,9 @@ const flakyRegistry: ActionRegistry = {
     ...defaultActionRegistry.notify,
     async execute(context) {
       const { recipient } = context.parameters as { recipient: string };
-      const left = failuresLeft.get(`${context.actionId}`) ?? (recipient === "fail-always" ? Infinity : Number(/^fail-(\d+)$/.exec(recipient)?.[1] ?? 0));
+      const left =
+        failuresLeft.get(`${context.actionId}`) ??
+        (recipient === "fail-always" ? Infinity : Number(/^fail-(\d+)$/.exec(recipient)?.[1] ?? 0));
       if (left > 0) {
         failuresLeft.set(`${context.actionId}`, left - 1);
         throw new Error(`mail server unavailable (${recipient})`);
@@ -64,18 +80,32 @@ describe("retries", () => {
   it("a handler failing twice then succeeding is executed, with three attempts and growing delays in its timeline", async () => {
     const { action } = await proposeAction(environment.deps, {
       actor: tenant.agent,
-      input: { actionType: "notify", parameters: { channel: "email", recipient: "fail-2", message: "retry me" } },
+      input: {
+        actionType: "notify",
+        parameters: { channel: "email", recipient: "fail-2", message: "retry me" },
+      },
     });
     const done = await finalState(action.id);
     expect(done.status).toBe("executed");
     expect(done.attempts).toBe(3);
     const types = done.timeline.map((event) => event.type);
-    expect(types).toEqual(["proposed", "auto_approved", "started", "retried", "started", "retried", "started", "executed"]);
+    expect(types).toEqual([
+      "proposed",
+      "auto_approved",
+      "started",
+      "retried",
+      "started",
+      "retried",
+      "started",
+      "executed",
+    ]);
     const retried = done.timeline.filter((event) => event.type === "retried");
     const delays = retried.map((event) => (event.details as { nextDelayMs: number }).nextDelayMs);
     expect(delays).toEqual([100, 200]);
     expect(retried[0]?.details).toMatchObject({ attempt: 1, error: "mail server unavailable (fail-2)" });
-    const starts = done.timeline.filter((event) => event.type === "started").map((event) => Date.parse(event.createdAt));
+    const starts = done.timeline
+      .filter((event) => event.type === "started")
+      .map((event) => Date.parse(event.createdAt));
     const gaps = [starts[1]! - starts[0]!, starts[2]! - starts[1]!];
     expect(gaps[0]).toBeGreaterThanOrEqual(100);
     expect(gaps[1]).toBeGreaterThanOrEqual(200);
@@ -85,14 +115,20 @@ describe("retries", () => {
   it("a handler that always fails ends failed with its error after the configured attempts", async () => {
     const { action } = await proposeAction(environment.deps, {
       actor: tenant.agent,
-      input: { actionType: "notify", parameters: { channel: "email", recipient: "fail-always", message: "never" } },
+      input: {
+        actionType: "notify",
+        parameters: { channel: "email", recipient: "fail-always", message: "never" },
+      },
     });
     const done = await finalState(action.id);
     expect(done.status).toBe("failed");
     expect(done.attempts).toBe(3);
     expect(done.errorMessage).toBe("mail server unavailable (fail-always)");
     expect(done.timeline.filter((event) => event.type === "started")).toHaveLength(3);
-    expect(done.timeline.at(-1)).toMatchObject({ type: "failed", details: { attempt: 3, error: "mail server unavailable (fail-always)" } });
+    expect(done.timeline.at(-1)).toMatchObject({
+      type: "failed",
+      details: { attempt: 3, error: "mail server unavailable (fail-always)" },
+    });
     expect(await environment.db.notification.count({ where: { actionId: action.id } })).toBe(0);
   });
 
@@ -101,7 +137,12 @@ describe("retries", () => {
     const project = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Gone soon" });
     const { action } = await proposeAction(environment.deps, {
       actor: tenant.agent,
-      input: { actionType: "link", targetType: "person", targetId: person.id, parameters: { toType: "project", toId: project.id, relation: "owns" } },
+      input: {
+        actionType: "link",
+        targetType: "person",
+        targetId: person.id,
+        parameters: { toType: "project", toId: project.id, relation: "owns" },
+      },
     });
     expect(action.status).toBe("pending");
     await environment.db.item.delete({ where: { id: project.id } });
@@ -117,13 +158,20 @@ describe("retries", () => {
 describe("order on one target", () => {
   it("update then delete on one item, proposed in that order, execute in that order with concurrency 8", async () => {
     const items = await Promise.all(
-      Array.from({ length: 12 }, (_, index) => createTestItem(environment.db, tenant.id, { kind: "project", title: `P${index}` })),
+      Array.from({ length: 12 }, (_, index) =>
+        createTestItem(environment.db, tenant.id, { kind: "project", title: `P${index}` }),
+      ),
     );
     const pairs = [];
     for (const item of items) {
       const { action: update } = await proposeAction(environment.deps, {
         actor: tenant.agent,
-        input: { actionType: "update", targetType: "project", targetId: item.id, parameters: { data: { status: "done" } } },
+        input: {
+          actionType: "update",
+          targetType: "project",
+          targetId: item.id,
+          parameters: { data: { status: "done" } },
+        },
       });
       const { action: remove } = await proposeAction(environment.deps, {
         actor: tenant.agent,
@@ -147,16 +195,29 @@ describe("order on one target", () => {
   });
 
   it("an action waiting for a person does not hold up a later approved one on the same target", async () => {
-    await setPreference(environment.deps, { actor: tenant.admin, input: { actionType: "link", autoApprove: false } });
+    await setPreference(environment.deps, {
+      actor: tenant.admin,
+      input: { actionType: "link", autoApprove: false },
+    });
     const person = await createTestItem(environment.db, tenant.id, { kind: "person", title: "Grace" });
     const project = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Compiler" });
     const { action: waiting } = await proposeAction(environment.deps, {
       actor: tenant.agent,
-      input: { actionType: "link", targetType: "person", targetId: person.id, parameters: { toType: "project", toId: project.id, relation: "leads" } },
+      input: {
+        actionType: "link",
+        targetType: "person",
+        targetId: person.id,
+        parameters: { toType: "project", toId: project.id, relation: "leads" },
+      },
     });
     const { action: later } = await proposeAction(environment.deps, {
       actor: tenant.agent,
-      input: { actionType: "update", targetType: "person", targetId: person.id, parameters: { data: { role: "Rear admiral" } } },
+      input: {
+        actionType: "update",
+        targetType: "person",
+        targetId: person.id,
+        parameters: { data: { role: "Rear admiral" } },
+      },
     });
     expect(waiting.status).toBe("pending");
     expect((await finalState(later.id)).status).toBe("executed");

@@ -1,18 +1,26 @@
 import { silentLogger, type ActionRegistry } from "@leash/core";
-import { testRedisUrl, type TestEnvironment } from "@leash/core/testing";
+import {
+  createTestEnvironment,
+  createTestTenant,
+  testRedisUrl,
+  type TestEnvironment,
+  type TestTenant,
+} from "@leash/core/testing";
 
 import { startWorkerRuntime, type WorkerRuntime } from "../src/worker-runtime.ts";
 
 /** An in-process worker on the test file's own database and queue prefix, with short retry delays. */
+export interface TestWorkerOverrides {
+  concurrency?: number;
+  registry?: ActionRegistry;
+  lockDurationMs?: number;
+  reconcileIntervalMs?: number;
+  deadlineSweepIntervalMs?: number;
+}
+
 export function startTestWorker(
   environment: TestEnvironment,
-  overrides: {
-    concurrency?: number;
-    registry?: ActionRegistry;
-    lockDurationMs?: number;
-    reconcileIntervalMs?: number;
-    deadlineSweepIntervalMs?: number;
-  } = {},
+  overrides: TestWorkerOverrides = {},
 ): Promise<WorkerRuntime> {
   return startWorkerRuntime({
     db: environment.db,
@@ -26,4 +34,27 @@ export function startTestWorker(
     logger: silentLogger(),
     ...(overrides.registry ? { registry: overrides.registry } : {}),
   });
+}
+
+export interface WorkerStack {
+  environment: TestEnvironment;
+  tenant: TestTenant;
+  worker: WorkerRuntime;
+  close(): Promise<void>;
+}
+
+/** A test file's own database with one tenant, and an in-process worker on it; `close` stops the worker first. */
+export async function startWorkerStack(overrides: TestWorkerOverrides = {}): Promise<WorkerStack> {
+  const environment = await createTestEnvironment();
+  const tenant = await createTestTenant(environment.db);
+  const worker = await startTestWorker(environment, overrides);
+  return {
+    environment,
+    tenant,
+    worker,
+    async close() {
+      await worker.close();
+      await environment.close();
+    },
+  };
 }

@@ -10,31 +10,20 @@ import {
   rollbackAction,
   type ProposeActionInput,
 } from "@leash/core";
-import {
-  createTestEnvironment,
-  createTestTenant,
-  waitFor,
-  type TestEnvironment,
-  type TestTenant,
-} from "@leash/core/testing";
+import { waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
-import type { WorkerRuntime } from "../src/worker-runtime.ts";
-import { startTestWorker } from "./support.ts";
+import { startWorkerStack, type WorkerStack } from "./support.ts";
 
+let stack: WorkerStack;
 let environment: TestEnvironment;
 let tenant: TestTenant;
-let worker: WorkerRuntime;
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
-  tenant = await createTestTenant(environment.db);
-  worker = await startTestWorker(environment);
+  stack = await startWorkerStack();
+  ({ environment, tenant } = stack);
 });
 
-afterAll(async () => {
-  await worker.close();
-  await environment.close();
-});
+afterAll(() => stack.close());
 
 const idea = (title: string): ProposeActionInput => ({
   actionType: "create",

@@ -14,6 +14,7 @@ import {
 } from "@leash/core";
 
 import { CsrfField } from "../components/csrf-field.tsx";
+import { FieldError, invalid } from "../components/field-error.tsx";
 import { Notice } from "../components/notice.tsx";
 import { capitalize } from "../lib/format.ts";
 import { fieldError, resultFor, type FormResult } from "../lib/form-result.ts";
@@ -32,11 +33,17 @@ export async function loader({ request }: Route.LoaderArgs) {
   const { actor } = await requireUser(request);
   const deps = getDeps();
   const policies = await loadOrFail(() => listPolicies(deps, { actor }));
-  const backups = can(actor, "policy.write") ? await loadOrFail(() => listBackupApprovers(deps, { actor })) : [];
+  const backups = can(actor, "policy.write")
+    ? await loadOrFail(() => listBackupApprovers(deps, { actor }))
+    : [];
   // Which types may fall back to auto-approval at expiry, so the form can say so before it is posted.
   const reversibleTypes = actionTypeSchema.options.filter(isReversibleType);
   // The form's choices come from core's schemas; read here, so that core stays out of the browser bundle.
-  const choices = { actionTypes: actionTypeSchema.options, targetTypes: targetTypeSchema.options, maxRequiredApprovals: MAX_REQUIRED_APPROVALS };
+  const choices = {
+    actionTypes: actionTypeSchema.options,
+    targetTypes: targetTypeSchema.options,
+    maxRequiredApprovals: MAX_REQUIRED_APPROVALS,
+  };
   return { policies, backups, reversibleTypes, choices };
 }
 
@@ -53,7 +60,11 @@ export async function action({ request }: Route.ActionArgs) {
   try {
     if (intent === "delete") {
       await deletePolicy(deps, { actor: user.actor, input: { policyId: formText(form, "policyId") ?? "" } });
-      const result: FormResult = { ok: true, form: intent, message: "Policy deleted; its actions follow the next less specific policy, or the defaults." };
+      const result: FormResult = {
+        ok: true,
+        form: intent,
+        message: "Policy deleted; its actions follow the next less specific policy, or the defaults.",
+      };
       return result;
     }
     const checked = checkForm(setPolicyInputSchema, {
@@ -77,17 +88,6 @@ export async function action({ request }: Route.ActionArgs) {
   }
 }
 
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p className="field-error" id={id}>
-      {message}
-    </p>
-  ) : null;
-}
-
-/** aria props of an input, pointing at its error when it has one. */
-const invalid = (id: string, message: string | undefined) => (message ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {});
-
 const seconds = (value: number | null) => (value === null ? "—" : `${value} s`);
 
 export default function Policies({ loaderData, actionData }: Route.ComponentProps) {
@@ -100,7 +100,15 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
   const numberField = (name: string, label: string, hint: string, extra: { min: number; max?: number }) => (
     <div className="field">
       <label htmlFor={name}>{label}</label>
-      <input id={name} name={name} type="number" inputMode="numeric" min={extra.min} max={extra.max} {...invalid(name, error(name))} />
+      <input
+        id={name}
+        name={name}
+        type="number"
+        inputMode="numeric"
+        min={extra.min}
+        max={extra.max}
+        {...invalid(name, error(name))}
+      />
       <p className="field-hint">{hint}</p>
       <FieldError id={`${name}-error`} message={error(name)} />
     </div>
@@ -112,8 +120,9 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
         <div>
           <h1>Policies</h1>
           <p className="muted">
-            How people decide on what agents propose: how many distinct approvers, whether the proposer may approve, and time limits. Without a policy an action needs one
-            approver, who may not be the one who proposed it. A policy for one target type wins over the one for any target.
+            How people decide on what agents propose: how many distinct approvers, whether the proposer may
+            approve, and time limits. Without a policy an action needs one approver, who may not be the one
+            who proposed it. A policy for one target type wins over the one for any target.
             {permissions.writePolicies ? "" : " Only admins can change these."}
           </p>
         </div>
@@ -148,8 +157,11 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
                     <td>{policy.separationOfDuties ? "No" : "Yes"}</td>
                     <td>
                       {seconds(policy.remindAfterSeconds)} / {seconds(policy.escalateAfterSeconds)}
-                      {policy.escalateTo ? ` to ${policy.escalateTo.name}` : ""} / {seconds(policy.expiresAfterSeconds)}
-                      {policy.expiresAfterSeconds !== null ? ` then ${policy.expiryFallback === "auto_approve" ? "auto-approve" : "reject"}` : ""}
+                      {policy.escalateTo ? ` to ${policy.escalateTo.name}` : ""} /{" "}
+                      {seconds(policy.expiresAfterSeconds)}
+                      {policy.expiresAfterSeconds !== null
+                        ? ` then ${policy.expiryFallback === "auto_approve" ? "auto-approve" : "reject"}`
+                        : ""}
                     </td>
                     <td>{capitalize(policy.description)}.</td>
                     {permissions.writePolicies ? (
@@ -157,7 +169,13 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
                         <Form method="post" className="inline-form">
                           <CsrfField />
                           <input type="hidden" name="policyId" value={policy.id} />
-                          <button type="submit" name="intent" value="delete" className="button button-danger-outline button-small" disabled={busy}>
+                          <button
+                            type="submit"
+                            name="intent"
+                            value="delete"
+                            className="button button-danger-outline button-small"
+                            disabled={busy}
+                          >
                             Delete
                           </button>
                         </Form>
@@ -174,7 +192,10 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
       {permissions.writePolicies ? (
         <Form method="post" className="card panel stack" noValidate aria-labelledby="set-heading">
           <h2 id="set-heading">Set a policy</h2>
-          <p className="muted small">Setting a policy for a scope that has one replaces it. Actions already waiting keep the rules they were proposed under.</p>
+          <p className="muted small">
+            Setting a policy for a scope that has one replaces it. Actions already waiting keep the rules they
+            were proposed under.
+          </p>
           <CsrfField />
           <div className="form-grid">
             <div className="field">
@@ -199,16 +220,35 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
                 ))}
               </select>
             </div>
-            {numberField("requiredApprovals", "Approvers needed", `Distinct people, 1 to ${choices.maxRequiredApprovals}.`, { min: 1, max: choices.maxRequiredApprovals })}
+            {numberField(
+              "requiredApprovals",
+              "Approvers needed",
+              `Distinct people, 1 to ${choices.maxRequiredApprovals}.`,
+              { min: 1, max: choices.maxRequiredApprovals },
+            )}
             <label className="checkbox-label">
               <input type="checkbox" name="separationOfDuties" defaultChecked />
               The proposer (or the owner of the proposing agent key) may not approve
             </label>
-            {numberField("remindAfterSeconds", "Remind after (seconds)", "A reminder in the approval channel; empty for none.", { min: 1 })}
-            {numberField("escalateAfterSeconds", "Escalate after (seconds)", "Asks the backup approver; empty for none.", { min: 1 })}
+            {numberField(
+              "remindAfterSeconds",
+              "Remind after (seconds)",
+              "A reminder in the approval channel; empty for none.",
+              { min: 1 },
+            )}
+            {numberField(
+              "escalateAfterSeconds",
+              "Escalate after (seconds)",
+              "Asks the backup approver; empty for none.",
+              { min: 1 },
+            )}
             <div className="field">
               <label htmlFor="escalateToUserId">Backup approver</label>
-              <select id="escalateToUserId" name="escalateToUserId" {...invalid("escalateToUserId", error("escalateToUserId"))}>
+              <select
+                id="escalateToUserId"
+                name="escalateToUserId"
+                {...invalid("escalateToUserId", error("escalateToUserId"))}
+              >
                 <option value="">nobody</option>
                 {backups.map((backup) => (
                   <option key={backup.id} value={backup.id}>
@@ -218,17 +258,34 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
               </select>
               <FieldError id="escalateToUserId-error" message={error("escalateToUserId")} />
             </div>
-            {numberField("expiresAfterSeconds", "Expires after (seconds)", "Reminder and escalation must come before it; empty for no limit.", { min: 1 })}
+            {numberField(
+              "expiresAfterSeconds",
+              "Expires after (seconds)",
+              "Reminder and escalation must come before it; empty for no limit.",
+              { min: 1 },
+            )}
             <div className="field">
               <label htmlFor="expiryFallback">At expiry</label>
-              <select id="expiryFallback" name="expiryFallback" defaultValue="reject" {...invalid("expiryFallback", error("expiryFallback"))}>
+              <select
+                id="expiryFallback"
+                name="expiryFallback"
+                defaultValue="reject"
+                {...invalid("expiryFallback", error("expiryFallback"))}
+              >
                 <option value="reject">reject it</option>
                 <option value="auto_approve">approve it automatically</option>
               </select>
-              <p className="field-hint">Automatic approval only for types that can be rolled back: {reversibleTypes.join(", ")}.</p>
+              <p className="field-hint">
+                Automatic approval only for types that can be rolled back: {reversibleTypes.join(", ")}.
+              </p>
               <FieldError id="expiryFallback-error" message={error("expiryFallback")} />
             </div>
-            {numberField("autoApproveBudgetPerHour", "Auto-approvals per hour at most", "Then people decide again; empty for no limit.", { min: 1 })}
+            {numberField(
+              "autoApproveBudgetPerHour",
+              "Auto-approvals per hour at most",
+              "Then people decide again; empty for no limit.",
+              { min: 1 },
+            )}
           </div>
           <div>
             <button type="submit" name="intent" value="set" className="button button-primary" disabled={busy}>

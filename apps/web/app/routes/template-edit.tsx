@@ -13,6 +13,7 @@ import {
 } from "@leash/core";
 
 import { CsrfField } from "../components/csrf-field.tsx";
+import { FieldError, invalid } from "../components/field-error.tsx";
 import { fieldError, type FormResult } from "../lib/form-result.ts";
 import { draftOf, emptyDraft, type TemplateDraft } from "../lib/template-draft.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
@@ -24,16 +25,30 @@ import { draftFromForm, templateInput } from "../server/template-form.server.ts"
 import type { Route } from "./+types/template-edit";
 
 export function meta({ params }: Route.MetaArgs) {
-  return [{ title: params.templateId ? `Edit template #${params.templateId} · Leash console` : "New template · Leash console" }];
+  return [
+    {
+      title: params.templateId
+        ? `Edit template #${params.templateId} · Leash console`
+        : "New template · Leash console",
+    },
+  ];
 }
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const { actor } = await requireUser(request);
-  const template = params.templateId ? await loadOrFail(() => getTemplate(getDeps(), { actor, input: { templateId: Number(params.templateId) } })) : null;
+  const template = params.templateId
+    ? await loadOrFail(() =>
+        getTemplate(getDeps(), { actor, input: { templateId: Number(params.templateId) } }),
+      )
+    : null;
   return {
     templateId: template?.id ?? null,
     draft: template ? draftOf(template) : emptyDraft,
-    options: { actionTypes: actionTypeSchema.options, targetTypes: targetTypeSchema.options, parameterTypes: templateParameterTypes },
+    options: {
+      actionTypes: actionTypeSchema.options,
+      targetTypes: targetTypeSchema.options,
+      parameterTypes: templateParameterTypes,
+    },
   };
 }
 
@@ -46,13 +61,21 @@ export async function action({ request, params }: Route.ActionArgs) {
     return data({ ...answer.data, draft }, answer.init ?? undefined);
   };
   if (Object.keys(jsonErrors).length > 0) {
-    const result: FormResult = { ok: false, status: 400, error: "Some step parameters are not valid JSON.", fieldErrors: jsonErrors };
+    const result: FormResult = {
+      ok: false,
+      status: 400,
+      error: "Some step parameters are not valid JSON.",
+      fieldErrors: jsonErrors,
+    };
     return data({ ...result, draft }, { status: 400 });
   }
   const deps = getDeps();
   let saved: { id: number; name: string };
   if (params.templateId) {
-    const checked = checkForm(updateTemplateInputSchema, { templateId: Number(params.templateId), ...definition });
+    const checked = checkForm(updateTemplateInputSchema, {
+      templateId: Number(params.templateId),
+      ...definition,
+    });
     if (!checked.ok) return refused(checked.error);
     try {
       saved = await updateTemplate(deps, { actor: user.actor, input: checked.data });
@@ -68,19 +91,10 @@ export async function action({ request, params }: Route.ActionArgs) {
       return refused(error);
     }
   }
-  return redirect("/templates", { headers: await flashNotice(request, `Saved template “${saved.name}” (#${saved.id}).`) });
+  return redirect("/templates", {
+    headers: await flashNotice(request, `Saved template “${saved.name}” (#${saved.id}).`),
+  });
 }
-
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p className="field-error" id={id}>
-      {message}
-    </p>
-  ) : null;
-}
-
-/** aria props of an input, pointing at its error when it has one. */
-const invalid = (id: string, message: string | undefined) => (message ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {});
 
 export default function TemplateEdit({ loaderData, actionData }: Route.ComponentProps) {
   const { templateId, options } = loaderData;
@@ -89,8 +103,26 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
   // Without scripts one blank row of each is always there to fill in; with them, more can be added.
   const [extraParameters, setExtraParameters] = useState(1);
   const [extraSteps, setExtraSteps] = useState(1);
-  const parameterRows = [...draft.parameters, ...Array.from({ length: extraParameters }, () => ({ name: "", type: "string", required: true, default: "", description: "" }))];
-  const stepRows = [...draft.steps, ...Array.from({ length: extraSteps }, () => ({ actionType: "", targetType: "", targetId: "", parameters: "", reason: "" }))];
+  const parameterRows = [
+    ...draft.parameters,
+    ...Array.from({ length: extraParameters }, () => ({
+      name: "",
+      type: "string",
+      required: true,
+      default: "",
+      description: "",
+    })),
+  ];
+  const stepRows = [
+    ...draft.steps,
+    ...Array.from({ length: extraSteps }, () => ({
+      actionType: "",
+      targetType: "",
+      targetId: "",
+      parameters: "",
+      reason: "",
+    })),
+  ];
   const error = (field: string) => fieldError(actionData, field);
   const general = actionData?.error;
 
@@ -104,8 +136,8 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
         </nav>
         <h1>{templateId ? `Edit “${draft.name}”` : "New template"}</h1>
         <p className="muted">
-          Steps are action proposals. Use <code>{"{{params.NAME}}"}</code> for a parameter given at run time and{" "}
-          <code>{"{{steps.0.result.itemId}}"}</code> for what an earlier step produced.
+          Steps are action proposals. Use <code>{"{{params.NAME}}"}</code> for a parameter given at run time
+          and <code>{"{{steps.0.result.itemId}}"}</code> for what an earlier step produced.
         </p>
       </header>
 
@@ -115,7 +147,12 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
         </p>
       ) : null}
 
-      <Form method="post" className="stack" noValidate aria-label={templateId ? "Edit template" : "New template"}>
+      <Form
+        method="post"
+        className="stack"
+        noValidate
+        aria-label={templateId ? "Edit template" : "New template"}
+      >
         <CsrfField />
         <section className="card panel stack">
           <div className="field">
@@ -125,21 +162,34 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
           </div>
           <div className="field">
             <label htmlFor="description">Description</label>
-            <textarea id="description" name="description" rows={2} defaultValue={draft.description} {...invalid("description", error("description"))} />
+            <textarea
+              id="description"
+              name="description"
+              rows={2}
+              defaultValue={draft.description}
+              {...invalid("description", error("description"))}
+            />
             <FieldError id="description-error" message={error("description")} />
           </div>
         </section>
 
         <fieldset className="card panel stack">
           <legend className="legend-heading">Parameters</legend>
-          <p className="muted small">Asked for when the template is run. Leave a row's name empty to drop it.</p>
+          <p className="muted small">
+            Asked for when the template is run. Leave a row's name empty to drop it.
+          </p>
           {parameterRows.map((parameter, row) => {
             const key = `parameters.${row}`;
             return (
               <div key={key} className="row-grid row-grid-parameters" data-row={key}>
                 <div className="field">
                   <label htmlFor={`${key}.name`}>Parameter {row + 1} name</label>
-                  <input id={`${key}.name`} name={`${key}.name`} defaultValue={parameter.name} {...invalid(`${key}.name`, error(`${key}.name`))} />
+                  <input
+                    id={`${key}.name`}
+                    name={`${key}.name`}
+                    defaultValue={parameter.name}
+                    {...invalid(`${key}.name`, error(`${key}.name`))}
+                  />
                   <FieldError id={`${key}.name-error`} message={error(`${key}.name`)} />
                 </div>
                 <div className="field">
@@ -154,7 +204,12 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
                 </div>
                 <div className="field">
                   <label htmlFor={`${key}.default`}>Default</label>
-                  <input id={`${key}.default`} name={`${key}.default`} defaultValue={parameter.default} {...invalid(`${key}.default`, error(`${key}.default`))} />
+                  <input
+                    id={`${key}.default`}
+                    name={`${key}.default`}
+                    defaultValue={parameter.default}
+                    {...invalid(`${key}.default`, error(`${key}.default`))}
+                  />
                   <FieldError id={`${key}.default-error`} message={error(`${key}.default`)} />
                 </div>
                 <label className="checkbox-label">
@@ -164,14 +219,21 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
               </div>
             );
           })}
-          <button type="button" className="button button-ghost js-only" onClick={() => setExtraParameters((count) => count + 1)}>
+          <button
+            type="button"
+            className="button button-ghost js-only"
+            onClick={() => setExtraParameters((count) => count + 1)}
+          >
             + Add a parameter
           </button>
         </fieldset>
 
         <fieldset className="card panel stack">
           <legend className="legend-heading">Steps</legend>
-          <p className="muted small">Run in this order, each after the one before it has executed. Leave a row's action empty to drop it.</p>
+          <p className="muted small">
+            Run in this order, each after the one before it has executed. Leave a row's action empty to drop
+            it.
+          </p>
           <FieldError id="steps-error" message={error("steps")} />
           {stepRows.map((step, row) => {
             const key = `steps.${row}`;
@@ -181,7 +243,12 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
                 <div className="row-grid">
                   <div className="field">
                     <label htmlFor={`${key}.actionType`}>Action</label>
-                    <select id={`${key}.actionType`} name={`${key}.actionType`} defaultValue={step.actionType} {...invalid(`${key}.actionType`, error(`${key}.actionType`))}>
+                    <select
+                      id={`${key}.actionType`}
+                      name={`${key}.actionType`}
+                      defaultValue={step.actionType}
+                      {...invalid(`${key}.actionType`, error(`${key}.actionType`))}
+                    >
                       <option value="">(none)</option>
                       {options.actionTypes.map((type) => (
                         <option key={type} value={type}>
@@ -193,7 +260,12 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
                   </div>
                   <div className="field">
                     <label htmlFor={`${key}.targetType`}>Target type</label>
-                    <select id={`${key}.targetType`} name={`${key}.targetType`} defaultValue={step.targetType} {...invalid(`${key}.targetType`, error(`${key}.targetType`))}>
+                    <select
+                      id={`${key}.targetType`}
+                      name={`${key}.targetType`}
+                      defaultValue={step.targetType}
+                      {...invalid(`${key}.targetType`, error(`${key}.targetType`))}
+                    >
                       <option value="">(none)</option>
                       {options.targetTypes.map((type) => (
                         <option key={type} value={type}>
@@ -205,7 +277,13 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
                   </div>
                   <div className="field">
                     <label htmlFor={`${key}.targetId`}>Target id</label>
-                    <input id={`${key}.targetId`} name={`${key}.targetId`} defaultValue={step.targetId} placeholder="12 or {{params.projectId}}" {...invalid(`${key}.targetId`, error(`${key}.targetId`))} />
+                    <input
+                      id={`${key}.targetId`}
+                      name={`${key}.targetId`}
+                      defaultValue={step.targetId}
+                      placeholder="12 or {{params.projectId}}"
+                      {...invalid(`${key}.targetId`, error(`${key}.targetId`))}
+                    />
                     <FieldError id={`${key}.targetId-error`} message={error(`${key}.targetId`)} />
                   </div>
                 </div>
@@ -229,13 +307,21 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
               </div>
             );
           })}
-          <button type="button" className="button button-ghost js-only" onClick={() => setExtraSteps((count) => count + 1)}>
+          <button
+            type="button"
+            className="button button-ghost js-only"
+            onClick={() => setExtraSteps((count) => count + 1)}
+          >
             + Add a step
           </button>
         </fieldset>
 
         <div className="page-actions">
-          <button type="submit" className="button button-primary" disabled={navigation.state === "submitting"}>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={navigation.state === "submitting"}
+          >
             {navigation.state === "submitting" ? "Saving…" : "Save template"}
           </button>
           <Link to="/templates" className="button button-ghost">
