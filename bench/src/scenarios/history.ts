@@ -11,6 +11,8 @@ interface ListFilter {
   label: string;
   input: Record<string, unknown>;
   where: string;
+  /** The raw query's order, when Leash pages this filter other than by id. */
+  orderBy?: string;
   params: unknown[];
 }
 
@@ -97,6 +99,8 @@ function filters(tenant: BenchTenant, middleId: number): ListFilter[] {
       input: { from: monthStart, to: monthEnd },
       where: "AND created_at >= $2 AND created_at < $3",
       params: [monthStart, monthEnd],
+      // Leash pages a date range by creation time (see listActions); the raw query does the same.
+      orderBy: "created_at DESC, id DESC",
     },
     {
       label: "status = failed + actionType = update",
@@ -121,7 +125,7 @@ export async function measureLists(options: {
   const middleId = Math.floor(((bounds[0]?.min ?? 0) + (bounds[0]?.max ?? 0)) / 2);
   const results: ListResult[] = [];
   for (const filter of filters(tenant, middleId)) {
-    const sql = `SELECT * FROM agent_action WHERE tenant_id = $1 ${filter.where} ORDER BY id DESC LIMIT 51`;
+    const sql = `SELECT * FROM agent_action WHERE tenant_id = $1 ${filter.where} ORDER BY ${filter.orderBy ?? "id DESC"} LIMIT 51`;
     const params = [tenant.id, ...filter.params];
     const leash: number[] = [];
     const raw: number[] = [];
