@@ -146,7 +146,8 @@ describe("approval policies over the API", () => {
     const returned = await waitFor(
       async () => {
         const action = await api.client(tenant.keys.agent).action.get.query({ actionId: older.id });
-        return action.timeline.some((event) => event.type === "returned_to_pending") ? action : undefined;
+        // The action and its timeline are two reads: wait until both show the return.
+        return action.status === "pending" && action.timeline.some((event) => event.type === "returned_to_pending") ? action : undefined;
       },
       { what: "the stale action back in pending" },
     );
@@ -163,6 +164,19 @@ describe("approval policies over the API", () => {
     const done = await settled(older.id, "executed");
     expect(done.timeline.map((event) => event.type)).toEqual(["proposed", "approved", "started", "returned_to_pending", "approved", "started", "executed"]);
     expect((await environment.db.item.findUniqueOrThrow({ where: { id: project.id } })).data).toEqual({ status: "planned" });
+  });
+
+  it("updates queued one after the other on one target both run: an earlier action's change is no stale change", async () => {
+    const project = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Queued", data: { status: "active" } });
+    const first = await proposeUpdate(project.id, { status: "at_risk" });
+    const second = await proposeUpdate(project.id, { status: "done" });
+    await api.client(tenant.keys.approver).action.approve.mutate({ actionId: first.id });
+    await api.client(tenant.keys.approver).action.approve.mutate({ actionId: second.id });
+
+    const done = await settled(second.id, "executed");
+    expect(done.timeline.map((event) => event.type)).not.toContain("returned_to_pending");
+    expect((await settled(first.id, "executed")).executedAt! < done.executedAt!).toBe(true);
+    expect((await environment.db.item.findUniqueOrThrow({ where: { id: project.id } })).data).toEqual({ status: "done" });
   });
 
   it("approve with edits: the edit is validated again, recorded with the original in the timeline, and runs", async () => {

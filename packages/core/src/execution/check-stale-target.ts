@@ -13,8 +13,8 @@ import { transitionAction } from "../actions/transition-action.ts";
  * nothing can change it between this check and the handler.
  *
  * Only actions a person approved are checked: an auto-approved action was never judged on the
- * data, and an undo has its own check of later changes. Earlier executed updates and deletes of the
- * same batch (a template run, a batch proposal) on the target account for their own versions.
+ * data, and an undo has its own check of later changes. Updates and deletes of the target created
+ * before this action and executed after its proposal account for their own versions.
  *
  * Answers null when the action may run; otherwise the reason it went back to pending, and whether
  * this worker still held its claim (when not, nothing was written and the caller's claim is lost).
@@ -28,12 +28,20 @@ export async function returnToPendingIfStale(
     SELECT version, kind::text AS kind FROM item WHERE id = ${action.targetId} AND tenant_id = ${action.tenantId}::uuid FOR UPDATE`;
   // A vanished item is the handler's to report.
   if (!item || item.version === action.targetVersion) return null;
-  const ownChanges = action.batchId
-    ? await tx.agentAction.count({
-        where: { batchId: action.batchId, targetId: action.targetId, id: { lt: action.id }, status: "executed", actionType: { in: ["update", "delete"] } },
-      })
-    : 0;
-  if (item.version - action.targetVersion === ownChanges) return null;
+  // Actions on one target run in creation order: those created before this one (a batch's or
+  // template run's earlier steps, an agent's earlier update) were queued ahead of it when it was
+  // proposed, so their changes were foreseeable and do not make its approval stale.
+  const queuedAhead = await tx.agentAction.count({
+    where: {
+      tenantId: action.tenantId,
+      targetId: action.targetId,
+      id: { lt: action.id },
+      status: "executed",
+      actionType: { in: ["update", "delete"] },
+      executedAt: { gte: action.createdAt },
+    },
+  });
+  if (item.version - action.targetVersion === queuedAhead) return null;
 
   const reason = `${item.kind} #${action.targetId} changed after the proposal (version ${action.targetVersion} -> ${item.version})`;
   const cleared = await tx.actionApproval.findMany({ where: { actionId: action.id }, select: { approverLabel: true }, orderBy: { createdAt: "asc" } });
