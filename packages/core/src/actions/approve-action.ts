@@ -13,10 +13,9 @@ import { approverIdentity } from "./approver-identity.ts";
 import { checkEditedParameters } from "./check-edited-parameters.ts";
 import { checkSeparationOfDuties } from "./check-separation-of-duties.ts";
 import { enqueueApproved } from "./enqueue-approved.ts";
-import { findActionOrThrow } from "./find-action.ts";
+import { lockActionWithApprovals } from "./find-action.ts";
 import type { JsonValue } from "./json.ts";
 import { recordEvent } from "./record-event.ts";
-import { transitionAction } from "./transition-action.ts";
 
 /**
  * A person (or an approver key) approves a pending action, optionally with edited parameters. Each
@@ -29,9 +28,9 @@ export async function approveAction(deps: CoreDeps, { actor, input }: { actor: A
   const now = deps.clock.now();
   const approver = approverIdentity(actor);
   const { action, reached, returnedBefore } = await deps.db.$transaction(async (tx) => {
-    // Approvers of one action take turns, so that their count is exact and the quorum is reached once.
-    await tx.$queryRaw`SELECT id FROM agent_action WHERE id = ${actionId} AND tenant_id = ${actor.tenantId}::uuid FOR UPDATE`;
-    const current = await findActionOrThrow(tx, actor.tenantId, actionId);
+    // Approvers of one action take turns, so that their count is exact and the quorum is reached once;
+    // holding the row lock, this transaction also knows the approvals without reading them again.
+    const current = await lockActionWithApprovals(tx, actor.tenantId, actionId);
     if (current.status !== "pending") throw new CoreError("CONFLICT", describeDecision(current));
     await checkSeparationOfDuties(tx, current, actor);
 
@@ -58,29 +57,27 @@ export async function approveAction(deps: CoreDeps, { actor, input }: { actor: A
     if (added === 0) {
       throw new CoreError("CONFLICT", `${actor.label} already approved #${actionId} (${describeApprovals(toApprovalsView(current))}); the same person never counts twice`);
     }
-    const approvals = await tx.actionApproval.findMany({ where: { actionId }, select: { approverLabel: true }, orderBy: { createdAt: "asc" } });
+    const approvals = [...(parameters !== undefined ? [] : current.approvals), { approverLabel: actor.label, createdAt: now }];
     const progress = { approvals: approvals.length, required: current.requiredApprovals };
     if (approvals.length < current.requiredApprovals) {
-      await tx.agentAction.update({ where: { id: actionId }, data: { updatedAt: now } });
+      const updated = await tx.agentAction.update({ where: { id: actionId }, data: { updatedAt: now } });
       await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approval_added", actor, details: progress });
-      return { action: await findActionOrThrow(tx, actor.tenantId, actionId), reached: false, returnedBefore: false };
+      return { action: { ...updated, approvals }, reached: false, returnedBefore: false };
     }
-    const won = await transitionAction(tx, {
-      id: actionId,
-      tenantId: actor.tenantId,
-      from: ["pending"],
-      to: "approved",
+    // Under the row lock the action is still pending, so this transition cannot lose.
+    const approved = await tx.agentAction.update({
+      where: { id: actionId, status: "pending" },
       data: {
+        status: "approved",
         approvedBy: approver.userId,
         approvedAt: now,
         decidedByLabel: approvals.map((approval) => approval.approverLabel).join(", "),
         updatedAt: now,
       },
     });
-    if (!won) throw new CoreError("CONFLICT", describeDecision(await findActionOrThrow(tx, actor.tenantId, actionId)));
     await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approved", actor, ...(current.requiredApprovals > 1 ? { details: progress } : {}) });
     // A pending action that was claimed before went back to pending (stale approval protection).
-    return { action: await findActionOrThrow(tx, actor.tenantId, actionId), reached: true, returnedBefore: current.claimedAt !== null };
+    return { action: { ...approved, approvals }, reached: true, returnedBefore: current.claimedAt !== null };
   });
   if (reached) {
     // The job of its first run still sits in Redis as finished and would swallow the new one as a duplicate.
