@@ -1,4 +1,4 @@
-import type { ActionType, AgentAction, ApprovalPreference, DbTransaction, Prisma, TargetType } from "@leash/db";
+import type { ActionType, AgentAction, ApprovalPolicy, ApprovalPreference, DbTransaction, Prisma, TargetType } from "@leash/db";
 
 import { actorRef, type Actor } from "../actor.ts";
 import { snapshotPolicies } from "../policies/snapshot-policy.ts";
@@ -43,10 +43,13 @@ export async function insertProposals(
   },
 ): Promise<AgentAction[]> {
   const { actor, now } = options;
-  const decisions = await decideAutoApprovals(tx, { actor, proposals: options.proposals, preferences: options.preferences, now });
+  let policies: Promise<ApprovalPolicy[]> | undefined;
+  const loadPolicies = () => (policies ??= tx.approvalPolicy.findMany({ where: { tenantId: actor.tenantId } }));
+  const decisions = await decideAutoApprovals(tx, { actor, proposals: options.proposals, preferences: options.preferences, policies: loadPolicies, now });
   const policyColumns = await snapshotPolicies(
     tx,
     actor.tenantId,
+    loadPolicies,
     options.proposals.map((proposal, index) => ({ ...proposal, pending: !(decisions[index]?.autoApprove ?? false) })),
     now,
   );

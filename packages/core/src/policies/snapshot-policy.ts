@@ -1,4 +1,4 @@
-import type { ActionType, DbTransaction, Prisma, TargetType } from "@leash/db";
+import type { ActionType, ApprovalPolicy, DbTransaction, Prisma, TargetType } from "@leash/db";
 
 import { policyDeadlines } from "../deadlines/policy-deadlines.ts";
 import { DEFAULT_REQUIRED_APPROVALS, resolvePolicy } from "./resolve-policy.ts";
@@ -16,6 +16,7 @@ const versionedTypes: readonly ActionType[] = ["update", "delete", "link"];
 export async function snapshotPolicies(
   tx: DbTransaction,
   tenantId: string,
+  loadPolicies: () => Promise<readonly ApprovalPolicy[]>,
   proposals: readonly { actionType: ActionType; targetType?: TargetType | undefined; targetId?: number | undefined; pending: boolean }[],
   now: Date,
 ): Promise<Partial<Prisma.AgentActionCreateManyInput>[]> {
@@ -26,7 +27,7 @@ export async function snapshotPolicies(
     ),
   ];
   const [policies, items] = await Promise.all([
-    tx.approvalPolicy.findMany({ where: { tenantId } }),
+    loadPolicies(),
     targetIds.length ? tx.item.findMany({ where: { tenantId, id: { in: targetIds } }, select: { id: true, version: true } }) : [],
   ]);
   const versions = new Map(items.map((item) => [item.id, item.version]));
