@@ -114,6 +114,27 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
     </div>
   );
 
+  const selectField = (
+    name: string,
+    label: string,
+    options: readonly { value: string; label: string }[],
+    extra: { hint?: string; defaultValue?: string } = {},
+  ) => (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      <select id={name} name={name} defaultValue={extra.defaultValue} {...invalid(name, error(name))}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {extra.hint ? <p className="field-hint">{extra.hint}</p> : null}
+      <FieldError id={`${name}-error`} message={error(name)} />
+    </div>
+  );
+  const named = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
+
   return (
     <div className="page">
       <header className="page-header">
@@ -198,28 +219,11 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
           </p>
           <CsrfField />
           <div className="form-grid">
-            <div className="field">
-              <label htmlFor="actionType">Action type</label>
-              <select id="actionType" name="actionType" {...invalid("actionType", error("actionType"))}>
-                {choices.actionTypes.map((type) => (
-                  <option key={type} value={type}>
-                    {type}
-                  </option>
-                ))}
-              </select>
-              <FieldError id="actionType-error" message={error("actionType")} />
-            </div>
-            <div className="field">
-              <label htmlFor="targetType">Target type</label>
-              <select id="targetType" name="targetType">
-                <option value="">any target</option>
-                {choices.targetTypes.map((type) => (
-                  <option key={type} value={type}>
-                    {type}
-                  </option>
-                ))}
-              </select>
-            </div>
+            {selectField("actionType", "Action type", named(choices.actionTypes))}
+            {selectField("targetType", "Target type", [
+              { value: "", label: "any target" },
+              ...named(choices.targetTypes),
+            ])}
             {numberField(
               "requiredApprovals",
               "Approvers needed",
@@ -242,44 +246,28 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
               "Asks the backup approver; empty for none.",
               { min: 1 },
             )}
-            <div className="field">
-              <label htmlFor="escalateToUserId">Backup approver</label>
-              <select
-                id="escalateToUserId"
-                name="escalateToUserId"
-                {...invalid("escalateToUserId", error("escalateToUserId"))}
-              >
-                <option value="">nobody</option>
-                {backups.map((backup) => (
-                  <option key={backup.id} value={backup.id}>
-                    {backup.name} ({backup.role})
-                  </option>
-                ))}
-              </select>
-              <FieldError id="escalateToUserId-error" message={error("escalateToUserId")} />
-            </div>
+            {selectField("escalateToUserId", "Backup approver", [
+              { value: "", label: "nobody" },
+              ...backups.map((backup) => ({ value: backup.id, label: `${backup.name} (${backup.role})` })),
+            ])}
             {numberField(
               "expiresAfterSeconds",
               "Expires after (seconds)",
               "Reminder and escalation must come before it; empty for no limit.",
               { min: 1 },
             )}
-            <div className="field">
-              <label htmlFor="expiryFallback">At expiry</label>
-              <select
-                id="expiryFallback"
-                name="expiryFallback"
-                defaultValue="reject"
-                {...invalid("expiryFallback", error("expiryFallback"))}
-              >
-                <option value="reject">reject it</option>
-                <option value="auto_approve">approve it automatically</option>
-              </select>
-              <p className="field-hint">
-                Automatic approval only for types that can be rolled back: {reversibleTypes.join(", ")}.
-              </p>
-              <FieldError id="expiryFallback-error" message={error("expiryFallback")} />
-            </div>
+            {selectField(
+              "expiryFallback",
+              "At expiry",
+              [
+                { value: "reject", label: "reject it" },
+                { value: "auto_approve", label: "approve it automatically" },
+              ],
+              {
+                defaultValue: "reject",
+                hint: `Automatic approval only for types that can be rolled back: ${reversibleTypes.join(", ")}.`,
+              },
+            )}
             {numberField(
               "autoApproveBudgetPerHour",
               "Auto-approvals per hour at most",
