@@ -45,6 +45,16 @@ describe("the cap on pending actions per tenant", () => {
     expect(await actionCount(tenant)).toBe(1);
   });
 
+  it("does not count or refuse proposals that a preference approves on the spot", async () => {
+    const tenant = await createTestTenant(environment.db);
+    await proposeBatch(deps, { actor: tenant.agent, input: { actions: [notify("a"), notify("b"), notify("c")] } });
+    await expect(proposeAction(deps, { actor: tenant.agent, input: notify("d") })).rejects.toMatchObject({ code: "LIMIT_EXCEEDED" });
+
+    await environment.db.approvalPreference.create({ data: { tenantId: tenant.id, actionType: "notify", autoApprove: true } });
+    await expect(proposeAction(deps, { actor: tenant.agent, input: notify("d") })).resolves.toMatchObject({ action: { status: "approved" } });
+    expect(await environment.db.agentAction.count({ where: { tenantId: tenant.id, status: "pending" } })).toBe(3);
+  });
+
   it("counts each tenant on its own", async () => {
     const [full, other] = [await createTestTenant(environment.db), await createTestTenant(environment.db)];
     await proposeBatch(deps, { actor: full.agent, input: { actions: [notify("a"), notify("b"), notify("c")] } });

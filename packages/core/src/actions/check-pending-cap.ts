@@ -8,10 +8,15 @@ export const DEFAULT_MAX_PENDING_ACTIONS = 10_000;
  * Refuses new proposals when the tenant already has as many pending actions as it may, so that a
  * runaway agent cannot bury its approvers (or the database) under a backlog. The count stops at the
  * cap (an index range of at most `cap` entries), so it costs little however large the table grows.
- * Checked before the approval decision: at the cap, proposals are refused whether or not a
- * preference would approve them. Concurrent proposals can overshoot the cap by their own number.
+ * Only proposals that will wait count (`adding`): it is checked once the approval decision is made,
+ * so auto-approved work, which buries no approver, neither pays for the count nor is refused by it
+ * (the per-key rate limit bounds that). Concurrent proposals can overshoot the cap by their own number.
  */
-export async function checkPendingCap(deps: Pick<CoreDeps, "db" | "maxPendingActions">, tenantId: string, adding: number): Promise<void> {
+export async function checkPendingCap(
+  deps: Pick<CoreDeps, "db" | "maxPendingActions">,
+  tenantId: string,
+  { adding, proposed }: { adding: number; proposed: number },
+): Promise<void> {
   const cap = deps.maxPendingActions ?? DEFAULT_MAX_PENDING_ACTIONS;
   const [row] = await deps.db.$queryRaw<{ pending: number }[]>`
     SELECT count(*)::int AS pending FROM (
@@ -23,7 +28,7 @@ export async function checkPendingCap(deps: Pick<CoreDeps, "db" | "maxPendingAct
   throw new CoreError(
     "LIMIT_EXCEEDED",
     `Too many pending actions: this tenant has ${counted} waiting for a decision and may have at most ${cap}; ` +
-      `${adding === 1 ? "this proposal was" : `these ${adding} proposals were`} not stored. Approve, reject or cancel some first.`,
+      `${proposed === 1 ? "this proposal was" : `these ${proposed} proposals were`} not stored. Approve, reject or cancel some first.`,
     { retryable: true },
   );
 }

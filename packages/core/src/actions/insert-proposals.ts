@@ -40,12 +40,19 @@ export async function insertProposals(
     batchId?: string;
     /** Further columns of each proposal's row, by index (template runs). */
     extras?: readonly Partial<Prisma.AgentActionCreateManyInput>[];
+    /**
+     * Called, before anything is written, with how many of the proposals will wait for a person
+     * (when any will); it throws to refuse them all (the cap on pending actions).
+     */
+    admitWaiting?: (count: number) => Promise<void>;
   },
 ): Promise<AgentAction[]> {
   const { actor, now } = options;
   let policies: Promise<ApprovalPolicy[]> | undefined;
   const loadPolicies = () => (policies ??= tx.approvalPolicy.findMany({ where: { tenantId: actor.tenantId } }));
   const decisions = await decideAutoApprovals(tx, { actor, proposals: options.proposals, preferences: options.preferences, policies: loadPolicies, now });
+  const waiting = decisions.filter((decision) => !decision.autoApprove).length;
+  if (waiting > 0) await options.admitWaiting?.(waiting);
   const policyColumns = await snapshotPolicies(
     tx,
     actor.tenantId,

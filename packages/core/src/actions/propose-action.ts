@@ -111,17 +111,14 @@ export async function proposeBatch(
 
 async function createActions(deps: CoreDeps, actor: Actor, proposals: ActionProposal[], batchId?: string): Promise<AgentAction[]> {
   const now = deps.clock.now();
-  // Side by side: the cap check adds no waiting to a proposal.
-  const [preferences] = await Promise.all([
-    deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } }),
-    checkPendingCap(deps, actor.tenantId, proposals.length),
-  ]);
+  const preferences = await deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } });
   // One statement writes the actions and their events: no interactive transaction needed.
   const actions = await insertProposals(deps.db, {
     actor,
     proposals,
     preferences,
     now,
+    admitWaiting: (adding) => checkPendingCap(deps, actor.tenantId, { adding, proposed: proposals.length }),
     maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     ...(batchId ? { batchId } : {}),
   });

@@ -99,7 +99,6 @@ export async function runTemplate(deps: CoreDeps, { actor, input }: { actor: Act
     return { templateId: template.id, templateStep: index, ...(open ? { stepTemplate } : {}) };
   });
 
-  await checkPendingCap(deps, actor.tenantId, proposals.length);
   const batchId = randomUUID();
   const now = deps.clock.now();
   const preferences = await deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } });
@@ -112,6 +111,7 @@ export async function runTemplate(deps: CoreDeps, { actor, input }: { actor: Act
       maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       batchId,
       extras,
+      admitWaiting: (adding) => checkPendingCap(deps, actor.tenantId, { adding, proposed: proposals.length }),
     });
     // Each step waits for the one before it: the worker runs them in order and stops at a failure.
     const chained: AgentAction[] = [];
