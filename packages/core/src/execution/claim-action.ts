@@ -27,8 +27,9 @@ export interface ClaimOptions {
  * Claims an approved action for execution with one conditional update, and records the attempt in
  * its timeline in the same statement. The claim only succeeds when no earlier approved action on
  * the same target is still waiting or running, which keeps actions on one target in creation order,
- * and when the action it depends on (if any) has executed. A won claim answers the claimed row
- * from the same statement; only a lost one costs more reads, to say why.
+ * and when the action it depends on (if any) has executed (the status test is spelled so that only
+ * the in-flight index can serve it: see `wakeWaitingOn`). A won claim answers the claimed row from
+ * the same statement; only a lost one costs more reads, to say why.
  */
 export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimResult> {
   const claimToken = randomUUID();
@@ -43,7 +44,7 @@ export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimR
         AND NOT EXISTS (
           SELECT 1 FROM agent_action b
           WHERE b.tenant_id = a.tenant_id AND b.target_type = a.target_type AND b.target_id = a.target_id
-            AND b.id < a.id AND b.status IN ('approved', 'executing'))
+            AND b.id < a.id AND (b.status = 'approved' OR b.status = 'executing'))
         AND (a.depends_on_id IS NULL OR EXISTS (
           SELECT 1 FROM agent_action d WHERE d.id = a.depends_on_id AND d.status = 'executed'))
       RETURNING a.*
