@@ -28,7 +28,7 @@ export interface ClaimOptions {
  * its timeline in the same statement. The claim only succeeds when no earlier approved action on
  * the same target is still waiting or running, which keeps actions on one target in creation order,
  * and when the action it depends on (if any) has executed (the status test is spelled so that only
- * the in-flight index can serve it: see `wakeWaitingOn`). A won claim answers the claimed row from
+ * the in-flight index can serve it: see `waitingOnQuery`). A won claim answers the claimed row from
  * the same statement; only a lost one costs more reads, to say why.
  */
 export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimResult> {

@@ -13,6 +13,7 @@ import { retryDelayMs, type RetryPolicy } from "../queue/queue-definitions.ts";
 import { claimAction } from "./claim-action.ts";
 import { failDependents, notRunMessage } from "./fail-dependents.ts";
 import { ClaimLostError, errorMessageOf, runClaimedAction } from "./run-claimed-action.ts";
+import { waitingOnQuery, wakeActions } from "./waiting-on.ts";
 
 export type ExecutionOutcome =
   | { kind: "executed"; actionId: number }
@@ -62,7 +63,7 @@ export async function executeAction(
       return { kind: "skipped", reason: outcome.returnedToPending };
     }
     await afterCommit(deps, outcome.effects);
-    await wakeWaitingOn(deps, action);
+    await wakeActions(deps, outcome.waiting);
     await publishActionEvents(deps, [action], "executed");
     if (outcome.rolledBack) await publishActionEvents(deps, [outcome.rolledBack], "rolled_back");
     return { kind: "executed", actionId: action.id };
@@ -195,24 +196,8 @@ async function waitForDependency(
   }
 }
 
-/**
- * Wakes, in one query, the approved actions that were waiting for this one to finish: the next one
- * on the same target, and those that depend on it (the next template step, the next undo of a
- * cascade; after a failure they are already failed and not approved any more).
- * Spelled for the in-flight index: the status test as an OR that no other index takes as an index
- * condition, and the order by (target_id, id), which only the target indexes give. Otherwise the
- * planner could walk the tenant's approved actions, or all its actions by id, past a whole backlog
- * on every execution.
- */
+/** Wakes the actions that were waiting for this one to finish (see `waitingOnQuery`). */
 async function wakeWaitingOn(deps: CoreDeps, action: { id: number; tenantId: string; targetId: number | null }) {
-  const waiting = await deps.db.$queryRaw<{ id: number }[]>`
-    SELECT id FROM (
-      SELECT id, status FROM agent_action
-      WHERE tenant_id = ${action.tenantId}::uuid AND target_id = ${action.targetId}::int AND id > ${action.id}
-        AND (status = 'approved' OR status = 'executing')
-      ORDER BY target_id, id LIMIT 1) next_on_target
-    WHERE status = 'approved'
-    UNION ALL
-    SELECT id FROM agent_action WHERE tenant_id = ${action.tenantId}::uuid AND depends_on_id = ${action.id} AND status = 'approved'`;
-  for (const { id } of waiting) await deps.queue.promoteExecution(id).catch(() => undefined);
+  const waiting = await deps.db.$queryRaw<{ id: number }[]>(waitingOnQuery(action));
+  await wakeActions(deps, waiting.map(({ id }) => id));
 }

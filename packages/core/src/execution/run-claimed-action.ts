@@ -25,6 +25,8 @@ export interface RunOutcome {
   rolledBack: AgentAction | null;
   /** Why the action went back to pending instead of running (its target changed after the proposal); null when it ran. */
   returnedToPending: string | null;
+  /** The actions that waited for this one to run, to wake once it has committed. */
+  waiting: number[];
 }
 
 interface Ran {
@@ -54,11 +56,10 @@ export async function runClaimedAction(
       const now = deps.clock.now();
       const stale = await returnToPendingIfStale(tx, { action, claimToken, now });
       if (stale && !stale.held) throw new ClaimLostError(action.id);
-      if (stale) return { result: {}, targetId: action.targetId, effects: [], rolledBack: null, returnedToPending: stale.reason };
+      if (stale) return { result: {}, targetId: action.targetId, effects: [], rolledBack: null, returnedToPending: stale.reason, waiting: [] };
       const ran = action.rollbackOfId !== null ? await runUndo(tx, deps.registry, action, now) : await runHandler(tx, deps.registry, action, now);
-      const held = await markExecuted(tx, {
-        actionId: action.id,
-        tenantId: action.tenantId,
+      const marked = await markExecuted(tx, {
+        action,
         claimToken,
         now,
         result: ran.result,
@@ -67,9 +68,16 @@ export async function runClaimedAction(
         parameters: ran.resolvedParameters,
         details: { attempt: action.attempts, durationMs: Date.now() - startedAt, result: ran.result },
       });
-      if (!held) throw new ClaimLostError(action.id);
+      if (!marked.held) throw new ClaimLostError(action.id);
       if (ran.rolledBack) await recordRolledBack(tx, { undo: action, original: ran.rolledBack, now });
-      return { result: ran.result, targetId: ran.targetId, effects: ran.effects, rolledBack: ran.rolledBack, returnedToPending: null };
+      return {
+        result: ran.result,
+        targetId: ran.targetId,
+        effects: ran.effects,
+        rolledBack: ran.rolledBack,
+        returnedToPending: null,
+        waiting: marked.waiting,
+      };
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
