@@ -19,21 +19,26 @@ function referencedItems(proposal: ActionProposal): { kind: TargetType; id: numb
   return refs;
 }
 
+/** What the check needs of each item a proposal names. */
+export interface TargetItem {
+  id: number;
+  kind: TargetType;
+  title: string;
+  deletedAt: Date | null;
+}
+
+/** The ids of the items the proposals name (targets and link ends). */
+export function referencedItemIds(proposals: readonly ActionProposal[]): number[] {
+  return [...new Set(proposals.flatMap((proposal) => referencedItems(proposal).map((ref) => ref.id)))];
+}
+
 /**
  * Checks, before anything is written, that every item the proposals name exists in the tenant with
- * the named kind and is not deleted, and that reminders are due in the future.
+ * the named kind and is not deleted (`items`: the tenant's items among `referencedItemIds`), and
+ * that reminders are due in the future.
  */
-export async function findTargetProblems(
-  deps: { db: Db | DbTransaction; clock: Clock },
-  tenantId: string,
-  proposals: readonly ActionProposal[],
-): Promise<TargetProblem[]> {
-  const ids = [...new Set(proposals.flatMap((proposal) => referencedItems(proposal).map((ref) => ref.id)))];
-  const items = ids.length
-    ? await deps.db.item.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, kind: true, title: true, deletedAt: true } })
-    : [];
+export function targetProblems(items: readonly TargetItem[], proposals: readonly ActionProposal[], now: Date): TargetProblem[] {
   const byId = new Map(items.map((item) => [item.id, item]));
-  const now = deps.clock.now();
   const problems: TargetProblem[] = [];
   proposals.forEach((proposal, index) => {
     for (const ref of referencedItems(proposal)) {
@@ -49,6 +54,19 @@ export async function findTargetProblems(
     }
   });
   return problems;
+}
+
+/** `targetProblems`, reading the items first. */
+export async function findTargetProblems(
+  deps: { db: Db | DbTransaction; clock: Clock },
+  tenantId: string,
+  proposals: readonly ActionProposal[],
+): Promise<TargetProblem[]> {
+  const ids = referencedItemIds(proposals);
+  const items = ids.length
+    ? await deps.db.item.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, kind: true, title: true, deletedAt: true } })
+    : [];
+  return targetProblems(items, proposals, deps.clock.now());
 }
 
 export function targetProblemError(problems: TargetProblem[], options: { batch: boolean }): CoreError | null {

@@ -35,6 +35,8 @@ export async function insertProposals(
     actor: Actor;
     proposals: readonly StoredProposal[];
     preferences: readonly ApprovalPreference[];
+    /** The tenant's approval policies, when the caller has read them already; otherwise read when needed. */
+    policies?: readonly ApprovalPolicy[];
     now: Date;
     maxAttempts: number;
     batchId?: string;
@@ -48,7 +50,7 @@ export async function insertProposals(
   },
 ): Promise<AgentAction[]> {
   const { actor, now } = options;
-  let policies: Promise<ApprovalPolicy[]> | undefined;
+  let policies: Promise<readonly ApprovalPolicy[]> | undefined = options.policies ? Promise.resolve(options.policies) : undefined;
   const loadPolicies = () => (policies ??= tx.approvalPolicy.findMany({ where: { tenantId: actor.tenantId } }));
   const decisions = await decideAutoApprovals(tx, { actor, proposals: options.proposals, preferences: options.preferences, policies: loadPolicies, now });
   const waiting = decisions.filter((decision) => !decision.autoApprove).length;

@@ -14,9 +14,10 @@ import { parseInput } from "../validation.ts";
 import { approvalsInclude, withNoApprovals } from "./action-approvals.ts";
 import { actionViewSchema, toActionView } from "./action-view.ts";
 import { checkPendingCap } from "./check-pending-cap.ts";
-import { findTargetProblems, targetProblemError } from "./check-targets.ts";
+import { referencedItemIds, targetProblemError, targetProblems } from "./check-targets.ts";
 import { enqueueApproved } from "./enqueue-approved.ts";
 import { insertProposals } from "./insert-proposals.ts";
+import { readProposalContext, type ProposalContext } from "./proposal-context.ts";
 import {
   proposeActionInputSchema,
   proposeBatchInputSchema,
@@ -64,12 +65,13 @@ export async function proposeAction(deps: CoreDeps, { actor, input }: { actor: A
   const earlier = await findByIdempotencyKey(deps, actor.tenantId, proposal);
   if (earlier) return earlier;
 
-  const problem = targetProblemError(await findTargetProblems(deps, actor.tenantId, [proposal]), { batch: false });
+  const context = await readProposalContext(deps.db, actor.tenantId, referencedItemIds([proposal]));
+  const problem = targetProblemError(targetProblems(context.items, [proposal], deps.clock.now()), { batch: false });
   if (problem) throw problem;
 
   let actions: AgentAction[];
   try {
-    actions = await createActions(deps, actor, [proposal]);
+    actions = await createActions(deps, actor, [proposal], context);
   } catch (error) {
     // Two requests with one idempotency key raced; the loser answers with the winner's action.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -95,11 +97,12 @@ export async function proposeBatch(
   if (new Set(keys).size !== keys.length) {
     throw new CoreError("INVALID", "Invalid batch: two actions share an idempotencyKey");
   }
-  const problem = targetProblemError(await findTargetProblems(deps, actor.tenantId, proposals), { batch: true });
+  const context = await readProposalContext(deps.db, actor.tenantId, referencedItemIds(proposals));
+  const problem = targetProblemError(targetProblems(context.items, proposals, deps.clock.now()), { batch: true });
   if (problem) throw problem;
   const batchId = randomUUID();
   try {
-    const actions = await createActions(deps, actor, proposals, batchId);
+    const actions = await createActions(deps, actor, proposals, context, batchId);
     return { batchId, actions: actions.map((action) => toActionView(withNoApprovals(action))) };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -109,14 +112,20 @@ export async function proposeBatch(
   }
 }
 
-async function createActions(deps: CoreDeps, actor: Actor, proposals: ActionProposal[], batchId?: string): Promise<AgentAction[]> {
+async function createActions(
+  deps: CoreDeps,
+  actor: Actor,
+  proposals: ActionProposal[],
+  context: ProposalContext,
+  batchId?: string,
+): Promise<AgentAction[]> {
   const now = deps.clock.now();
-  const preferences = await deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } });
   // One statement writes the actions and their events: no interactive transaction needed.
   const actions = await insertProposals(deps.db, {
     actor,
     proposals,
-    preferences,
+    preferences: context.preferences,
+    policies: context.policies,
     now,
     admitWaiting: (adding) => checkPendingCap(deps, actor.tenantId, { adding, proposed: proposals.length }),
     maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
