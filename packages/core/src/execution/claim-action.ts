@@ -27,9 +27,14 @@ export interface ClaimOptions {
  * Claims an approved action for execution with one conditional update, and records the attempt in
  * its timeline in the same statement. The claim only succeeds when no earlier approved action on
  * the same target is still waiting or running, which keeps actions on one target in creation order,
- * and when the action it depends on (if any) has executed (the status test is spelled so that only
- * the in-flight index can serve it: see `waitingOnQuery`). A won claim answers the claimed row from
+ * and when the action it depends on (if any) has executed. A won claim answers the claimed row from
  * the same statement; only a lost one costs more reads, to say why.
+ *
+ * Spelled for the right indexes whatever the planner's statistics (see `waitingOnQuery`): the
+ * claimed row's status is compared as text, which no partial index's predicate matches, so it is
+ * found by its primary key and not by a walk of the in-flight index; the earlier actions on its
+ * target are looked up with its target as values (subqueries run once), not as a join, so the
+ * in-flight index is searched by target instead of walked whole.
  */
 export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimResult> {
   const claimToken = randomUUID();
@@ -40,11 +45,13 @@ export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimR
       SET status = 'executing', claim_token = ${claimToken}::uuid, claimed_at = ${options.now},
           attempts = a.attempts + 1, updated_at = ${options.now}
       WHERE a.id = ${options.actionId}
-        AND (a.status = 'approved' OR (a.status = 'executing' AND a.claimed_at < ${staleBefore}))
+        AND (a.status::text = 'approved' OR (a.status::text = 'executing' AND a.claimed_at < ${staleBefore}))
         AND NOT EXISTS (
           SELECT 1 FROM agent_action b
-          WHERE b.tenant_id = a.tenant_id AND b.target_type = a.target_type AND b.target_id = a.target_id
-            AND b.id < a.id AND (b.status = 'approved' OR b.status = 'executing'))
+          WHERE b.tenant_id = (SELECT tenant_id FROM agent_action WHERE id = ${options.actionId})
+            AND b.target_type = (SELECT target_type FROM agent_action WHERE id = ${options.actionId})
+            AND b.target_id = (SELECT target_id FROM agent_action WHERE id = ${options.actionId})
+            AND b.id < ${options.actionId} AND (b.status = 'approved' OR b.status = 'executing'))
         AND (a.depends_on_id IS NULL OR EXISTS (
           SELECT 1 FROM agent_action d WHERE d.id = a.depends_on_id AND d.status = 'executed'))
       RETURNING a.*

@@ -37,7 +37,8 @@ export async function markExecuted(
           rollback_data = COALESCE(${json(update.rollbackData)}::jsonb, rollback_data),
           target_id = ${update.targetId}::int, parameters = COALESCE(${json(update.parameters)}::jsonb, parameters),
           error_message = NULL, claim_token = NULL, updated_at = ${update.now}
-      WHERE id = ${action.id} AND status = 'executing' AND claim_token = ${update.claimToken}::uuid
+      -- Status as text: found by the primary key, not by a walk of the in-flight index (see claimAction).
+      WHERE id = ${action.id} AND status::text = 'executing' AND claim_token = ${update.claimToken}::uuid
       RETURNING id, tenant_id
     ),
     executed_event AS (

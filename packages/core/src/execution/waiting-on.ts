@@ -8,10 +8,13 @@ import type { CoreDeps } from "../deps.ts";
  * they are already failed and not approved any more). A query of their ids, to run on its own or
  * inside the statement that marks the action executed.
  *
- * Spelled for the in-flight index: the status test as an OR that no other index takes as an index
- * condition, and the order by (target_id, id), which only the target indexes give. Otherwise the
- * planner could walk the tenant's approved actions, or all its actions by id, past a whole backlog
- * on every execution.
+ * Spelled for the right index, because the planner's statistics are usually taken while few actions
+ * are in flight, and then any index of in-flight or approved actions looks cheap, while under load
+ * it holds the whole backlog. The next action on the target comes from the in-flight index: its
+ * status test is an OR that no other index takes as an index condition, and the order by
+ * (target_id, id) is one that only the target indexes give. The dependents come from the
+ * depends-on index: the status is tested outside a fenced subquery (OFFSET 0), so that the
+ * in-flight index, whose predicate a status test would satisfy, cannot serve it.
  */
 export function waitingOnQuery(action: { id: number; tenantId: string; targetId: number | null }): Prisma.Sql {
   return Prisma.sql`
@@ -22,7 +25,9 @@ export function waitingOnQuery(action: { id: number; tenantId: string; targetId:
       ORDER BY target_id, id LIMIT 1) next_on_target
     WHERE status = 'approved'
     UNION ALL
-    SELECT id FROM agent_action WHERE tenant_id = ${action.tenantId}::uuid AND depends_on_id = ${action.id} AND status = 'approved'`;
+    SELECT id FROM (
+      SELECT id, status FROM agent_action WHERE tenant_id = ${action.tenantId}::uuid AND depends_on_id = ${action.id} OFFSET 0) dependents
+    WHERE status = 'approved'`;
 }
 
 /** Moves the jobs of waiting actions out of their delay, so they run now instead of at their next check. */
