@@ -26,7 +26,9 @@ export function createErrorHandler(deps: BotDeps) {
   return async ({ error, body, context }: { error: Error; body: unknown; context: Context }): Promise<void> => {
     if (isCoreError(error)) logger.info({ code: error.code, reason: error.message }, "Slack request refused");
     else logger.error({ err: error }, "Slack listener failed");
-    const text = refusalText(error, { tenantName: workspaceOf(context)?.tenant.name ?? null, attempt: attemptOf(body) });
+    // The refusal names the tenant when it is known; a failed lookup only leaves the name out.
+    const workspace = await workspaceOf(context).catch(() => null);
+    const text = refusalText(error, { tenantName: workspace?.tenant.name ?? null, attempt: attemptOf(body) });
     try {
       await replyEphemeral(deps.slack, body, text);
     } catch (replyError) {

@@ -11,7 +11,7 @@ export async function slackActor(
   { context, client, slackUserId }: { context: Context; client: webApi.WebClient; slackUserId: string },
 ): Promise<Actor & { kind: "user" }> {
   return resolveSlackActor(deps.core.db, {
-    workspace: requireWorkspace(context),
+    workspace: await requireWorkspace(context),
     slackUserId,
     lookupEmail: async () => {
       const info = await client.users.info({ user: slackUserId });

@@ -12,7 +12,7 @@ import { startCardWorker } from "./cards/card-worker.ts";
 import { dedupeDeliveries } from "./dedupe-deliveries.ts";
 import { createErrorHandler } from "./error-handler.ts";
 import { createHealthServer, healthHandler } from "./health.ts";
-import type { LeashContext } from "./leash-context.ts";
+import { startWorkspaceLookup, type LeashContext } from "./leash-context.ts";
 import { register as registerActions } from "./listeners/actions/index.ts";
 import { register as registerCommands } from "./listeners/commands/index.ts";
 import { register as registerEvents } from "./listeners/events/index.ts";
@@ -99,19 +99,20 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   }
   const app = new App<LeashContext>({
     receiver,
-    // Each request's workspace is looked up here, before listeners run, as Bolt does for installations.
-    authorize: async (source) => {
+    // Each request's workspace is looked up here, as Bolt does for installations, but not waited
+    // for: listeners await it after their ack (see LeashContext).
+    authorize: (source) => {
       // Bolt keeps its Web API clients in a plain object keyed by these ids, so an id such as
       // "constructor" would reach Object.prototype and fail as a 500. Slack never sends a malformed one.
       for (const id of [source.teamId, source.enterpriseId]) {
         if (id !== undefined && !slackTeamIdSchema.safeParse(id).success) throw new AuthorizationError("Not a Slack team or enterprise id", new Error(id.slice(0, 40)));
       }
-      return {
+      return Promise.resolve({
         botToken: options.botToken,
         botUserId,
         ...(identity.bot_id ? { botId: identity.bot_id } : {}),
-        workspace: source.teamId ? await findSlackWorkspace(options.core.db, source.teamId) : null,
-      };
+        workspace: startWorkspaceLookup(source.teamId ? findSlackWorkspace(options.core.db, source.teamId) : Promise.resolve(null)),
+      });
     },
     clientOptions,
     logger: boltLogger(logger),

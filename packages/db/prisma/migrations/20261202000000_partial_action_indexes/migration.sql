@@ -32,6 +32,10 @@ CREATE INDEX "agent_action_auto_approval_grant_id_idx" ON "agent_action"("auto_a
 DROP INDEX "agent_action_tenant_id_user_id_idx";
 CREATE INDEX "agent_action_tenant_id_user_id_idx" ON "agent_action"("tenant_id", "user_id") WHERE (user_id IS NOT NULL);
 
+-- A batch's actions, read for its Slack card after each decision on one of them (no index before:
+-- the card of a 100-action batch walked all the tenant's actions).
+CREATE INDEX "agent_action_batch_id_idx" ON "agent_action"("batch_id") WHERE (batch_id IS NOT NULL);
+
 -- An event's tenant is its action's (the events of an action are written from its row), and
 -- deleting a tenant deletes its actions and so their events: a key from event to tenant only cost
 -- a lookup and a shared lock on the tenant's row for every event written, which all of a tenant's
