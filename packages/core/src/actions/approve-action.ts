@@ -11,7 +11,7 @@ import { approveActionInputSchema, type ApproveActionInput } from "./action-inpu
 import { describeDecision, toActionView, type ActionView } from "./action-view.ts";
 import { approverIdentity } from "./approver-identity.ts";
 import { checkEditedParameters } from "./check-edited-parameters.ts";
-import { checkSeparationOfDuties } from "./check-separation-of-duties.ts";
+import { assertSeparationOfDuties } from "./check-separation-of-duties.ts";
 import { enqueueApproved } from "./enqueue-approved.ts";
 import { lockActionWithApprovals } from "./find-action.ts";
 import type { JsonValue } from "./json.ts";
@@ -32,7 +32,7 @@ export async function approveAction(deps: CoreDeps, { actor, input }: { actor: A
     // holding the row lock, this transaction also knows the approvals without reading them again.
     const current = await lockActionWithApprovals(tx, actor.tenantId, actionId);
     if (current.status !== "pending") throw new CoreError("CONFLICT", describeDecision(current));
-    await checkSeparationOfDuties(tx, current, actor);
+    assertSeparationOfDuties(current, actor, current.duties);
 
     if (parameters !== undefined) {
       const edited = await checkEditedParameters({ db: tx, clock: deps.clock }, current, parameters);

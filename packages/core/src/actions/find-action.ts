@@ -1,8 +1,11 @@
+import { z } from "zod";
+
 import type { DbTransaction, Db } from "@leash/db";
 
 import { CoreError } from "../errors.ts";
 import { actionFromRow } from "./action-columns.ts";
 import { approvalsInclude, type ActionWithApprovals } from "./action-approvals.ts";
+import type { DutiesFacts } from "./check-separation-of-duties.ts";
 import { describeDecision } from "./action-view.ts";
 
 export async function findActionOrThrow(db: Db | DbTransaction, tenantId: string, actionId: number): Promise<ActionWithApprovals> {
@@ -17,14 +20,33 @@ export async function lostRaceError(db: Db | DbTransaction, tenantId: string, ac
   return new CoreError("CONFLICT", describeDecision(action));
 }
 
+const lockedApprovalsSchema = z.array(z.object({ approverLabel: z.string(), createdAt: z.coerce.date() }));
+
 /**
- * Locks an action's row for the rest of the caller's transaction and reads it with its approvals:
- * the lock and the read are one statement.
+ * Locks an action's row for the rest of the caller's transaction and reads, in the same statement,
+ * the action, its approvals (oldest first) and the facts separation of duties needs.
  */
-export async function lockActionWithApprovals(tx: DbTransaction, tenantId: string, actionId: number): Promise<ActionWithApprovals> {
+export async function lockActionWithApprovals(
+  tx: DbTransaction,
+  tenantId: string,
+  actionId: number,
+): Promise<ActionWithApprovals & { duties: DutiesFacts }> {
   const [row] = await tx.$queryRaw<Record<string, unknown>[]>`
-    SELECT * FROM agent_action WHERE id = ${actionId} AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
+    SELECT a.*,
+      (SELECT coalesce(json_agg(json_build_object('approverLabel', p.approver_label, 'createdAt', p.created_at) ORDER BY p.created_at), '[]')
+       FROM action_approval p WHERE p.action_id = a.id) AS "lockedApprovals",
+      (SELECT separation_of_duties FROM approval_policy WHERE id = a.policy_id) AS "policySeparationOfDuties",
+      (SELECT owner_id FROM api_key WHERE id = a.api_key_id) AS "proposerKeyOwnerId"
+    FROM agent_action a WHERE a.id = ${actionId} AND a.tenant_id = ${tenantId}::uuid FOR UPDATE OF a`;
   if (!row) throw new CoreError("NOT_FOUND", `No action #${actionId}`);
-  const approvals = await tx.actionApproval.findMany({ where: { actionId }, ...approvalsInclude.approvals });
-  return { ...actionFromRow(row), approvals };
+  const separationOfDuties = row.policySeparationOfDuties;
+  const owner = row.proposerKeyOwnerId;
+  return {
+    ...actionFromRow(row),
+    approvals: lockedApprovalsSchema.parse(row.lockedApprovals),
+    duties: {
+      separationOfDuties: typeof separationOfDuties === "boolean" ? separationOfDuties : true,
+      proposerKeyOwnerId: typeof owner === "string" ? owner : null,
+    },
+  };
 }
