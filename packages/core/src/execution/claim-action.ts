@@ -25,7 +25,7 @@ export interface ClaimOptions {
 
 /**
  * Claims an approved action for execution with one conditional update, and records the attempt in
- * its timeline in the same statement. The claim only succeeds when no earlier approved action on
+ * its timeline in the same statement (committed asynchronously: see the statement). The claim only succeeds when no earlier approved action on
  * the same target is still waiting or running, which keeps actions on one target in creation order,
  * and when the action it depends on (if any) has executed. A won claim answers the claimed row from
  * the same statement; only a lost one costs more reads, to say why.
@@ -61,8 +61,12 @@ export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimR
       SELECT tenant_id, id, 'started', 'system', 'worker',
              jsonb_build_object('attempt', attempts, 'worker', ${options.workerId}::text), ${options.now}
       FROM claimed
-    )
-    SELECT * FROM claimed`;
+    ),
+    -- The claim commits without waiting for its WAL to reach the disk. A crash of PostgreSQL can only
+    -- lose it together with everything after it, so the action is approved again and runs again (no
+    -- effect of it can have committed: the execution's own commit waits, and flushes the claim first).
+    no_flush_wait AS (SELECT set_config('synchronous_commit', 'off', true))
+    SELECT claimed.* FROM claimed, no_flush_wait`;
   const won = claimed[0];
   if (won) return { kind: "claimed", action: actionFromRow(won), claimToken };
 
