@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 import type { DbTransaction, Db } from "@leash/db";
 
 import { CoreError } from "../errors.ts";
@@ -20,11 +18,13 @@ export async function lostRaceError(db: Db | DbTransaction, tenantId: string, ac
   return new CoreError("CONFLICT", describeDecision(action));
 }
 
-const lockedApprovalsSchema = z.array(z.object({ approverLabel: z.string(), createdAt: z.coerce.date() }));
-
 /**
  * Locks an action's row for the rest of the caller's transaction and reads, in the same statement,
- * the action, its approvals (oldest first) and the facts separation of duties needs.
+ * the action and the facts separation of duties needs; then its approvals (oldest first), in a
+ * statement of their own. That one must start after the lock is held: a statement sees the data of
+ * its start, so approvals read by the locking statement itself would miss the one a concurrent
+ * approver committed while this transaction waited for the lock, and two approvers of a quorum of
+ * two would each count one.
  */
 export async function lockActionWithApprovals(
   tx: DbTransaction,
@@ -33,17 +33,16 @@ export async function lockActionWithApprovals(
 ): Promise<ActionWithApprovals & { duties: DutiesFacts }> {
   const [row] = await tx.$queryRaw<Record<string, unknown>[]>`
     SELECT a.*,
-      (SELECT coalesce(json_agg(json_build_object('approverLabel', p.approver_label, 'createdAt', p.created_at) ORDER BY p.created_at), '[]')
-       FROM action_approval p WHERE p.action_id = a.id) AS "lockedApprovals",
       (SELECT separation_of_duties FROM approval_policy WHERE id = a.policy_id) AS "policySeparationOfDuties",
       (SELECT owner_id FROM api_key WHERE id = a.api_key_id) AS "proposerKeyOwnerId"
     FROM agent_action a WHERE a.id = ${actionId} AND a.tenant_id = ${tenantId}::uuid FOR UPDATE OF a`;
   if (!row) throw new CoreError("NOT_FOUND", `No action #${actionId}`);
+  const approvals = await tx.actionApproval.findMany({ where: { actionId }, ...approvalsInclude.approvals });
   const separationOfDuties = row.policySeparationOfDuties;
   const owner = row.proposerKeyOwnerId;
   return {
     ...actionFromRow(row),
-    approvals: lockedApprovalsSchema.parse(row.lockedApprovals),
+    approvals,
     duties: {
       separationOfDuties: typeof separationOfDuties === "boolean" ? separationOfDuties : true,
       proposerKeyOwnerId: typeof owner === "string" ? owner : null,
