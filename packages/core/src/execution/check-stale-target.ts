@@ -14,7 +14,7 @@ import { transitionAction } from "../actions/transition-action.ts";
  *
  * Only actions a person approved are checked: an auto-approved action was never judged on the
  * data, and an undo has its own check of later changes. Updates and deletes of the target created
- * before this action and executed after its proposal account for their own versions.
+ * before this action that changed it after the version it saw account for their own versions.
  *
  * Answers null when the action may run; otherwise the reason it went back to pending, and whether
  * this worker still held its claim (when not, nothing was written and the caller's claim is lost).
@@ -30,17 +30,16 @@ export async function returnToPendingIfStale(
   if (!item || item.version === action.targetVersion) return null;
   // Actions on one target run in creation order: those created before this one (a batch's or
   // template run's earlier steps, an agent's earlier update) were queued ahead of it when it was
-  // proposed, so their changes were foreseeable and do not make its approval stale.
-  const queuedAhead = await tx.agentAction.count({
-    where: {
-      tenantId: action.tenantId,
-      targetId: action.targetId,
-      id: { lt: action.id },
-      status: "executed",
-      actionType: { in: ["update", "delete"] },
-      executedAt: { gte: action.createdAt },
-    },
-  });
+  // proposed, so their changes were foreseeable and do not make its approval stale. Those that
+  // changed the item after the version this action saw are the ones whose state before (kept for
+  // their rollback) is at that version or later: judged by versions, not by clocks, since an earlier
+  // action can commit just after this proposal read the version, but with an earlier timestamp.
+  const [ahead] = await tx.$queryRaw<{ count: number }[]>`
+    SELECT count(*)::int AS count FROM agent_action
+    WHERE tenant_id = ${action.tenantId}::uuid AND target_id = ${action.targetId} AND id < ${action.id}
+      AND status = 'executed' AND action_type IN ('update', 'delete')
+      AND (rollback_data -> 'before' ->> 'version')::int >= ${action.targetVersion}`;
+  const queuedAhead = ahead?.count ?? 0;
   if (item.version - action.targetVersion === queuedAhead) return null;
 
   const reason = `${item.kind} #${action.targetId} changed after the proposal (version ${action.targetVersion} -> ${item.version})`;
