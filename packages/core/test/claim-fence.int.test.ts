@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { defaultActionRegistry } from "../src/actions/action-registry.ts";
 import { claimAction } from "../src/execution/claim-action.ts";
 import { ClaimLostError, runClaimedAction } from "../src/execution/run-claimed-action.ts";
-import { createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
+import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
 
 let environment: TestEnvironment;
 
@@ -19,17 +19,7 @@ it("a worker whose claim was taken over cannot commit its effect; the new claim 
   const { db } = environment;
   const tenant = await createTestTenant(db);
   const item = await createTestItem(db, tenant.id, { kind: "project", title: "Website" });
-  const action = await db.agentAction.create({
-    data: {
-      tenantId: tenant.id,
-      proposerLabel: "agent",
-      actionType: "update",
-      targetType: "project",
-      targetId: item.id,
-      parameters: { data: { status: "active" } },
-      status: "approved",
-    },
-  });
+  const action = await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "active" } });
   const deps = { db, clock: environment.deps.clock, registry: defaultActionRegistry };
   const claim = (workerId: string) => claimAction(db, { actionId: action.id, workerId, now: new Date(), staleClaimMs: 0 });
 

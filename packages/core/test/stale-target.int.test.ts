@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { defaultActionRegistry } from "../src/actions/action-registry.ts";
 import { claimAction } from "../src/execution/claim-action.ts";
 import { runClaimedAction } from "../src/execution/run-claimed-action.ts";
-import { createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
+import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
 
 let environment: TestEnvironment;
 
@@ -22,34 +22,13 @@ it("an update queued ahead that committed just after the proposal read the versi
   const proposedAt = new Date("2026-11-25T10:00:00.000Z");
   // The earlier update's transaction took its time stamp before the proposal, and committed (version
   // 1 -> 2) after the proposal had read version 1.
-  await db.agentAction.create({
-    data: {
-      tenantId: tenant.id,
-      proposerLabel: "agent",
-      actionType: "update",
-      targetType: "project",
-      targetId: item.id,
-      parameters: { data: { status: "at_risk" } },
-      status: "executed",
-      executedAt: new Date(proposedAt.getTime() - 5),
-      rollbackData: { before: { id: item.id, kind: "project", title: "Website", data: { status: "active" }, version: 1, deletedAt: null } },
-    },
+  await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "at_risk" } }, {
+    status: "executed",
+    executedAt: new Date(proposedAt.getTime() - 5),
+    rollbackData: { before: { id: item.id, kind: "project", title: "Website", data: { status: "active" }, version: 1, deletedAt: null } },
   });
   await db.item.update({ where: { id: item.id }, data: { data: { status: "at_risk" }, version: 2 } });
-  const later = await db.agentAction.create({
-    data: {
-      tenantId: tenant.id,
-      proposerLabel: "agent",
-      actionType: "update",
-      targetType: "project",
-      targetId: item.id,
-      parameters: { data: { status: "done" } },
-      status: "approved",
-      requiresApproval: true,
-      targetVersion: 1,
-      createdAt: proposedAt,
-    },
-  });
+  const later = await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "done" } }, { requiresApproval: true, targetVersion: 1, createdAt: proposedAt });
 
   const claimed = await claimAction(db, { actionId: later.id, workerId: "worker", now: new Date(), staleClaimMs: 60_000 });
   if (claimed.kind !== "claimed") throw new Error(`expected a claim, got ${claimed.kind}`);

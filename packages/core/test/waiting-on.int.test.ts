@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import type { Db } from "@leash/db";
-
 import { defaultActionRegistry } from "../src/actions/action-registry.ts";
 import { claimAction } from "../src/execution/claim-action.ts";
 import { runClaimedAction } from "../src/execution/run-claimed-action.ts";
-import { createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
+import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
 
 let environment: TestEnvironment;
 
@@ -17,30 +15,15 @@ afterAll(async () => {
   await environment.close();
 });
 
-function approvedUpdate(db: Db, tenantId: string, itemId: number, status: string, extra: { dependsOnId?: number } = {}) {
-  return db.agentAction.create({
-    data: {
-      tenantId,
-      proposerLabel: "agent",
-      actionType: "update",
-      targetType: "project",
-      targetId: itemId,
-      parameters: { data: { status } },
-      status: "approved",
-      ...extra,
-    },
-  });
-}
-
 it("an execution names, from its own commit statement, the next approved action on its target and the ones depending on it", async () => {
   const { db } = environment;
   const tenant = await createTestTenant(db);
   const item = await createTestItem(db, tenant.id, { kind: "project", title: "Website" });
   const other = await createTestItem(db, tenant.id, { kind: "project", title: "Portal" });
-  const first = await approvedUpdate(db, tenant.id, item.id, "one");
-  const second = await approvedUpdate(db, tenant.id, item.id, "two");
-  await approvedUpdate(db, tenant.id, item.id, "three");
-  const dependent = await approvedUpdate(db, tenant.id, other.id, "after one", { dependsOnId: first.id });
+  const first = await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "one" } });
+  const second = await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "two" } });
+  await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "three" } });
+  const dependent = await createApprovedUpdate(db, tenant.id, { itemId: other.id, data: { status: "after one" } }, { dependsOnId: first.id });
   const deps = { db, clock: environment.deps.clock, registry: defaultActionRegistry };
 
   const claimed = await claimAction(db, { actionId: first.id, workerId: "worker", now: new Date(), staleClaimMs: 60_000 });

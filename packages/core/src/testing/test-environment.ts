@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 
 import { Redis } from "ioredis";
 
-import type { Db } from "@leash/db";
+import type { Db, Prisma } from "@leash/db";
 import { createTestDatabase, type TestDatabase } from "@leash/db/testing";
 
 import type { Actor } from "../actor.ts";
@@ -95,6 +95,27 @@ export async function createTestItem(
   item: { kind: "person" | "project" | "idea" | "admin"; title: string; data?: Record<string, string | number> },
 ) {
   return db.item.create({ data: { tenantId, kind: item.kind, title: item.title, data: item.data ?? {} } });
+}
+
+/** An approved update of a project's data written straight to the table, for tests of the worker's steps; `extra` sets further columns. */
+export async function createApprovedUpdate(
+  db: Db,
+  tenantId: string,
+  update: { itemId: number; data: Record<string, string> },
+  extra: Omit<Prisma.AgentActionUncheckedCreateInput, "tenantId" | "proposerLabel" | "actionType" | "targetType" | "targetId" | "parameters"> = {},
+) {
+  return db.agentAction.create({
+    data: {
+      tenantId,
+      proposerLabel: "agent",
+      actionType: "update",
+      targetType: "project",
+      targetId: update.itemId,
+      parameters: { data: update.data },
+      status: "approved",
+      ...extra,
+    },
+  });
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
