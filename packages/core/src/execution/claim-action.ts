@@ -25,15 +25,16 @@ export interface ClaimOptions {
 
 /**
  * Claims an approved action for execution with one conditional update, and records the attempt in
- * its timeline in the same statement (committed asynchronously: see the statement). The claim only succeeds when no earlier approved action on
- * the same target is still waiting or running, which keeps actions on one target in creation order,
- * and when the action it depends on (if any) has executed. A won claim answers the claimed row from
- * the same statement; only a lost one costs more reads, to say why.
+ * its timeline in the same statement (committed asynchronously: see the statement). The claim only
+ * succeeds when no earlier approved action on the same target is still waiting or running, which
+ * keeps actions on one target in creation order, and when the action it depends on (if any) has
+ * executed. A won claim answers the claimed row from the same statement; only a lost one costs more
+ * reads, to say why.
  *
  * Spelled for the right indexes whatever the planner's statistics (see `waitingOnQuery`): the
  * claimed row's status is compared as text, which no partial index's predicate matches, so it is
  * found by its primary key and not by a walk of the in-flight index; the earlier actions on its
- * target are looked up with its target as values (subqueries run once), not as a join, so the
+ * target are looked up with its target as values (a subquery run once), not as a join, so the
  * in-flight index is searched by target instead of walked whole.
  */
 export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimResult> {
@@ -48,9 +49,7 @@ export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimR
         AND (a.status::text = 'approved' OR (a.status::text = 'executing' AND a.claimed_at < ${staleBefore}))
         AND NOT EXISTS (
           SELECT 1 FROM agent_action b
-          WHERE b.tenant_id = (SELECT tenant_id FROM agent_action WHERE id = ${options.actionId})
-            AND b.target_type = (SELECT target_type FROM agent_action WHERE id = ${options.actionId})
-            AND b.target_id = (SELECT target_id FROM agent_action WHERE id = ${options.actionId})
+          WHERE (b.tenant_id, b.target_type, b.target_id) = (SELECT tenant_id, target_type, target_id FROM agent_action WHERE id = ${options.actionId})
             AND b.id < ${options.actionId} AND (b.status = 'approved' OR b.status = 'executing'))
         AND (a.depends_on_id IS NULL OR EXISTS (
           SELECT 1 FROM agent_action d WHERE d.id = a.depends_on_id AND d.status = 'executed'))
