@@ -35,8 +35,8 @@ export async function insertProposals(
     actor: Actor;
     proposals: readonly StoredProposal[];
     preferences: readonly ApprovalPreference[];
-    /** The tenant's approval policies, when the caller has read them already; otherwise read when needed. */
-    policies?: readonly ApprovalPolicy[];
+    /** The tenant's approval policies (read with its preferences: `readProposalContext`). */
+    policies: readonly ApprovalPolicy[];
     now: Date;
     maxAttempts: number;
     batchId?: string;
@@ -50,15 +50,14 @@ export async function insertProposals(
   },
 ): Promise<AgentAction[]> {
   const { actor, now } = options;
-  let policies: Promise<readonly ApprovalPolicy[]> | undefined = options.policies ? Promise.resolve(options.policies) : undefined;
-  const loadPolicies = () => (policies ??= tx.approvalPolicy.findMany({ where: { tenantId: actor.tenantId } }));
-  const decisions = await decideAutoApprovals(tx, { actor, proposals: options.proposals, preferences: options.preferences, policies: loadPolicies, now });
+  const { policies } = options;
+  const decisions = await decideAutoApprovals(tx, { actor, proposals: options.proposals, preferences: options.preferences, policies, now });
   const waiting = decisions.filter((decision) => !decision.autoApprove).length;
   if (waiting > 0) await options.admitWaiting?.(waiting);
   const policyColumns = await snapshotPolicies(
     tx,
     actor.tenantId,
-    loadPolicies,
+    policies,
     options.proposals.map((proposal, index) => ({ ...proposal, pending: !(decisions[index]?.autoApprove ?? false) })),
     now,
   );

@@ -16,7 +16,7 @@ const versionedTypes: readonly ActionType[] = ["update", "delete", "link"];
 export async function snapshotPolicies(
   tx: DbTransaction,
   tenantId: string,
-  loadPolicies: () => Promise<readonly ApprovalPolicy[]>,
+  policies: readonly ApprovalPolicy[],
   proposals: readonly { actionType: ActionType; targetType?: TargetType | undefined; targetId?: number | undefined; pending: boolean }[],
   now: Date,
 ): Promise<Partial<Prisma.AgentActionCreateManyInput>[]> {
@@ -26,10 +26,7 @@ export async function snapshotPolicies(
       proposals.flatMap((proposal) => (proposal.pending && versionedTypes.includes(proposal.actionType) && proposal.targetId !== undefined ? [proposal.targetId] : [])),
     ),
   ];
-  const [policies, items] = await Promise.all([
-    loadPolicies(),
-    targetIds.length ? tx.item.findMany({ where: { tenantId, id: { in: targetIds } }, select: { id: true, version: true } }) : [],
-  ]);
+  const items = targetIds.length ? await tx.item.findMany({ where: { tenantId, id: { in: targetIds } }, select: { id: true, version: true } }) : [];
   const versions = new Map(items.map((item) => [item.id, item.version]));
   return proposals.map((proposal) => {
     // Rows are written in one statement with a common column list: a NOT NULL column must be set on every row.

@@ -7,10 +7,11 @@ import type { AgentAction, Prisma } from "@leash/db";
 import type { Actor } from "../actor.ts";
 import { withNoApprovals } from "../actions/action-approvals.ts";
 import { toActionView } from "../actions/action-view.ts";
-import { findTargetProblems } from "../actions/check-targets.ts";
+import { referencedItemIds, targetProblems } from "../actions/check-targets.ts";
 import { enqueueApproved } from "../actions/enqueue-approved.ts";
 import { checkPendingCap } from "../actions/check-pending-cap.ts";
 import { insertProposals, type StoredProposal } from "../actions/insert-proposals.ts";
+import { readProposalContext } from "../actions/proposal-context.ts";
 import type { JsonObject, JsonValue } from "../actions/json.ts";
 import { assertCan } from "../authorization.ts";
 import { DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
@@ -73,7 +74,9 @@ export async function runTemplate(deps: CoreDeps, { actor, input }: { actor: Act
     throw fail(`Invalid run of "${template.name}": ${issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`, issues);
   }
   const ready = checked.flatMap((check, index) => (check.proposal ? [{ index, proposal: check.proposal }] : []));
-  const problems = await findTargetProblems(deps, actor.tenantId, ready.map((step) => step.proposal));
+  const readyProposals = ready.map((step) => step.proposal);
+  const context = await readProposalContext(deps.db, actor.tenantId, referencedItemIds(readyProposals));
+  const problems = targetProblems(context.items, readyProposals, deps.clock.now());
   const firstProblem = problems[0];
   if (firstProblem) {
     const stepOf = (problemIndex: number) => ready[problemIndex]?.index ?? problemIndex;
@@ -101,12 +104,12 @@ export async function runTemplate(deps: CoreDeps, { actor, input }: { actor: Act
 
   const batchId = randomUUID();
   const now = deps.clock.now();
-  const preferences = await deps.db.approvalPreference.findMany({ where: { tenantId: actor.tenantId } });
   const actions = await deps.db.$transaction(async (tx) => {
     const inserted = await insertProposals(tx, {
       actor,
       proposals,
-      preferences,
+      preferences: context.preferences,
+      policies: context.policies,
       now,
       maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       batchId,

@@ -57,8 +57,8 @@ export async function decideAutoApprovals(
     actor: Actor;
     proposals: readonly Proposal[];
     preferences: readonly ApprovalPreference[];
-    /** The tenant's policies; the caller reads them at most once (the snapshot of waiting proposals needs them too). */
-    policies: () => Promise<readonly ApprovalPolicy[]>;
+    /** The tenant's policies (the snapshot of waiting proposals needs them too). */
+    policies: readonly ApprovalPolicy[];
     now: Date;
   },
 ): Promise<AutoApprovalOutcome[]> {
@@ -81,7 +81,7 @@ export async function decideAutoApprovals(
     return covered.map(() => ({ autoApprove: false, preference: null, grant: null, heldBack: null }));
   }
 
-  const policies = await options.policies();
+  const { policies } = options;
   const used = new Map<string, number>();
   const usedUnder = async (policy: ApprovalPolicy) => {
     const known = used.get(policy.id);
