@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -45,6 +46,16 @@ function redisClient(url: string): Redis {
   return client;
 }
 
+/**
+ * A client that has connected: until then the limiter counts in memory per instance (its fallback
+ * while Redis does not answer), which a test of the shared count must not start in.
+ */
+async function connectedRedisClient(url: string): Promise<Redis> {
+  const client = redisClient(url);
+  if (client.status !== "ready") await once(client, "ready");
+  return client;
+}
+
 interface Answer {
   status: number;
   retryAfter: string | null;
@@ -68,8 +79,9 @@ async function propose(baseUrl: string, apiKey: string, message: string): Promis
 describe("per-API-key rate limits", () => {
   it("answers 429 with Retry-After once a key is over its limit, counted across API instances in Redis", async () => {
     // A long window keeps the test free of timing: the count cannot reset halfway through.
-    const limiter = () => createApiKeyRateLimiter({ redis: redisClient(testRedisUrl), prefix: environment.queuePrefix, points: 4, windowSeconds: 60, burst: 0 });
-    const [first, second] = [await startInstance({ rateLimiter: limiter() }), await startInstance({ rateLimiter: limiter() })];
+    const limiter = async () =>
+      createApiKeyRateLimiter({ redis: await connectedRedisClient(testRedisUrl), prefix: environment.queuePrefix, points: 4, windowSeconds: 60, burst: 0 });
+    const [first, second] = [await startInstance({ rateLimiter: await limiter() }), await startInstance({ rateLimiter: await limiter() })];
 
     const answers: Answer[] = [];
     for (const baseUrl of [first, second, first, second, first, second]) answers.push(await list(baseUrl, tenant.keys.viewer));
@@ -101,7 +113,7 @@ describe("per-API-key rate limits", () => {
 
   it("does not count requests without a valid key against anyone (they are refused as unauthorised)", async () => {
     const baseUrl = await startInstance({
-      rateLimiter: createApiKeyRateLimiter({ redis: redisClient(testRedisUrl), prefix: `${environment.queuePrefix}:anon`, points: 1, windowSeconds: 60, burst: 0 }),
+      rateLimiter: createApiKeyRateLimiter({ redis: await connectedRedisClient(testRedisUrl), prefix: `${environment.queuePrefix}:anon`, points: 1, windowSeconds: 60, burst: 0 }),
     });
     expect((await list(baseUrl, "lsh_not_a_key")).status).toBe(401);
     expect((await list(baseUrl, "lsh_not_a_key")).status).toBe(401);
