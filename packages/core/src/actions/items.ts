@@ -10,7 +10,10 @@ export async function findLiveItem(
   kind: TargetType | null,
   id: number,
 ): Promise<Item> {
-  const item = await tx.item.findFirst({ where: { id, tenantId } });
+  return liveItem(await tx.item.findFirst({ where: { id, tenantId } }), kind, id);
+}
+
+function liveItem(item: Item | null | undefined, kind: TargetType | null, id: number): Item {
   if (!item || (kind !== null && item.kind !== kind)) {
     throw new CoreError("NOT_FOUND", `No ${kind ?? "item"} #${id}`);
   }
@@ -49,4 +52,38 @@ export async function updateItemIfUnchanged(
     throw new CoreError("CONFLICT", `${item.kind} #${item.id} changed while this action ran`, { retryable: true });
   }
   return version;
+}
+
+/**
+ * Merges `changes` into a live item's data (a field set to null is removed) and sets its title when
+ * given, in one statement that also answers the item as it was (for the rollback data): it locks the
+ * row and reads its newest version first, so nothing can change it in between. Refuses as
+ * `findLiveItem` does, and then writes nothing.
+ */
+export async function mergeIntoLiveItem(
+  tx: DbTransaction,
+  target: { tenantId: string; kind: TargetType | null; id: number },
+  update: { title: string | undefined; changes: Record<string, unknown>; now: Date },
+): Promise<{ before: Item; after: { title: string; data: JsonObject; version: number } }> {
+  const [row] = await tx.$queryRaw<(Item & { after: { title: string; data: JsonObject; version: number } | null })[]>`
+    WITH before AS (
+      SELECT * FROM item WHERE id = ${target.id} AND tenant_id = ${target.tenantId}::uuid FOR UPDATE
+    ),
+    after AS (
+      UPDATE item i
+      SET title = COALESCE(${update.title ?? null}::text, b.title),
+          data = COALESCE((SELECT jsonb_object_agg(key, value) FROM jsonb_each(b.data || ${JSON.stringify(update.changes)}::jsonb)
+                           WHERE value <> 'null'::jsonb), '{}'::jsonb),
+          version = b.version + 1, updated_at = ${update.now}
+      FROM before b
+      WHERE i.id = b.id AND b.deleted_at IS NULL AND (${target.kind}::text IS NULL OR b.kind::text = ${target.kind}::text)
+      RETURNING i.title, i.data, i.version
+    )
+    SELECT b.id, b.tenant_id AS "tenantId", b.kind::text AS kind, b.title, b.data, b.version, b.created_at AS "createdAt",
+           b.updated_at AS "updatedAt", b.deleted_at AS "deletedAt", to_jsonb(a) AS after
+    FROM before b LEFT JOIN after a ON true`;
+  const { after, ...item } = row ?? { after: null };
+  const before = liveItem(row && (item as Item), target.kind, target.id);
+  if (!after) throw new Error(`${before.kind} #${before.id} is live and locked, yet was not updated`);
+  return { before, after };
 }

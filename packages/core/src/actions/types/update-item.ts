@@ -4,8 +4,8 @@ import { itemDataDescription, itemTitleSchema } from "../../items/item-data.ts";
 import { diffItemStates } from "../../rollback/item-state.ts";
 import { readStored } from "../../rollback/read-stored.ts";
 import { defineAction } from "../action-definition.ts";
-import { findLiveItem, itemSnapshot, updateItemIfUnchanged } from "../items.ts";
-import { jsonObjectSchema, type JsonObject } from "../json.ts";
+import { findLiveItem, itemSnapshot, mergeIntoLiveItem, updateItemIfUnchanged } from "../items.ts";
+import { jsonObjectSchema } from "../json.ts";
 
 /** `data` fields are merged into the item's data; a field set to null is removed. */
 export const updateParameters = z
@@ -23,16 +23,15 @@ export const updateAction = defineAction({
   type: "update",
   target: "required",
   parametersSchema: updateParameters,
-  async execute({ tx, tenantId, targetType, targetId, parameters }) {
-    const item = await findLiveItem(tx, tenantId, targetType, targetId ?? 0);
-    const changes = parameters.data ?? {};
-    const merged = { ...(item.data as JsonObject), ...(changes as JsonObject) };
-    const data: JsonObject = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== null));
-    const title = parameters.title ?? item.title;
-    const version = await updateItemIfUnchanged(tx, item, { title, data });
+  async execute({ tx, tenantId, targetType, targetId, parameters, now }) {
+    const { before, after } = await mergeIntoLiveItem(
+      tx,
+      { tenantId, kind: targetType, id: targetId ?? 0 },
+      { title: parameters.title, changes: parameters.data ?? {}, now },
+    );
     return {
-      result: { itemId: item.id, version, after: { title, data } },
-      rollbackData: { before: itemSnapshot(item) },
+      result: { itemId: before.id, version: after.version, after: { title: after.title, data: after.data } },
+      rollbackData: { before: itemSnapshot(before) },
     };
   },
   rollback: {
