@@ -61,6 +61,8 @@ const kinds = ["project", "person", "idea"] as const;
 
 async function createTenant(db: Db, slug: string, itemCount: number): Promise<BenchTenant> {
   const tenant = await db.tenant.create({ data: { slug, name: `Benchmark ${slug}` } });
+  // The workload's in_app notifications go to this user (a recipient must be a user of the tenant).
+  await db.user.create({ data: { tenantId: tenant.id, email: "ops@bench.test", name: "Bench Ops", role: "viewer", passwordHash: "unused" } });
   await db.$executeRaw`
     INSERT INTO item (tenant_id, kind, title, data, updated_at)
     SELECT ${tenant.id}::uuid, (ARRAY['project','person','idea'])[1 + n % 3]::"TargetType", 'Bench item ' || n, '{}'::jsonb, now()

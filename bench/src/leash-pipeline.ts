@@ -68,7 +68,7 @@ export function createLeashPipeline(options: {
       const { rows } = await pool.query<{ id: number; tenant_id: string }>(
         `INSERT INTO agent_action (tenant_id, proposer_label, action_type, target_type, target_id, parameters, reason, status,
                                    requires_approval, approved_at, decided_by_label, max_attempts, created_at, updated_at)
-         SELECT $1::uuid, 'benchmark burst', p."actionType"::"ActionType", p."targetType"::"TargetType", p."targetId", p.parameters, p.reason,
+         SELECT $1::uuid, 'benchmark burst', p."actionType", p."targetType"::"TargetType", p."targetId", p.parameters, p.reason,
                 'approved', false, now(), 'auto-approval', 3, now(), now()
          FROM jsonb_to_recordset($2::jsonb) AS p("actionType" text, "targetType" text, "targetId" int, parameters jsonb, reason text)
          RETURNING id, tenant_id`,

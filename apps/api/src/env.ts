@@ -1,8 +1,11 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
+import { actionTypeModulesEnv, connectorKeyEnvSchema } from "@leash/core";
+
 export const env = createEnv({
   server: {
+    ...actionTypeModulesEnv,
     DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/leash"),
     REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
     QUEUE_PREFIX: z.string().min(1).default("{leash}"),
@@ -18,6 +21,14 @@ export const env = createEnv({
     /** Pending actions a tenant may have waiting for a decision; proposals beyond are refused (429). */
     MAX_PENDING_ACTIONS_PER_TENANT: z.coerce.number().int().min(1).default(10_000),
     ACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(3),
+    /** The SMTP server email notifications and reminders go through, e.g. smtp://user:pass@mail.example.com:587; email is off without it (only whether it is set matters here: the worker sends). */
+    SMTP_URL: z.url().optional(),
+    /** The From of every email Leash sends; its domain also ends each Message-ID. */
+    SMTP_FROM: z.string().min(3).default("Leash <leash@localhost>"),
+    /** Whether Slack delivery is on (the worker posts with it): proposals for the slack channel are refused without it. */
+    SLACK_BOT_TOKEN: z.string().min(1).optional(),
+    /** Encrypts connectors' secret headers and signing secrets at rest: 32 random bytes as 64 hex characters (`openssl rand -hex 32`); connectors cannot be created or called without it. */
+    CONNECTOR_SECRET_KEY: connectorKeyEnvSchema,
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   },
   runtimeEnv: process.env,

@@ -11,6 +11,7 @@ const trpcCodes: Record<CoreErrorCode, TRPC_ERROR_CODE_KEY> = {
   INVALID: "BAD_REQUEST",
   NOT_REVERSIBLE: "UNPROCESSABLE_CONTENT",
   LIMIT_EXCEEDED: "TOO_MANY_REQUESTS",
+  DELIVERY_FAILED: "BAD_GATEWAY",
 };
 
 /** The one place where domain errors become tRPC errors; anything else is an internal error. */

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 
-import { createActionWatcher, createBullActionQueue, createLogger, systemClock, type CoreDeps } from "@leash/core";
+import { configureDelivery, createActionWatcher, createBullActionQueue, createLogger, loadActionTypeModules, systemClock, type CoreDeps } from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
@@ -8,6 +8,7 @@ import { createApiKeyRateLimiter } from "./rate-limit.ts";
 import { createApiServer } from "./server.ts";
 
 const logger = createLogger({ name: "api", level: env.LOG_LEVEL });
+await loadActionTypeModules(env.LEASH_ACTION_TYPES);
 const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE });
 // Producers fail fast when Redis is away: the action is safe in Postgres and the reconciler enqueues it later.
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
@@ -19,6 +20,9 @@ const deps: CoreDeps = {
   logger,
   maxAttempts: env.ACTION_MAX_ATTEMPTS,
   maxPendingActions: env.MAX_PENDING_ACTIONS_PER_TENANT,
+  connectorKey: env.CONNECTOR_SECRET_KEY,
+  // Only its channels are used here, to refuse a proposal for a channel this server does not deliver on.
+  delivery: configureDelivery({ smtpUrl: env.SMTP_URL, smtpFrom: env.SMTP_FROM, slackBotToken: env.SLACK_BOT_TOKEN }),
 };
 
 const watcher = createActionWatcher({ db, logger });

@@ -1,5 +1,6 @@
 import { actionRouter } from "./routers/action-router.ts";
 import { batchRouter } from "./routers/batch-router.ts";
+import { connectorRouter } from "./routers/connector-router.ts";
 import { policyRouter } from "./routers/policy-router.ts";
 import { preferenceRouter } from "./routers/preference-router.ts";
 import { queueRouter } from "./routers/queue-router.ts";
@@ -10,6 +11,7 @@ import { createRouter } from "./trpc.ts";
 export const appRouter = createRouter({
   action: actionRouter,
   batch: batchRouter,
+  connector: connectorRouter,
   policy: policyRouter,
   preference: preferenceRouter,
   queue: queueRouter,

@@ -51,7 +51,7 @@ describe("the agent path over HTTP", () => {
     const agent = api.client(tenantA.keys.agent);
     const input = {
       actionType: "notify" as const,
-      parameters: { channel: "slack" as const, recipient: "#general", message: "Deploy done" },
+      parameters: { channel: "email" as const, recipient: "team@example.com", message: "Deploy done" },
       idempotencyKey: "deploy-2026-11-25",
     };
     const first = await agent.action.propose.mutate(input);

@@ -49,6 +49,7 @@ beforeAll(async () => {
     "action.approve": { actionId: action.id },
     "action.reject": { actionId: action.id, reason: "no" },
     "action.cancel": { actionId: action.id, reason: "no" },
+    "action.complete": { actionId: action.id, outcome: "failed", result: { exitCode: 1 }, error: "the tool crashed" },
     "action.rollbackPreview": { actionId: action.id, cascade: true },
     "action.rollback": { actionId: action.id, confirm: true, cascade: false, reason: "undo" },
     "action.proposeAndWait": { ...notification, waitSeconds: 0 },

@@ -78,13 +78,13 @@ describe("API documentation generated from the router", () => {
       if (!path.startsWith("/trpc/")) continue;
       const procedure = path.slice("/trpc/".length);
       const [method, operation] = Object.entries(methods)[0] ?? [];
-      const type = ["preference.get", "policy.list", "template.list", "queue.stats", "trust.list"].includes(procedure) ? null : method;
+      const type = ["preference.get", "policy.list", "template.list", "queue.stats", "trust.list", "connector.list"].includes(procedure) ? null : method;
       if (type === "get") expect(operation?.parameters?.[0]?.content?.["application/json"]?.schema.$ref).toMatch(/^#\/components\/schemas\//);
       if (type === "post") expect(operation?.requestBody?.content["application/json"]?.schema.$ref).toMatch(/^#\/components\/schemas\//);
       expect(JSON.stringify(operation?.responses["200"]), procedure).toMatch(/"data":\{"\$ref":"#\/components\/schemas\/[^"]+"\}/);
     }
     const propose = doc.components.schemas["action.propose.input"] as { oneOf: { properties: { actionType: { const: string } } }[] };
-    expect(propose.oneOf.map((variant) => variant.properties.actionType.const)).toEqual(["create", "update", "delete", "link", "notify", "schedule"]);
+    expect(propose.oneOf.map((variant) => variant.properties.actionType.const)).toEqual(["create", "update", "delete", "link", "notify", "schedule", "external"]);
     expect(doc.components.securitySchemes).toHaveProperty(["apiKey", "scheme"], "bearer");
     // The subscription is a GET answered with server-sent events, each carrying an action.
     const watch = doc.paths["/trpc/action.watch"]?.get;

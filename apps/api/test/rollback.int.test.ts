@@ -269,7 +269,7 @@ describe("confirmation and repeats", () => {
   });
 
   it("an action that has not executed cannot be rolled back; another tenant's action is NOT_FOUND", async () => {
-    const { action } = await agent().action.propose.mutate({ actionType: "notify", parameters: { channel: "in_app", recipient: "team", message: "later" } });
+    const { action } = await agent().action.propose.mutate({ actionType: "notify", parameters: { channel: "in_app", recipient: tenant.inbox, message: "later" } });
     const pending = await errorOf(approver().action.rollback.mutate({ actionId: action.id, confirm: true }));
     expect(pending?.message).toBe(`#${action.id} is pending; only executed actions can be rolled back`);
     const other = await createTestTenant(environment.db, "rollbacks-other");

@@ -178,7 +178,7 @@ describe("running a template", () => {
       steps: [
         { actionType: "link", targetType: "person", targetId: "{{params.personId}}", parameters: { toType: "project", toId: "{{params.projectId}}", relation: "maintains" } },
         { actionType: "create", targetType: "idea", parameters: { title: "Follow-up for link #{{steps.0.result.linkId}}" } },
-        { actionType: "notify", parameters: { channel: "in_app", recipient: "team", message: "Linked" } },
+        { actionType: "notify", parameters: { channel: "in_app", recipient: tenant.inbox, message: "Linked" } },
       ],
     });
     const ideas = () => environment.db.item.count({ where: { tenantId: tenant.id, kind: "idea" } });

@@ -33,6 +33,8 @@ const matrix: Record<string, { own: string; other: string }> = {
   "action.reject":         { own: "ok        ok        FORBIDDEN FORBIDDEN", other: "NOT_FOUND NOT_FOUND FORBIDDEN FORBIDDEN" },
   // The action is the agent key's own proposal: agents may cancel what they proposed.
   "action.cancel":         { own: "ok        ok        FORBIDDEN ok", other: "NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND" },
+  // An external action proposed by the agent key: only who proposed it may report its outcome.
+  "action.complete":       { own: "FORBIDDEN FORBIDDEN FORBIDDEN ok", other: "NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND" },
   "action.rollbackPreview": { own: "ok       ok        ok        ok", other: "NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND" },
   "action.rollback":       { own: "ok        ok        FORBIDDEN FORBIDDEN", other: "NOT_FOUND NOT_FOUND FORBIDDEN FORBIDDEN" },
   "action.wait":           { own: "ok        ok        ok        ok", other: "NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND" },
@@ -101,6 +103,13 @@ async function executedAction(tenant: TestTenant) {
   return action.id;
 }
 
+/** An external action of the tenant's agent key, approved: waiting for the agent to run it and report. */
+async function approvedExternalAction(tenant: TestTenant) {
+  const { action } = await stack.api.client(tenant.keys.agent).action.propose.mutate({ actionType: "external", parameters: { tool: "shell", summary: `restart ${tenant.slug}` } });
+  await stack.api.client(tenant.keys.approver).action.approve.mutate({ actionId: action.id });
+  return action.id;
+}
+
 async function rejectedAction(tenant: TestTenant) {
   const actionId = await pendingAction(tenant);
   await client(tenant).action.reject.mutate({ actionId, reason: "no" });
@@ -142,6 +151,7 @@ const inputs: Record<string, (tenant: TestTenant) => Promise<unknown>> = {
   "action.approve": async (tenant) => ({ actionId: await pendingAction(tenant) }),
   "action.reject": async (tenant) => ({ actionId: await pendingAction(tenant), reason: "no" }),
   "action.cancel": async (tenant) => ({ actionId: await pendingAction(tenant) }),
+  "action.complete": async (tenant) => ({ actionId: await approvedExternalAction(tenant), outcome: "succeeded", result: { exitCode: 0 } }),
   "action.rollbackPreview": async (tenant) => ({ actionId: await executedAction(tenant) }),
   "action.rollback": async (tenant) => ({ actionId: await executedAction(tenant), confirm: true }),
   "action.wait": async (tenant) => ({ actionId: await rejectedAction(tenant), waitSeconds: 0 }),
@@ -188,7 +198,8 @@ async function call(path: string, apiKey: string | null, input: unknown): Promis
 
 /** Approved actions (of the cells before) are executed, so that the worker writes nothing while a cell measures. */
 async function settled() {
-  await waitFor(async () => (await environment.db.agentAction.count({ where: { status: { in: ["approved", "executing"] } } })) === 0, { what: "an idle worker" });
+  // External actions stay approved until their agent reports: no worker runs them.
+  await waitFor(async () => (await environment.db.agentAction.count({ where: { status: { in: ["approved", "executing"] }, actionType: { not: "external" } } })) === 0, { what: "an idle worker" });
 }
 
 const columns = (row: string) => row.trim().split(/\s+/);

@@ -1,8 +1,11 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
+import { actionTypeModulesEnv } from "@leash/core";
+
 export const env = createEnv({
   server: {
+    ...actionTypeModulesEnv,
     SLACK_BOT_TOKEN: z.string().min(1).optional(),
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
     /** Set to use Socket Mode (no public URL needed) instead of HTTP. */

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 
 import { Redis } from "ioredis";
 
-import { createBullActionQueue, createLogger, systemClock, type CoreDeps } from "@leash/core";
+import { createBullActionQueue, createLogger, loadActionTypeModules, systemClock, type CoreDeps } from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
@@ -10,6 +10,7 @@ import { createHealthServer } from "./health.ts";
 import { startSlackBot, type SlackBot } from "./slack-bot.ts";
 
 const logger = createLogger({ name: "slackbot", level: env.LOG_LEVEL });
+await loadActionTypeModules(env.LEASH_ACTION_TYPES);
 
 /** Why the bot cannot talk to Slack, or null when it has what it needs (a bot token, and a signing secret or an app token). */
 function missingCredentials(): string | null {

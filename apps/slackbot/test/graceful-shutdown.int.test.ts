@@ -24,7 +24,7 @@ describe("stopping the bot (SIGTERM) while approvals are clicked", () => {
       input: {
         actions: Array.from({ length: 10 }, (_, index) => ({
           actionType: "notify" as const,
-          parameters: { channel: "in_app" as const, recipient: "team", message: `click ${index}` },
+          parameters: { channel: "in_app" as const, recipient: harness.tenant.inbox, message: `click ${index}` },
         })),
       },
     });

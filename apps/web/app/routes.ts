@@ -18,5 +18,7 @@ export default [
     route("queue", "routes/queue.tsx"),
     route("preferences", "routes/preferences.tsx"),
     route("policies", "routes/policies.tsx"),
+    route("connectors", "routes/connectors.tsx"),
+    route("notifications", "routes/notifications.tsx"),
   ]),
 ] satisfies RouteConfig;

@@ -30,6 +30,9 @@ beforeAll(async () => {
     steps: [{ actionType: "create", targetType: "idea", parameters: { title: "{{params.title}}" } }],
   });
   const id = String(action.id);
+  const notification = await stack.environment.db.notification.create({
+    data: { tenantId: tenant.id, channel: "in_app", recipient: `admin@${tenant.slug}.test`, userId: tenant.admin.userId, message: "Hello", deliveredAt: new Date() },
+  });
   const templateFields: [string, string][] = [
     ["name", "Onboard v2"],
     ["description", "why"],
@@ -62,6 +65,7 @@ beforeAll(async () => {
     { name: "grant revoke", path: "/preferences", fields: [["intent", "revoke-grant"], ["grantId", "5b0f8c1e-8a51-4d43-9d2e-7f0f3c1a2b4c"]] },
     { name: "policy set", path: "/policies", fields: [["intent", "set"], ["actionType", "link"], ["targetType", "person"], ["requiredApprovals", "2"], ["separationOfDuties", "on"], ["expiryFallback", "reject"]] },
     { name: "policy delete", path: "/policies", fields: [["intent", "delete"], ["policyId", "5b0f8c1e-8a51-4d43-9d2e-7f0f3c1a2b4c"]] },
+    { name: "notification read", path: "/notifications", fields: [["notificationId", String(notification.id)]] },
   ];
 });
 
@@ -99,7 +103,7 @@ describe("every form of the console refuses junk with a 4xx and writes nothing",
     }
     // sign-in and sign-out are checked on their own below; every other form is in the table.
     expect(withAction.sort()).toEqual(
-      ["action-detail.tsx", "action-rollback.tsx", "inbox.tsx", "policies.tsx", "preferences.tsx", "sign-in.tsx", "sign-out.ts", "template-edit.tsx", "template-run.tsx", "templates.tsx"].sort(),
+      ["action-detail.tsx", "action-rollback.tsx", "inbox.tsx", "notifications.tsx", "policies.tsx", "preferences.tsx", "sign-in.tsx", "sign-out.ts", "template-edit.tsx", "template-run.tsx", "templates.tsx"].sort(),
     );
   });
 

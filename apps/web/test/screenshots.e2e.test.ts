@@ -61,7 +61,7 @@ beforeAll(async () => {
     return action.id;
   };
   await decided({ actionType: "create", targetType: "person", parameters: { title: "Alan Turing", data: { email: "alan@example.com", company: "Bletchley" } }, reason: "Met at the conference" }, "approve");
-  await decided({ actionType: "notify", parameters: { channel: "slack", recipient: "#launch", message: "The relaunch moves to December 15" } }, "approve");
+  await decided({ actionType: "notify", parameters: { channel: "email", recipient: "launch@example.com", message: "The relaunch moves to December 15" } }, "approve");
   await decided({ actionType: "update", targetType: "idea", targetId: onboarding.id, parameters: { data: { status: "exploring" } } }, "reject", "Not before Q1 planning");
   await decided({ actionType: "link", targetType: "person", targetId: grace.id, parameters: { toType: "project", toId: portal.id, relation: "works_on" } }, "approve");
   executedUpdateId = await decided(

@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { createLeashClient } from "@leash/api/client";
 import { createApiServer } from "@leash/api/server";
 import { hashPassword } from "@leash/core";
-import { createTestEnvironment, createTestTenant, testRedisUrl, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import { createTestEnvironment, createTestTenant, TEST_SMTP_FROM, testRedisUrl, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 import { startTestWorker } from "@leash/worker/test-support";
 
 const webRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -50,7 +50,8 @@ export interface RunningConsole {
  * The built console served by react-router-serve in a child process, exactly as `pnpm start` runs
  * it, against the test file's database and queue prefix.
  */
-export async function startConsole(environment: TestEnvironment): Promise<RunningConsole> {
+/** `env`: further settings of the console process (LEASH_ACTION_TYPES, CONNECTOR_SECRET_KEY...). */
+export async function startConsole(environment: TestEnvironment, env: Record<string, string> = {}): Promise<RunningConsole> {
   if (!existsSync(serverBuild)) throw new Error(`No server build at ${serverBuild}: run \`pnpm --filter @leash/web build\` first`);
   const port = await freePort();
   let output = "";
@@ -60,12 +61,16 @@ export async function startConsole(environment: TestEnvironment): Promise<Runnin
       ...process.env,
       NODE_ENV: "production",
       HOST: "127.0.0.1",
+      SMTP_URL: environment.smtp.url,
+      SMTP_FROM: TEST_SMTP_FROM,
+      ...(environment.deps.connectorKey ? { CONNECTOR_SECRET_KEY: environment.deps.connectorKey.toString("hex") } : {}),
       PORT: String(port),
       DATABASE_URL: environment.database.url,
       REDIS_URL: testRedisUrl,
       QUEUE_PREFIX: environment.queuePrefix,
       SESSION_SECRET: "e2e-session-secret-0123456789abcdef0123456789",
       LOG_LEVEL: "warn",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

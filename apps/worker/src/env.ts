@@ -1,8 +1,11 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
+import { actionTypeModulesEnv, connectorKeyEnvSchema } from "@leash/core";
+
 export const env = createEnv({
   server: {
+    ...actionTypeModulesEnv,
     DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/leash"),
     REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
     QUEUE_PREFIX: z.string().min(1).default("{leash}"),
@@ -18,6 +21,16 @@ export const env = createEnv({
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
     WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
     DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+    /** The SMTP server email notifications and reminders go through, e.g. smtp://user:pass@mail.example.com:587; email is off without it. */
+    SMTP_URL: z.url().optional(),
+    /** The From of every email Leash sends; its domain also ends each Message-ID. */
+    SMTP_FROM: z.string().min(3).default("Leash <leash@localhost>"),
+    /** The Slack bot's token, to post Slack notifications and reminders; Slack delivery is off without it. */
+    SLACK_BOT_TOKEN: z.string().min(1).optional(),
+    /** Overrides Slack's Web API base URL (tests point it at a local fake). */
+    SLACK_API_URL: z.url().optional(),
+    /** Encrypts connectors' secret headers and signing secrets at rest: 32 random bytes as 64 hex characters (`openssl rand -hex 32`); connectors cannot be created or called without it. */
+    CONNECTOR_SECRET_KEY: connectorKeyEnvSchema,
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   },
   runtimeEnv: process.env,

@@ -1,13 +1,17 @@
 import { createServer } from "node:http";
 
-import { createLogger } from "@leash/core";
+import { configureDelivery, createLogger, loadActionTypeModules } from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
 import { startWorkerRuntime } from "./worker-runtime.ts";
 
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
+await loadActionTypeModules(env.LEASH_ACTION_TYPES);
 const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE });
+
+const delivery = configureDelivery({ smtpUrl: env.SMTP_URL, smtpFrom: env.SMTP_FROM, slackBotToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL });
+logger.info({ channels: delivery.channels }, "notification delivery channels");
 
 const runtime = await startWorkerRuntime({
   db,
@@ -20,6 +24,8 @@ const runtime = await startWorkerRuntime({
   auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
   deadlineSweepIntervalMs: env.DEADLINE_SWEEP_INTERVAL_MS,
   logger,
+  delivery,
+  connectorKey: env.CONNECTOR_SECRET_KEY,
 });
 
 let stopping = false;

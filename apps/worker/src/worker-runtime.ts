@@ -5,15 +5,18 @@ import { Redis } from "ioredis";
 
 import {
   createBullActionQueue,
-  defaultActionRegistry,
+  createNotificationDelivery,
+  registeredActionTypes,
   queueNames,
   reconcileQueue,
   sealAuditChain,
+  failUnreportedActions,
   sweepPendingDeadlines,
   systemClock,
   type ActionRegistry,
   type Clock,
   type Logger,
+  type NotificationDelivery,
   type RetryPolicy,
 } from "@leash/core";
 import type { Db } from "@leash/db";
@@ -31,12 +34,18 @@ export interface WorkerRuntimeOptions {
   reconcileIntervalMs: number;
   /** How often reminders, escalations and expiries of pending actions are swept. */
   deadlineSweepIntervalMs: number;
+  /** How long an approved action its agent performs itself waits for the agent's report (default: an hour). */
+  outcomeWindowMs?: number;
   /** How often new audit events are linked into their tenant's hash chain (default 500 ms). */
   auditSealIntervalMs?: number;
   logger: Logger;
   registry?: ActionRegistry;
   clock?: Clock;
   maxAttempts?: number;
+  /** Email and Slack delivery of notifications and reminders (default: in_app only, which needs no server). */
+  delivery?: NotificationDelivery;
+  /** CONNECTOR_SECRET_KEY, to decrypt connectors' secrets for the requests `http` actions send. */
+  connectorKey?: Buffer | undefined;
 }
 
 export interface WorkerRuntime {
@@ -61,13 +70,16 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   producerConnection.on("error", (error) => logger.warn({ err: error.message }, "redis (producer) connection error"));
 
   const queue = createBullActionQueue({ connection: producerConnection, prefix: options.queuePrefix });
+  const clock = options.clock ?? systemClock;
   const deps = {
     db: options.db,
     queue,
-    clock: options.clock ?? systemClock,
+    clock,
+    delivery: options.delivery ?? createNotificationDelivery({ clock }),
     logger,
-    registry: options.registry ?? defaultActionRegistry,
+    registry: options.registry ?? registeredActionTypes(),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.connectorKey !== undefined ? { connectorKey: options.connectorKey } : {}),
   };
   const workerSettings = {
     connection: workerConnection,
@@ -138,6 +150,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       if (result.reminded.length || result.escalated.length || result.expired.length) {
         logger.info({ reminded: result.reminded, escalated: result.escalated, expired: result.expired }, "pending deadlines swept");
       }
+      const unreported = await failUnreportedActions(deps, options.outcomeWindowMs === undefined ? {} : { windowMs: options.outcomeWindowMs });
+      if (unreported.length) logger.info({ unreported }, "approved actions failed: their agents never reported an outcome");
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "deadline sweep failed");
     }

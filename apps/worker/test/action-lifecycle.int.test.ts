@@ -4,7 +4,9 @@ import {
   approveAction,
   cancelAction,
   CoreError,
-  defaultActionRegistry,
+  defineActionType,
+  notifyAction,
+  registeredActionTypes,
   getAction,
   proposeAction,
   setPreference,
@@ -202,7 +204,7 @@ describe("races", () => {
   it("50 concurrent approvals: exactly one wins, the others get CONFLICT, and the action runs once", async () => {
     const { action } = await proposeAction(environment.deps, {
       actor: tenant.agent,
-      input: { actionType: "notify", parameters: { channel: "in_app", recipient: "team", message: "race" } },
+      input: { actionType: "notify", parameters: { channel: "in_app", recipient: tenant.inbox, message: "race" } },
     });
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, () =>
@@ -234,15 +236,15 @@ describe("cancel", () => {
     let started: () => void = () => undefined;
     const claimed = new Promise<void>((resolve) => (started = resolve));
     const slowRegistry: ActionRegistry = {
-      ...defaultActionRegistry,
-      notify: {
-        ...defaultActionRegistry.notify,
+      ...registeredActionTypes(),
+      notify: defineActionType({
+        ...notifyAction,
         async execute(context) {
           started();
           await released;
-          return defaultActionRegistry.notify.execute(context);
+          return notifyAction.execute(context);
         },
-      },
+      }),
     };
     const slowEnvironment = await createTestEnvironment();
     const slowTenant = await createTestTenant(slowEnvironment.db);
@@ -252,7 +254,7 @@ describe("cancel", () => {
         actor: slowTenant.agent,
         input: {
           actionType: "notify",
-          parameters: { channel: "in_app", recipient: "team", message: "slow" },
+          parameters: { channel: "in_app", recipient: slowTenant.inbox, message: "slow" },
         },
       });
       await approveAction(slowEnvironment.deps, {
@@ -288,7 +290,7 @@ describe("cancel", () => {
         actor: idleTenant.agent,
         input: {
           actionType: "notify",
-          parameters: { channel: "in_app", recipient: "team", message: "never" },
+          parameters: { channel: "in_app", recipient: idleTenant.inbox, message: "never" },
         },
       });
       await approveAction(idle.deps, { actor: idleTenant.approver, input: { actionId: action.id } });
@@ -317,7 +319,7 @@ describe("cancel", () => {
   it("a viewer cannot cancel, and a pending action can be cancelled by its proposer", async () => {
     const { action } = await proposeAction(environment.deps, {
       actor: tenant.agent,
-      input: { actionType: "notify", parameters: { channel: "in_app", recipient: "team", message: "x" } },
+      input: { actionType: "notify", parameters: { channel: "in_app", recipient: tenant.inbox, message: "x" } },
     });
     await expect(
       cancelAction(environment.deps, { actor: tenant.viewer, input: { actionId: action.id } }),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { getAction, proposeAction, type ProposeActionInput } from "@leash/core";
 import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
-import type { ActionType, ExpiryFallback } from "@leash/db";
+import type { ExpiryFallback } from "@leash/db";
 
 import { startWorkerStack, type WorkerStack } from "./support.ts";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 /** A policy with limits of seconds: reminded after 1 s, escalated to the admin after 2 s, expired after 3 s. */
-async function shortPolicy(actionType: ActionType, expiryFallback: ExpiryFallback) {
+async function shortPolicy(actionType: string, expiryFallback: ExpiryFallback) {
   await environment.db.approvalPolicy.create({
     data: {
       tenantId: tenant.id,

@@ -57,7 +57,7 @@ async function proposeNotifications(count: number, label: string): Promise<numbe
       input: {
         actions: Array.from({ length: Math.min(MAX_BATCH_SIZE, count - start) }, (_, index) => ({
           actionType: "notify" as const,
-          parameters: { channel: "in_app" as const, recipient: "team", message: `${label} ${start + index}` },
+          parameters: { channel: "in_app" as const, recipient: tenant.inbox, message: `${label} ${start + index}` },
         })),
       },
     });

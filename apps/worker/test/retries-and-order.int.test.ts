@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
   approveAction,
-  defaultActionRegistry,
+  defineActionType,
+  notifyAction,
+  registeredActionTypes,
+  updateAction,
   getAction,
   proposeAction,
   setPreference,
@@ -27,9 +30,9 @@ const failuresLeft = new Map<string, number>();
 
 /** notify fails as many times as the recipient asks ("fail-2" fails twice, "fail-always" always). */
 const flakyRegistry: ActionRegistry = {
-  ...defaultActionRegistry,
-  notify: {
-    ...defaultActionRegistry.notify,
+  ...registeredActionTypes(),
+  notify: defineActionType({
+    ...notifyAction,
     async execute(context) {
       const { recipient } = context.parameters as { recipient: string };
       const left =
@@ -39,17 +42,17 @@ const flakyRegistry: ActionRegistry = {
         failuresLeft.set(`${context.actionId}`, left - 1);
         throw new Error(`mail server unavailable (${recipient})`);
       }
-      return defaultActionRegistry.notify.execute(context);
+      return notifyAction.execute(context);
     },
-  },
-  update: {
-    ...defaultActionRegistry.update,
+  }),
+  update: defineActionType({
+    ...updateAction,
     async execute(context) {
       // Slow enough that a delete racing ahead would overtake the update without the ordering rule.
       await new Promise((resolve) => setTimeout(resolve, 40));
-      return defaultActionRegistry.update.execute(context);
+      return updateAction.execute(context);
     },
-  },
+  }),
 };
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { silentLogger, type ActionRegistry } from "@leash/core";
+import { silentLogger, type ActionRegistry, type NotificationDelivery } from "@leash/core";
 import {
   createTestEnvironment,
   createTestTenant,
@@ -16,12 +16,16 @@ export interface TestWorkerOverrides {
   lockDurationMs?: number;
   reconcileIntervalMs?: number;
   deadlineSweepIntervalMs?: number;
+  /** How long an approved action its agent performs itself waits for the agent's report (default: an hour). */
+  outcomeWindowMs?: number;
+  delivery?: NotificationDelivery;
 }
 
 export function startTestWorker(
   environment: TestEnvironment,
   overrides: TestWorkerOverrides = {},
 ): Promise<WorkerRuntime> {
+  const delivery = overrides.delivery ?? environment.deps.delivery;
   return startWorkerRuntime({
     db: environment.db,
     redisUrl: testRedisUrl,
@@ -33,6 +37,10 @@ export function startTestWorker(
     deadlineSweepIntervalMs: overrides.deadlineSweepIntervalMs ?? 200,
     logger: silentLogger(),
     ...(overrides.registry ? { registry: overrides.registry } : {}),
+    ...(overrides.outcomeWindowMs !== undefined ? { outcomeWindowMs: overrides.outcomeWindowMs } : {}),
+    // The environment's delivery by default: its email goes to the environment's SMTP catcher.
+    ...(delivery ? { delivery } : {}),
+    ...(environment.deps.connectorKey ? { connectorKey: environment.deps.connectorKey } : {}),
   });
 }
 

@@ -55,7 +55,7 @@ export async function fillHistory(pool: pg.Pool, tenant: BenchTenant, rows: numb
   await pool.query(
     `INSERT INTO agent_action (tenant_id, proposer_label, action_type, target_type, target_id, parameters, reason, status,
                                requires_approval, executed_at, decided_by_label, attempts, created_at, updated_at)
-     SELECT $1::uuid, 'history agent', t.action_type::"ActionType",
+     SELECT $1::uuid, 'history agent', t.action_type,
             CASE WHEN t.action_type = 'notify' THEN NULL ELSE (ARRAY['project','person','idea'])[1 + (n % $3) % 3]::"TargetType" END,
             CASE WHEN t.action_type = 'notify' THEN NULL ELSE $2::int + n % $3 END,
             jsonb_build_object('title', 'History ' || n), 'history row ' || n, s.status::"ActionStatus",

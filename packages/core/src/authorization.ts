@@ -11,14 +11,17 @@ export type Permission =
   | "policy.read"
   | "policy.write"
   | "queue.read"
-  | "template.write";
+  | "template.write"
+  | "connector.read"
+  | "connector.write";
 
 const grants: Record<ActorRole, readonly Permission[]> = {
-  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write"],
-  approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "template.write"],
+  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write", "connector.read", "connector.write"],
+  approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "template.write", "connector.read"],
   viewer: ["action.read", "preference.read", "policy.read", "queue.read"],
   agent: ["action.read", "action.propose", "preference.read", "policy.read", "queue.read"],
-  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read"],
+  // The admin CLI acts as the system: whoever runs it already holds the database.
+  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "connector.read", "connector.write"],
 };
 
 export function can(actor: Actor, permission: Permission): boolean {
@@ -36,6 +39,8 @@ const refusals: Record<Permission, string> = {
   "policy.write": "change approval policies",
   "queue.read": "read queue status",
   "template.write": "create, change or delete templates",
+  "connector.read": "read connectors",
+  "connector.write": "create, change or delete connectors",
 };
 
 export function assertCan(actor: Actor, permission: Permission): void {

@@ -6,7 +6,9 @@ export type CoreErrorCode =
   | "CONFLICT"
   | "INVALID"
   | "NOT_REVERSIBLE"
-  | "LIMIT_EXCEEDED";
+  | "LIMIT_EXCEEDED"
+  /** A mail or chat server refused or could not take a message; `retryable` says whether trying later may help. */
+  | "DELIVERY_FAILED";
 
 export interface InvalidIssue {
   path: (string | number)[];
@@ -18,17 +20,20 @@ export class CoreError extends Error {
   /** Whether trying the same thing again later may succeed (a retry of a job, a second click). */
   readonly retryable: boolean;
   readonly issues: InvalidIssue[] | undefined;
+  /** How long to wait before the retry, when the other side said so (an HTTP `Retry-After`). */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     code: CoreErrorCode,
     message: string,
-    options: { retryable?: boolean; issues?: InvalidIssue[]; cause?: unknown } = {},
+    options: { retryable?: boolean; issues?: InvalidIssue[]; cause?: unknown; retryAfterMs?: number } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "CoreError";
     this.code = code;
     this.retryable = options.retryable ?? false;
     this.issues = options.issues;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -2,23 +2,58 @@ export { type Actor, actorRef, systemActor } from "./actor.ts";
 export { can, assertCan, type Permission } from "./authorization.ts";
 export { type Clock, systemClock } from "./clock.ts";
 export { type CoreDeps, DEFAULT_MAX_ATTEMPTS } from "./deps.ts";
-export { DEFAULT_MAX_PENDING_ACTIONS } from "./actions/check-pending-cap.ts";
+export { DEFAULT_MAX_PENDING_ACTIONS } from "./proposals/check-pending-cap.ts";
 export { CoreError, isCoreError, type CoreErrorCode, type InvalidIssue } from "./errors.ts";
 export { inputIssues } from "./validation.ts";
 export { createLogger, silentLogger, type Logger } from "./logger.ts";
 
 export { itemDataSchemas } from "./items/item-data.ts";
-export { actionTypeSchema, targetTypeSchema } from "./items/target-type.ts";
+export { targetTypeSchema } from "./items/target-type.ts";
 
-export type { ActionDefinition, HandlerContext, HandlerOutcome } from "./actions/action-definition.ts";
-export { defaultActionRegistry, type ActionRegistry } from "./actions/action-registry.ts";
+export {
+  defineActionType,
+  type ActionDefinition,
+  type ActionServices,
+  type AnyActionDefinition,
+  type HandlerContext,
+  type HandlerOutcome,
+  type ItemChange,
+  type PrepareContext,
+  type PresentContext,
+  type PresentedAction,
+  type Reversibility,
+  type TargetRule,
+} from "./action-types/action-definition.ts";
+export {
+  actionTypeNames,
+  actionTypeOf,
+  actionTypes,
+  builtInActionTypes,
+  findActionType,
+  registerActionType,
+  registeredActionTypes,
+  type ActionRegistry,
+  type BuiltInActionType,
+} from "./action-types/action-type-registry.ts";
+export { actionTypeSchema } from "./action-types/action-type-schema.ts";
+export { createAction } from "./action-types/create-item.ts";
+export { updateAction } from "./action-types/update-item.ts";
+export { deleteAction } from "./action-types/delete-item.ts";
+export { linkAction } from "./action-types/link-items.ts";
+export { notifyAction } from "./action-types/notify.ts";
+export { scheduleAction } from "./action-types/schedule-reminder.ts";
+export { EXTERNAL_OUTCOME_WINDOW_MS, externalAction, externalParameters } from "./action-types/external-tool.ts";
+export { actionTypeModulesEnv, loadActionTypeModules } from "./action-types/load-action-type-modules.ts";
+export { findLiveItem, itemSnapshot, updateItemIfUnchanged } from "./action-types/item-store.ts";
 export {
   actionIdSchema,
   actionRefInputSchema,
   cancelActionInputSchema,
+  completeActionInputSchema,
   listActionsInputSchema,
   rejectActionInputSchema,
   type CancelActionInput,
+  type CompleteActionInput,
   type ListActionsInput,
   type RejectActionInput,
 } from "./actions/action-inputs.ts";
@@ -29,24 +64,29 @@ export {
   proposeActionInputSchema,
   proposeBatchInputSchema,
   type ActionProposal,
+  proposalVariant,
+  registeredProposalSchema,
+  type ProposalInputOf,
   type ProposeActionInput,
   type ProposeBatchInput,
-} from "./actions/proposal-schema.ts";
+} from "./proposals/proposal-schema.ts";
 export { actionTransitions, canTransition, isTerminal, terminalStatuses } from "./actions/state-machine.ts";
-export { proposeAction, proposeBatch, type ProposeResult } from "./actions/propose-action.ts";
-export { approveAction } from "./actions/approve-action.ts";
+export { proposeAction, proposeBatch, type ProposeResult } from "./proposals/propose-action.ts";
+export { approveAction } from "./decisions/approve-action.ts";
 export { approveActionInputSchema, type ApproveActionInput } from "./actions/action-inputs.ts";
-export { approvalsViewSchema, describeApprovals, type ApprovalsView } from "./actions/action-approvals.ts";
-export { isReversibleType } from "./actions/reversible-types.ts";
-export { SeparationOfDutiesError } from "./actions/check-separation-of-duties.ts";
-export { checkApproval } from "./actions/check-approval.ts";
-export { rejectAction } from "./actions/reject-action.ts";
-export { cancelAction } from "./actions/cancel-action.ts";
+export { approvalsViewSchema, describeApprovals, type ApprovalsView } from "./decisions/action-approvals.ts";
+export { isReversibleType } from "./action-types/reversible-types.ts";
+export { SeparationOfDutiesError } from "./decisions/check-separation-of-duties.ts";
+export { checkApproval } from "./decisions/check-approval.ts";
+export { rejectAction } from "./decisions/reject-action.ts";
+export { cancelAction } from "./decisions/cancel-action.ts";
 export { getAction, actionHistory } from "./actions/get-action.ts";
 export { listActions } from "./actions/list-actions.ts";
 
 export { executeAction, type ExecuteActionOptions, type ExecutionOutcome } from "./execution/execute-action.ts";
-export { fireReminder, type FireReminderOutcome } from "./reminders/fire-reminder.ts";
+export { completeAction } from "./execution/complete-action.ts";
+export { failUnreportedActions } from "./execution/fail-unreported-actions.ts";
+export { fireReminder, type FireReminderDeps, type FireReminderOutcome } from "./reminders/fire-reminder.ts";
 export { reconcileQueue, type ReconcileOptions, type ReconcileResult } from "./reconcile/reconcile-queue.ts";
 export { sealAuditChain, type SealResult } from "./audit/seal-audit-chain.ts";
 export { verifyAuditChain, type AuditVerification, type BrokenLink } from "./audit/verify-audit-chain.ts";
@@ -91,7 +131,8 @@ export { cacheApiKeyActors, type ApiKeyAuthenticator, type ApiKeyCacheOptions } 
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { createTenant, createUser, findTenantBySlug } from "./auth/tenants-and-users.ts";
 
-export { loadItemFacts, presentAction, truncate, type ActionPresentation, type ChangeLine, type ItemFacts } from "./presentation/action-presentation.ts";
+export { actionReversibility, loadItemFacts, presentAction, type ActionPresentation } from "./presentation/action-presentation.ts";
+export { humanField, quoted, showParameter, showValue, truncate, type ChangeLine, type ItemFacts } from "./presentation/present-values.ts";
 
 export { signIn, signInInputSchema, type SignInInput } from "./auth/sign-in.ts";
 export { actorForUser } from "./auth/actor-for-user.ts";
@@ -116,8 +157,8 @@ export { actionDetailSchema, actionEventViewSchema, actionViewSchema, type Actio
 export { actionFilterFields } from "./actions/action-inputs.ts";
 export { jsonObjectSchema, jsonValueSchema } from "./actions/json.ts";
 export { actionPageSchema, type ActionPage } from "./actions/list-actions.ts";
-export { proposeBatchResultSchema, proposeResultSchema, type ProposeBatchResult } from "./actions/propose-action.ts";
-export type { ItemState, RollbackChange, RollbackSupport, UndoContext } from "./actions/action-definition.ts";
+export { proposeBatchResultSchema, proposeResultSchema, type ProposeBatchResult } from "./proposals/propose-action.ts";
+export type { ItemState, RollbackChange, RollbackSupport, UndoContext } from "./action-types/action-definition.ts";
 export { preferenceViewSchema } from "./preferences/preference-inputs.ts";
 export { queueJobCountsSchema } from "./queue/action-queue.ts";
 export { queueStatsSchema } from "./queue/queue-stats.ts";
@@ -179,6 +220,7 @@ export {
   proposeAndWaitInputSchema,
   proposeAndWaitResultSchema,
   waitForActionInputSchema,
+  waitSecondsSchema,
   watchActionInputSchema,
   type ActionChange,
   type ActionWait,
@@ -206,3 +248,79 @@ export {
 
 export { decideBatch } from "./batches/decide-batch.ts";
 export { decideBatchInputSchema, decideBatchResultSchema, type DecideBatchInput, type DecideBatchResult } from "./batches/batch-inputs.ts";
+
+export { notificationChannels, isNotificationChannel, type NotificationChannel } from "./delivery/notification-channels.ts";
+export { checkChannelConfigured, channelNotConfigured } from "./delivery/check-channel-configured.ts";
+export { configureDelivery, type DeliverySettings } from "./delivery/configure-delivery.ts";
+export {
+  createNotificationDelivery,
+  type ChannelReceipt,
+  type DeliveredNotification,
+  type NotificationDelivery,
+  type NotificationDeliveryOptions,
+} from "./delivery/create-notification-delivery.ts";
+export { createEmailSender, DEFAULT_EMAIL_SUBJECT, type EmailSender, type EmailSenderOptions, type EmailSent, type EmailToSend } from "./delivery/create-email-sender.ts";
+export {
+  createSlackSender,
+  SLACK_METADATA_EVENT,
+  type SlackDestination,
+  type SlackMessage,
+  type SlackPosted,
+  type SlackSender,
+  type SlackSenderOptions,
+} from "./delivery/create-slack-sender.ts";
+export { deliveryReference, type DeliveryReference } from "./delivery/delivery-reference.ts";
+export { reminderDestinations, type ReminderDestination } from "./reminders/reminder-destinations.ts";
+export { listMyNotifications } from "./notifications/list-my-notifications.ts";
+export { countUnreadNotifications } from "./notifications/count-unread-notifications.ts";
+export { markNotificationRead } from "./notifications/mark-notification-read.ts";
+export {
+  listMyNotificationsInputSchema,
+  markNotificationReadInputSchema,
+  notificationViewSchema,
+  type ListMyNotificationsInput,
+  type MarkNotificationReadInput,
+  type NotificationView,
+} from "./notifications/notification-inputs.ts";
+
+export { createConnector } from "./connectors/create-connector.ts";
+export { updateConnector } from "./connectors/update-connector.ts";
+export { deleteConnector } from "./connectors/delete-connector.ts";
+export { listConnectors } from "./connectors/list-connectors.ts";
+export { rotateConnectorSigningSecret } from "./connectors/rotate-connector-signing-secret.ts";
+export { findConnector } from "./connectors/find-connector.ts";
+export { checkConnectorRequest } from "./connectors/check-connector-request.ts";
+export { connectorRequestUrl, type ConnectorUrlCheck } from "./connectors/connector-request-url.ts";
+export { sendConnectorRequest, type ConnectorResult, type SendConnectorRequestOptions } from "./connectors/send-connector-request.ts";
+export { MAX_RESPONSE_BYTES } from "./connectors/read-capped-body.ts";
+export { MAX_CONNECTOR_REDIRECTS } from "./connectors/follow-redirect.ts";
+export type { ResolveHost, ResolvedAddress } from "./connectors/pin-address.ts";
+export type { ConnectorJson } from "./connectors/response-body.ts";
+export { renderUndoRequest, type UndoRequest, type UndoRequestContext } from "./connectors/render-undo-request.ts";
+export type { StoredConnector } from "./connectors/stored-connector.ts";
+export { connectorKeyEnvSchema, missingConnectorKeyMessage } from "./connectors/connector-secrets.ts";
+export {
+  connectorRefInputSchema,
+  connectorSettingsSchema,
+  createConnectorInputSchema,
+  DEFAULT_CONNECTOR_TIMEOUT_MS,
+  httpMethods,
+  httpMethodSchema,
+  MAX_CONNECTOR_TIMEOUT_MS,
+  MIN_CONNECTOR_TIMEOUT_MS,
+  undoTemplateSchema,
+  updateConnectorInputSchema,
+  type ConnectorHeaderInput,
+  type ConnectorRefInput,
+  type CreateConnectorInput,
+  type HttpMethod,
+  type UndoTemplate,
+  type UpdateConnectorInput,
+} from "./connectors/connector-inputs.ts";
+export {
+  connectorViewSchema,
+  connectorWithSigningSecretSchema,
+  type ConnectorHeaderView,
+  type ConnectorView,
+  type ConnectorWithSigningSecret,
+} from "./connectors/connector-view.ts";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import type { ActionView } from "../src/actions/action-view.ts";
-import { presentAction, truncate, type ItemFacts } from "../src/presentation/action-presentation.ts";
+import { presentAction } from "../src/presentation/action-presentation.ts";
+import { truncate, type ItemFacts } from "../src/presentation/present-values.ts";
 
 const base: ActionView = {
   id: 1, actionType: "update", targetType: "project", targetId: 128, parameters: {}, reason: null, status: "pending",

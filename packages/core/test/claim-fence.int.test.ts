@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { defaultActionRegistry } from "../src/actions/action-registry.ts";
+import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
 import { claimAction } from "../src/execution/claim-action.ts";
 import { ClaimLostError, runClaimedAction } from "../src/execution/run-claimed-action.ts";
 import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
@@ -20,7 +20,7 @@ it("a worker whose claim was taken over cannot commit its effect; the new claim 
   const tenant = await createTestTenant(db);
   const item = await createTestItem(db, tenant.id, { kind: "project", title: "Website" });
   const action = await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "active" } });
-  const deps = { db, clock: environment.deps.clock, registry: defaultActionRegistry };
+  const deps = { db, clock: environment.deps.clock, registry: registeredActionTypes() };
   const claim = (workerId: string) => claimAction(db, { actionId: action.id, workerId, now: new Date(), staleClaimMs: 0 });
 
   const presumedDead = await claim("worker-a");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { mergeIntoLiveItem } from "../src/actions/items.ts";
+import { mergeIntoLiveItem } from "../src/action-types/item-store.ts";
 import { getItem, listItems } from "../src/index.ts";
 import { createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment, type TestTenant } from "../src/testing/index.ts";
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 
 import type { ApprovalPolicy } from "@leash/db";
 
-import { approverIdentity } from "../src/actions/approver-identity.ts";
-import { isReversibleType } from "../src/actions/reversible-types.ts";
-import { actionTypeSchema } from "../src/items/target-type.ts";
+import { approverIdentity } from "../src/decisions/approver-identity.ts";
+import { isReversibleType } from "../src/action-types/reversible-types.ts";
+import { actionTypeNames } from "../src/action-types/action-type-registry.ts";
 import { setPolicyInputSchema } from "../src/policies/policy-inputs.ts";
 import { describePolicy } from "../src/policies/policy-view.ts";
 import { resolvePolicy } from "../src/policies/resolve-policy.ts";
@@ -49,7 +49,7 @@ describe("approval policies", () => {
       ["expiryFallback", "notify cannot be rolled back, so it may not be auto-approved at expiry"],
     ]);
     expect(issues({ actionType: "schedule", expiresAfterSeconds: 60, expiryFallback: "auto_approve" })).toEqual([]);
-    expect(actionTypeSchema.options.filter(isReversibleType)).toEqual(["create", "update", "delete", "link", "schedule"]);
+    expect(actionTypeNames().filter(isReversibleType)).toEqual(["create", "update", "delete", "link", "schedule"]);
   });
 
   it("read as one sentence", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { readProposalContext } from "../src/actions/proposal-context.ts";
+import { readProposalContext } from "../src/proposals/proposal-context.ts";
 import { createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
 
 let environment: TestEnvironment;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { MAX_JSON_DEPTH, MAX_PARAMETERS_BYTES, nestsTooDeep } from "../src/actions/json.ts";
-import { proposeActionInputSchema, proposeBatchInputSchema } from "../src/actions/proposal-schema.ts";
+import { proposeActionInputSchema, proposeBatchInputSchema } from "../src/proposals/proposal-schema.ts";
 import { createTemplateInputSchema, runTemplateInputSchema } from "../src/templates/template-schema.ts";
 import { nestedValue } from "../src/testing/junk-input.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { defaultActionRegistry } from "../src/actions/action-registry.ts";
+import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
 import { claimAction } from "../src/execution/claim-action.ts";
 import { runClaimedAction } from "../src/execution/run-claimed-action.ts";
 import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
@@ -32,7 +32,7 @@ it("an update queued ahead that committed just after the proposal read the versi
 
   const claimed = await claimAction(db, { actionId: later.id, workerId: "worker", now: new Date(), staleClaimMs: 60_000 });
   if (claimed.kind !== "claimed") throw new Error(`expected a claim, got ${claimed.kind}`);
-  const outcome = await runClaimedAction({ db, clock: environment.deps.clock, registry: defaultActionRegistry }, { ...claimed, startedAt: Date.now() });
+  const outcome = await runClaimedAction({ db, clock: environment.deps.clock, registry: registeredActionTypes() }, { ...claimed, startedAt: Date.now() });
 
   expect(outcome.returnedToPending).toBeNull();
   expect(await db.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ version: 3, data: { status: "done" } });

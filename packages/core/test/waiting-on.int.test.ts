@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { defaultActionRegistry } from "../src/actions/action-registry.ts";
+import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
 import { claimAction } from "../src/execution/claim-action.ts";
 import { runClaimedAction } from "../src/execution/run-claimed-action.ts";
 import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
@@ -24,7 +24,7 @@ it("an execution names, from its own commit statement, the next approved action 
   const second = await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "two" } });
   await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "three" } });
   const dependent = await createApprovedUpdate(db, tenant.id, { itemId: other.id, data: { status: "after one" } }, { dependsOnId: first.id });
-  const deps = { db, clock: environment.deps.clock, registry: defaultActionRegistry };
+  const deps = { db, clock: environment.deps.clock, registry: registeredActionTypes() };
 
   const claimed = await claimAction(db, { actionId: first.id, workerId: "worker", now: new Date(), staleClaimMs: 60_000 });
   if (claimed.kind !== "claimed") throw new Error(`expected a claim, got ${claimed.kind}`);

@@ -18,6 +18,7 @@ interface DmmfField {
   kind: "scalar" | "enum" | "object";
   dbName?: string | null;
   isRequired: boolean;
+  isList: boolean;
   type: string;
   nativeType: [string, string[]] | null;
 }
@@ -74,6 +75,13 @@ function expectedColumnType(field: DmmfField): string {
     default:
       throw new Error(`No mapping for Prisma type ${field.type}`);
   }
+}
+
+/** A column's type as information_schema tells it; an array's element type comes from its udt name (`_text` is text[]). */
+function columnType(row: { data_type: string; udt_name: string }): string {
+  if (row.data_type === "USER-DEFINED") return row.udt_name;
+  if (row.data_type === "ARRAY") return `${row.udt_name === "_text" ? "text" : row.udt_name}[]`;
+  return row.data_type;
 }
 
 describe("migrations agree with schema.prisma", () => {
@@ -133,13 +141,14 @@ describe("migrations agree with schema.prisma", () => {
        WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
     );
     const actual = rows
-      .map((row) => `${row.table_name}.${row.column_name} ${row.data_type === "USER-DEFINED" ? row.udt_name : row.data_type} ${row.is_nullable === "YES" ? "null" : "not null"}`)
+      .map((row) => `${row.table_name}.${row.column_name} ${columnType(row)} ${row.is_nullable === "YES" ? "null" : "not null"}`)
       .sort();
     const expected = dmmf.datamodel.models
       .flatMap((model) =>
         model.fields
           .filter((field) => field.kind !== "object")
-          .map((field) => `${tableOf(model)}.${field.dbName ?? field.name} ${expectedColumnType(field)} ${field.isRequired ? "not null" : "null"}`),
+          // Prisma creates scalar lists (`String[]`) as nullable arrays (`TEXT[]`), required or not.
+          .map((field) => `${tableOf(model)}.${field.dbName ?? field.name} ${expectedColumnType(field)}${field.isList ? "[]" : ""} ${field.isRequired && !field.isList ? "not null" : "null"}`),
       )
       .sort();
     expect(actual).toEqual(expected);

@@ -33,13 +33,13 @@ export async function runDemo(client: LeashClient, print: (line: string) => void
   print("\n1. A notification (auto-approved when a preference covers notify):");
   const { action: notify } = await client.action.propose.mutate({
     actionType: "notify",
-    parameters: { channel: "slack", recipient: "#team", message: `Nightly sync finished (${runId})` },
+    parameters: { channel: "email", recipient: "team@example.com", message: `Nightly sync finished (${runId})` },
     reason: "Keep the team posted",
     idempotencyKey: `demo-notify-${runId}`,
   });
   const retried = await client.action.propose.mutate({
     actionType: "notify",
-    parameters: { channel: "slack", recipient: "#team", message: `Nightly sync finished (${runId})` },
+    parameters: { channel: "email", recipient: "team@example.com", message: `Nightly sync finished (${runId})` },
     reason: "Keep the team posted",
     idempotencyKey: `demo-notify-${runId}`,
   });

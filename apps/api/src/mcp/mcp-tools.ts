@@ -2,10 +2,14 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 
-import type { ActionType } from "@leash/db";
-
 import {
   actionDetailSchema,
+  actionTypes,
+  actionViewSchema,
+  completeAction,
+  completeActionInputSchema,
+  externalAction,
+  externalParameters,
   actionRefInputSchema,
   actionWaitSchema,
   getAction,
@@ -13,6 +17,7 @@ import {
   listTemplates,
   MAX_WAIT_SECONDS,
   proposeAndWait,
+  proposalVariant,
   proposeAndWaitInputSchema,
   proposeAndWaitResultSchema,
   runTemplate,
@@ -21,19 +26,18 @@ import {
   templateViewSchema,
   waitForAction,
   waitForActionInputSchema,
+  waitSecondsSchema,
   type Actor,
   type CoreDeps,
   type WaitDeps,
 } from "@leash/core";
 
-const proposeDescriptions: Record<ActionType, string> = {
-  create: "Propose creating an item (person, project, idea, admin) with a title and data.",
-  update: "Propose changing fields of an existing item.",
-  delete: "Propose deleting an item (soft by default; permanent: true cannot be rolled back).",
-  link: "Propose linking an item to another with a relation name.",
-  notify: "Propose sending a notification (email, Slack or in-app) to a recipient.",
-  schedule: "Propose scheduling a reminder.",
-};
+/** request_approval's arguments: an `external` proposal's parameters at the top level, with the wait. */
+const externalRequestSchema = externalParameters.extend({
+  waitSeconds: waitSecondsSchema,
+  idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  reason: z.string().trim().min(1).max(2000).optional(),
+});
 
 const waitHint = `If done is false, a person has not decided yet: call wait_for_decision with the cursor (each call waits up to ${MAX_WAIT_SECONDS} s).`;
 
@@ -55,23 +59,22 @@ async function toolResult(run: () => Promise<Record<string, unknown>>, onInterna
 
 /**
  * The tools an agent gets over MCP, each calling one core verb as the API key's actor: the same
- * verbs, rules and schemas as the tRPC API (one propose tool per action type with that type's
- * parameter schema).
+ * verbs, rules and schemas as the tRPC API (one propose tool per registered action type, with
+ * that type's description and parameter schema).
  */
 export function registerMcpTools(server: McpServer, { deps, actor }: { deps: CoreDeps & WaitDeps; actor: Actor }, signal: AbortSignal): void {
   const logError = (error: unknown) => deps.logger.error({ err: error }, "mcp tool failed");
   const readOnly = { readOnlyHint: true, openWorldHint: false };
 
-  for (const variant of proposeAndWaitInputSchema.options) {
-    const { actionType: discriminator, ...fields } = variant.shape;
-    const actionType = discriminator.value;
+  for (const definition of actionTypes()) {
+    const actionType = definition.type;
     server.registerTool(
       `propose_${actionType}`,
       {
-        description: `${proposeDescriptions[actionType]} It runs once a person approves it (or at once if an approval preference covers it); the call waits up to waitSeconds for it to end. ${waitHint}`,
-        inputSchema: z.strictObject(fields),
+        description: `${definition.description} It runs once a person approves it (or at once if an approval preference covers it); the call waits up to waitSeconds for it to end. ${waitHint}`,
+        inputSchema: proposalVariant(definition, { waitSeconds: waitSecondsSchema }).omit({ actionType: true }),
         outputSchema: proposeAndWaitResultSchema,
-        annotations: { destructiveHint: actionType === "delete", idempotentHint: false, openWorldHint: false },
+        annotations: { destructiveHint: definition.destructive ?? false, idempotentHint: false, openWorldHint: definition.actsOutside ?? false },
       },
       // The tool's name says the type; the proposal is the arguments with it added back.
       (args) => toolResult(() => proposeAndWait(deps, { actor, input: proposeAndWaitInputSchema.parse({ ...args, actionType }), signal }), logError),
@@ -93,6 +96,33 @@ export function registerMcpTools(server: McpServer, { deps, actor }: { deps: Cor
       annotations: readOnly,
     },
     (args) => toolResult(() => waitForAction(deps, { actor, input: args, signal }), logError),
+  );
+
+  server.registerTool(
+    "request_approval",
+    {
+      description: `Before running one of your own tools (a shell command, a payment with your own key), ask people to approve it: give the tool's name, its arguments and a one-line summary. Waits up to waitSeconds for the decision. Once it is approved (status approved), run the tool and call report_outcome; if it is rejected or cancelled, do not run it. ${waitHint}`,
+      inputSchema: externalRequestSchema,
+      outputSchema: proposeAndWaitResultSchema,
+      annotations: { destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    (args) =>
+      toolResult(() => {
+        const { waitSeconds, idempotencyKey, reason, ...parameters } = args;
+        const input = { actionType: externalAction.type, parameters, waitSeconds, idempotencyKey, reason };
+        return proposeAndWait(deps, { actor, input: proposeAndWaitInputSchema.parse(input), signal });
+      }, logError),
+  );
+
+  server.registerTool(
+    "report_outcome",
+    {
+      description: "After running a tool that request_approval let through, report what happened: outcome succeeded (with a result) or failed (with the error). Only you, the proposer, may report, once.",
+      inputSchema: completeActionInputSchema,
+      outputSchema: actionViewSchema,
+      annotations: { destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    (args) => toolResult(() => completeAction(deps, { actor, input: args }), logError),
   );
 
   server.registerTool(

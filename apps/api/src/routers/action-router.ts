@@ -12,6 +12,8 @@ import {
   approveActionInputSchema,
   cancelAction,
   cancelActionInputSchema,
+  completeAction,
+  completeActionInputSchema,
   getAction,
   listActions,
   listActionsInputSchema,
@@ -78,6 +80,14 @@ export const actionRouter = {
     .input(cancelActionInputSchema)
     .output(actionViewSchema)
     .mutation(({ ctx, input }) => cancelAction(ctx.deps, { actor: ctx.actor, input })),
+  complete: authedProcedure
+    .meta({
+      description:
+        "Report the outcome of an approved action you carry out yourself (type external): succeeded with its result, or failed with the error. Only the proposing key may report, once; an approval not reported on within an hour fails.",
+    })
+    .input(completeActionInputSchema)
+    .output(actionViewSchema)
+    .mutation(({ ctx, input }) => completeAction(ctx.deps, { actor: ctx.actor, input })),
   rollbackPreview: authedProcedure
     .meta({ description: "Whether an executed action can be rolled back, why not, and a before/after of what each undo restores (the whole cascade with later changes)." })
     .input(rollbackPreviewInputSchema)

@@ -36,6 +36,11 @@ function changeLines(presentation: ActionPresentation): string[] {
 }
 
 /** "yes, until <time>" / "yes" / "no", and how. */
+/** A preformatted block (a request's body); Slack has no escape for the fence, so one inside is broken up. */
+function fence(code: string): string {
+  return "```\n" + fit(escapeText(code).replaceAll("```", "`\u200b``"), 2900) + "\n```";
+}
+
 function reversibleText(presentation: ActionPresentation): string {
   const { reversible, until, explanation } = presentation.reversible;
   const answer = reversible ? (until ? `yes, until ${slackTime(until)}` : "yes") : "no";
@@ -106,6 +111,7 @@ export function approvalCard(card: SlackCard, options: { webBaseUrl: string; now
     },
   ];
   if (changes.length) blocks.push({ type: "section", text: mrkdwn(fit(`*${action.actionType === "create" ? "Fields" : "Changes"}*\n${changes.join("\n")}`, 3000)) });
+  if (presentation.code) blocks.push({ type: "section", text: mrkdwn(fence(presentation.code)) });
   const returned = pending ? returnedLine(card.action) : null;
   if (returned) blocks.push({ type: "context", elements: [mrkdwn(returned)] });
   const quorum = pending ? quorumLine(action) : null;

@@ -1,22 +1,11 @@
-import type { SlackCard } from "@leash/core";
+import { findActionType, type SlackCard } from "@leash/core";
 
 import { escapeText } from "./format.ts";
 
+/** What the rollback did, in the words of the action's type: `project restored`. */
 function effectOf(card: SlackCard): string {
-  const kind = card.action.targetType ?? "item";
-  switch (card.action.actionType) {
-    case "create":
-      return `${kind} removed`;
-    case "update":
-    case "delete":
-      return `${kind} restored`;
-    case "link":
-      return "link removed";
-    case "schedule":
-      return "reminder cancelled";
-    case "notify":
-      return "undone";
-  }
+  const rollback = findActionType(card.action.actionType)?.rollback;
+  return rollback?.reversible ? rollback.undone(card.action) : "undone";
 }
 
 /** The sentence for the card's thread once a rollback has run, naming who undid what and how it went. */

@@ -130,7 +130,7 @@ export function ActionCard({ card, now, canDecide, isNew, selected, onSelect, po
           <ChangesList changes={presentation.changes} />
         </section>
       ) : null}
-      <DetailsList details={presentation.details} />
+      <DetailsList details={presentation.details} code={presentation.code} />
       {error ? (
         <p className="notice notice-error" role="alert">
           {error}

@@ -21,14 +21,19 @@ export function ChangesList({ changes }: { changes: ChangeLine[] }) {
   );
 }
 
-/** Details of an action that are not field changes (a message to send, a link to make), one per line. */
-export function DetailsList({ details }: { details: string[] }) {
-  if (details.length === 0) return null;
+/** Details of an action that are not field changes (a message to send, a request to make), one per line, and the body it sends. */
+export function DetailsList({ details, code }: { details: string[]; code?: string | undefined }) {
+  if (details.length === 0 && !code) return null;
   return (
-    <ul className="details">
-      {details.map((detail) => (
-        <li key={detail}>{detail}</li>
-      ))}
-    </ul>
+    <>
+      {details.length > 0 && (
+        <ul className="details">
+          {details.map((detail) => (
+            <li key={detail}>{detail}</li>
+          ))}
+        </ul>
+      )}
+      {code && <pre className="code-block">{code}</pre>}
+    </>
   );
 }

@@ -70,6 +70,14 @@ export const PoliciesIcon = () => (
   </Icon>
 );
 
+export const ConnectorsIcon = () => (
+  <Icon>
+    <path d="M9 7V3M15 7V3" />
+    <path d="M6 7h12v4a6 6 0 0 1-12 0z" />
+    <path d="M12 17v4" />
+  </Icon>
+);
+
 export const SignOutIcon = () => (
   <Icon size={16}>
     <path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3" />
@@ -105,6 +113,13 @@ export const UndoIcon = () => (
   <Icon size={16}>
     <path d="M9 14 4 9l5-5" />
     <path d="M4 9h10a6 6 0 0 1 0 12h-3" />
+  </Icon>
+);
+
+export const BellIcon = () => (
+  <Icon>
+    <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15z" />
+    <path d="M10 20.5a2 2 0 0 0 4 0" />
   </Icon>
 );
 

@@ -24,12 +24,25 @@ interface EventDetails {
   required?: unknown;
   original?: unknown;
   edited?: unknown;
+  deliveries?: unknown;
 }
 
 const asDetails = (details: ActionEventView["details"]): EventDetails =>
   details !== null && typeof details === "object" && !Array.isArray(details) ? details : {};
 
 const text = (value: unknown) => (typeof value === "string" && value ? value : null);
+
+const channelWords: Record<string, string> = { email: "by email", slack: "on Slack", in_app: "in the console" };
+
+/** Where a fired reminder went, from its event's `deliveries`: "by email to grace@client.test". */
+function deliveredTo(deliveries: unknown): string | null {
+  if (!Array.isArray(deliveries) || deliveries.length === 0) return null;
+  const places = deliveries.map((delivery: unknown) => {
+    const { channel, recipient } = delivery !== null && typeof delivery === "object" ? (delivery as { channel?: unknown; recipient?: unknown }) : {};
+    return `${channelWords[text(channel) ?? ""] ?? "somewhere"} to ${text(recipient) ?? "someone"}`;
+  });
+  return `Sent ${places.join("; ")}.`;
+}
 const num = (value: unknown) => (typeof value === "number" ? value : null);
 
 function describe(event: ActionEventView): { title: string; tone: Tone; note: string | null; error: string | null; link: { to: string; label: string } | null } {
@@ -82,6 +95,10 @@ function describe(event: ActionEventView): { title: string; tone: Tone; note: st
       return { title: "Rolled back", tone: "good", note: null, error: null, link };
     case "reminder_sent":
       return { title: "Reminder sent", tone: "info", note: "Still waiting for a decision; the approval channel was reminded.", error: null, link: null };
+    case "reminder_fired":
+      return error
+        ? { title: "Reminder not delivered", tone: "bad", note: "It came due, but no retry could deliver it.", error, link: null }
+        : { title: "Reminder delivered", tone: "info", note: deliveredTo(details.deliveries), error: null, link: null };
     case "escalated":
       return { title: text(details.to) ? `Escalated to ${text(details.to) ?? ""}` : "Escalated", tone: "info", note: "The policy's backup approver was asked to decide.", error: null, link: null };
     case "expired":

@@ -145,7 +145,7 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
             ) : presentation.details.length === 0 ? (
               <p className="muted">This action changes no item fields.</p>
             ) : null}
-            <DetailsList details={presentation.details} />
+            <DetailsList details={presentation.details} code={presentation.code} />
             <p className="muted small">
               {action.executedAt ? "What the action changed when it ran." : "What the action will change, compared with the item as it is now."}{" "}
               Reversible: {presentation.reversible.reversible ? "yes" : "no"}

@@ -1,9 +1,9 @@
 import { Form, NavLink, Outlet } from "react-router";
 
-import { can, queueStats } from "@leash/core";
+import { can, countUnreadNotifications, queueStats } from "@leash/core";
 
 import { CsrfField } from "../components/csrf-field.tsx";
-import { HistoryIcon, InboxIcon, ItemsIcon, LeashMark, PoliciesIcon, PreferencesIcon, QueueIcon, SignOutIcon, TemplatesIcon } from "../components/icons.tsx";
+import { BellIcon, ConnectorsIcon, HistoryIcon, InboxIcon, ItemsIcon, LeashMark, PoliciesIcon, PreferencesIcon, QueueIcon, SignOutIcon, TemplatesIcon } from "../components/icons.tsx";
 import { RoleBadge } from "../components/status-badge.tsx";
 import { useLiveRevalidation } from "../lib/use-live-revalidation.ts";
 import { requireUser } from "../server/auth.server.ts";
@@ -16,16 +16,18 @@ const LIVE_INTERVAL_MS = 2_500;
 
 export async function loader({ request }: Route.LoaderArgs) {
   const { actor, email, tenant } = await requireUser(request);
-  const stats = await loadOrFail(() => queueStats(getDeps(), { actor }));
+  const [stats, unread] = await loadOrFail(() => Promise.all([queueStats(getDeps(), { actor }), countUnreadNotifications(getDeps(), { actor })]));
   return {
     user: { name: actor.label, email, role: actor.role },
     tenant,
-    counts: { pending: stats.actions.pending, failed: stats.actions.failed },
+    counts: { pending: stats.actions.pending, failed: stats.actions.failed, unread },
     /** What to show; core still refuses whatever the role may not do. */
     permissions: {
       decide: can(actor, "action.decide"),
       writePreferences: can(actor, "preference.write"),
       writePolicies: can(actor, "policy.write"),
+      readConnectors: can(actor, "connector.read"),
+      writeConnectors: can(actor, "connector.write"),
     },
     now: new Date().toISOString(),
   };
@@ -39,10 +41,11 @@ const navigation = [
   { to: "/queue", label: "Queue", icon: <QueueIcon />, end: false },
   { to: "/preferences", label: "Preferences", icon: <PreferencesIcon />, end: false },
   { to: "/policies", label: "Policies", icon: <PoliciesIcon />, end: false },
+  { to: "/connectors", label: "Connectors", icon: <ConnectorsIcon />, end: false },
 ];
 
 export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
-  const { user, tenant, counts } = loaderData;
+  const { user, tenant, counts, permissions } = loaderData;
   useLiveRevalidation(LIVE_INTERVAL_MS);
   return (
     <div className="shell">
@@ -56,7 +59,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
         </div>
         <nav aria-label="Console">
           <ul className="nav">
-            {navigation.map((entry) => (
+            {navigation.filter((entry) => entry.to !== "/connectors" || permissions.readConnectors).map((entry) => (
               <li key={entry.to}>
                 <NavLink to={entry.to} end={entry.end} className="nav-link" prefetch="intent">
                   {entry.icon}
@@ -84,6 +87,14 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
             <span className="tenant-name">{tenant.name}</span>
           </div>
           <div className="account">
+            <NavLink to="/notifications" className="bell" aria-label={counts.unread > 0 ? `Notifications, ${counts.unread} unread` : "Notifications"} prefetch="intent">
+              <BellIcon />
+              {counts.unread > 0 ? (
+                <span className="nav-count bell-count" data-testid="unread-count">
+                  {counts.unread}
+                </span>
+              ) : null}
+            </NavLink>
             <span className="account-name">{user.name}</span>
             <RoleBadge role={user.role} />
             <Form method="post" action="/sign-out" className="inline-form">

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { Form, Link, useFetcher, useLocation } from "react-router";
 
-import { actionTypeSchema, listActions, loadItemFacts, presentAction, targetTypeSchema, type ActionView } from "@leash/core";
+import { actionTypeNames, listActions, loadItemFacts, presentAction, targetTypeSchema, type ActionView } from "@leash/core";
 
 import { DownloadIcon } from "../components/icons.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
@@ -44,7 +44,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     nextCursor: page.nextCursor,
     cursor: filters.cursor ?? null,
     values: Object.fromEntries(historyParams.map((name) => [name, url.searchParams.get(name) ?? ""])),
-    options: { actionTypes: actionTypeSchema.options, targetTypes: targetTypeSchema.options, statuses },
+    options: { actionTypes: actionTypeNames(), targetTypes: targetTypeSchema.options, statuses },
   };
 }
 

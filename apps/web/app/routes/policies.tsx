@@ -1,7 +1,7 @@
 import { Form, useNavigation } from "react-router";
 
 import {
-  actionTypeSchema,
+  actionTypeNames,
   can,
   deletePolicy,
   isReversibleType,
@@ -37,10 +37,10 @@ export async function loader({ request }: Route.LoaderArgs) {
     ? await loadOrFail(() => listBackupApprovers(deps, { actor }))
     : [];
   // Which types may fall back to auto-approval at expiry, so the form can say so before it is posted.
-  const reversibleTypes = actionTypeSchema.options.filter(isReversibleType);
+  const reversibleTypes = actionTypeNames().filter(isReversibleType);
   // The form's choices come from core's schemas; read here, so that core stays out of the browser bundle.
   const choices = {
-    actionTypes: actionTypeSchema.options,
+    actionTypes: actionTypeNames(),
     targetTypes: targetTypeSchema.options,
     maxRequiredApprovals: MAX_REQUIRED_APPROVALS,
   };

@@ -1,7 +1,7 @@
 import { Form, useNavigation } from "react-router";
 
 import {
-  actionTypeSchema,
+  actionTypeNames,
   grantRefInputSchema,
   listAutoApprovalGrants,
   listPreferences,
@@ -43,7 +43,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const asRule = (preference: PreferenceView) => ({ ...preference, tenantId: actor.tenantId, updatedAt: new Date(preference.updatedAt) });
   const rules = preferences.map(asRule);
   const columns = [null, ...targetTypeSchema.options];
-  const rows = actionTypeSchema.options.map((actionType) => ({
+  const rows = actionTypeNames().map((actionType) => ({
     actionType,
     cells: columns.map((targetType) => {
       const explicit = preferences.find((preference) => preference.actionType === actionType && preference.targetType === targetType);

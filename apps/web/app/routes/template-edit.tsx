@@ -2,7 +2,7 @@ import { useState } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 
 import {
-  actionTypeSchema,
+  actionTypeNames,
   createTemplate,
   createTemplateInputSchema,
   getTemplate,
@@ -45,7 +45,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     templateId: template?.id ?? null,
     draft: template ? draftOf(template) : emptyDraft,
     options: {
-      actionTypes: actionTypeSchema.options,
+      actionTypes: actionTypeNames(),
       targetTypes: targetTypeSchema.options,
       parameterTypes: templateParameterTypes,
     },

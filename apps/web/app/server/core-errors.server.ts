@@ -13,6 +13,7 @@ const statuses: Record<CoreErrorCode, number> = {
   INVALID: 400,
   NOT_REVERSIBLE: 422,
   LIMIT_EXCEEDED: 429,
+  DELIVERY_FAILED: 502,
 };
 
 /** Where a core issue shows in a form: the field's name there, and what to say before the message. */

@@ -1,9 +1,12 @@
 import { Redis } from "ioredis";
 
-import { createBullActionQueue, createLogger, systemClock, type CoreDeps } from "@leash/core";
+import { configureDelivery, createBullActionQueue, createLogger, loadActionTypeModules, systemClock, type CoreDeps } from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.server.ts";
+
+// Before any route reads the registry: the console shows and validates the same types as the API and the worker.
+await loadActionTypeModules(env.LEASH_ACTION_TYPES);
 
 function createDeps(): CoreDeps {
   const logger = createLogger({ name: "web", level: env.LOG_LEVEL });
@@ -22,7 +25,9 @@ function createDeps(): CoreDeps {
   process.once("SIGTERM", () => void close());
   process.once("SIGINT", () => void close());
 
-  return { db, queue, clock: systemClock, logger, maxAttempts: env.ACTION_MAX_ATTEMPTS };
+  // Only its channels are used here, to refuse a proposal for a channel this server does not deliver on.
+  const delivery = configureDelivery({ smtpUrl: env.SMTP_URL, smtpFrom: env.SMTP_FROM, slackBotToken: env.SLACK_BOT_TOKEN });
+  return { db, queue, clock: systemClock, logger, maxAttempts: env.ACTION_MAX_ATTEMPTS, delivery, connectorKey: env.CONNECTOR_SECRET_KEY };
 }
 
 let deps: CoreDeps | undefined;

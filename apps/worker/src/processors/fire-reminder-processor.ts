@@ -1,8 +1,13 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 
-import { fireReminder, fireReminderJob, type CoreDeps, type FireReminderOutcome } from "@leash/core";
+import { fireReminder, fireReminderJob, type FireReminderDeps, type FireReminderOutcome } from "@leash/core";
 
-export function createFireReminderProcessor(deps: Pick<CoreDeps, "db" | "clock">) {
+/**
+ * Maps a fired reminder to BullMQ: not yet due waits; a delivery refused for good (already recorded
+ * in the action's timeline) stops the job; a transient failure is thrown as it is, so BullMQ retries
+ * the job with backoff, and the reconciler re-enqueues the reminder if every attempt failed.
+ */
+export function createFireReminderProcessor(deps: FireReminderDeps) {
   return async (job: Job, token?: string): Promise<FireReminderOutcome> => {
     const payload = fireReminderJob.payload.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`Malformed job payload: ${payload.error.message}`);
@@ -11,6 +16,7 @@ export function createFireReminderProcessor(deps: Pick<CoreDeps, "db" | "clock">
       await job.moveToDelayed(Date.now() + outcome.retryInMs, token);
       throw new DelayedError();
     }
+    if (outcome.kind === "undelivered") throw new UnrecoverableError(outcome.error);
     return outcome;
   };
 }

@@ -11,6 +11,8 @@ export interface AgentRun {
 export interface AgentCrowdOptions {
   apiUrl: string;
   apiKey: string;
+  /** The in_app recipient of the notifications proposed (a user of the key's tenant). */
+  inbox: string;
   /** Proposals to get accepted, each with its own idempotency key. */
   total: number;
   concurrency: number;
@@ -56,7 +58,7 @@ async function propose(options: AgentCrowdOptions, key: string, index: number): 
       body: JSON.stringify({
         actionType: "notify",
         idempotencyKey: key,
-        parameters: { channel: "in_app", recipient: "team", message: `${options.label} ${index}` },
+        parameters: { channel: "in_app", recipient: options.inbox, message: `${options.label} ${index}` },
       }),
     });
   } catch {

@@ -25,6 +25,7 @@ describe("the API killed and restarted while agents propose", () => {
     const run = await runAgentCrowd({
       apiUrl: `http://127.0.0.1:${port}`,
       apiKey: stack.tenant.keys.agent,
+      inbox: stack.tenant.inbox,
       total: IN_FLIGHT,
       concurrency: 16,
       label: "api-restart",

@@ -127,7 +127,7 @@ export async function startFaultStack(): Promise<FaultStack> {
           input: {
             actions: Array.from({ length: Math.min(MAX_BATCH_SIZE, count - start) }, (_, index) => ({
               actionType: "notify" as const,
-              parameters: { channel: "in_app" as const, recipient: "team", message: `${label} ${start + index}` },
+              parameters: { channel: "in_app" as const, recipient: tenant.inbox, message: `${label} ${start + index}` },
             })),
           },
         });

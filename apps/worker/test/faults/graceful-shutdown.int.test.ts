@@ -53,6 +53,7 @@ describe("SIGTERM under load", () => {
     const run = await runAgentCrowd({
       apiUrl: `http://127.0.0.1:${port}`,
       apiKey: stack.tenant.keys.agent,
+      inbox: stack.tenant.inbox,
       total: IN_FLIGHT,
       concurrency: 16,
       label: "api-sigterm",

@@ -43,7 +43,7 @@ describe("Postgres crashed and restarted mid-run", () => {
     const response = await fetch(`http://127.0.0.1:${apiPort}/trpc/action.propose`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${stack.tenant.keys.agent}` },
-      body: JSON.stringify({ actionType: "notify", parameters: { channel: "in_app", recipient: "team", message: "after the restart" } }),
+      body: JSON.stringify({ actionType: "notify", parameters: { channel: "in_app", recipient: stack.tenant.inbox, message: "after the restart" } }),
     });
     expect(response.status).toBe(200);
     const { result } = (await response.json()) as { result: { data: { action: { id: number } } } };

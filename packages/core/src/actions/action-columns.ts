@@ -12,7 +12,7 @@ export const actionColumns: Record<keyof ActionRow, { column: string; type: stri
   userId: { column: "user_id", type: "uuid" },
   apiKeyId: { column: "api_key_id", type: "uuid" },
   proposerLabel: { column: "proposer_label", type: "text" },
-  actionType: { column: "action_type", type: '"ActionType"' },
+  actionType: { column: "action_type", type: "text" },
   targetType: { column: "target_type", type: '"TargetType"' },
   targetId: { column: "target_id", type: "int" },
   parameters: { column: "parameters", type: "jsonb" },

@@ -1,8 +1,8 @@
-import type { ActionStatus, ActionType, Prisma, TargetType } from "@leash/db";
+import type { ActionStatus, Prisma, TargetType } from "@leash/db";
 
 export interface ActionFilters {
   status?: ActionStatus | ActionStatus[] | undefined;
-  actionType?: ActionType | ActionType[] | undefined;
+  actionType?: string | string[] | undefined;
   targetType?: TargetType | TargetType[] | undefined;
   targetId?: number | undefined;
   actor?: string | undefined;

@@ -2,7 +2,9 @@ import { z } from "zod";
 
 import { ActionStatus } from "@leash/db";
 
-import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
+import { actionTypeSchema } from "../action-types/action-type-schema.ts";
+import { targetTypeSchema } from "../items/target-type.ts";
+import { boundedJsonObjectSchema } from "./json.ts";
 
 export const actionIdSchema = z.int().positive().max(2_147_483_647);
 
@@ -49,6 +51,18 @@ export const listActionsInputSchema = z.strictObject({
   limit: z.int().min(1).max(200).default(50),
 });
 
+/** An agent's report on an action it carried out itself. */
+export const completeActionInputSchema = z
+  .strictObject({
+    actionId: actionIdSchema,
+    outcome: z.enum(["succeeded", "failed"]),
+    result: boundedJsonObjectSchema.optional().describe("what running the tool gave, kept as the action's result"),
+    error: z.string().trim().min(1).max(2000).optional().describe("why it failed (with outcome failed)"),
+  })
+  .refine((input) => input.outcome === "failed" || input.error === undefined, { path: ["error"], message: "error goes with outcome failed" })
+  .refine((input) => input.outcome === "succeeded" || input.error !== undefined, { path: ["error"], message: "say why it failed" });
+
+export type CompleteActionInput = z.input<typeof completeActionInputSchema>;
 export type ApproveActionInput = z.input<typeof approveActionInputSchema>;
 export type RejectActionInput = z.input<typeof rejectActionInputSchema>;
 export type CancelActionInput = z.input<typeof cancelActionInputSchema>;

@@ -2,8 +2,9 @@ import { z } from "zod";
 
 import { ActionEventType, ActionStatus, ActorKind, type ActionEvent, type AgentAction } from "@leash/db";
 
-import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
-import { approvalsViewSchema, toApprovalsView, type ActionWithApprovals } from "./action-approvals.ts";
+import { actionTypeSchema } from "../action-types/action-type-schema.ts";
+import { targetTypeSchema } from "../items/target-type.ts";
+import { approvalsViewSchema, toApprovalsView, type ActionWithApprovals } from "../decisions/action-approvals.ts";
 import { jsonValueSchema, type JsonValue } from "./json.ts";
 
 const timestamp = z.iso.datetime();

@@ -2,8 +2,8 @@ import type { DbTransaction, Db } from "@leash/db";
 
 import { CoreError } from "../errors.ts";
 import { actionFromRow } from "./action-columns.ts";
-import { approvalsInclude, type ActionWithApprovals } from "./action-approvals.ts";
-import type { DutiesFacts } from "./check-separation-of-duties.ts";
+import { approvalsInclude, type ActionWithApprovals } from "../decisions/action-approvals.ts";
+import type { DutiesFacts } from "../decisions/check-separation-of-duties.ts";
 import { describeDecision } from "./action-view.ts";
 
 export async function findActionOrThrow(db: Db | DbTransaction, tenantId: string, actionId: number): Promise<ActionWithApprovals> {

@@ -4,7 +4,7 @@ import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
-import { approvalsInclude } from "./action-approvals.ts";
+import { approvalsInclude } from "../decisions/action-approvals.ts";
 import { actionFilterWhere } from "./action-filters.ts";
 import { listActionsInputSchema, type ListActionsInput } from "./action-inputs.ts";
 import { actionViewSchema, toActionView } from "./action-view.ts";

@@ -5,11 +5,12 @@ import type { ActionStatus } from "@leash/db";
  * failed attempt; `executing -> executing` is a takeover of an attempt whose worker died;
  * `executing -> pending` is stale approval protection (the target changed after the proposal, so
  * people decide again); `pending -> failed` is an action whose dependency (an earlier template step, a newer undo of a
- * cascade) ended without executing, so it can never run.
+ * cascade) ended without executing, so it can never run; `approved -> executed | failed` is the
+ * report of an agent that carried out an action of a type it performs itself (`external`).
  */
 export const actionTransitions: Readonly<Record<ActionStatus, readonly ActionStatus[]>> = {
   pending: ["approved", "rejected", "cancelled", "failed"],
-  approved: ["executing", "cancelled", "failed"],
+  approved: ["executing", "cancelled", "failed", "executed"],
   executing: ["executed", "approved", "failed", "executing", "pending"],
   executed: [],
   rejected: [],

@@ -6,7 +6,16 @@ import { sealAuditChain } from "../audit/seal-audit-chain.ts";
 import { verifyAuditChain } from "../audit/verify-audit-chain.ts";
 import { createApiKey, revokeApiKey } from "../auth/api-keys.ts";
 import { createTenant, createUser, findTenantBySlug } from "../auth/tenants-and-users.ts";
+import { systemActor } from "../actor.ts";
+import { httpMethods, type HttpMethod } from "../connectors/connector-inputs.ts";
+import { connectorKeyEnvSchema } from "../connectors/connector-secrets.ts";
+import { createConnector } from "../connectors/create-connector.ts";
+import { deleteConnector } from "../connectors/delete-connector.ts";
+import { findConnector } from "../connectors/find-connector.ts";
+import { listConnectors } from "../connectors/list-connectors.ts";
+import { rotateConnectorSigningSecret } from "../connectors/rotate-connector-signing-secret.ts";
 import { isCoreError } from "../errors.ts";
+import { silentLogger } from "../logger.ts";
 import { linkSlackUser } from "../slack/link-slack-user.ts";
 import { linkSlackWorkspace } from "../slack/link-slack-workspace.ts";
 import { unlinkSlackWorkspace } from "../slack/unlink-slack-workspace.ts";
@@ -120,6 +129,114 @@ program
     const head = result.head ? `; head: link ${result.head.chainSeq}, hash ${result.head.hash}` : "";
     const unsealed = result.unsealed ? `; ${result.unsealed} newer events not sealed yet` : "";
     console.log(`audit chain of ${tenant.slug} holds: ${result.checked} events verified${head}${unsealed}`);
+  });
+
+/** `name=value`, as --header and --secret-header take it (repeatable). */
+function collectHeader(text: string, previous: { name: string; value: string }[]): { name: string; value: string }[] {
+  const at = text.indexOf("=");
+  if (at <= 0) throw new InvalidArgumentError("expected name=value, e.g. X-Team=growth");
+  return [...previous, { name: text.slice(0, at), value: text.slice(at + 1) }];
+}
+
+const commaList = (text: string) => text.split(",").map((part) => part.trim()).filter((part) => part !== "");
+const httpMethod = (text: string): HttpMethod => oneOf(httpMethods)(text.toUpperCase());
+
+/** The CLI acts as the system on the tenant's behalf: whoever runs it already holds the database. */
+async function connectorDeps(tenantSlug: string) {
+  const tenant = await findTenantBySlug(db, tenantSlug);
+  const key = connectorKeyEnvSchema.safeParse(process.env.CONNECTOR_SECRET_KEY || undefined);
+  if (!key.success) throw new InvalidArgumentError(key.error.issues[0]?.message ?? "CONNECTOR_SECRET_KEY is not valid");
+  return { tenant, actor: systemActor(tenant.id, "admin CLI"), deps: { db, logger: silentLogger(), connectorKey: key.data } };
+}
+
+interface ConnectorCreateOptions {
+  tenant: string;
+  name: string;
+  baseUrl: string;
+  methods: HttpMethod[];
+  pathPrefixes: string[];
+  header: { name: string; value: string }[];
+  secretHeader: { name: string; value: string }[];
+  timeoutMs?: number;
+  allowPrivateNetwork: boolean;
+  undoMethod?: HttpMethod;
+  undoPath?: string;
+}
+
+program
+  .command("connector:create")
+  .description("add an HTTP connector that `http` actions may call; prints its signing secret once (needs CONNECTOR_SECRET_KEY)")
+  .requiredOption("--tenant <slug>")
+  .requiredOption("--name <name>", "a slug agents name in proposals, e.g. billing-api")
+  .requiredOption("--base-url <url>", "the service's root, e.g. https://billing.example.com/v1")
+  .requiredOption("--methods <list>", "allowed methods, comma-separated, e.g. POST,DELETE", (text) => commaList(text).map(httpMethod))
+  .option("--path-prefixes <list>", "allowed path prefixes, comma-separated", commaList, ["/"])
+  .option("--header <name=value>", "a header sent with every request (repeatable)", collectHeader, [])
+  .option("--secret-header <name=value>", "a header whose value is stored encrypted and never shown again (repeatable)", collectHeader, [])
+  .option("--timeout-ms <ms>", "how long a request may take, 100 to 30000", Number)
+  .option("--allow-private-network", "let it reach private and loopback addresses (refused by default)", false)
+  .option("--undo-method <method>", "the method of the request that undoes a call", httpMethod)
+  .option("--undo-path <path>", "the path of the request that undoes a call, e.g. /invoices/{{result.body.id}}")
+  .action(async (options: ConnectorCreateOptions) => {
+    const { tenant, actor, deps } = await connectorDeps(options.tenant);
+    if ((options.undoMethod === undefined) !== (options.undoPath === undefined)) throw new InvalidArgumentError("give both --undo-method and --undo-path, or neither");
+    const undo = options.undoMethod !== undefined && options.undoPath !== undefined ? { method: options.undoMethod, path: options.undoPath } : null;
+    const { connector, signingSecret } = await createConnector(deps, {
+      actor,
+      input: {
+        name: options.name,
+        baseUrl: options.baseUrl,
+        allowedMethods: options.methods,
+        allowedPathPrefixes: options.pathPrefixes,
+        headers: [...options.header.map((header) => ({ ...header, secret: false })), ...options.secretHeader.map((header) => ({ ...header, secret: true }))],
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        allowPrivateNetwork: options.allowPrivateNetwork,
+        undo,
+      },
+    });
+    console.log(`created connector ${connector.name} (${connector.id}) for ${tenant.slug}: ${connector.allowedMethods.join(", ")} under ${connector.baseUrl} ${connector.allowedPathPrefixes.join(", ")}`);
+    console.log("its signing secret is shown once; give it to the receiver to verify requests (Standard Webhooks), store it now:");
+    console.log(signingSecret);
+  });
+
+program
+  .command("connector:list")
+  .requiredOption("--tenant <slug>")
+  .action(async (options: { tenant: string }) => {
+    const { actor, deps } = await connectorDeps(options.tenant);
+    const connectors = await listConnectors(deps, { actor });
+    if (connectors.length === 0) console.log(`no connectors in ${options.tenant}`);
+    for (const connector of connectors) {
+      const headers = connector.headers.map((header) => (header.secret ? `${header.name}: ••• (secret)` : `${header.name}: ${header.value}`));
+      const undo = connector.undo ? `undo ${connector.undo.method} ${connector.undo.path}` : "cannot be undone";
+      console.log(`${connector.name}  ${connector.allowedMethods.join(",")} ${connector.baseUrl} ${connector.allowedPathPrefixes.join(",")}  timeout ${connector.timeoutMs} ms${connector.allowPrivateNetwork ? "  private network allowed" : ""}  ${undo}${headers.length ? `  headers: ${headers.join("; ")}` : ""}`);
+    }
+  });
+
+program
+  .command("connector:rotate-secret")
+  .description("replace a connector's signing secret; prints the new one once (needs CONNECTOR_SECRET_KEY)")
+  .requiredOption("--tenant <slug>")
+  .requiredOption("--name <name>")
+  .action(async (options: { tenant: string; name: string }) => {
+    const { tenant, actor, deps } = await connectorDeps(options.tenant);
+    const connector = await findConnector(db, tenant.id, options.name);
+    if (!connector) throw new InvalidArgumentError(`no connector ${options.name} in ${tenant.slug}`);
+    const { signingSecret } = await rotateConnectorSigningSecret(deps, { actor, input: { connectorId: connector.id } });
+    console.log(`new signing secret of ${connector.name}, shown once; requests are signed with it from now on:`);
+    console.log(signingSecret);
+  });
+
+program
+  .command("connector:delete")
+  .requiredOption("--tenant <slug>")
+  .requiredOption("--name <name>")
+  .action(async (options: { tenant: string; name: string }) => {
+    const { tenant, actor, deps } = await connectorDeps(options.tenant);
+    const connector = await findConnector(db, tenant.id, options.name);
+    if (!connector) throw new InvalidArgumentError(`no connector ${options.name} in ${tenant.slug}`);
+    await deleteConnector(deps, { actor, input: { connectorId: connector.id } });
+    console.log(`deleted connector ${connector.name} from ${tenant.slug}`);
   });
 
 try {

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { actionIdSchema } from "../actions/action-inputs.ts";
 import { actionViewSchema } from "../actions/action-view.ts";
-import { MAX_BATCH_SIZE } from "../actions/proposal-schema.ts";
+import { MAX_BATCH_SIZE } from "../proposals/proposal-schema.ts";
 
 export const decideBatchInputSchema = z
   .strictObject({

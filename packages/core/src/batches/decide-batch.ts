@@ -1,6 +1,6 @@
 import type { Actor } from "../actor.ts";
-import { approveAction } from "../actions/approve-action.ts";
-import { rejectAction } from "../actions/reject-action.ts";
+import { approveAction } from "../decisions/approve-action.ts";
+import { rejectAction } from "../decisions/reject-action.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { CoreError, isCoreError } from "../errors.ts";

@@ -1,16 +1,14 @@
 import type { AgentAction, ExpiryFallback } from "@leash/db";
 
 import { systemActor } from "../actor.ts";
-import { withNoApprovals } from "../actions/action-approvals.ts";
-import { toActionView } from "../actions/action-view.ts";
-import { enqueueApproved } from "../actions/enqueue-approved.ts";
+import { enqueueApproved } from "../proposals/enqueue-approved.ts";
 import { findActionOrThrow } from "../actions/find-action.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import { transitionAction } from "../actions/transition-action.ts";
 import type { CoreDeps } from "../deps.ts";
 import { failDependents } from "../execution/fail-dependents.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
-import { presentAction } from "../presentation/action-presentation.ts";
+import { actionReversibility } from "../presentation/action-presentation.ts";
 import { describeDuration } from "./duration-wording.ts";
 
 /** Who reminders, escalations and expiries are by, in timelines and on cards. */
@@ -133,7 +131,7 @@ async function expireOne(
 ): Promise<"rejected" | "auto_approved" | null> {
   const now = deps.clock.now();
   const waited = `expired after ${describeDuration((action.expiresAt ?? now).getTime() - action.createdAt.getTime())}`;
-  const reversible = presentAction(toActionView(withNoApprovals(action)), new Map()).reversible;
+  const reversible = actionReversibility(action);
   const approve = fallback === "auto_approve" && reversible.reversible;
   const reason =
     fallback === "auto_approve" && !approve

@@ -1,5 +1,6 @@
 import type { AgentAction, DbTransaction } from "@leash/db";
 
+import { typesChanging } from "../action-types/action-type-registry.ts";
 import { systemActor } from "../actor.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import { transitionAction } from "../actions/transition-action.ts";
@@ -37,7 +38,7 @@ export async function returnToPendingIfStale(
   const [ahead] = await tx.$queryRaw<{ count: number }[]>`
     SELECT count(*)::int AS count FROM agent_action
     WHERE tenant_id = ${action.tenantId}::uuid AND target_id = ${action.targetId} AND id < ${action.id}
-      AND status = 'executed' AND action_type IN ('update', 'delete')
+      AND status = 'executed' AND action_type = ANY(${typesChanging("item")}::text[])
       AND (rollback_data -> 'before' ->> 'version')::int >= ${action.targetVersion}`;
   const queuedAhead = ahead?.count ?? 0;
   if (item.version - action.targetVersion === queuedAhead) return null;

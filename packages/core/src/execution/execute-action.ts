@@ -1,8 +1,8 @@
 import type { AgentAction, DbTransaction } from "@leash/db";
 
 import { systemActor } from "../actor.ts";
-import type { AfterCommitEffect } from "../actions/action-definition.ts";
-import type { ActionRegistry } from "../actions/action-registry.ts";
+import type { AfterCommitEffect } from "../action-types/action-definition.ts";
+import type { ActionRegistry } from "../action-types/action-type-registry.ts";
 import type { JsonObject } from "../actions/json.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import { transitionAction } from "../actions/transition-action.ts";

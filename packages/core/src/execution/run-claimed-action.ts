@@ -1,9 +1,10 @@
 import type { AgentAction, Db, DbTransaction, Prisma } from "@leash/db";
 
-import type { AfterCommitEffect } from "../actions/action-definition.ts";
-import type { ActionRegistry } from "../actions/action-registry.ts";
+import type { ActionServices, AfterCommitEffect } from "../action-types/action-definition.ts";
+import type { ActionRegistry } from "../action-types/action-type-registry.ts";
 import type { JsonObject } from "../actions/json.ts";
 import type { Clock } from "../clock.ts";
+import { actionServices, type CoreDeps } from "../deps.ts";
 import { CoreError, isCoreError } from "../errors.ts";
 import { recordRolledBack, undoOriginal } from "../rollback/run-undo.ts";
 import { resolveStep } from "../templates/resolve-step.ts";
@@ -48,7 +49,7 @@ interface Ran {
  * committing a second one.
  */
 export async function runClaimedAction(
-  deps: { db: Db; clock: Clock; registry: ActionRegistry },
+  deps: { db: Db; clock: Clock; registry: ActionRegistry } & Pick<CoreDeps, "connectorKey" | "delivery">,
   { action, claimToken, startedAt }: { action: AgentAction; claimToken: string; startedAt: number },
 ): Promise<RunOutcome> {
   return deps.db.$transaction(
@@ -57,7 +58,7 @@ export async function runClaimedAction(
       const stale = await returnToPendingIfStale(tx, { action, claimToken, now });
       if (stale && !stale.held) throw new ClaimLostError(action.id);
       if (stale) return { result: {}, targetId: action.targetId, effects: [], rolledBack: null, returnedToPending: stale.reason, waiting: [] };
-      const ran = action.rollbackOfId !== null ? await runUndo(tx, deps.registry, action, now) : await runHandler(tx, deps.registry, action, now);
+      const ran = action.rollbackOfId !== null ? await runUndo(tx, deps.registry, action, now) : await runHandler(tx, deps.registry, action, now, actionServices(deps));
       const marked = await markExecuted(tx, {
         action,
         claimToken,
@@ -83,8 +84,10 @@ export async function runClaimedAction(
   );
 }
 
-async function runHandler(tx: DbTransaction, registry: ActionRegistry, action: AgentAction, now: Date): Promise<Ran> {
+async function runHandler(tx: DbTransaction, registry: ActionRegistry, action: AgentAction, now: Date, services: ActionServices): Promise<Ran> {
   const definition = registry[action.actionType];
+  if (!definition) throw new CoreError("INVALID", `#${action.id} is a ${action.actionType} action, a type this worker does not know (is its module in LEASH_ACTION_TYPES?)`);
+  if (!definition.execute) throw new CoreError("INVALID", `#${action.id} is carried out by the agent that proposed it, which reports the outcome with action.complete`);
   const step = action.stepTemplate !== null ? await resolveStep(tx, action) : null;
   const targetId = step ? step.targetId : action.targetId;
   const parsed = definition.parametersSchema.safeParse(step ? step.parameters : action.parameters);
@@ -95,10 +98,12 @@ async function runHandler(tx: DbTransaction, registry: ActionRegistry, action: A
     tx,
     tenantId: action.tenantId,
     actionId: action.id,
+    attempt: action.attempts,
     targetType: action.targetType,
     targetId,
     parameters: parsed.data,
     now,
+    services,
   });
   return {
     result: outcome.result,

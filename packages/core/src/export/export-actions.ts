@@ -4,7 +4,7 @@ import type { Db, Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { actionFilterWhere } from "../actions/action-filters.ts";
-import { approvalsInclude, type ActionWithApprovals } from "../actions/action-approvals.ts";
+import { approvalsInclude, type ActionWithApprovals } from "../decisions/action-approvals.ts";
 import { toActionView } from "../actions/action-view.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";

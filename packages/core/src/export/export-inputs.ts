@@ -3,7 +3,8 @@ import { z } from "zod";
 import { ActionStatus } from "@leash/db";
 
 import { actionFilterFields } from "../actions/action-inputs.ts";
-import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
+import { actionTypeSchema } from "../action-types/action-type-schema.ts";
+import { targetTypeSchema } from "../items/target-type.ts";
 
 /** One value, several comma-separated values, or a list (a query string repeats the key). */
 const oneOrMany = <T extends z.ZodType>(item: T) =>

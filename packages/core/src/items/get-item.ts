@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import type { TargetType } from "@leash/db";
 
-import { approvalsInclude } from "../actions/action-approvals.ts";
+import { approvalsInclude } from "../decisions/action-approvals.ts";
 import { toActionView, type ActionView } from "../actions/action-view.ts";
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";

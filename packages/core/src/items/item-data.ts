@@ -2,6 +2,8 @@ import { z } from "zod";
 
 import type { TargetType } from "@leash/db";
 
+import type { InvalidIssue } from "../errors.ts";
+
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** The fields each kind of item may hold in its `data`; every field is optional, unknown fields are refused. */
@@ -51,4 +53,13 @@ export const itemDataDescription = `fields of the item kind (all optional): ${Ob
 export function itemDataSchemaFor(kind: TargetType, options: { partial: boolean }): z.ZodType {
   if (!options.partial) return itemDataSchemas[kind];
   return mapFields(itemFields[kind], (field) => field.nullable().optional());
+}
+
+/** The problems of an item's `data` for its kind, under `parameters.data` (a partial one for an update). */
+export function itemDataIssues(kind: TargetType, data: unknown, options: { partial: boolean }): InvalidIssue[] {
+  const parsed = itemDataSchemaFor(kind, options).safeParse(data ?? {});
+  return (parsed.error?.issues ?? []).map((issue) => ({
+    path: ["parameters", "data", ...issue.path.filter((part): part is string | number => typeof part !== "symbol")],
+    message: issue.message,
+  }));
 }

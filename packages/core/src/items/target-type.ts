@@ -1,6 +1,5 @@
 import { z } from "zod";
 
-import { ActionType, TargetType } from "@leash/db";
+import { TargetType } from "@leash/db";
 
 export const targetTypeSchema = z.enum(TargetType);
-export const actionTypeSchema = z.enum(ActionType);

@@ -2,8 +2,9 @@ import { z } from "zod";
 
 import { ExpiryFallback } from "@leash/db";
 
-import { isReversibleType } from "../actions/reversible-types.ts";
-import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
+import { isReversibleType } from "../action-types/reversible-types.ts";
+import { actionTypeSchema } from "../action-types/action-type-schema.ts";
+import { targetTypeSchema } from "../items/target-type.ts";
 
 export const MAX_REQUIRED_APPROVALS = 10;
 const seconds = z.int().min(1).max(31_536_000);

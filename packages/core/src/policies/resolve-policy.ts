@@ -1,4 +1,4 @@
-import type { ActionType, ApprovalPolicy, TargetType } from "@leash/db";
+import type { ApprovalPolicy, TargetType } from "@leash/db";
 
 import { mostSpecificRule } from "../rules/most-specific-rule.ts";
 
@@ -8,7 +8,7 @@ export const DEFAULT_REQUIRED_APPROVALS = 1;
 /** The policy that governs an action: the most specific one, as for preferences; null means the defaults. */
 export function resolvePolicy(
   policies: readonly ApprovalPolicy[],
-  action: { actionType: ActionType; targetType: TargetType | null },
+  action: { actionType: string; targetType: TargetType | null },
 ): ApprovalPolicy | null {
   return mostSpecificRule(policies, action);
 }

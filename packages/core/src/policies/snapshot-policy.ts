@@ -1,10 +1,11 @@
-import type { ActionType, ApprovalPolicy, DbTransaction, Prisma, TargetType } from "@leash/db";
+import type { ApprovalPolicy, DbTransaction, Prisma, TargetType } from "@leash/db";
 
+import { findActionType } from "../action-types/action-type-registry.ts";
 import { policyDeadlines } from "../deadlines/policy-deadlines.ts";
 import { DEFAULT_REQUIRED_APPROVALS, resolvePolicy } from "./resolve-policy.ts";
 
-/** Action types whose outcome depends on the target's current fields, so a later change makes an approval stale. */
-const versionedTypes: readonly ActionType[] = ["update", "delete", "link"];
+/** Whether the outcome of an action of this type depends on its target's current state, so that a later change makes an approval stale. */
+const dependsOnTarget = (actionType: string) => Boolean(findActionType(actionType)?.changesItem);
 
 /**
  * The policy columns of proposals that wait for a person: the policy in force and its quorum,
@@ -17,13 +18,13 @@ export async function snapshotPolicies(
   tx: DbTransaction,
   tenantId: string,
   policies: readonly ApprovalPolicy[],
-  proposals: readonly { actionType: ActionType; targetType?: TargetType | undefined; targetId?: number | undefined; pending: boolean }[],
+  proposals: readonly { actionType: string; targetType?: TargetType | undefined; targetId?: number | undefined; pending: boolean }[],
   now: Date,
 ): Promise<Partial<Prisma.AgentActionCreateManyInput>[]> {
   if (!proposals.some((proposal) => proposal.pending)) return proposals.map(() => ({}));
   const targetIds = [
     ...new Set(
-      proposals.flatMap((proposal) => (proposal.pending && versionedTypes.includes(proposal.actionType) && proposal.targetId !== undefined ? [proposal.targetId] : [])),
+      proposals.flatMap((proposal) => (proposal.pending && dependsOnTarget(proposal.actionType) && proposal.targetId !== undefined ? [proposal.targetId] : [])),
     ),
   ];
   const items = targetIds.length ? await tx.item.findMany({ where: { tenantId, id: { in: targetIds } }, select: { id: true, version: true } }) : [];
@@ -32,7 +33,7 @@ export async function snapshotPolicies(
     // Rows are written in one statement with a common column list: a NOT NULL column must be set on every row.
     if (!proposal.pending) return { requiredApprovals: DEFAULT_REQUIRED_APPROVALS };
     const policy = resolvePolicy(policies, { actionType: proposal.actionType, targetType: proposal.targetType ?? null });
-    const targetVersion = versionedTypes.includes(proposal.actionType) && proposal.targetId !== undefined ? versions.get(proposal.targetId) : undefined;
+    const targetVersion = dependsOnTarget(proposal.actionType) && proposal.targetId !== undefined ? versions.get(proposal.targetId) : undefined;
     return {
       policyId: policy?.id ?? null,
       requiredApprovals: policy?.requiredApprovals ?? DEFAULT_REQUIRED_APPROVALS,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
+import { actionTypeSchema } from "../action-types/action-type-schema.ts";
+import { targetTypeSchema } from "../items/target-type.ts";
 
 export const setPreferenceInputSchema = z.strictObject({
   actionType: actionTypeSchema,

@@ -1,4 +1,4 @@
-import type { ActionType, ApprovalPreference, TargetType } from "@leash/db";
+import type { ApprovalPreference, TargetType } from "@leash/db";
 
 import { describeScope, mostSpecificRule } from "../rules/most-specific-rule.ts";
 
@@ -10,7 +10,7 @@ export interface AutoApprovalDecision {
 /** The preference that applies (the most specific one); without one, a person decides. */
 export function resolveAutoApproval(
   preferences: readonly ApprovalPreference[],
-  action: { actionType: ActionType; targetType: TargetType | null },
+  action: { actionType: string; targetType: TargetType | null },
 ): AutoApprovalDecision {
   const preference = mostSpecificRule(preferences, action);
   return { autoApprove: preference?.autoApprove ?? false, preference };

@@ -5,7 +5,7 @@ import { ActionStatus } from "@leash/db";
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
-import { actionTypeSchema } from "../items/target-type.ts";
+import { actionTypeSchema } from "../action-types/action-type-schema.ts";
 import { queueJobCountsSchema } from "./action-queue.ts";
 
 export const queueStatsSchema = z.object({

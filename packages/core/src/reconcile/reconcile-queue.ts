@@ -1,3 +1,4 @@
+import { typesPerformedByAgents } from "../action-types/action-type-registry.ts";
 import { systemActor } from "../actor.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -40,7 +41,7 @@ export async function reconcileQueue(deps: CoreDeps, options: ReconcileOptions):
       const now = deps.clock.now();
       const due = {
         OR: [
-          { status: "approved" as const, updatedAt: { lt: new Date(now.getTime() - options.graceMs) } },
+          { status: "approved" as const, actionType: { notIn: typesPerformedByAgents() }, updatedAt: { lt: new Date(now.getTime() - options.graceMs) } },
           { status: "executing" as const, claimedAt: { lt: new Date(now.getTime() - options.staleClaimMs) } },
         ],
       };

@@ -1,14 +1,16 @@
 import type { AgentAction, Db, DbTransaction, Prisma } from "@leash/db";
 
-import type { LaterChangesRule } from "../actions/action-definition.ts";
+import { typesChanging } from "../action-types/action-type-registry.ts";
+import type { LaterChangesRule } from "../action-types/action-definition.ts";
 
 function onTheItem(original: AgentAction, rule: LaterChangesRule): Prisma.AgentActionWhereInput[] {
   if (rule === "none" || original.targetId === null) return [];
   const item = { targetType: original.targetType, targetId: original.targetId };
-  if (rule === "item") return [{ ...item, actionType: { in: ["update", "delete"] } }];
+  if (rule === "item") return [{ ...item, actionType: { in: typesChanging("item") } }];
+  // A type that changes links names the other end of its link `toId`, as `link` does.
   return [
-    { ...item, actionType: { in: ["update", "delete", "link"] } },
-    { actionType: "link", parameters: { path: ["toId"], equals: original.targetId } },
+    { ...item, actionType: { in: [...typesChanging("item"), ...typesChanging("links")] } },
+    { actionType: { in: typesChanging("links") }, parameters: { path: ["toId"], equals: original.targetId } },
   ];
 }
 
@@ -43,7 +45,7 @@ export async function findLaterChanges(
 export async function findUnfinishedLaterActions(db: Db | DbTransaction, original: AgentAction, rule: LaterChangesRule): Promise<number[]> {
   if (rule === "none" || original.targetId === null) return [];
   const on: Prisma.AgentActionWhereInput[] = [{ targetType: original.targetType, targetId: original.targetId }];
-  if (rule === "item_and_links") on.push({ actionType: "link", parameters: { path: ["toId"], equals: original.targetId } });
+  if (rule === "item_and_links") on.push({ actionType: { in: typesChanging("links") }, parameters: { path: ["toId"], equals: original.targetId } });
   const rows = await db.agentAction.findMany({
     where: { tenantId: original.tenantId, id: { gt: original.id }, status: { in: ["approved", "executing"] }, OR: on },
     orderBy: { id: "asc" },

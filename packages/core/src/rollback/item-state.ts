@@ -1,6 +1,6 @@
 import type { Item } from "@leash/db";
 
-import type { ItemState, RollbackChange } from "../actions/action-definition.ts";
+import type { ItemState, RollbackChange } from "../action-types/action-definition.ts";
 import type { JsonObject, JsonValue } from "../actions/json.ts";
 
 export function itemStateOf(item: Item): ItemState {

@@ -1,7 +1,7 @@
 import type { AgentAction, Db, DbTransaction } from "@leash/db";
 
-import type { ItemState, RollbackSupport } from "../actions/action-definition.ts";
-import type { ActionRegistry } from "../actions/action-registry.ts";
+import type { ItemState, RollbackSupport } from "../action-types/action-definition.ts";
+import type { ActionRegistry } from "../action-types/action-type-registry.ts";
 import { findActionOrThrow } from "../actions/find-action.ts";
 import { findLaterChanges, findUnfinishedLaterActions } from "./find-later-changes.ts";
 import { itemStateOf } from "./item-state.ts";
@@ -21,8 +21,8 @@ export interface RollbackPlan {
 
 /** How an action type is undone, or why it cannot be (after `#id `). */
 export function reversibility(registry: ActionRegistry, action: AgentAction): { support: Reversible } | { reason: string } {
-  const support = registry[action.actionType].rollback;
-  if (!support) return { reason: `is a ${action.actionType} action, which cannot be rolled back` };
+  const support = registry[action.actionType]?.rollback;
+  if (!support) return { reason: `is a ${action.actionType} action, a type this server does not know` };
   return support.reversible ? { support } : { reason: support.reason };
 }
 

@@ -1,5 +1,5 @@
 import type { Actor } from "../actor.ts";
-import { defaultActionRegistry, type ActionRegistry } from "../actions/action-registry.ts";
+import { registeredActionTypes, type ActionRegistry } from "../action-types/action-type-registry.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
@@ -17,7 +17,7 @@ export async function previewRollback(
 ): Promise<RollbackPreview> {
   assertCan(actor, "action.read");
   const { actionId, cascade } = parseInput(rollbackPreviewInputSchema, input, "rollback preview");
-  const plan = await planRollback(deps.db, deps.registry ?? defaultActionRegistry, { tenantId: actor.tenantId, actionId, cascade });
+  const plan = await planRollback(deps.db, deps.registry ?? registeredActionTypes(), { tenantId: actor.tenantId, actionId, cascade });
   return {
     actionId,
     cascade,

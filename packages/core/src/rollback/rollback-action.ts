@@ -1,11 +1,11 @@
 import type { AgentAction, Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
-import { defaultActionRegistry, type ActionRegistry } from "../actions/action-registry.ts";
-import { withNoApprovals } from "../actions/action-approvals.ts";
+import { registeredActionTypes, type ActionRegistry } from "../action-types/action-type-registry.ts";
+import { withNoApprovals } from "../decisions/action-approvals.ts";
 import { toActionView } from "../actions/action-view.ts";
-import { enqueueApproved } from "../actions/enqueue-approved.ts";
-import { proposerColumns } from "../actions/insert-proposals.ts";
+import { enqueueApproved } from "../proposals/enqueue-approved.ts";
+import { proposerColumns } from "../proposals/insert-proposals.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import { assertCan } from "../authorization.ts";
 import { DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
@@ -31,7 +31,7 @@ export async function rollbackAction(
 ): Promise<RollbackResult> {
   assertCan(actor, "action.decide");
   const request = parseInput(rollbackActionInputSchema, input, "rollback");
-  const registry = deps.registry ?? defaultActionRegistry;
+  const registry = deps.registry ?? registeredActionTypes();
   const now = deps.clock.now();
   const { undos, suspended } = await deps.db.$transaction(async (tx) => {
     // One rollback at a time per tenant, so two of them never plan against the same state of an item.

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { actionIdSchema } from "../actions/action-inputs.ts";
 import { actionViewSchema } from "../actions/action-view.ts";
 import { jsonValueSchema } from "../actions/json.ts";
-import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
+import { actionTypeSchema } from "../action-types/action-type-schema.ts";
+import { targetTypeSchema } from "../items/target-type.ts";
 
 const cascade = z.boolean().default(false).describe("also undo the later changes of the same item first, newest first");
 

@@ -1,8 +1,8 @@
 import type { AgentAction, DbTransaction } from "@leash/db";
 
 import { systemActor } from "../actor.ts";
-import type { UndoOutcome } from "../actions/action-definition.ts";
-import type { ActionRegistry } from "../actions/action-registry.ts";
+import type { UndoOutcome } from "../action-types/action-definition.ts";
+import type { ActionRegistry } from "../action-types/action-type-registry.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import { CoreError } from "../errors.ts";
 import { findLaterChanges } from "./find-later-changes.ts";

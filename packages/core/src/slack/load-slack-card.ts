@@ -1,11 +1,12 @@
 import { systemActor } from "../actor.ts";
-import { approvalsInclude } from "../actions/action-approvals.ts";
+import { approvalsInclude } from "../decisions/action-approvals.ts";
 import { toActionEventView, toActionView, type ActionEventView, type ActionView } from "../actions/action-view.ts";
 import { getAction } from "../actions/get-action.ts";
 import type { CoreDeps } from "../deps.ts";
 import type { JsonObject, JsonValue } from "../actions/json.ts";
 import { isCoreError } from "../errors.ts";
-import { loadItemFacts, type ItemFacts } from "../presentation/action-presentation.ts";
+import { loadItemFacts } from "../presentation/action-presentation.ts";
+import type { ItemFacts } from "../presentation/present-values.ts";
 
 /** Everything the Slack bot shows on an action's approval card, and where the card is. */
 export interface SlackCard {

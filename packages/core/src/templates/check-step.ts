@@ -1,13 +1,14 @@
-import type { ActionType, TargetType } from "@leash/db";
+import type { TargetType } from "@leash/db";
 
+import { findActionType } from "../action-types/action-type-registry.ts";
 import type { JsonObject, JsonValue } from "../actions/json.ts";
-import { proposeActionInputSchema, type ActionProposal } from "../actions/proposal-schema.ts";
+import { proposeActionInputSchema, type ActionProposal } from "../proposals/proposal-schema.ts";
 import type { InvalidIssue } from "../errors.ts";
 import { findPlaceholders, substitute, type PlaceholderRef } from "./placeholders.ts";
 
 /** A step on its way to becoming a proposal: the placeholders it still holds are resolved later. */
 export interface PreparedStep {
-  actionType: ActionType;
+  actionType: string;
   targetType?: TargetType | undefined;
   targetId?: JsonValue | undefined;
   parameters: JsonObject;
@@ -33,6 +34,10 @@ const startsWith = (path: readonly PropertyKey[], prefix: readonly (string | num
  * their values are known. The parsed proposal is returned only when no placeholder was left.
  */
 export function checkStep(step: PreparedStep, sample: (ref: PlaceholderRef) => JsonValue): { issues: InvalidIssue[]; proposal: ActionProposal | null } {
+  // Steps run one after another in the worker; a step only an agent could carry out would stop the run.
+  if (findActionType(step.actionType)?.performedBy === "agent") {
+    return { issues: [{ path: ["actionType"], message: `${step.actionType} actions are carried out by the agent that proposes them, so they cannot be template steps` }], proposal: null };
+  }
   const input = toProposalInput(step);
   const open = findPlaceholders(input);
   const withSamples = substitute(input, (ref) => ({ value: sample(ref) }));

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AgentAction, DbTransaction, Prisma } from "@leash/db";
 
 import { jsonObjectSchema, type JsonValue } from "../actions/json.ts";
-import { proposeActionInputSchema } from "../actions/proposal-schema.ts";
+import { proposeActionInputSchema } from "../proposals/proposal-schema.ts";
 import { CoreError } from "../errors.ts";
 import { readStored } from "../rollback/read-stored.ts";
 import { toProposalInput } from "./check-step.ts";
@@ -50,8 +50,7 @@ export async function resolveStep(
     throw new CoreError("INVALID", `${step} is invalid once filled in: ${issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`, { issues });
   }
   return {
-    targetId: "targetId" in parsed.data ? (parsed.data.targetId ?? null) : null,
-    // Parsed from JSON by the proposal schema, so it is JSON all the way down.
-    parameters: parsed.data.parameters as Prisma.InputJsonObject,
+    targetId: parsed.data.targetId ?? null,
+    parameters: parsed.data.parameters,
   };
 }

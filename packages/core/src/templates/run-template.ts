@@ -5,16 +5,17 @@ import { z } from "zod";
 import type { AgentAction, Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
-import { withNoApprovals } from "../actions/action-approvals.ts";
+import { withNoApprovals } from "../decisions/action-approvals.ts";
 import { toActionView } from "../actions/action-view.ts";
-import { referencedItemIds, targetProblems } from "../actions/check-targets.ts";
-import { enqueueApproved } from "../actions/enqueue-approved.ts";
-import { checkPendingCap } from "../actions/check-pending-cap.ts";
-import { insertProposals, type StoredProposal } from "../actions/insert-proposals.ts";
-import { readProposalContext } from "../actions/proposal-context.ts";
+import { referencedItemIds, targetProblems } from "../proposals/check-targets.ts";
+import { enqueueApproved } from "../proposals/enqueue-approved.ts";
+import { checkPendingCap } from "../proposals/check-pending-cap.ts";
+import { prepareProposals } from "../proposals/prepare-proposals.ts";
+import { insertProposals, type StoredProposal } from "../proposals/insert-proposals.ts";
+import { readProposalContext } from "../proposals/proposal-context.ts";
 import type { JsonObject, JsonValue } from "../actions/json.ts";
 import { assertCan } from "../authorization.ts";
-import { DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
+import { actionServices, DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
 import { CoreError, type InvalidIssue } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { parseInput } from "../validation.ts";
@@ -76,7 +77,7 @@ export async function runTemplate(deps: CoreDeps, { actor, input }: { actor: Act
   const ready = checked.flatMap((check, index) => (check.proposal ? [{ index, proposal: check.proposal }] : []));
   const readyProposals = ready.map((step) => step.proposal);
   const context = await readProposalContext(deps.db, actor.tenantId, referencedItemIds(readyProposals));
-  const problems = targetProblems(context.items, readyProposals, deps.clock.now());
+  const problems = targetProblems(context.items, readyProposals);
   const firstProblem = problems[0];
   if (firstProblem) {
     const stepOf = (problemIndex: number) => ready[problemIndex]?.index ?? problemIndex;
@@ -85,8 +86,14 @@ export async function runTemplate(deps: CoreDeps, { actor, input }: { actor: Act
     });
   }
 
+  const preparedReady = await prepareProposals(
+    { db: deps.db, tenantId: actor.tenantId, now: deps.clock.now(), services: actionServices(deps) },
+    readyProposals,
+    { pathOf: (index) => ["steps", ready[index]?.index ?? index] },
+  );
+  const preparedByStep = new Map(ready.map((step, index) => [step.index, preparedReady[index]]));
   const proposals: StoredProposal[] = steps.map((step, index) => {
-    const parsed = checked[index]?.proposal;
+    const parsed = preparedByStep.get(index);
     if (parsed) return parsed;
     return {
       actionType: step.actionType,

@@ -2,7 +2,8 @@ import { z } from "zod";
 
 import { actionViewSchema } from "../actions/action-view.ts";
 import { boundedJsonObjectSchema } from "../actions/json.ts";
-import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
+import { actionTypeSchema } from "../action-types/action-type-schema.ts";
+import { targetTypeSchema } from "../items/target-type.ts";
 import { checkTemplate } from "./check-template.ts";
 import { templateParameterTypes } from "./parameter-types.ts";
 

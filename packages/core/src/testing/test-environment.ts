@@ -10,9 +10,14 @@ import { createApiKey } from "../auth/api-keys.ts";
 import { systemClock } from "../clock.ts";
 import type { CoreDeps } from "../deps.ts";
 import { silentLogger } from "../logger.ts";
+import { configureDelivery } from "../delivery/configure-delivery.ts";
 import { createBullActionQueue } from "../queue/action-queue.ts";
+import { startSmtpCatcher, type SmtpCatcher } from "./smtp-catcher.ts";
 
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** The From of the test environments' emails (SMTP_FROM of apps started by tests). */
+export const TEST_SMTP_FROM = "Leash tests <leash@tests.invalid>";
 
 export interface TestEnvironment {
   database: TestDatabase;
@@ -21,20 +26,25 @@ export interface TestEnvironment {
   queuePrefix: string;
   redis: Redis;
   deps: CoreDeps;
+  /** The SMTP server the environment's email notifications go to (`deps.delivery` sends there). */
+  smtp: SmtpCatcher;
   close(): Promise<void>;
 }
 
 /** A database and a queue namespace of its own for one test file; `close` removes both. */
-export async function createTestEnvironment(options: { maxAttempts?: number } = {}): Promise<TestEnvironment> {
+export async function createTestEnvironment(options: { maxAttempts?: number; connectorKey?: Buffer } = {}): Promise<TestEnvironment> {
   const database = await createTestDatabase({ maxConnections: 20 });
   const queuePrefix = `{leash-test-${randomBytes(4).toString("hex")}}`;
   const redis = new Redis(testRedisUrl, { maxRetriesPerRequest: 1 });
+  const smtp = await startSmtpCatcher();
   const deps: CoreDeps = {
     db: database.db,
     queue: createBullActionQueue({ connection: redis, prefix: queuePrefix }),
     clock: systemClock,
     logger: silentLogger(),
+    delivery: configureDelivery({ smtpUrl: smtp.url, smtpFrom: TEST_SMTP_FROM }),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.connectorKey !== undefined ? { connectorKey: options.connectorKey } : {}),
   };
   return {
     database,
@@ -42,7 +52,9 @@ export async function createTestEnvironment(options: { maxAttempts?: number } = 
     queuePrefix,
     redis,
     deps,
+    smtp,
     async close() {
+      await smtp.close();
       await deps.queue.close();
       const keys = await redis.keys(`${queuePrefix}:*`);
       if (keys.length) await redis.del(...keys);
@@ -60,6 +72,8 @@ export interface TestTenant {
   viewer: Actor & { kind: "user" };
   agent: Actor & { kind: "api_key" };
   keys: { agent: string; approver: string; viewer: string; admin: string };
+  /** A recipient of in_app notifications in this tenant (its admin's email). */
+  inbox: string;
 }
 
 /** A tenant with one user of each role and one API key of each role. */
@@ -86,6 +100,7 @@ export async function createTestTenant(db: Db, slug = `t-${randomBytes(3).toStri
     viewer,
     agent: { kind: "api_key", tenantId: tenant.id, apiKeyId: agentKey.id, role: "agent", label: `agent key "agent-${slug}"`, ownerId: null },
     keys: { agent: agentKey.key, approver: approverKey.key, viewer: viewerKey.key, admin: adminKey.key },
+    inbox: `admin@${slug}.test`,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Actor } from "../actor.ts";
-import { approveAction } from "../actions/approve-action.ts";
+import { approveAction } from "../decisions/approve-action.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";

@@ -1,11 +1,4 @@
-import type {
-  ActionType,
-  ApprovalPolicy,
-  ApprovalPreference,
-  AutoApprovalGrant,
-  DbTransaction,
-  TargetType,
-} from "@leash/db";
+import type { ApprovalPolicy, ApprovalPreference, AutoApprovalGrant, DbTransaction, TargetType } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { resolvePolicy } from "../policies/resolve-policy.ts";
@@ -23,7 +16,7 @@ export interface AutoApprovalOutcome {
   heldBack: string | null;
 }
 
-type Proposal = { actionType: ActionType; targetType?: TargetType | undefined };
+type Proposal = { actionType: string; targetType?: TargetType | undefined };
 
 /** The grants that trust this proposer now (neither expired nor suspended). */
 function activeGrants(tx: DbTransaction, actor: Actor, now: Date): Promise<AutoApprovalGrant[]> {

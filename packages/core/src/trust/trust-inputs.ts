@@ -2,7 +2,8 @@ import { z } from "zod";
 
 import { actionIdSchema } from "../actions/action-inputs.ts";
 import { actionViewSchema } from "../actions/action-view.ts";
-import { actionTypeSchema, targetTypeSchema } from "../items/target-type.ts";
+import { actionTypeSchema } from "../action-types/action-type-schema.ts";
+import { targetTypeSchema } from "../items/target-type.ts";
 
 /** The longest a single grant may trust a proposer; trust is extended by approving again. */
 export const MAX_TRUST_DAYS = 90;

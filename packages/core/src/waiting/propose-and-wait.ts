@@ -1,5 +1,5 @@
 import type { Actor } from "../actor.ts";
-import { proposeAction } from "../actions/propose-action.ts";
+import { proposeAction } from "../proposals/propose-action.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
 import { settleAction, type WaitDeps } from "./settle-action.ts";

@@ -1,5 +1,6 @@
-import type { Db } from "@leash/db";
+import type { AgentAction, Db } from "@leash/db";
 
+import { findActionType } from "../action-types/action-type-registry.ts";
 import { toActionView } from "../actions/action-view.ts";
 import { findActionOrThrow } from "../actions/find-action.ts";
 import { isTerminal } from "../actions/state-machine.ts";
@@ -13,8 +14,18 @@ export interface WaitDeps {
 }
 
 /**
- * Reads the action until it is terminal or `waitSeconds` have passed (or `signal` aborts), sleeping
- * on the shared watcher between reads, and answers with where it stands. Authorisation is the caller's.
+ * Whether the agent has its answer: the action ended, or it is approved and of a type the agent
+ * carries out itself (`external`), where the approval is the go-ahead it waits for and nothing
+ * else happens until it reports.
+ */
+function settled(action: Pick<AgentAction, "status" | "actionType">): boolean {
+  return isTerminal(action.status) || (action.status === "approved" && findActionType(action.actionType)?.performedBy === "agent");
+}
+
+/**
+ * Reads the action until it is settled (terminal, or approved for the agent to run itself) or
+ * `waitSeconds` have passed (or `signal` aborts), sleeping on the shared watcher between reads,
+ * and answers with where it stands. Authorisation is the caller's.
  */
 export async function settleAction(
   deps: WaitDeps,
@@ -25,7 +36,7 @@ export async function settleAction(
   let watching = true;
   for (;;) {
     const action = await findActionOrThrow(deps.db, tenantId, actionId);
-    const done = isTerminal(action.status);
+    const done = settled(action);
     if (done || stop.aborted || !watching) return { action: toActionView(action), done, cursor: encodeWaitCursor(action.id) };
     watching = await deps.watcher.nextChange({ actionId, seen: actionVersion(action), signal: stop });
   }

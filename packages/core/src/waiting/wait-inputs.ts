@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { actionIdSchema } from "../actions/action-inputs.ts";
 import { actionViewSchema } from "../actions/action-view.ts";
-import { proposeActionInputSchema } from "../actions/proposal-schema.ts";
+import { registeredProposalSchema, type ActionProposal, type ProposeActionInput } from "../proposals/proposal-schema.ts";
 import { CoreError } from "../errors.ts";
 
 /** Longest wait of one call: below the 30 s at which many agents' tool calls and HTTP proxies give up. */
@@ -18,19 +18,14 @@ export const waitSecondsSchema = z
 const cursorSchema = z.string().min(1).max(200).describe("the cursor of an earlier answer");
 
 const waiting = { waitSeconds: waitSecondsSchema };
-// Each action type's proposal with the wait added; core parses the proposal again without it, with every cross-field check.
-const [create, update, remove, link, notify, schedule] = proposeActionInputSchema.options;
 
-/** action.propose's input plus how long to wait. */
-export const proposeAndWaitInputSchema = z.discriminatedUnion("actionType", [
-  create.extend(waiting),
-  update.extend(waiting),
-  remove.extend(waiting),
-  link.extend(waiting),
-  notify.extend(waiting),
-  schedule.extend(waiting),
-]);
-export type ProposeAndWaitInput = z.input<typeof proposeAndWaitInputSchema>;
+export type ProposeAndWaitInput = (ProposeActionInput | ActionProposal) & { waitSeconds?: number | undefined };
+
+/** action.propose's input plus how long to wait, for every registered type. */
+export const proposeAndWaitInputSchema = z.lazy(() => registeredProposalSchema(waiting)) as unknown as z.ZodType<
+  ActionProposal & { waitSeconds: number },
+  ProposeAndWaitInput
+>;
 
 /** Which action to wait for: its id, or the cursor of an earlier answer. */
 export const waitForActionInputSchema = z
@@ -47,7 +42,9 @@ export type WatchActionInput = z.input<typeof watchActionInputSchema>;
 
 export const actionWaitSchema = z.object({
   action: actionViewSchema,
-  done: z.boolean().describe("true once the action is executed, rejected, failed or cancelled; until then, wait again with the cursor"),
+  done: z
+    .boolean()
+    .describe("true once the action is executed, rejected, failed or cancelled (or approved, for a type you run yourself such as external); until then, wait again with the cursor"),
   cursor: z.string().describe("pass to action.wait to keep waiting for this action"),
 });
 export type ActionWait = z.infer<typeof actionWaitSchema>;

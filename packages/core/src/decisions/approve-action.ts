@@ -1,0 +1,91 @@
+import type { Prisma } from "@leash/db";
+
+import type { Actor } from "../actor.ts";
+import { assertCan } from "../authorization.ts";
+import type { CoreDeps } from "../deps.ts";
+import { CoreError } from "../errors.ts";
+import { publishActionEvents } from "../notifications/publish-action-events.ts";
+import { parseInput } from "../validation.ts";
+import { describeApprovals, toApprovalsView } from "./action-approvals.ts";
+import { approveActionInputSchema, type ApproveActionInput } from "../actions/action-inputs.ts";
+import { describeDecision, toActionView, type ActionView } from "../actions/action-view.ts";
+import { approverIdentity } from "./approver-identity.ts";
+import { checkEditedParameters } from "./check-edited-parameters.ts";
+import { assertSeparationOfDuties } from "./check-separation-of-duties.ts";
+import { enqueueApproved } from "../proposals/enqueue-approved.ts";
+import { lockActionWithApprovals } from "../actions/find-action.ts";
+import type { JsonValue } from "../actions/json.ts";
+import { recordEvent } from "../actions/record-event.ts";
+
+/**
+ * A person (or an approver key) approves a pending action, optionally with edited parameters. Each
+ * distinct approver is recorded; the approval that reaches the action's quorum moves it to
+ * `approved` and queues it, the ones before leave it pending ("1 of 2 approvals").
+ */
+export async function approveAction(deps: CoreDeps, { actor, input }: { actor: Actor; input: ApproveActionInput }): Promise<ActionView> {
+  assertCan(actor, "action.decide");
+  const { actionId, parameters } = parseInput(approveActionInputSchema, input, "approval");
+  const now = deps.clock.now();
+  const approver = approverIdentity(actor);
+  const { action, reached, returnedBefore } = await deps.db.$transaction(async (tx) => {
+    // Approvers of one action take turns, so that their count is exact and the quorum is reached once;
+    // holding the row lock, this transaction also knows the approvals without reading them again.
+    const current = await lockActionWithApprovals(tx, actor.tenantId, actionId);
+    if (current.status !== "pending") throw new CoreError("CONFLICT", describeDecision(current));
+    assertSeparationOfDuties(current, actor, current.duties);
+
+    if (parameters !== undefined) {
+      const edited = await checkEditedParameters({ db: tx, clock: deps.clock }, current, parameters);
+      // Earlier approvals were given to other parameters; they do not carry over to the edit.
+      const cleared = current.approvals.map((approval) => approval.approverLabel);
+      await tx.actionApproval.deleteMany({ where: { actionId } });
+      const original = (current.originalParameters ?? current.parameters) as Prisma.InputJsonValue;
+      await tx.agentAction.update({ where: { id: actionId }, data: { parameters: edited, originalParameters: original, updatedAt: now } });
+      await recordEvent(tx, {
+        tenantId: actor.tenantId,
+        actionId,
+        type: "parameters_edited",
+        actor,
+        details: { original: current.parameters as JsonValue, edited, ...(cleared.length ? { clearedApprovals: cleared } : {}) },
+      });
+    }
+
+    const { count: added } = await tx.actionApproval.createMany({
+      data: [{ tenantId: actor.tenantId, actionId, approverKey: approver.key, approverLabel: actor.label, userId: approver.userId, createdAt: now }],
+      skipDuplicates: true,
+    });
+    if (added === 0) {
+      throw new CoreError("CONFLICT", `${actor.label} already approved #${actionId} (${describeApprovals(toApprovalsView(current))}); the same person never counts twice`);
+    }
+    const approvals = [...(parameters !== undefined ? [] : current.approvals), { approverLabel: actor.label, createdAt: now }];
+    const progress = { approvals: approvals.length, required: current.requiredApprovals };
+    if (approvals.length < current.requiredApprovals) {
+      const updated = await tx.agentAction.update({ where: { id: actionId }, data: { updatedAt: now } });
+      await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approval_added", actor, details: progress });
+      return { action: { ...updated, approvals }, reached: false, returnedBefore: false };
+    }
+    // Under the row lock the action is still pending, so this transition cannot lose.
+    const approved = await tx.agentAction.update({
+      where: { id: actionId, status: "pending" },
+      data: {
+        status: "approved",
+        approvedBy: approver.userId,
+        approvedAt: now,
+        decidedByLabel: approvals.map((approval) => approval.approverLabel).join(", "),
+        updatedAt: now,
+      },
+    });
+    await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approved", actor, ...(current.requiredApprovals > 1 ? { details: progress } : {}) });
+    // A pending action that was claimed before went back to pending (stale approval protection).
+    return { action: { ...approved, approvals }, reached: true, returnedBefore: current.claimedAt !== null };
+  });
+  if (reached) {
+    // The job of its first run still sits in Redis as finished and would swallow the new one as a duplicate.
+    if (returnedBefore) await deps.queue.hasLiveExecution(action.id).catch(() => false);
+    await enqueueApproved(deps, [action]);
+    await publishActionEvents(deps, [action], "approved");
+  } else {
+    await publishActionEvents(deps, [action], "approval_added");
+  }
+  return toActionView(action);
+}

@@ -1,0 +1,54 @@
+import { systemActor } from "../actor.ts";
+import { typesPerformedByAgents } from "../action-types/action-type-registry.ts";
+import { EXTERNAL_OUTCOME_WINDOW_MS } from "../action-types/external-tool.ts";
+import { recordEvent } from "../actions/record-event.ts";
+import { transitionAction } from "../actions/transition-action.ts";
+import type { CoreDeps } from "../deps.ts";
+import { describeDuration } from "../deadlines/duration-wording.ts";
+import { publishActionEvents } from "../notifications/publish-action-events.ts";
+
+/**
+ * Fails approved actions that their agent carries out itself and has not reported on within the
+ * window after the approval: whoever decided sees that nothing was heard, instead of an approval
+ * that stays open for ever. A report that arrives later is refused (the action is no longer approved).
+ */
+export async function failUnreportedActions(
+  deps: Pick<CoreDeps, "db" | "clock" | "queue" | "logger">,
+  options: { windowMs?: number; batch?: number } = {},
+): Promise<number[]> {
+  const types = typesPerformedByAgents();
+  if (types.length === 0) return [];
+  const windowMs = options.windowMs ?? EXTERNAL_OUTCOME_WINDOW_MS;
+  const now = deps.clock.now();
+  const due = await deps.db.agentAction.findMany({
+    where: { status: "approved", actionType: { in: types }, approvedAt: { lt: new Date(now.getTime() - windowMs) } },
+    orderBy: { id: "asc" },
+    take: options.batch ?? 100,
+  });
+  const failed = [];
+  const message = `no outcome was reported within ${describeDuration(windowMs)} of the approval`;
+  for (const action of due) {
+    const won = await deps.db.$transaction(async (tx) => {
+      const moved = await transitionAction(tx, {
+        id: action.id,
+        tenantId: action.tenantId,
+        from: ["approved"],
+        to: "failed",
+        data: { errorMessage: message, updatedAt: now },
+      });
+      if (moved) {
+        await recordEvent(tx, {
+          tenantId: action.tenantId,
+          actionId: action.id,
+          type: "failed",
+          actor: systemActor(action.tenantId, "deadline"),
+          details: { error: message, permanent: true, unreported: true },
+        });
+      }
+      return moved;
+    });
+    if (won) failed.push(action);
+  }
+  await publishActionEvents(deps, failed, "failed");
+  return failed.map((action) => action.id);
+}
