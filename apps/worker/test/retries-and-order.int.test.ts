@@ -28,7 +28,7 @@ let tenant: TestTenant;
 let worker: WorkerRuntime;
 const failuresLeft = new Map<string, number>();
 
-/** notify fails as many times as the recipient asks ("fail-2" fails twice, "fail-always" always). */
+/** notify fails as many times as the recipient asks ("fail-2@example.com" fails twice, "fail-always@example.com" always). */
 const flakyRegistry: ActionRegistry = {
   ...registeredActionTypes(),
   notify: defineActionType({
@@ -37,7 +37,7 @@ const flakyRegistry: ActionRegistry = {
       const { recipient } = context.parameters as { recipient: string };
       const left =
         failuresLeft.get(`${context.actionId}`) ??
-        (recipient === "fail-always" ? Infinity : Number(/^fail-(\d+)$/.exec(recipient)?.[1] ?? 0));
+        (recipient === "fail-always@example.com" ? Infinity : Number(/^fail-(\d+)@/.exec(recipient)?.[1] ?? 0));
       if (left > 0) {
         failuresLeft.set(`${context.actionId}`, left - 1);
         throw new Error(`mail server unavailable (${recipient})`);
@@ -85,7 +85,7 @@ describe("retries", () => {
       actor: tenant.agent,
       input: {
         actionType: "notify",
-        parameters: { channel: "email", recipient: "fail-2", message: "retry me" },
+        parameters: { channel: "email", recipient: "fail-2@example.com", message: "retry me" },
       },
     });
     const done = await finalState(action.id);
@@ -105,7 +105,7 @@ describe("retries", () => {
     const retried = done.timeline.filter((event) => event.type === "retried");
     const delays = retried.map((event) => (event.details as { nextDelayMs: number }).nextDelayMs);
     expect(delays).toEqual([100, 200]);
-    expect(retried[0]?.details).toMatchObject({ attempt: 1, error: "mail server unavailable (fail-2)" });
+    expect(retried[0]?.details).toMatchObject({ attempt: 1, error: "mail server unavailable (fail-2@example.com)" });
     const starts = done.timeline
       .filter((event) => event.type === "started")
       .map((event) => Date.parse(event.createdAt));
@@ -120,17 +120,17 @@ describe("retries", () => {
       actor: tenant.agent,
       input: {
         actionType: "notify",
-        parameters: { channel: "email", recipient: "fail-always", message: "never" },
+        parameters: { channel: "email", recipient: "fail-always@example.com", message: "never" },
       },
     });
     const done = await finalState(action.id);
     expect(done.status).toBe("failed");
     expect(done.attempts).toBe(3);
-    expect(done.errorMessage).toBe("mail server unavailable (fail-always)");
+    expect(done.errorMessage).toBe("mail server unavailable (fail-always@example.com)");
     expect(done.timeline.filter((event) => event.type === "started")).toHaveLength(3);
     expect(done.timeline.at(-1)).toMatchObject({
       type: "failed",
-      details: { attempt: 3, error: "mail server unavailable (fail-always)" },
+      details: { attempt: 3, error: "mail server unavailable (fail-always@example.com)" },
     });
     expect(await environment.db.notification.count({ where: { actionId: action.id } })).toBe(0);
   });

@@ -43,6 +43,7 @@ export { linkAction } from "./action-types/link-items.ts";
 export { notifyAction } from "./action-types/notify.ts";
 export { scheduleAction } from "./action-types/schedule-reminder.ts";
 export { EXTERNAL_OUTCOME_WINDOW_MS, externalAction, externalParameters } from "./action-types/external-tool.ts";
+export { httpAction, httpParameters } from "./action-types/http-request.ts";
 export { actionTypeModulesEnv, loadActionTypeModules } from "./action-types/load-action-type-modules.ts";
 export { findLiveItem, itemSnapshot, updateItemIfUnchanged } from "./action-types/item-store.ts";
 export {
@@ -303,20 +304,21 @@ export {
   connectorRefInputSchema,
   connectorSettingsSchema,
   createConnectorInputSchema,
+  updateConnectorInputSchema,
+  type ConnectorRefInput,
+  type CreateConnectorInput,
+  type UpdateConnectorInput,
+} from "./connectors/connector-inputs.ts";
+export {
   DEFAULT_CONNECTOR_TIMEOUT_MS,
   httpMethods,
   httpMethodSchema,
   MAX_CONNECTOR_TIMEOUT_MS,
   MIN_CONNECTOR_TIMEOUT_MS,
-  undoTemplateSchema,
-  updateConnectorInputSchema,
   type ConnectorHeaderInput,
-  type ConnectorRefInput,
-  type CreateConnectorInput,
   type HttpMethod,
-  type UndoTemplate,
-  type UpdateConnectorInput,
-} from "./connectors/connector-inputs.ts";
+} from "./connectors/connector-fields.ts";
+export { undoTemplateSchema, type UndoTemplate } from "./connectors/undo-template-schema.ts";
 export {
   connectorViewSchema,
   connectorWithSigningSecretSchema,

@@ -5,7 +5,19 @@ import type { ConnectorView } from "@leash/core";
 import { CsrfField } from "./csrf-field.tsx";
 
 /** A confirmation behind a button, as the templates page does it: nothing happens on the first click. */
-function Confirm({ label, intent, connector, question, yes }: { label: string; intent: string; connector: ConnectorView; question: string; yes: string }) {
+function Confirm({
+  label,
+  intent,
+  connector,
+  question,
+  yes,
+}: {
+  label: string;
+  intent: string;
+  connector: ConnectorView;
+  question: string;
+  yes: string;
+}) {
   return (
     <details className="reject">
       <summary className="button button-danger-outline button-small">{label}</summary>
@@ -60,7 +72,13 @@ export function ConnectorTable({ connectors, canWrite }: { connectors: Connector
                       </div>
                     ))}
               </td>
-              <td>{connector.undo ? <code>{`${connector.undo.method} ${connector.undo.path}`}</code> : "cannot be undone"}</td>
+              <td>
+                {connector.undo ? (
+                  <code>{`${connector.undo.method} ${connector.undo.path}`}</code>
+                ) : (
+                  "cannot be undone"
+                )}
+              </td>
               {canWrite ? (
                 <td>
                   <div className="card-actions">

@@ -36,8 +36,17 @@ export async function loader({ request }: Route.LoaderArgs) {
   const connectors = await loadOrFail(() => listConnectors(getDeps(), { actor }));
   const editId = new URL(request.url).searchParams.get("edit");
   // The form's choices come from core; read here, so that core stays out of the browser bundle.
-  const timeouts = { min: MIN_CONNECTOR_TIMEOUT_MS, max: MAX_CONNECTOR_TIMEOUT_MS, default: DEFAULT_CONNECTOR_TIMEOUT_MS };
-  return { connectors, editing: connectors.find((connector) => connector.id === editId) ?? null, methods: httpMethods, timeouts };
+  const timeouts = {
+    min: MIN_CONNECTOR_TIMEOUT_MS,
+    max: MAX_CONNECTOR_TIMEOUT_MS,
+    default: DEFAULT_CONNECTOR_TIMEOUT_MS,
+  };
+  return {
+    connectors,
+    editing: connectors.find((connector) => connector.id === editId) ?? null,
+    methods: httpMethods,
+    timeouts,
+  };
 }
 
 /** A form's answer, with the signing secret after a create or a rotation: the only time it is shown. */
@@ -55,9 +64,17 @@ export async function action({ request }: Route.ActionArgs) {
       return { ok: true, form: intent, message: "Connector deleted." } satisfies ConnectorResult;
     }
     if (intent === "rotate") {
-      const { connector, signingSecret } = await rotateConnectorSigningSecret(deps, { actor, input: { connectorId } });
+      const { connector, signingSecret } = await rotateConnectorSigningSecret(deps, {
+        actor,
+        input: { connectorId },
+      });
       const message = `${connector.name} has a new signing secret; requests are signed with it from now on.`;
-      return { ok: true, form: intent, message, signingSecret: { connector: connector.name, secret: signingSecret } } satisfies ConnectorResult;
+      return {
+        ok: true,
+        form: intent,
+        message,
+        signingSecret: { connector: connector.name, secret: signingSecret },
+      } satisfies ConnectorResult;
     }
     const { input, bodyError, fieldOf } = connectorFormInput(form);
     if (bodyError) return refusal(bodyError, intent, fieldOf);
@@ -70,7 +87,12 @@ export async function action({ request }: Route.ActionArgs) {
     const checked = checkForm(createConnectorInputSchema, input);
     if (!checked.ok) return refusal(checked.error, intent, fieldOf);
     const { connector, signingSecret } = await createConnector(deps, { actor, input: checked.data });
-    return { ok: true, form: intent, message: `Added ${connector.name}.`, signingSecret: { connector: connector.name, secret: signingSecret } } satisfies ConnectorResult;
+    return {
+      ok: true,
+      form: intent,
+      message: `Added ${connector.name}.`,
+      signingSecret: { connector: connector.name, secret: signingSecret },
+    } satisfies ConnectorResult;
   } catch (error) {
     return refusal(error, intent);
   }
@@ -88,19 +110,36 @@ export default function Connectors({ loaderData, actionData }: Route.ComponentPr
         <div>
           <h1>Connectors</h1>
           <p className="muted">
-            The services of this workspace that <code>http</code> actions call: only under a connector&apos;s base URL, with its
-            methods and path prefixes, signed with its secret.
+            The services of this workspace that <code>http</code> actions call: only under a connector&apos;s
+            base URL, with its methods and path prefixes, signed with its secret.
             {permissions.writeConnectors ? "" : " Only admins can change these."}
           </p>
         </div>
       </header>
       <Notice result={posted} />
-      {posted?.ok && posted.signingSecret ? <SigningSecretNotice connector={posted.signingSecret.connector} secret={posted.signingSecret.secret} /> : null}
+      {posted?.ok && posted.signingSecret ? (
+        <SigningSecretNotice
+          connector={posted.signingSecret.connector}
+          secret={posted.signingSecret.secret}
+        />
+      ) : null}
       <section className="card panel" aria-labelledby="connectors-heading">
         <h2 id="connectors-heading">Configured</h2>
-        {connectors.length === 0 ? <p>No connectors yet: agents cannot call any service.</p> : <ConnectorTable connectors={connectors} canWrite={permissions.writeConnectors} />}
+        {connectors.length === 0 ? (
+          <p>No connectors yet: agents cannot call any service.</p>
+        ) : (
+          <ConnectorTable connectors={connectors} canWrite={permissions.writeConnectors} />
+        )}
       </section>
-      {permissions.writeConnectors ? <ConnectorForm editing={editing} methods={methods} timeouts={timeouts} result={formResult} busy={busy} /> : null}
+      {permissions.writeConnectors ? (
+        <ConnectorForm
+          editing={editing}
+          methods={methods}
+          timeouts={timeouts}
+          result={formResult}
+          busy={busy}
+        />
+      ) : null}
     </div>
   );
 }

@@ -18,7 +18,9 @@ const lines = (text: string | undefined) =>
 /** `Name: value`; a line without a colon is a name alone (a secret header that keeps its stored value). */
 function header(text: string): { name: string; value?: string } {
   const colon = text.indexOf(":");
-  return colon < 0 ? { name: text } : { name: text.slice(0, colon).trim(), value: text.slice(colon + 1).trim() };
+  return colon < 0
+    ? { name: text }
+    : { name: text.slice(0, colon).trim(), value: text.slice(colon + 1).trim() };
 }
 
 export interface ConnectorForm {
@@ -40,8 +42,14 @@ export function connectorFormInput(form: FormData): ConnectorForm {
   const prefixes = lines(text("allowedPathPrefixes"));
   const plain = lines(text("headers"));
   const secret = lines(text("secretHeaders"));
-  const origins: HeaderOrigin[] = [...plain.map(({ line }) => ({ field: "headers" as const, line })), ...secret.map(({ line }) => ({ field: "secretHeaders" as const, line }))];
-  const headers = [...plain.map((line) => ({ ...header(line.text), secret: false })), ...secret.map((line) => ({ ...header(line.text), secret: true }))];
+  const origins: HeaderOrigin[] = [
+    ...plain.map(({ line }) => ({ field: "headers" as const, line })),
+    ...secret.map(({ line }) => ({ field: "secretHeaders" as const, line })),
+  ];
+  const headers = [
+    ...plain.map((line) => ({ ...header(line.text), secret: false })),
+    ...secret.map((line) => ({ ...header(line.text), secret: true })),
+  ];
 
   let bodyError: CoreError | null = null;
   let body: unknown;
@@ -50,7 +58,9 @@ export function connectorFormInput(form: FormData): ConnectorForm {
       body = JSON.parse(text("undoBody"));
     } catch (error) {
       const message = `is not valid JSON (${error instanceof Error ? error.message : "parse error"})`;
-      bodyError = new CoreError("INVALID", `Invalid connector: undo.body: ${message}`, { issues: [{ path: ["undo", "body"], message }] });
+      bodyError = new CoreError("INVALID", `Invalid connector: undo.body: ${message}`, {
+        issues: [{ path: ["undo", "body"], message }],
+      });
     }
   }
   const undoMethod = text("undoMethod");
@@ -64,17 +74,24 @@ export function connectorFormInput(form: FormData): ConnectorForm {
     // Empty keeps core's default; anything else reaches core as a number (NaN is refused there).
     ...(timeout === "" ? {} : { timeoutMs: Number(timeout) }),
     allowPrivateNetwork: text("allowPrivateNetwork") === "on",
-    undo: undoMethod === "" ? null : { method: undoMethod, path: text("undoPath").trim(), ...(body === undefined ? {} : { body }) },
+    undo:
+      undoMethod === ""
+        ? null
+        : { method: undoMethod, path: text("undoPath").trim(), ...(body === undefined ? {} : { body }) },
   };
 
   const fieldOf: FieldOf = (path) => {
     const [first, second, third] = path;
-    if (first === "allowedPathPrefixes" && typeof second === "number") return { field: "allowedPathPrefixes", prefix: `line ${prefixes[second]?.line ?? second + 1}` };
+    if (first === "allowedPathPrefixes" && typeof second === "number")
+      return { field: "allowedPathPrefixes", prefix: `line ${prefixes[second]?.line ?? second + 1}` };
     if (first === "headers" && typeof second === "number") {
       const origin = origins[second];
-      return origin ? { field: origin.field, prefix: `line ${origin.line}${third === "value" ? ", value" : ""}` } : { field: "headers" };
+      return origin
+        ? { field: origin.field, prefix: `line ${origin.line}${third === "value" ? ", value" : ""}` }
+        : { field: "headers" };
     }
-    if (first === "undo") return { field: second === "path" ? "undoPath" : second === "body" ? "undoBody" : "undoMethod" };
+    if (first === "undo")
+      return { field: second === "path" ? "undoPath" : second === "body" ? "undoBody" : "undoMethod" };
     return { field: String(first ?? "") };
   };
   return { input, bodyError, fieldOf };

@@ -128,7 +128,10 @@ export interface UndoContext {
   tenantId: string;
   /** The executed action being undone, with its `result` and `rollbackData`. */
   original: AgentAction;
+  /** The undo action running now (an outside undo keeps one idempotency key across its attempts). */
+  undoActionId: number;
   now: Date;
+  services: ActionServices;
 }
 
 export interface UndoOutcome {

@@ -3,13 +3,14 @@ import type { AnyActionDefinition } from "./action-definition.ts";
 import { createAction } from "./create-item.ts";
 import { deleteAction } from "./delete-item.ts";
 import { externalAction } from "./external-tool.ts";
+import { httpAction } from "./http-request.ts";
 import { linkAction } from "./link-items.ts";
 import { notifyAction } from "./notify.ts";
 import { scheduleAction } from "./schedule-reminder.ts";
 import { updateAction } from "./update-item.ts";
 
 /** The types every Leash server has; `registerActionType` adds a team's own. */
-export const builtInActionTypes = [createAction, updateAction, deleteAction, linkAction, notifyAction, scheduleAction, externalAction] as const;
+export const builtInActionTypes = [createAction, updateAction, deleteAction, linkAction, notifyAction, scheduleAction, httpAction, externalAction] as const;
 
 export type BuiltInActionType = (typeof builtInActionTypes)[number];
 

@@ -7,7 +7,7 @@ import { verifyAuditChain } from "../audit/verify-audit-chain.ts";
 import { createApiKey, revokeApiKey } from "../auth/api-keys.ts";
 import { createTenant, createUser, findTenantBySlug } from "../auth/tenants-and-users.ts";
 import { systemActor } from "../actor.ts";
-import { httpMethods, type HttpMethod } from "../connectors/connector-inputs.ts";
+import { httpMethods, type HttpMethod } from "../connectors/connector-fields.ts";
 import { connectorKeyEnvSchema } from "../connectors/connector-secrets.ts";
 import { createConnector } from "../connectors/create-connector.ts";
 import { deleteConnector } from "../connectors/delete-connector.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { httpMethodSchema } from "./connector-inputs.ts";
+import { httpMethodSchema } from "./connector-fields.ts";
 import { storedUndoSchema, type StoredConnector } from "./stored-connector.ts";
 
 /** A header as shown: a secret one shows its name only (its value is never read back out). */

@@ -1,6 +1,6 @@
 import { CoreError } from "../errors.ts";
 import { checkConnectorPath } from "./check-connector-request.ts";
-import type { HttpMethod } from "./connector-inputs.ts";
+import type { HttpMethod } from "./connector-fields.ts";
 import type { StoredConnector } from "./stored-connector.ts";
 
 export const MAX_CONNECTOR_REDIRECTS = 3;

@@ -1,6 +1,7 @@
 import { CoreError } from "../errors.ts";
-import type { HttpMethod, UndoTemplate } from "./connector-inputs.ts";
+import type { HttpMethod } from "./connector-fields.ts";
 import type { ConnectorJson } from "./response-body.ts";
+import type { UndoTemplate } from "./undo-template-schema.ts";
 import { ANY_UNDO_PLACEHOLDER, parseUndoPlaceholder, WHOLE_UNDO_PLACEHOLDER, type UndoPlaceholder } from "./undo-placeholders.ts";
 
 export interface UndoRequest {

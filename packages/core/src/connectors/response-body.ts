@@ -1,22 +1,12 @@
 import type { z } from "zod";
 
+import { nestsDeeperThan } from "./json-walk.ts";
 import { hasUnsafeText, jsonHasUnsafeText, toStorableText, withoutControlCharacters } from "./safe-text.ts";
 
 export type ConnectorJson = z.core.util.JSONType;
 
 /** Deeper answers are kept as text: the result is stored as jsonb and walked by code that recurses. */
 const MAX_PARSED_DEPTH = 32;
-
-function deeperThan(value: unknown, limit: number): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  while (stack.length > 0) {
-    const next = stack.pop();
-    if (!next || typeof next.value !== "object" || next.value === null) continue;
-    if (next.depth >= limit) return true;
-    for (const child of Object.values(next.value)) stack.push({ value: child, depth: next.depth + 1 });
-  }
-  return false;
-}
 
 const isJsonType = (contentType: string | undefined) => contentType !== undefined && /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType);
 
@@ -30,7 +20,7 @@ export function decodeResponseBody(bytes: Buffer, { contentType, truncated }: { 
   if (!truncated && isJsonType(contentType)) {
     try {
       const parsed = JSON.parse(text) as ConnectorJson;
-      if (!deeperThan(parsed, MAX_PARSED_DEPTH) && !jsonHasUnsafeText(parsed)) return parsed;
+      if (!nestsDeeperThan(parsed, MAX_PARSED_DEPTH) && !jsonHasUnsafeText(parsed)) return parsed;
     } catch {
       // Not JSON after all: kept as text below.
     }

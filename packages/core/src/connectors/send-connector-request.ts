@@ -7,7 +7,7 @@ import { Webhook } from "standardwebhooks";
 
 import { CoreError } from "../errors.ts";
 import { checkConnectorRequest } from "./check-connector-request.ts";
-import type { HttpMethod } from "./connector-inputs.ts";
+import type { HttpMethod } from "./connector-fields.ts";
 import { followRedirect, REDIRECT_STATUSES, type Hop } from "./follow-redirect.ts";
 import { openConnectorSecrets } from "./open-connector-secrets.ts";
 import { pinAddress, resolveWithDns, type ResolveHost } from "./pin-address.ts";

@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Connector } from "@leash/db";
 
 import { jsonValueSchema } from "../actions/json.ts";
-import { httpMethodSchema, type HttpMethod, type UndoTemplate } from "./connector-inputs.ts";
+import { httpMethodSchema, type HttpMethod } from "./connector-fields.ts";
+import type { UndoTemplate } from "./undo-template-schema.ts";
 
 const storedHeaderSchema = z.discriminatedUnion("secret", [
   z.object({ name: z.string(), secret: z.literal(false), value: z.string() }),

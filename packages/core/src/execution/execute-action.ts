@@ -95,7 +95,8 @@ export async function executeAction(
         : { kind: "skipped", reason: "claim lost while failing" };
     }
 
-    const retryInMs = retryDelayMs(action.attempts, options.retryPolicy);
+    // A server that said when to come back (429 or 503 with Retry-After) is not asked again sooner.
+    const retryInMs = Math.max(retryDelayMs(action.attempts, options.retryPolicy), isCoreError(error) ? (error.retryAfterMs ?? 0) : 0);
     const recorded = await deps.db.$transaction((tx) =>
       endAttempt(tx, action, claimToken, now, {
         to: "approved",

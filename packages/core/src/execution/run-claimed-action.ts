@@ -58,7 +58,7 @@ export async function runClaimedAction(
       const stale = await returnToPendingIfStale(tx, { action, claimToken, now });
       if (stale && !stale.held) throw new ClaimLostError(action.id);
       if (stale) return { result: {}, targetId: action.targetId, effects: [], rolledBack: null, returnedToPending: stale.reason, waiting: [] };
-      const ran = action.rollbackOfId !== null ? await runUndo(tx, deps.registry, action, now) : await runHandler(tx, deps.registry, action, now, actionServices(deps));
+      const ran = action.rollbackOfId !== null ? await runUndo(tx, deps.registry, action, now, actionServices(deps)) : await runHandler(tx, deps.registry, action, now, actionServices(deps));
       const marked = await markExecuted(tx, {
         action,
         claimToken,
@@ -115,8 +115,8 @@ async function runHandler(tx: DbTransaction, registry: ActionRegistry, action: A
   };
 }
 
-async function runUndo(tx: DbTransaction, registry: ActionRegistry, action: AgentAction, now: Date): Promise<Ran> {
-  const undone = await undoOriginal(tx, registry, { undo: action, now });
+async function runUndo(tx: DbTransaction, registry: ActionRegistry, action: AgentAction, now: Date, services: ActionServices): Promise<Ran> {
+  const undone = await undoOriginal(tx, registry, { undo: action, now, services });
   return {
     result: undone.result,
     rollbackData: null,

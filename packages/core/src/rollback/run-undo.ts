@@ -1,7 +1,7 @@
 import type { AgentAction, DbTransaction } from "@leash/db";
 
 import { systemActor } from "../actor.ts";
-import type { UndoOutcome } from "../action-types/action-definition.ts";
+import type { ActionServices, UndoOutcome } from "../action-types/action-definition.ts";
 import type { ActionRegistry } from "../action-types/action-type-registry.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import { CoreError } from "../errors.ts";
@@ -17,7 +17,7 @@ import { listIds } from "./wording.ts";
 export async function undoOriginal(
   tx: DbTransaction,
   registry: ActionRegistry,
-  { undo, now }: { undo: AgentAction; now: Date },
+  { undo, now, services }: { undo: AgentAction; now: Date; services: ActionServices },
 ): Promise<UndoOutcome & { original: AgentAction }> {
   const original = await tx.agentAction.findFirst({ where: { id: undo.rollbackOfId ?? 0, tenantId: undo.tenantId } });
   if (!original) throw new CoreError("NOT_FOUND", `#${undo.id} undoes #${undo.rollbackOfId ?? "?"}, which no longer exists`);
@@ -30,7 +30,7 @@ export async function undoOriginal(
     const ids = later.map((action) => action.id).reverse();
     throw new CoreError("CONFLICT", `#${original.id} was changed later by ${listIds(ids)}, which ${ids.length === 1 ? "is" : "are"} not undone; not rolled back`);
   }
-  const outcome = await found.support.undo({ tx, tenantId: undo.tenantId, original, now });
+  const outcome = await found.support.undo({ tx, tenantId: undo.tenantId, original, undoActionId: undo.id, now, services });
   return { ...outcome, original };
 }
 
