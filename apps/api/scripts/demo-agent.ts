@@ -1,7 +1,8 @@
 /**
  * `pnpm demo:agent`: a demo agent that proposes a realistic mix through the typed client against a
- * running Leash (`./leash up`) and prints what happened. It uses LEASH_API_KEY, or creates an agent
- * key for the demo tenant (and the demo template if that tenant lacks it) through core.
+ * running Leash (`./leash up`) and prints what happened: an email that reaches the demo mail catcher
+ * at once, and an HTTP request to the demo receivers that waits for a person. It uses LEASH_API_KEY,
+ * or creates an agent key for the demo tenant (and the demo template if that tenant lacks it) through core.
  */
 import { z } from "zod";
 
@@ -16,6 +17,10 @@ const env = z
     LEASH_API_URL: z.url().default("http://127.0.0.1:3001/trpc"),
     LEASH_API_KEY: z.string().min(1).optional(),
     DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/leash"),
+    /** The console, named in what to do next. */
+    WEB_BASE_URL: z.url().default("http://127.0.0.1:3000"),
+    /** The demo receivers' HTTP port (apps/demo-receivers): their page shows what the demo's email and request looked like. */
+    DEMO_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3004),
   })
   .parse(process.env);
 
@@ -36,9 +41,13 @@ async function demoKey(): Promise<string> {
 try {
   const client = createLeashClient({ url: env.LEASH_API_URL, apiKey: await demoKey() });
   console.log(`Demo agent talking to ${env.LEASH_API_URL}\n`);
-  await runDemo(client, (line) => {
-    console.log(line);
-  });
+  await runDemo(
+    client,
+    (line) => {
+      console.log(line);
+    },
+    { receiversUrl: `http://127.0.0.1:${env.DEMO_HTTP_PORT}/`, consoleUrl: env.WEB_BASE_URL },
+  );
 } catch (error) {
   const reason = error instanceof TRPCClientError || error instanceof Error ? error.message : String(error);
   console.error(`demo agent stopped: ${reason}`);

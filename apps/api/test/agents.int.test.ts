@@ -194,7 +194,7 @@ describe("the MCP server", () => {
     const { tools } = await client.listTools();
     const names = tools.map((tool) => tool.name).sort();
     expect(names).toEqual(
-      ["get_action", "list_templates", "propose_create", "propose_delete", "propose_external", "propose_link", "propose_notify", "propose_schedule", "propose_update", "report_outcome", "request_approval", "run_template", "wait_for_decision"].sort(),
+      ["get_action", "list_connectors", "list_templates", "propose_create", "propose_delete", "propose_external", "propose_http", "propose_link", "propose_notify", "propose_schedule", "propose_update", "report_outcome", "request_approval", "run_template", "wait_for_decision"].sort(),
     );
     const update = tools.find((tool) => tool.name === "propose_update");
     expect(update?.inputSchema).toMatchObject({

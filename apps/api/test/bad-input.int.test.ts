@@ -37,6 +37,7 @@ beforeAll(async () => {
   const idea = await admin.action.propose.mutate({ actionType: "create", targetType: "idea", parameters: { title: "No" } });
   // A decided action: waiting for it answers at once.
   const ended = await admin.action.reject.mutate({ actionId: idea.action.id, reason: "no" });
+  const { connector } = await admin.connector.create.mutate({ name: "orders-api", baseUrl: "https://orders.example.com", allowedMethods: ["POST"], allowedPathPrefixes: ["/orders"] });
   const { batchId } = await admin.action.proposeBatch.mutate({ actions: [{ actionType: "create", targetType: "idea", parameters: { title: "One" } }, { actionType: "create", targetType: "idea", parameters: { title: "Two" } }] });
   const proposal = { actionType: "update", targetType: "project", targetId: project.id, parameters: { data: { status: "at_risk" } }, reason: "Deadline moved" };
   // A valid input of each procedure (that takes one), spoiled one part at a time by the properties.
@@ -66,6 +67,18 @@ beforeAll(async () => {
     "template.delete": { templateId: template.id },
     "template.get": { templateId: template.id },
     "template.run": { templateId: template.id, parameters: { projectName: "Acme" }, reason: "go" },
+    "connector.create": {
+      name: "billing-api",
+      baseUrl: "https://billing.example.com/v1",
+      allowedMethods: ["POST", "DELETE"],
+      allowedPathPrefixes: ["/invoices"],
+      headers: [{ name: "Authorization", value: "Bearer secret-token", secret: true }],
+      timeoutMs: 5_000,
+      undo: { method: "DELETE", path: "/invoices/{{result.body.id}}" },
+    },
+    "connector.update": { connectorId: connector.id, timeoutMs: 2_000, allowedPathPrefixes: ["/invoices", "/refunds"] },
+    "connector.delete": { connectorId: connector.id },
+    "connector.rotateSecret": { connectorId: connector.id },
   };
 });
 

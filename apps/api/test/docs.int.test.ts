@@ -84,7 +84,7 @@ describe("API documentation generated from the router", () => {
       expect(JSON.stringify(operation?.responses["200"]), procedure).toMatch(/"data":\{"\$ref":"#\/components\/schemas\/[^"]+"\}/);
     }
     const propose = doc.components.schemas["action.propose.input"] as { oneOf: { properties: { actionType: { const: string } } }[] };
-    expect(propose.oneOf.map((variant) => variant.properties.actionType.const)).toEqual(["create", "update", "delete", "link", "notify", "schedule", "external"]);
+    expect(propose.oneOf.map((variant) => variant.properties.actionType.const)).toEqual(["create", "update", "delete", "link", "notify", "schedule", "http", "external"]);
     expect(doc.components.securitySchemes).toHaveProperty(["apiKey", "scheme"], "bearer");
     // The subscription is a GET answered with server-sent events, each carrying an action.
     const watch = doc.paths["/trpc/action.watch"]?.get;

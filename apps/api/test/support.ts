@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 
 import { createTestEnvironment, type TestEnvironment } from "@leash/core/testing";
@@ -38,7 +39,8 @@ export async function startTestApi(environment: TestEnvironment) {
 
 /** A test file's whole stack: a database and queue of its own, the real HTTP API and a real worker. */
 export async function startApiStack() {
-  const environment = await createTestEnvironment();
+  // With a connector key, so that connectors can be made through the API.
+  const environment = await createTestEnvironment({ connectorKey: randomBytes(32) });
   const api = await startTestApi(environment);
   const worker = await startTestWorker(environment);
   return {

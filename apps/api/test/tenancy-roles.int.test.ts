@@ -39,6 +39,11 @@ const matrix: Record<string, { own: string; other: string }> = {
   "action.rollback":       { own: "ok        ok        FORBIDDEN FORBIDDEN", other: "NOT_FOUND NOT_FOUND FORBIDDEN FORBIDDEN" },
   "action.wait":           { own: "ok        ok        ok        ok", other: "NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND" },
   "action.watch":          { own: "ok        ok        ok        ok", other: "NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND" },
+  "connector.list":        { own: "ok        ok        ok        ok", other: "hidden    hidden    hidden    hidden" },
+  "connector.create":      { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "-" },
+  "connector.update":      { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
+  "connector.delete":      { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
+  "connector.rotateSecret": { own: "ok       FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
   "policy.list":           { own: "ok        ok        ok        ok", other: "hidden    hidden    hidden    hidden" },
   "policy.set":            { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "-" },
   "policy.delete":         { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
@@ -125,6 +130,17 @@ async function template(tenant: TestTenant) {
   return created.id;
 }
 
+let connectors = 0;
+/** A fresh connector's settings; its name carries the tenant's slug, so a leak of it shows. */
+function connectorSettings(tenant: TestTenant) {
+  connectors += 1;
+  return { name: `${tenant.slug}-api-${connectors}`, baseUrl: `https://${tenant.slug}.example.com/api`, allowedMethods: ["POST" as const], allowedPathPrefixes: ["/orders"] };
+}
+
+async function connector(tenant: TestTenant) {
+  return (await client(tenant).connector.create.mutate(connectorSettings(tenant))).connector.id;
+}
+
 let scopes = 0;
 async function policy(tenant: TestTenant) {
   // Each policy gets a scope of its own, since setting a scope's policy replaces the one before.
@@ -156,6 +172,14 @@ const inputs: Record<string, (tenant: TestTenant) => Promise<unknown>> = {
   "action.rollback": async (tenant) => ({ actionId: await executedAction(tenant), confirm: true }),
   "action.wait": async (tenant) => ({ actionId: await rejectedAction(tenant), waitSeconds: 0 }),
   "action.watch": async (tenant) => ({ actionId: await rejectedAction(tenant) }),
+  "connector.list": async (tenant) => {
+    await connector(tenant);
+    return undefined;
+  },
+  "connector.create": (tenant) => Promise.resolve(connectorSettings(tenant)),
+  "connector.update": async (tenant) => ({ connectorId: await connector(tenant), timeoutMs: 5_000 }),
+  "connector.delete": async (tenant) => ({ connectorId: await connector(tenant) }),
+  "connector.rotateSecret": async (tenant) => ({ connectorId: await connector(tenant) }),
   "policy.list": () => Promise.resolve(undefined),
   "policy.set": () => Promise.resolve({ actionType: "link", targetType: "person", requiredApprovals: 2 }),
   "policy.delete": async (tenant) => ({ policyId: await policy(tenant) }),

@@ -88,7 +88,11 @@ describe("a type registered from one module, in the console", () => {
     await page.goto(`${web.url}/actions/${action.id}`);
     await hydrated(page);
     await page.locator('[data-testid="action-status"] [data-status="executed"]').waitFor();
-    expect(await page.locator("h1").first().textContent()).toContain(`#${action.id} · Rename project`);
+    // Once it ran, it still reads as the change it made: from the title it found to the new one.
+    expect(await page.locator("h1").first().textContent()).toBe(`#${action.id} · Rename project "Website relaunch" to "Website 2.0"`);
+    const detailChanges = page.locator('section[aria-labelledby="changes-heading"]');
+    expect(await detailChanges.locator(".change-before").textContent()).toBe("Website relaunch");
+    expect(await detailChanges.locator(".change-after").textContent()).toBe("Website 2.0");
     const timeline = page.getByRole("list", { name: "Timeline" });
     await expect.poll(() => timeline.locator('li[data-event="executed"]').count()).toBe(1);
     expect(await timeline.locator('li[data-event="approved"]').textContent()).toContain(`by ${tenant.approver.label}`);

@@ -18,8 +18,9 @@ export type Permission =
 const grants: Record<ActorRole, readonly Permission[]> = {
   admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write", "connector.read", "connector.write"],
   approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "template.write", "connector.read"],
-  viewer: ["action.read", "preference.read", "policy.read", "queue.read"],
-  agent: ["action.read", "action.propose", "preference.read", "policy.read", "queue.read"],
+  viewer: ["action.read", "preference.read", "policy.read", "queue.read", "connector.read"],
+  // Agents read connectors (never their secrets) to know what they may propose `http` requests to.
+  agent: ["action.read", "action.propose", "preference.read", "policy.read", "queue.read", "connector.read"],
   // The admin CLI acts as the system: whoever runs it already holds the database.
   system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "connector.read", "connector.write"],
 };

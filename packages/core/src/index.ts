@@ -133,6 +133,7 @@ export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { createTenant, createUser, findTenantBySlug } from "./auth/tenants-and-users.ts";
 
 export { actionReversibility, loadItemFacts, presentAction, type ActionPresentation } from "./presentation/action-presentation.ts";
+export { itemsAsFound } from "./presentation/items-as-found.ts";
 export { humanField, quoted, showParameter, showValue, truncate, type ChangeLine, type ItemFacts } from "./presentation/present-values.ts";
 
 export { signIn, signInInputSchema, type SignInInput } from "./auth/sign-in.ts";
@@ -204,7 +205,8 @@ export { templateParameterTypes, type TemplateParameterType } from "./templates/
 
 export { exportActions, EXPORT_BATCH_SIZE, type ActionExport } from "./export/export-actions.ts";
 export { exportActionsInputSchema, exportFormats, type ExportActionsInput } from "./export/export-inputs.ts";
-export { DEMO_TEMPLATE, ensureDemoTemplate } from "./admin/seed-demo.ts";
+export { DEMO, DEMO_TEMPLATE, ensureDemoTemplate, seedDemo, type DemoSeedResult } from "./admin/seed-demo.ts";
+export { DEMO_CONNECTOR_BASE_URL, DEMO_CONNECTOR_NAME, demoConnectorInput, ensureDemoConnector, type DemoConnectorOutcome } from "./admin/ensure-demo-connector.ts";
 
 export { sweepPendingDeadlines, DEADLINE_ACTOR_LABEL, type SweepResult } from "./deadlines/sweep-pending-deadlines.ts";
 export { policyDeadlines, type DeadlinePolicy, type PendingDeadlines } from "./deadlines/policy-deadlines.ts";

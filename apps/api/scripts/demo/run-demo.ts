@@ -1,13 +1,26 @@
-import type { ActionView } from "@leash/core";
+import { DEMO_CONNECTOR_NAME, type ActionView } from "@leash/core";
 
 import { TRPCClientError, type LeashClient } from "../../src/client.ts";
 
 export interface DemoReport {
+  /** The email the approval preference lets through: it lands in the demo mail catcher. */
   autoApproved: ActionView;
   waiting: ActionView[];
+  /** The `http` request to the demo connector, waiting for a person; null when the tenant has no such connector. */
+  httpRequest: ActionView | null;
   batch: ActionView[];
   templateRun: ActionView[] | null;
 }
+
+export interface DemoOptions {
+  /** Makes this run's messages and idempotency keys its own. */
+  runId?: string;
+  /** Where people see what reached the demo receivers (apps/demo-receivers). */
+  receiversUrl?: string;
+  consoleUrl?: string;
+}
+
+export const DEMO_EMAIL_RECIPIENT = "team@demo.test";
 
 const describe = (action: ActionView) =>
   `#${action.id} ${action.actionType}${action.targetType ? ` ${action.targetType}` : ""}${action.targetId !== null ? ` #${action.targetId}` : ""}: ${action.status}`;
@@ -21,31 +34,60 @@ async function settle(client: LeashClient, actionId: number, timeoutMs = 15_000)
   }
 }
 
+/** The full URL Leash filled in at proposal: what people approve. */
+function requestUrl(action: ActionView): string {
+  const parameters = action.parameters;
+  const url = typeof parameters === "object" && parameters !== null && !Array.isArray(parameters) ? parameters.url : undefined;
+  return typeof url === "string" ? url : "/invoices";
+}
+
+/** An http request to the demo connector, or null (and why, printed) when the tenant has no such connector. */
+async function proposeInvoice(client: LeashClient, print: (line: string) => void, runId: string): Promise<ActionView | null> {
+  try {
+    const { action } = await client.action.propose.mutate({
+      actionType: "http",
+      parameters: {
+        connector: DEMO_CONNECTOR_NAME,
+        method: "POST",
+        path: "/invoices",
+        body: { customer: "Acme Corp", amount: 1200, currency: "EUR", description: "Rollout, first milestone", reference: `demo-${runId}` },
+      },
+      reason: "The first milestone of the Acme rollout is done",
+      idempotencyKey: `demo-invoice-${runId}`,
+    });
+    return action;
+  } catch (error) {
+    if (!(error instanceof TRPCClientError)) throw error;
+    print(`   refused: ${error.message}`);
+    print(`   (the seed creates the connector ${DEMO_CONNECTOR_NAME} when CONNECTOR_SECRET_KEY is set, as ./leash up does)`);
+    return null;
+  }
+}
+
 /**
- * What an agent does in a day, through the typed client: a notification an approval preference
- * lets through, proposals that wait for a person, a batch, and a template run; then it reads back
- * what happened. `print` gets one line at a time.
+ * What an agent does in a day, through the typed client: an email an approval preference lets
+ * through, proposals that wait for a person (an HTTP request to the team's invoicing service among
+ * them), a batch, and a template run; then it reads back what happened. `print` gets one line at a time.
  */
-export async function runDemo(client: LeashClient, print: (line: string) => void, runId = new Date().toISOString()): Promise<DemoReport> {
+export async function runDemo(client: LeashClient, print: (line: string) => void, options: DemoOptions = {}): Promise<DemoReport> {
+  const runId = options.runId ?? new Date().toISOString();
+  const receiversUrl = options.receiversUrl ?? "http://127.0.0.1:3004/";
+  const consoleUrl = options.consoleUrl ?? "http://127.0.0.1:3000";
   print("Approval preferences of this tenant:");
   for (const preference of await client.preference.get.query()) print(`  - ${preference.description}`);
 
-  print("\n1. A notification (auto-approved when a preference covers notify):");
-  const { action: notify } = await client.action.propose.mutate({
-    actionType: "notify",
-    parameters: { channel: "email", recipient: "team@example.com", message: `Nightly sync finished (${runId})` },
+  print("\n1. An email (auto-approved when a preference covers notify):");
+  const email = {
+    actionType: "notify" as const,
+    parameters: { channel: "email" as const, recipient: DEMO_EMAIL_RECIPIENT, subject: "Nightly sync finished", message: `Nightly sync finished (${runId}): 42 records updated, nothing failed.` },
     reason: "Keep the team posted",
     idempotencyKey: `demo-notify-${runId}`,
-  });
-  const retried = await client.action.propose.mutate({
-    actionType: "notify",
-    parameters: { channel: "email", recipient: "team@example.com", message: `Nightly sync finished (${runId})` },
-    reason: "Keep the team posted",
-    idempotencyKey: `demo-notify-${runId}`,
-  });
+  };
+  const { action: notify } = await client.action.propose.mutate(email);
+  const retried = await client.action.propose.mutate(email);
   print(`   proposed ${describe(notify)}; the same request retried returned #${retried.action.id} again (duplicate: ${String(retried.duplicate)})`);
   const autoApproved = await settle(client, notify.id);
-  print(`   now ${describe(autoApproved)}`);
+  print(`   now ${describe(autoApproved)}${autoApproved.status === "executed" ? `: sent to ${DEMO_EMAIL_RECIPIENT}, see it on ${receiversUrl}` : ""}`);
   const preview = await client.action.rollbackPreview.query({ actionId: notify.id });
   print(`   can it be rolled back? ${preview.canRollBack ? "yes" : `no: ${preview.refusal?.message ?? ""}`}`);
 
@@ -60,7 +102,11 @@ export async function runDemo(client: LeashClient, print: (line: string) => void
     print(`   ${describe(action)}${action.reason ? ` (why: ${action.reason})` : ""}`);
   }
 
-  print("\n3. A batch (validated first, then all created or none):");
+  print(`\n3. A request to the team's invoicing service, through the connector ${DEMO_CONNECTOR_NAME} (waits for a person):`);
+  const httpRequest = await proposeInvoice(client, print, runId);
+  if (httpRequest) print(`   ${describe(httpRequest)}: POST ${requestUrl(httpRequest)}`);
+
+  print("\n4. A batch (validated first, then all created or none):");
   const { batchId, actions: batch } = await client.action.proposeBatch.mutate({
     reason: "Conference leads",
     actions: [
@@ -72,7 +118,7 @@ export async function runDemo(client: LeashClient, print: (line: string) => void
   print(`   batch ${batchId}:`);
   for (const action of batch) print(`   ${describe(action)}`);
 
-  print("\n4. A template run:");
+  print("\n5. A template run:");
   const template = (await client.template.list.query()).find((candidate) => candidate.name === "Onboard a client");
   let templateRun: ActionView[] | null = null;
   if (template) {
@@ -95,6 +141,11 @@ export async function runDemo(client: LeashClient, print: (line: string) => void
 
   const stats = await client.queue.stats.query();
   print(`\nThe tenant now has ${Object.entries(stats.actions).filter(([, count]) => count > 0).map(([status, count]) => `${count} ${status}`).join(", ")}.`);
-  print("Approve or reject the waiting ones in the web console (or with an approver key: action.approve); action.get shows each timeline.");
-  return { autoApproved, waiting, batch, templateRun };
+  if (httpRequest) {
+    print(`\nApprove #${httpRequest.id} (the invoice request) as Dana in the console (${consoleUrl}, dana@demo.test); once approved it lands on ${receiversUrl}.`);
+    print("Approve or reject the other waiting ones there too (or with an approver key: action.approve); action.get shows each timeline.");
+  } else {
+    print(`\nApprove or reject the waiting ones as Dana in the console (${consoleUrl}, or with an approver key: action.approve); action.get shows each timeline.`);
+  }
+  return { autoApproved, waiting, httpRequest, batch, templateRun };
 }

@@ -8,12 +8,14 @@ import {
   actionViewSchema,
   completeAction,
   completeActionInputSchema,
+  connectorViewSchema,
   externalAction,
   externalParameters,
   actionRefInputSchema,
   actionWaitSchema,
   getAction,
   isCoreError,
+  listConnectors,
   listTemplates,
   MAX_WAIT_SECONDS,
   proposeAndWait,
@@ -123,6 +125,16 @@ export function registerMcpTools(server: McpServer, { deps, actor }: { deps: Cor
       annotations: { destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (args) => toolResult(() => completeAction(deps, { actor, input: args }), logError),
+  );
+
+  server.registerTool(
+    "list_connectors",
+    {
+      description: "The services propose_http may call: each connector's name, base URL, allowed methods and path prefixes, and whether its requests can be undone.",
+      outputSchema: z.object({ connectors: z.array(connectorViewSchema) }),
+      annotations: readOnly,
+    },
+    () => toolResult(async () => ({ connectors: await listConnectors(deps, { actor }) }), logError),
   );
 
   server.registerTool(

@@ -18,7 +18,7 @@ import { authedProcedure } from "../trpc.ts";
 
 export const connectorRouter = {
   list: authedProcedure
-    .meta({ description: "The tenant's HTTP connectors, the services `http` actions may call (admin and approver keys). Secret header values are never returned: a secret header shows as { name, secret: true }." })
+    .meta({ description: "The tenant's HTTP connectors, the services `http` actions may call (every role: agents read the names and paths they may propose requests to). Secret header values are never returned: a secret header shows as { name, secret: true }." })
     .output(z.array(connectorViewSchema))
     .query(({ ctx }) => listConnectors(ctx.deps, { actor: ctx.actor })),
   create: authedProcedure

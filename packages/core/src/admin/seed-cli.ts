@@ -1,18 +1,64 @@
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+import { z } from "zod";
+
 import { createDb } from "@leash/db";
 
+import { connectorKeyEnvSchema } from "../connectors/connector-secrets.ts";
+import { silentLogger } from "../logger.ts";
+import { DEMO_CONNECTOR_NAME } from "./ensure-demo-connector.ts";
 import { DEMO, seedDemo } from "./seed-demo.ts";
 
-const db = createDb({ connectionString: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/leash" });
+const env = z
+  .object({
+    DATABASE_URL: z.string().default("postgresql://postgres@127.0.0.1:5432/leash"),
+    /** As the admin CLI reads it: without it the demo connector is not created. */
+    CONNECTOR_SECRET_KEY: connectorKeyEnvSchema,
+    /** Where the demo receivers read the connector's signing secret (`./leash up` sets it). */
+    DEMO_SIGNING_SECRET_FILE: z.string().min(1).optional(),
+    /** The demo receivers' HTTP port, as apps/demo-receivers reads it: the connector points there. */
+    DEMO_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3004),
+  })
+  .parse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== "")));
+
+/** Only the receiver that verifies signatures may read the secret. */
+function writeSecretFile(path: string, secret: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+const db = createDb({ connectionString: env.DATABASE_URL });
 try {
-  const result = await seedDemo(db);
+  const result = await seedDemo(
+    { db, logger: silentLogger(), ...(env.CONNECTOR_SECRET_KEY ? { connectorKey: env.CONNECTOR_SECRET_KEY } : {}) },
+    { connectorBaseUrl: `http://127.0.0.1:${env.DEMO_HTTP_PORT}/api` },
+  );
   if (!result.created) {
-    console.log(`[seed] demo tenant "${DEMO.tenant.slug}" already exists; nothing changed`);
+    console.log(`[seed] demo tenant "${DEMO.tenant.slug}" already exists; nothing changed${result.connector.created ? ` except adding the connector ${DEMO_CONNECTOR_NAME} it lacked` : ""}`);
   } else {
     console.log(`[seed] created demo tenant "${DEMO.tenant.slug}"`);
     console.log(`[seed]   admin:    ${DEMO.admin.email} / ${DEMO.admin.password}`);
     console.log(`[seed]   approver: ${DEMO.approver.email} / ${DEMO.approver.password}`);
     console.log(`[seed]   viewer:   ${DEMO.viewer.email} / ${DEMO.viewer.password}`);
     console.log(`[seed]   agent API key (shown once): ${result.agentKey ?? ""}`);
+  }
+  const { connector } = result;
+  if (connector.created) {
+    if (env.DEMO_SIGNING_SECRET_FILE) {
+      writeSecretFile(env.DEMO_SIGNING_SECRET_FILE, connector.signingSecret);
+      console.log(`[seed]   connector ${DEMO_CONNECTOR_NAME} -> http://127.0.0.1:${env.DEMO_HTTP_PORT}/api; its signing secret is in ${env.DEMO_SIGNING_SECRET_FILE} for the demo receivers`);
+    } else {
+      console.log(`[seed]   connector ${DEMO_CONNECTOR_NAME} -> http://127.0.0.1:${env.DEMO_HTTP_PORT}/api; its signing secret (shown once): ${connector.signingSecret}`);
+    }
+  } else if (connector.reason === "no connector key") {
+    console.log(`[seed]   connector ${DEMO_CONNECTOR_NAME} skipped: CONNECTOR_SECRET_KEY is not set (./leash up sets it; the demo's http request needs it)`);
+  } else if (env.DEMO_SIGNING_SECRET_FILE && !existsSync(env.DEMO_SIGNING_SECRET_FILE)) {
+    console.log(
+      `[seed]   connector ${DEMO_CONNECTOR_NAME} exists but its signing secret is not in ${env.DEMO_SIGNING_SECRET_FILE}, so the demo receivers will not check signatures; ` +
+        `put a new one there with: pnpm admin connector:rotate-secret --tenant ${DEMO.tenant.slug} --name ${DEMO_CONNECTOR_NAME} | tail -1 > ${env.DEMO_SIGNING_SECRET_FILE}`,
+    );
   }
 } finally {
   await db.$disconnect();

@@ -1,10 +1,12 @@
 import type { Db } from "@leash/db";
 
+import type { CoreDeps } from "../deps.ts";
 import { createApiKey } from "../auth/api-keys.ts";
 import { createTenant, createUser } from "../auth/tenants-and-users.ts";
 import { CoreError } from "../errors.ts";
 import { createTemplate } from "../templates/create-template.ts";
 import type { CreateTemplateInput } from "../templates/template-schema.ts";
+import { ensureDemoConnector, type DemoConnectorOutcome } from "./ensure-demo-connector.ts";
 
 /** The demo's template library: what `pnpm demo:agent` runs. */
 export const DEMO_TEMPLATE: CreateTemplateInput = {
@@ -39,16 +41,22 @@ export interface DemoSeedResult {
   created: boolean;
   tenantId: string;
   agentKey: string | null;
+  /** The connector `demo-invoices`, with its signing secret when it was created by this run. */
+  connector: DemoConnectorOutcome;
 }
 
 /**
  * The demo tenant to click through: an admin, an approver and a viewer (passwords above, for local
- * use only), an agent key, a few items of every kind, notify auto-approved and one template.
- * Running it again changes nothing.
+ * use only), an agent key, a few items of every kind, notify auto-approved, one template and, with
+ * a connector key, the connector `demo-invoices` to the demo receivers (its `http` actions wait
+ * for a person: no preference covers them). Running it again changes nothing, except adding the
+ * connector to a demo tenant that lacks it.
  */
-export async function seedDemo(db: Db): Promise<DemoSeedResult> {
+export async function seedDemo(deps: Pick<CoreDeps, "db" | "logger" | "connectorKey">, options: { connectorBaseUrl?: string } = {}): Promise<DemoSeedResult> {
+  const { db } = deps;
+  const connector = (tenantId: string) => ensureDemoConnector(deps, { tenantId, ...(options.connectorBaseUrl ? { baseUrl: options.connectorBaseUrl } : {}) });
   const existing = await db.tenant.findUnique({ where: { slug: DEMO.tenant.slug } });
-  if (existing) return { created: false, tenantId: existing.id, agentKey: null };
+  if (existing) return { created: false, tenantId: existing.id, agentKey: null, connector: await connector(existing.id) };
 
   const tenant = await createTenant(db, DEMO.tenant);
   const admin = await createUser(db, { tenantSlug: tenant.slug, role: "admin", ...DEMO.admin });
@@ -68,7 +76,7 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   });
   await db.approvalPreference.create({ data: { tenantId: tenant.id, actionType: "notify", targetType: null, autoApprove: true } });
   await ensureDemoTemplate(db, tenant.id);
-  return { created: true, tenantId: tenant.id, agentKey: key };
+  return { created: true, tenantId: tenant.id, agentKey: key, connector: await connector(tenant.id) };
 }
 
 /** Adds the demo template to a tenant that lacks it (a demo tenant seeded before templates existed), in its first admin's name. */

@@ -3,9 +3,9 @@ import { approvalsInclude } from "../decisions/action-approvals.ts";
 import { toActionEventView, toActionView, type ActionEventView, type ActionView } from "../actions/action-view.ts";
 import { getAction } from "../actions/get-action.ts";
 import type { CoreDeps } from "../deps.ts";
-import type { JsonObject, JsonValue } from "../actions/json.ts";
 import { isCoreError } from "../errors.ts";
 import { loadItemFacts } from "../presentation/action-presentation.ts";
+import { itemsAsFound } from "../presentation/items-as-found.ts";
 import type { ItemFacts } from "../presentation/present-values.ts";
 
 /** Everything the Slack bot shows on an action's approval card, and where the card is. */
@@ -26,24 +26,6 @@ export interface SlackCard {
    * people: they share one card, which shows them all (and `channelId` / `messageTs` are its).
    */
   batch: { id: string; members: (ActionView & { timeline: ActionEventView[] })[]; items: Map<number, ItemFacts> } | null;
-}
-
-const isObject = (value: JsonValue | undefined): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
-
-/**
- * Once an update or delete ran, its target holds the new state; the card keeps showing the change
- * from the state the action found, which it saved as `rollbackData.before`.
- */
-function asFoundByAction(action: ActionView, items: Map<number, ItemFacts>): Map<number, ItemFacts> {
-  const stored = isObject(action.rollbackData) ? action.rollbackData.before : undefined;
-  const current = action.targetId !== null ? items.get(action.targetId) : undefined;
-  if (!current || !isObject(stored)) return items;
-  const before: ItemFacts = {
-    ...current,
-    title: typeof stored.title === "string" ? stored.title : current.title,
-    data: isObject(stored.data) ? stored.data : current.data,
-  };
-  return new Map(items).set(current.id, before);
 }
 
 /**
@@ -90,7 +72,7 @@ export async function loadSlackCard(deps: Pick<CoreDeps, "db">, { tenantId, acti
     messageTs: shown.slackMessageTs,
     batch,
     action,
-    items: asFoundByAction(action, await loadItemFacts(deps.db, tenantId, [action])),
+    items: itemsAsFound(action, await loadItemFacts(deps.db, tenantId, [action])),
     undoAction,
   };
 }

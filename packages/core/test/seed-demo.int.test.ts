@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { DEMO_CONNECTOR_NAME } from "../src/admin/ensure-demo-connector.ts";
+import { DEMO, seedDemo } from "../src/admin/seed-demo.ts";
+import { findConnector } from "../src/connectors/find-connector.ts";
+import { openConnectorSecrets } from "../src/connectors/open-connector-secrets.ts";
+import { silentLogger } from "../src/logger.ts";
+import { createTestEnvironment, type TestEnvironment } from "../src/testing/index.ts";
+
+const key = randomBytes(32);
+let environment: TestEnvironment;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+});
+
+afterAll(() => environment.close());
+
+/** Every row the seed could have written, to show a second run writes none. */
+async function counts() {
+  const db = environment.db;
+  return {
+    tenants: await db.tenant.count(),
+    users: await db.user.count(),
+    keys: await db.apiKey.count(),
+    items: await db.item.count(),
+    preferences: await db.approvalPreference.count(),
+    templates: await db.actionTemplate.count(),
+    connectors: await db.connector.count(),
+  };
+}
+
+describe("the demo seed", () => {
+  it("skips the connector without a key, adds it once a key is given, then changes nothing", async () => {
+    const withoutKey = await seedDemo({ db: environment.db, logger: silentLogger() });
+    expect(withoutKey).toMatchObject({ created: true, agentKey: expect.stringMatching(/^lsh_/), connector: { created: false, reason: "no connector key" } });
+    expect(await environment.db.connector.count()).toBe(0);
+
+    const withKey = await seedDemo({ db: environment.db, logger: silentLogger(), connectorKey: key }, { connectorBaseUrl: "http://127.0.0.1:3999/api" });
+    expect(withKey).toMatchObject({ created: false, tenantId: withoutKey.tenantId, agentKey: null, connector: { created: true } });
+    const connector = await findConnector(environment.db, withoutKey.tenantId, DEMO_CONNECTOR_NAME);
+    expect(connector).toMatchObject({
+      baseUrl: "http://127.0.0.1:3999/api",
+      allowedMethods: ["POST", "DELETE"],
+      allowedPathPrefixes: ["/invoices"],
+      allowPrivateNetwork: true,
+      undo: { method: "DELETE", path: "/invoices/{{result.body.id}}" },
+    });
+    if (!connector || !withKey.connector.created) throw new Error("the connector was not created");
+    expect(withKey.connector.signingSecret).toMatch(/^whsec_/);
+    expect(openConnectorSecrets(connector, key).signingSecret).toBe(withKey.connector.signingSecret);
+
+    const before = await counts();
+    const again = await seedDemo({ db: environment.db, logger: silentLogger(), connectorKey: key });
+    expect(again).toEqual({ created: false, tenantId: withoutKey.tenantId, agentKey: null, connector: { created: false, reason: "exists" } });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("leaves http actions to a person: only notify is auto-approved", async () => {
+    const tenant = await environment.db.tenant.findUniqueOrThrow({ where: { slug: DEMO.tenant.slug } });
+    const preferences = await environment.db.approvalPreference.findMany({ where: { tenantId: tenant.id } });
+    expect(preferences.map((preference) => [preference.actionType, preference.autoApprove])).toEqual([["notify", true]]);
+  });
+});
