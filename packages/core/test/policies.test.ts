@@ -49,7 +49,7 @@ describe("approval policies", () => {
       ["expiryFallback", "notify cannot be rolled back, so it may not be auto-approved at expiry"],
     ]);
     expect(issues({ actionType: "schedule", expiresAfterSeconds: 60, expiryFallback: "auto_approve" })).toEqual([]);
-    expect(actionTypeNames().filter(isReversibleType)).toEqual(["create", "update", "delete", "link", "schedule"]);
+    expect(actionTypeNames().filter(isReversibleType)).toEqual(["create", "update", "delete", "link", "schedule", "http"]);
   });
 
   it("read as one sentence", () => {

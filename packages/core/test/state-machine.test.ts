@@ -18,6 +18,7 @@ describe("the action state machine", () => {
         "approved->executing",
         "approved->cancelled",
         "approved->failed",
+        "approved->executed",
         "executing->executed",
         "executing->approved",
         "executing->failed",
