@@ -99,7 +99,7 @@ describe("a worker killed with SIGKILL while the receiver holds the request of a
     const workerEnv = { CONNECTOR_SECRET_KEY: connectorKey.toString("hex") };
 
     const first = stack.spawnWorker(workerEnv);
-    await waitFor(async () => receiver.requests.length >= 1, { timeoutMs: 60_000, what: "the first worker's request to reach the receiver" });
+    await waitFor(() => Promise.resolve(receiver.requests.length >= 1), { timeoutMs: 60_000, what: "the first worker's request to reach the receiver" });
     expect(await stack.db.agentAction.findUniqueOrThrow({ where: { id: action.id } })).toMatchObject({ status: "executing", attempts: 1 });
     expect(await first.stop("SIGKILL")).toBeNull();
     const atKill = receiver.requests.length;
