@@ -33,6 +33,24 @@ beforeAll(async () => {
   const notification = await stack.environment.db.notification.create({
     data: { tenantId: tenant.id, channel: "in_app", recipient: `admin@${tenant.slug}.test`, userId: tenant.admin.userId, message: "Hello", deliveredAt: new Date() },
   });
+  const connector = await stack.api.client(tenant.keys.admin).connector.create.mutate({
+    name: "orders-api",
+    baseUrl: "https://orders.example.com/v1",
+    allowedMethods: ["POST"],
+    allowedPathPrefixes: ["/orders"],
+  });
+  const connectorFields: [string, string][] = [
+    ["name", "billing-api"],
+    ["baseUrl", "https://billing.example.com/v1"],
+    ["allowedMethods", "POST"],
+    ["allowedMethods", "DELETE"],
+    ["allowedPathPrefixes", "/invoices"],
+    ["headers", "X-Team: growth"],
+    ["secretHeaders", "Authorization: Bearer secret-token"],
+    ["timeoutMs", "5000"],
+    ["undoMethod", "DELETE"],
+    ["undoPath", "/invoices/{{result.body.id}}"],
+  ];
   const templateFields: [string, string][] = [
     ["name", "Onboard v2"],
     ["description", "why"],
@@ -66,6 +84,10 @@ beforeAll(async () => {
     { name: "policy set", path: "/policies", fields: [["intent", "set"], ["actionType", "link"], ["targetType", "person"], ["requiredApprovals", "2"], ["separationOfDuties", "on"], ["expiryFallback", "reject"]] },
     { name: "policy delete", path: "/policies", fields: [["intent", "delete"], ["policyId", "5b0f8c1e-8a51-4d43-9d2e-7f0f3c1a2b4c"]] },
     { name: "notification read", path: "/notifications", fields: [["notificationId", String(notification.id)]] },
+    { name: "connector create", path: "/connectors", fields: [["intent", "create"], ...connectorFields] },
+    { name: "connector update", path: "/connectors", fields: [["intent", "update"], ["connectorId", connector.connector.id], ...connectorFields.filter(([name]) => name !== "name")] },
+    { name: "connector rotate", path: "/connectors", fields: [["intent", "rotate"], ["connectorId", connector.connector.id]] },
+    { name: "connector delete", path: "/connectors", fields: [["intent", "delete"], ["connectorId", connector.connector.id]] },
   ];
 });
 
@@ -103,10 +125,11 @@ describe("every form of the console refuses junk with a 4xx and writes nothing",
     }
     // sign-in and sign-out are checked on their own below; every other form is in the table.
     expect(withAction.sort()).toEqual(
-      ["action-detail.tsx", "action-rollback.tsx", "inbox.tsx", "notifications.tsx", "policies.tsx", "preferences.tsx", "sign-in.tsx", "sign-out.ts", "template-edit.tsx", "template-run.tsx", "templates.tsx"].sort(),
+      ["action-detail.tsx", "action-rollback.tsx", "connectors.tsx", "inbox.tsx", "notifications.tsx", "policies.tsx", "preferences.tsx", "sign-in.tsx", "sign-out.ts", "template-edit.tsx", "template-run.tsx", "templates.tsx"].sort(),
     );
   });
 
+  // Every form in turn, so its time grows with the number of forms: a longer timeout than the others.
   it("each form with spoiled fields", async () => {
     const tally: Record<string, { refused: number; accepted: number }> = {};
     for (const form of forms) {
@@ -131,7 +154,7 @@ describe("every form of the console refuses junk with a 4xx and writes nothing",
     }
     // Spoiled posts are mostly refused; some spoils leave a valid post (an optional field dropped).
     for (const [name, counts] of Object.entries(tally)) expect(counts.refused, name).toBeGreaterThan(0);
-  });
+  }, 360_000);
 
   it("junk in the route's own ids: /actions/<junk>, /templates/<junk>/run", async () => {
     // Text that reads as a positive number may name a real action or template ("0x10" is #16): left out.

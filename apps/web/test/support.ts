@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -172,7 +173,8 @@ async function launchStack<T>(seed: (environment: TestEnvironment) => Promise<T>
     for (const closer of closers.splice(0).reverse()) await closer();
   };
   try {
-    const environment = await createTestEnvironment();
+    // With a connector key, so that the console can make connectors.
+    const environment = await createTestEnvironment({ connectorKey: randomBytes(32) });
     closers.push(() => environment.close());
     const tenant = await seed(environment);
     const api = await startApi(environment);

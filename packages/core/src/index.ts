@@ -133,7 +133,6 @@ export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { createTenant, createUser, findTenantBySlug } from "./auth/tenants-and-users.ts";
 
 export { actionReversibility, loadItemFacts, presentAction, type ActionPresentation } from "./presentation/action-presentation.ts";
-export { itemsAsFound } from "./presentation/items-as-found.ts";
 export { humanField, quoted, showParameter, showValue, truncate, type ChangeLine, type ItemFacts } from "./presentation/present-values.ts";
 
 export { signIn, signInInputSchema, type SignInInput } from "./auth/sign-in.ts";

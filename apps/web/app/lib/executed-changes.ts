@@ -11,12 +11,12 @@ const shown = (value: JsonValue | undefined): string | null =>
   value === undefined || value === null ? null : typeof value === "string" ? value : JSON.stringify(value);
 
 /**
- * What an executed update really changed: the item as it was before (kept for rollback) against
- * the item as the update left it (its result). Other types, and actions that have not run, are
- * read from the proposal instead.
+ * What an executed action really changed, when it kept the item as it was before (for rollback)
+ * and answered the item as it left it (`result.after`, as update does). Other actions, and actions
+ * that have not run, are read from the proposal instead.
  */
 export function executedChanges(action: ActionView): ChangeLine[] | null {
-  if (action.actionType !== "update" || action.executedAt === null) return null;
+  if (action.executedAt === null) return null;
   const before = record(record(action.rollbackData)?.before);
   const after = record(record(action.result)?.after);
   if (!before || !after) return null;

@@ -1,6 +1,6 @@
 import { data, Form, Link, Outlet, useNavigation } from "react-router";
 
-import { approveAction, can, canTransition, cancelAction, describeApprovals, getAction, itemsAsFound, loadItemFacts, presentAction, rejectAction, type ActionView } from "@leash/core";
+import { approveAction, can, canTransition, cancelAction, describeApprovals, getAction, loadItemFacts, presentAction, rejectAction, type ActionView } from "@leash/core";
 
 import { ChangesList, DetailsList } from "../components/changes-list.tsx";
 import { CsrfField } from "../components/csrf-field.tsx";
@@ -29,7 +29,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const action = await loadOrFail(() => getAction(deps, { actor, input: { actionId: Number(params.actionId) } }));
   const facts = await loadItemFacts(deps.db, actor.tenantId, [action]);
   // Once it ran, the action reads as the change it made from what it found, like its Slack card.
-  const presentation = presentAction(action, itemsAsFound(action, facts));
+  const presentation = presentAction(action, facts);
   const { notice, headers } = await takeNotice(request);
   const proposedByMe = action.proposedBy.kind === "user" && action.proposedBy.id === actor.userId;
   return data(

@@ -7,7 +7,7 @@ import type { AnyActionDefinition } from "./action-definition.ts";
 import { registerActionType } from "./action-type-registry.ts";
 
 function isDefinition(value: unknown): value is AnyActionDefinition {
-  return typeof value === "object" && value !== null && "type" in value && "execute" in value && "present" in value && "parametersSchema" in value;
+  return typeof value === "object" && value !== null && "type" in value && "parametersSchema" in value && "present" in value && "rollback" in value;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { PresentedAction, Reversibility } from "../action-types/action-defi
 import { findActionType } from "../action-types/action-type-registry.ts";
 import type { ActionView } from "../actions/action-view.ts";
 import type { JsonObject } from "../actions/json.ts";
+import { itemsAsFound } from "./items-as-found.ts";
 import { quoted, type ItemFacts } from "./present-values.ts";
 
 /** An action as a person reads it on a Slack card or in the inbox. */
@@ -35,8 +36,9 @@ export function actionReversibility(action: { actionType: string; parameters: un
   return rollback.reversibility(parametersOf(action));
 }
 
-/** Turns an action and the items it names into what a person reads before deciding. */
-export function presentAction(action: ActionView, items: ReadonlyMap<number, ItemFacts>): ActionPresentation {
+/** Turns an action and the items it names into what a person reads; an executed action is read against the item as it found it. */
+export function presentAction(action: ActionView, itemsNow: ReadonlyMap<number, ItemFacts>): ActionPresentation {
+  const items = itemsAsFound(action, itemsNow);
   const item = action.targetId !== null ? items.get(action.targetId) : undefined;
   const kind = action.targetType;
   const targetLabel = kind ? `${kind} ${item ? quoted(item.title) : action.targetId !== null ? `#${action.targetId}` : ""}`.trim() : null;

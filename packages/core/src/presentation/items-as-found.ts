@@ -9,7 +9,7 @@ const isObject = (value: JsonValue | undefined): value is JsonObject => typeof v
  * the change from the state the action found, which it saved as `rollbackData.before` (whatever
  * its type: the built-in update and a team's own rename alike).
  */
-export function itemsAsFound(action: Pick<ActionView, "targetId" | "rollbackData">, items: Map<number, ItemFacts>): Map<number, ItemFacts> {
+export function itemsAsFound(action: Pick<ActionView, "targetId" | "rollbackData">, items: ReadonlyMap<number, ItemFacts>): ReadonlyMap<number, ItemFacts> {
   const stored = isObject(action.rollbackData) ? action.rollbackData.before : undefined;
   const current = action.targetId !== null ? items.get(action.targetId) : undefined;
   if (!current || !isObject(stored)) return items;

@@ -5,7 +5,6 @@ import { getAction } from "../actions/get-action.ts";
 import type { CoreDeps } from "../deps.ts";
 import { isCoreError } from "../errors.ts";
 import { loadItemFacts } from "../presentation/action-presentation.ts";
-import { itemsAsFound } from "../presentation/items-as-found.ts";
 import type { ItemFacts } from "../presentation/present-values.ts";
 
 /** Everything the Slack bot shows on an action's approval card, and where the card is. */
@@ -72,7 +71,7 @@ export async function loadSlackCard(deps: Pick<CoreDeps, "db">, { tenantId, acti
     messageTs: shown.slackMessageTs,
     batch,
     action,
-    items: itemsAsFound(action, await loadItemFacts(deps.db, tenantId, [action])),
+    items: await loadItemFacts(deps.db, tenantId, [action]),
     undoAction,
   };
 }
