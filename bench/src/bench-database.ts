@@ -1,6 +1,6 @@
 import pg from "pg";
 
-import { createApiKey, linkSlackUser, linkSlackWorkspace } from "@leash/core";
+import { createApiKey, createConnector, linkSlackUser, linkSlackWorkspace, silentLogger, systemActor } from "@leash/core";
 import { createDb, migrate, type Db } from "@leash/db";
 
 export const BENCH_DATABASE = "leash_bench";
@@ -48,8 +48,11 @@ export interface BenchTenant {
   items: BenchItem[];
 }
 
+/** The connector of the `http` workload, to the receiver the harness starts. */
+export const BENCH_CONNECTOR = "bench-receiver";
+
 export interface BenchFixtures {
-  /** Auto-approves create, update, notify and link: every proposal goes straight to the queue. */
+  /** Auto-approves create, update, notify, link and http: every proposal goes straight to the queue. */
   agents: BenchTenant & { agentKeys: string[] };
   /** No preferences: every proposal waits for the approver key. */
   approvals: BenchTenant & { agentKey: string; approverKey: string };
@@ -78,14 +81,28 @@ async function createTenant(db: Db, slug: string, itemCount: number): Promise<Be
 /** Tenants, API keys (stored hashed, as the admin CLI makes them), items and approval preferences. */
 export async function createFixtures(
   url: string,
-  options: { itemCount: number; agentKeys: number; slack: { teamId: string; channelId: string; userId: string } },
+  options: {
+    itemCount: number;
+    agentKeys: number;
+    slack: { teamId: string; channelId: string; userId: string };
+    /** The `http` workload's receiver (`<base>/invoices`) and the key its connector's secrets are sealed with. */
+    connector: { baseUrl: string; key: Buffer };
+  },
 ): Promise<BenchFixtures> {
   const db = createDb({ connectionString: url, maxConnections: 4 });
   try {
     const agents = await createTenant(db, "bench-agents", options.itemCount);
     await db.approvalPreference.createMany({
-      data: (["create", "update", "notify", "link"] as const).map((actionType) => ({ tenantId: agents.id, actionType, autoApprove: true })),
+      data: (["create", "update", "notify", "link", "http"] as const).map((actionType) => ({ tenantId: agents.id, actionType, autoApprove: true })),
     });
+    await createConnector(
+      { db, logger: silentLogger(), connectorKey: options.connector.key },
+      {
+        actor: systemActor(agents.id, "benchmark"),
+        // On loopback, which connectors refuse unless told otherwise.
+        input: { name: BENCH_CONNECTOR, baseUrl: options.connector.baseUrl, allowedMethods: ["POST"], allowedPathPrefixes: ["/invoices"], allowPrivateNetwork: true },
+      },
+    );
     const agentKeys: string[] = [];
     for (let index = 0; index < options.agentKeys; index += 1) {
       agentKeys.push((await createApiKey(db, { tenantId: agents.id, name: `bench-agent-${index}`, role: "agent" })).key);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 
-import { createFixtures, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
+import { BENCH_CONNECTOR, createFixtures, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
 import { startChildApp, type ChildApp } from "./child-app.ts";
 import { createHttpClient } from "./http-client.ts";
 import { createLeashPipeline } from "./leash-pipeline.ts";
@@ -23,14 +23,16 @@ import { measureApprovals, type ApprovalResult } from "./scenarios/approvals.ts"
 import { measureBurst } from "./scenarios/burst.ts";
 import { measureExport } from "./scenarios/export-csv.ts";
 import { fillHistory, measureLists, type HistoryResult } from "./scenarios/history.ts";
+import { leashHttpRequests, rawFetchRequests, type HttpWorkloadResult } from "./scenarios/http-requests.ts";
 import { runLoad, type LoadRunResult } from "./scenarios/load-run.ts";
 import { measureSlackApprovals, SLACK_APPROVER_ID, type SlackResult } from "./scenarios/slack-approvals.ts";
 import { FAKE_TEAM, startFakeSlackApi } from "./slack/fake-slack-api.ts";
-import { BENCH_QUEUE_PREFIX, startStack, type Stack } from "./stack.ts";
+import { BENCH_QUEUE_PREFIX, BENCH_RECEIVER_PORT, startStack, type Stack } from "./stack.ts";
 
 const AGENT_KEYS = 8;
 const APPROVALS_UNDER_LOAD_RATE = 300;
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const receiverUrl = `http://127.0.0.1:${BENCH_RECEIVER_PORT}`;
 
 const log = (message: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
@@ -132,6 +134,30 @@ async function runHistory(options: BenchOptions, stack: Stack, pool: pg.Pool, fi
   }
 }
 
+/** The `http` workload: Leash's connector requests, then a raw `fetch` loop with as many in flight, to the same receiver. */
+async function runHttp(options: BenchOptions, stack: Stack, pool: pg.Pool, fixtures: BenchFixtures, receiver: ChildApp): Promise<HttpWorkloadResult> {
+  const durationMs = options.httpSeconds * 1000;
+  const shape = { concurrency: options.httpConcurrency, durationMs, warmupMs: durationMs / 5, receiverUrl, tag: Date.now().toString(36) };
+  const measuredReceiver = { name: "receiver", pid: receiver.pid };
+  log(`http: ${options.httpConcurrency} agents proposing auto-approved http actions, each waiting for its execution, for ${options.httpSeconds} s`);
+  const http = createHttpClient(stack.apiUrl, { maxSockets: options.httpConcurrency * 2 });
+  let leash: HttpWorkloadResult["leash"];
+  try {
+    leash = await leashHttpRequests(
+      { ...shape, http, pool, agentKeys: fixtures.agents.agentKeys, connector: BENCH_CONNECTOR },
+      [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, measuredReceiver, ...sharedServices],
+    );
+  } finally {
+    http.close();
+  }
+  log(`  executed/s median ${leash.perSecond.p50}, propose → executed p50/p99 ${leash.latencyMs.p50.toFixed(1)}/${leash.latencyMs.p99.toFixed(1)} ms, errors ${leash.errors}${leash.firstError ? ` (${leash.firstError})` : ""}`);
+  await sleep(1000);
+  log(`http: raw fetch loop, ${options.httpConcurrency} in flight, for ${options.httpSeconds} s`);
+  const raw = await rawFetchRequests(shape, [measuredReceiver, { name: "load generator (fetch)", pid: process.pid }]);
+  log(`  requests/s median ${raw.perSecond.p50}, p50/p99 ${raw.latencyMs.p50.toFixed(2)}/${raw.latencyMs.p99.toFixed(2)} ms, errors ${raw.errors}${raw.firstError ? ` (${raw.firstError})` : ""}`);
+  return { concurrency: options.httpConcurrency, durationSeconds: options.httpSeconds, warmupSeconds: shape.warmupMs / 1000, leash, raw };
+}
+
 /** The apps' logs (warnings and errors: they run with LOG_LEVEL=warn) go next to the results, to explain odd figures. */
 function keepLogs(apps: readonly (ChildApp | null)[]): void {
   const dir = join(resultsDir, "logs");
@@ -172,7 +198,10 @@ async function main() {
   const databaseUrl = await recreateBenchDatabase();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const fakeSlack = await startFakeSlackApi();
+  // Seals the `http` workload's connector secrets: the fixtures encrypt with it, the worker decrypts.
+  const connectorKey = randomBytes(32);
   let stack: Stack | null = null;
+  let receiver: ChildApp | null = null;
   try {
     await clearQueues(redis);
     const client = await pool.connect();
@@ -185,6 +214,7 @@ async function main() {
       itemCount: options.itemCount,
       agentKeys: AGENT_KEYS,
       slack: { teamId: FAKE_TEAM.teamId, channelId: FAKE_TEAM.channelId, userId: SLACK_APPROVER_ID },
+      connector: { baseUrl: `${receiverUrl}/api`, key: connectorKey },
     });
     const machine = await describeMachine(pool, redis);
     log(`database ${databaseUrl} ready; ${machine.cores} cores, ${machine.cpuModel}`);
@@ -193,8 +223,21 @@ async function main() {
     await clearQueues(redis);
 
     const signingSecret = randomBytes(16).toString("hex");
-    stack = await startStack({ databaseUrl, redisUrl, profile: options.profile, slack: { apiUrl: fakeSlack.apiUrl, signingSecret } });
-    log("Leash api, worker and Slack bot started");
+    receiver = await startChildApp({
+      name: "receiver",
+      cwd: join(repoRoot, "bench"),
+      script: "src/http/invoice-receiver.ts",
+      env: { BENCH_RECEIVER_PORT: String(BENCH_RECEIVER_PORT) },
+      readyUrl: `${receiverUrl}/healthz`,
+    });
+    stack = await startStack({
+      databaseUrl,
+      redisUrl,
+      profile: options.profile,
+      slack: { apiUrl: fakeSlack.apiUrl, signingSecret },
+      env: { CONNECTOR_SECRET_KEY: connectorKey.toString("hex") },
+    });
+    log("Leash api, worker and Slack bot started, and the http workload's receiver");
     const http = createHttpClient(stack.apiUrl);
     const leashPipeline = createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
       processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices],
@@ -228,10 +271,13 @@ async function main() {
       await leashPipeline.close();
       http.close();
     }
+    const httpWorkload = await runHttp(options, stack, pool, fixtures, receiver);
     const history = await runHistory(options, stack, pool, fixtures);
     await stack.stop();
-    keepLogs([stack.api, stack.worker, stack.slackbot]);
+    await receiver.stop();
+    keepLogs([stack.api, stack.worker, stack.slackbot, receiver]);
     stack = null;
+    receiver = null;
 
     const results: BenchResults = {
       mode: options.quick ? "quick" : "full",
@@ -248,10 +294,12 @@ async function main() {
       leash,
       history,
       slack,
+      http: httpWorkload,
     };
     log(`report written to ${writeReport(results)} in ${(results.durationSeconds / 60).toFixed(1)} min`);
   } finally {
     await stack?.stop();
+    await receiver?.stop();
     await clearQueues(redis).catch(() => undefined);
     redis.disconnect();
     await pool.end();

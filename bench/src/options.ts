@@ -20,6 +20,10 @@ export interface BenchOptions {
   exportRows: number;
   /** Items the workload's updates and links are spread over. */
   itemCount: number;
+  /** Seconds each side of the `http` workload (Leash, then the raw fetch loop) runs for; the first fifth is warm-up. */
+  httpSeconds: number;
+  /** Requests in flight on each side of the `http` workload: the worker's default concurrency. */
+  httpConcurrency: number;
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -44,6 +48,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         listCallsPerFilter: 20,
         exportRows: 10_000,
         itemCount: 2_000,
+        httpSeconds: 4,
+        httpConcurrency: 16,
       }
     : {
         quick,
@@ -60,5 +66,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         listCallsPerFilter: 200,
         exportRows: 100_000,
         itemCount: 5_000,
+        httpSeconds: 15,
+        httpConcurrency: 16,
       };
 }

@@ -7,6 +7,8 @@ export const BENCH_API_PORT = 3191;
 export const BENCH_WORKER_HEALTH_PORT = 3192;
 export const BENCH_QUEUE_PREFIX = "{leash-bench}";
 export const BENCH_SLACKBOT_PORT = 3193;
+/** The `http` workload's receiver (bench/src/http/invoice-receiver.ts). */
+export const BENCH_RECEIVER_PORT = 3194;
 
 export interface Stack {
   apiUrl: string;

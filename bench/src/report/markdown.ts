@@ -1,6 +1,7 @@
 import type { ApprovalResult } from "../scenarios/approvals.ts";
 import { MAX_LAG_SECONDS, type LoadRunResult } from "../scenarios/load-run.ts";
 import { round, type Distribution } from "../stats.ts";
+import type { HttpRunResult, HttpWorkloadResult } from "../scenarios/http-requests.ts";
 import type { BenchResults, PipelineResults } from "./results.ts";
 
 export const RESULTS_START = "<!-- bench:results:start (written by `pnpm bench`; edit outside these markers) -->";
@@ -59,6 +60,31 @@ function loadTable(results: BenchResults): string[] {
 
 function approvalRow(label: string, leash: ApprovalResult, raw: ApprovalResult): string {
   return `| ${label} | ${dist(leash.approveCallMs)} | ${dist(leash.approveToExecutedMs)} | ${dist(raw.approveCallMs)} | ${dist(raw.approveToExecutedMs)} | ${ratio(leash.approveToExecutedMs.p50, raw.approveToExecutedMs.p50)} / ${ratio(leash.approveToExecutedMs.p99, raw.approveToExecutedMs.p99)} |`;
+}
+
+const cpuPerRequest = (run: HttpRunResult) =>
+  Object.entries(run.cpuMsPerRequest)
+    .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
+    .join(", ");
+
+function httpSection(http: HttpWorkloadResult): string[] {
+  const { leash, raw } = http;
+  const row = (name: string, run: HttpRunResult) =>
+    `| ${name} | ${run.requests} (${run.errors}) | ${dist(run.perSecond, 0)} | ${fmt(run.overallPerSecond, 0)} | ${dist(run.latencyMs, 2)} | ${cpuPerRequest(run)} |`;
+  return [
+    "### 7. HTTP requests through a connector",
+    "",
+    `${http.concurrency} agents propose auto-approved \`http\` actions (\`POST /invoices\` with a small JSON body through a connector allowing the private network) over the API, each waiting for its action to execute before proposing the next (the harness learns it from one database poll every 5 ms for all of them; latency runs from the propose call's start to \`executed_at\`, so the poll does not count in it). The worker sends each request signed (Standard Webhooks) with its \`Idempotency-Key\`, on a connection of its own (connectors pin the address they checked, so they do not reuse connections), and records the answer. The raw baseline, in the same run, is ${http.concurrency} loops of \`fetch\` (keep-alive) to the same receiver, a process of its own that answers 201 at once. ${http.durationSeconds} s each, the first ${fmt(http.warmupSeconds, 0)} s not counted.`,
+    "",
+    "| pipeline | requests (errors) | executed/s median / p99 of per-second counts | executed/s over the window | latency ms p50 / p99 (n) | CPU ms per request |",
+    "| --- | --- | --- | --- | --- | --- |",
+    row("Leash `http`", leash),
+    row("raw `fetch`", raw),
+    `| ratio Leash / raw | | ${ratio(leash.perSecond.p50, raw.perSecond.p50)} | ${ratio(leash.overallPerSecond, raw.overallPerSecond)} | ${ratio(leash.latencyMs.p50, raw.latencyMs.p50)} / ${ratio(leash.latencyMs.p99, raw.latencyMs.p99)} | |`,
+    "",
+    `Inside Leash's latency: the propose call ${dist(leash.proposeCallMs)} ms; the HTTP exchange as the worker recorded it (\`durationMs\`, connect included) ${dist(leash.exchangeMs)} ms.`,
+    ...(leash.errors || raw.errors ? ["", `First errors: Leash ${leash.firstError ?? "none"}; raw ${raw.firstError ?? "none"}.`] : []),
+  ];
 }
 
 /** The generated part of BENCHMARKS.md: machine, versions, targets and every scenario next to the raw baseline. */
@@ -151,6 +177,8 @@ export function renderResults(results: BenchResults): string {
     exportCsv
       ? `CSV export of ${exportCsv.rows} rows (${fmt(exportCsv.bytes / 1024 ** 2, 1)} MB): ${fmt(exportCsv.seconds, 2)} s; API process RSS ${fmt(exportCsv.rssBeforeMb, 0)} MB before, peak ${fmt(exportCsv.peakRssMb, 0)} MB during. Raw (keyset pages on bare \`pg\`, formatted, nothing kept): ${fmt(exportCsv.rawSeconds, 2)} s.`
       : `CSV export: not measured: ${"notMeasured" in history.exportCsv ? history.exportCsv.notMeasured : ""}.`,
+    "",
+    ...httpSection(results.http),
     "",
     RESULTS_END,
   ];

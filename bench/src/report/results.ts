@@ -2,6 +2,7 @@ import type { MachineInfo } from "../machine.ts";
 import type { ApprovalResult } from "../scenarios/approvals.ts";
 import type { BurstResult } from "../scenarios/burst.ts";
 import type { HistoryResult } from "../scenarios/history.ts";
+import type { HttpWorkloadResult } from "../scenarios/http-requests.ts";
 import type { LoadRunResult } from "../scenarios/load-run.ts";
 import type { SlackResult } from "../scenarios/slack-approvals.ts";
 
@@ -25,4 +26,6 @@ export interface BenchResults {
   leash: PipelineResults;
   history: HistoryResult;
   slack: SlackResult | { notMeasured: string };
+  /** `http` actions through a connector next to a raw `fetch` loop, to the same local receiver. */
+  http: HttpWorkloadResult;
 }
