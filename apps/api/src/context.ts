@@ -10,6 +10,8 @@ export interface ApiContext {
   authenticate: ApiKeyAuthenticator;
   /** The process's one watcher that waiting procedures (action.wait, action.watch) sleep on. */
   watcher: ActionWatcher;
+  /** A random id of this request: an internal error is logged with it and answered with it as a reference, never with its detail. */
+  requestId: string;
 }
 
 export function bearerToken(request: IncomingMessage): string | undefined {

@@ -5,6 +5,7 @@ import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
 import { createApiKeyRateLimiter } from "./rate-limit.ts";
+import { readinessCheck } from "./readiness.ts";
 import { createApiServer } from "./server.ts";
 
 const logger = createLogger({ name: "api", level: env.LOG_LEVEL });
@@ -34,12 +35,7 @@ const server = createApiServer({
   ...(env.API_RATE_LIMIT_PER_SECOND > 0
     ? { rateLimiter: createApiKeyRateLimiter({ redis, prefix: env.QUEUE_PREFIX, points: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST }) }
     : {}),
-  checkReady: async () => {
-    const checks: Record<string, string> = {};
-    checks.postgres = await db.$queryRaw`SELECT 1`.then(() => "ok", (error: unknown) => String(error));
-    checks.redis = await redis.ping().then(() => "ok", (error: unknown) => String(error));
-    return { ok: Object.values(checks).every((value) => value === "ok"), checks };
-  },
+  checkReady: readinessCheck({ db, redis, logger }),
 });
 server.listen(env.API_PORT, env.API_HOST, () => {
   logger.info({ url: `http://${env.API_HOST}:${env.API_PORT}/trpc` }, "api listening");

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type Server, type ServerResponse } from "node:http";
 
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
@@ -43,13 +44,11 @@ export function createApiServer({
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req }) => ({ deps, apiKey: bearerToken(req), authenticate, watcher }),
-    responseMeta: ({ errors }) => {
-      const headers = retryAfterHeader(errors);
-      return headers ? { headers } : {};
-    },
-    onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ path, err: error.cause ?? error }, "procedure failed");
+    createContext: ({ req }) => ({ deps, apiKey: bearerToken(req), authenticate, watcher, requestId: randomUUID() }),
+    responseMeta: ({ ctx, errors }) => ({ headers: { ...retryAfterHeader(errors), ...(ctx ? { "x-request-id": ctx.requestId } : {}) } }),
+    onError: ({ error, path, ctx }) => {
+      // The answer says only "Internal error (reference <requestId>)": the detail is here, under that id.
+      if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ requestId: ctx?.requestId, path, err: error.cause ?? error }, "procedure failed");
     },
   });
 

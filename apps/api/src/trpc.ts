@@ -17,7 +17,12 @@ const t = initTRPC.context<ApiContext>().meta<ProcedureMeta>().create({
   // Subscriptions over SSE: a comment every 15 s keeps proxies from closing a quiet stream, and a
   // client that hears nothing for 40 s reconnects (sending the last event id back).
   sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
+    // The cause of an internal error (a Prisma message with the server's paths and source lines, a
+    // stack) is for the log, which has it under the same reference; the caller gets only the reference.
+    if (shape.data.code === "INTERNAL_SERVER_ERROR") {
+      return { ...shape, message: internalErrorMessage(ctx?.requestId), data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, issues: null } };
+    }
     const cause = error.cause;
     const issues =
       cause instanceof ZodError
@@ -32,6 +37,11 @@ const t = initTRPC.context<ApiContext>().meta<ProcedureMeta>().create({
     return { ...shape, message, data: { ...shape.data, stack: undefined, issues } };
   },
 });
+
+/** What a caller hears of an internal error: a reference to find it in the log. */
+function internalErrorMessage(requestId: string | undefined): string {
+  return `Internal error (reference ${requestId ?? "unknown"})`;
+}
 
 export const createRouter = t.router;
 

@@ -45,7 +45,7 @@ beforeAll(async () => {
     "action.propose": { ...proposal, idempotencyKey: "fuzz-1" },
     "action.proposeBatch": { actions: [proposal], reason: "batch" },
     "action.get": { actionId: action.id },
-    "action.list": { status: "pending", actionType: ["notify"], targetType: "project", actor: "Ada", from: "2026-01-01T00:00:00Z", limit: 10 },
+    "action.list": { status: "pending", actionType: ["notify"], targetType: "project", actor: "Ada", from: "2026-01-01T00:00:00Z", cursor: 1_000, limit: 10 },
     "action.history": { actionId: action.id },
     "action.approve": { actionId: action.id },
     "action.reject": { actionId: action.id, reason: "no" },

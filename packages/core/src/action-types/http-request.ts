@@ -5,7 +5,7 @@ import { checkConnectorRequest } from "../connectors/check-connector-request.ts"
 import { connectorNameSchema, httpMethodSchema } from "../connectors/connector-fields.ts";
 import { findConnector } from "../connectors/find-connector.ts";
 import { renderUndoRequest } from "../connectors/render-undo-request.ts";
-import { safeText } from "../connectors/safe-text.ts";
+import { safeText } from "../actions/storable.ts";
 import { sendConnectorRequest, type ConnectorResult } from "../connectors/send-connector-request.ts";
 import type { StoredConnector } from "../connectors/stored-connector.ts";
 import { CoreError, isCoreError } from "../errors.ts";

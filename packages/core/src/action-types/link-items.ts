@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { targetTypeSchema } from "../items/target-type.ts";
+import { int4IdSchema } from "../actions/storable.ts";
 import { CoreError } from "../errors.ts";
 import { readStored } from "../rollback/read-stored.ts";
 import { quoted, showParameter } from "../presentation/present-values.ts";
@@ -10,7 +11,7 @@ import { findLiveItem } from "./item-store.ts";
 /** Links the target item to another item, e.g. person --works_on--> project. */
 export const linkParameters = z.strictObject({
   toType: targetTypeSchema,
-  toId: z.int().positive(),
+  toId: int4IdSchema,
   relation: z
     .string()
     .trim()

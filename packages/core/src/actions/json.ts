@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { unsafeTextMessage, unsafeTextPath } from "./storable.ts";
+
 /** Values that survive a round trip through a jsonb column. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -30,12 +32,17 @@ export function nestsTooDeep(value: unknown): boolean {
   return false;
 }
 
-/** An object of JSON values, refused before any recursive check when it nests too deep. */
+/** An object of JSON values a jsonb column can hold, refused before any recursive check when it nests too deep. */
 export const boundedJsonObjectSchema = z
   .record(z.string(), z.unknown())
   .superRefine((value, context) => {
     // `continue: false`: the checks of the enclosing schemas (a template's placeholder scan) recurse too, so they must not run.
-    if (nestsTooDeep(value)) context.addIssue({ code: "custom", message: tooDeepMessage, continue: false });
+    if (nestsTooDeep(value)) {
+      context.addIssue({ code: "custom", message: tooDeepMessage, continue: false });
+      return;
+    }
+    const unsafe = unsafeTextPath(value);
+    if (unsafe) context.addIssue({ code: "custom", path: unsafe, message: unsafeTextMessage, continue: false });
   })
   .pipe(jsonObjectSchema);
 

@@ -1,14 +1,15 @@
 import { z } from "zod";
 
 import type { CoreDeps } from "../deps.ts";
+import { safeText } from "../actions/storable.ts";
 import { CoreError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { verifyPassword } from "./passwords.ts";
 import { toSignedInUser, type SignedInUser } from "./signed-in-user.ts";
 
 export const signInInputSchema = z.strictObject({
-  tenant: z.string().trim().toLowerCase().min(1, "the workspace is required").max(63),
-  email: z.string().trim().toLowerCase().min(1, "the email is required").max(320),
+  tenant: safeText(z.string().trim().toLowerCase().min(1, "the workspace is required").max(63)),
+  email: safeText(z.string().trim().toLowerCase().min(1, "the email is required").max(320)),
   password: z.string().min(1, "the password is required").max(200),
 });
 export type SignInInput = z.input<typeof signInInputSchema>;

@@ -3,18 +3,19 @@ import { z } from "zod";
 import { Prisma, type Db, type Tenant, type User, type UserRole } from "@leash/db";
 
 import { CoreError } from "../errors.ts";
+import { safeText } from "../actions/storable.ts";
 import { parseInput } from "../validation.ts";
 import { hashPassword } from "./passwords.ts";
 
 export const createTenantInputSchema = z.strictObject({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes"),
-  name: z.string().trim().min(1).max(200),
+  name: safeText(z.string().trim().min(1).max(200)),
 });
 
 export const createUserInputSchema = z.strictObject({
-  tenantSlug: z.string().min(1),
+  tenantSlug: safeText(z.string().min(1)),
   email: z.email().max(320).transform((email) => email.toLowerCase()),
-  name: z.string().trim().min(1).max(200),
+  name: safeText(z.string().trim().min(1).max(200)),
   role: z.enum(["admin", "approver", "viewer"]),
   password: z.string().min(10, "at least 10 characters").max(200),
 });

@@ -2,13 +2,14 @@ import { z } from "zod";
 
 import { actionIdSchema } from "../actions/action-inputs.ts";
 import { actionViewSchema } from "../actions/action-view.ts";
+import { safeText } from "../actions/storable.ts";
 import { MAX_BATCH_SIZE } from "../proposals/proposal-schema.ts";
 
 export const decideBatchInputSchema = z
   .strictObject({
     batchId: z.uuid(),
     decision: z.enum(["approve", "reject"]),
-    reason: z.string().trim().min(1).max(2000).optional(),
+    reason: safeText(z.string().trim().min(1).max(2000)).optional(),
     /** Actions of the batch to leave out of the decision: they stay pending. */
     excludeActionIds: z.array(actionIdSchema).max(MAX_BATCH_SIZE).default([]),
   })

@@ -2,7 +2,8 @@
 import { z } from "zod";
 
 import { pathProblem } from "./connector-path.ts";
-import { hasControlCharacter, safeText } from "./safe-text.ts";
+import { safeText } from "../actions/storable.ts";
+import { hasControlCharacter } from "./safe-text.ts";
 
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export const httpMethodSchema = z.enum(httpMethods);

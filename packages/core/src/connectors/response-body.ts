@@ -1,7 +1,8 @@
 import type { z } from "zod";
 
 import { nestsDeeperThan } from "./json-walk.ts";
-import { hasUnsafeText, jsonHasUnsafeText, toStorableText, withoutControlCharacters } from "./safe-text.ts";
+import { hasUnsafeText, jsonHasUnsafeText, toStorableText } from "../actions/storable.ts";
+import { withoutControlCharacters } from "./safe-text.ts";
 
 export type ConnectorJson = z.core.util.JSONType;
 

@@ -15,7 +15,7 @@ import { readCappedBody } from "./read-capped-body.ts";
 import { describeMs, requestFailure } from "./request-failure.ts";
 import { bodyExcerpt, decodeResponseBody, type ConnectorJson } from "./response-body.ts";
 import { parseRetryAfter } from "./retry-after.ts";
-import { toStorableText } from "./safe-text.ts";
+import { toStorableText } from "../actions/storable.ts";
 import type { StoredConnector } from "./stored-connector.ts";
 
 export interface SendConnectorRequestOptions {

@@ -4,7 +4,7 @@ import { jsonValueSchema } from "../actions/json.ts";
 import { httpMethodSchema } from "./connector-fields.ts";
 import { pathProblem } from "./connector-path.ts";
 import { jsonStrings, nestsDeeperThan } from "./json-walk.ts";
-import { jsonHasUnsafeText, safeText, unsafeTextMessage } from "./safe-text.ts";
+import { jsonHasUnsafeText, safeText, unsafeTextMessage } from "../actions/storable.ts";
 import { ANY_UNDO_PLACEHOLDER, undoPlaceholderHint, unknownUndoPlaceholder } from "./undo-placeholders.ts";
 
 /** Upper bound on an undo template's body, as on an action's parameters. */

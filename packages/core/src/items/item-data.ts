@@ -3,8 +3,9 @@ import { z } from "zod";
 import type { TargetType } from "@leash/db";
 
 import type { InvalidIssue } from "../errors.ts";
+import { safeText } from "../actions/storable.ts";
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => safeText(z.string().trim().min(1).max(max));
 
 /** The fields each kind of item may hold in its `data`; every field is optional, unknown fields are refused. */
 const itemFields = {

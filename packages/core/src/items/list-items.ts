@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
+import { int4IdSchema, safeText } from "../actions/storable.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
@@ -12,11 +13,11 @@ import { targetTypeSchema } from "./target-type.ts";
 export const listItemsInputSchema = z.strictObject({
   kind: targetTypeSchema.optional(),
   /** Part of the title, any case. */
-  search: z.string().trim().max(200).optional(),
+  search: safeText(z.string().trim().max(200)).optional(),
   /** Soft-deleted items are left out unless asked for (they can come back through a rollback). */
   includeDeleted: z.boolean().default(false),
   /** The `nextCursor` of the previous page. */
-  cursor: z.int().positive().optional(),
+  cursor: int4IdSchema.optional(),
   limit: z.int().min(1).max(200).default(50),
 });
 export type ListItemsInput = z.input<typeof listItemsInputSchema>;

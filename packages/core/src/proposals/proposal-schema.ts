@@ -5,13 +5,14 @@ import type { TargetType } from "@leash/db";
 import type { ActionDefinition, AnyActionDefinition, TargetRule } from "../action-types/action-definition.ts";
 import { actionTypes, findActionType, sealActionTypes, type BuiltInActionType } from "../action-types/action-type-registry.ts";
 import { jsonSize, MAX_PARAMETERS_BYTES, nestsTooDeep, tooDeepMessage, type JsonObject } from "../actions/json.ts";
+import { int4IdSchema, safeText, unsafeTextMessage, unsafeTextPath } from "../actions/storable.ts";
 import { targetTypeSchema } from "../items/target-type.ts";
 
-const itemId = z.int().positive().max(2_147_483_647);
+const itemId = int4IdSchema;
 
 const common = {
-  reason: z.string().trim().min(1).max(2000).optional(),
-  idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  reason: safeText(z.string().trim().min(1).max(2000)).optional(),
+  idempotencyKey: safeText(z.string().trim().min(1).max(200)).optional(),
 };
 
 const targetFields: Record<TargetRule, z.ZodRawShape> = {
@@ -40,6 +41,9 @@ function checkProposal(proposal: { actionType: string; targetType?: TargetType; 
     context.addIssue({ code: "custom", path: ["parameters"], message: `parameters ${tooDeepMessage}` });
     return;
   }
+  // Every string of the parameters, whatever the type's schema says about them, goes into a jsonb column.
+  const unsafe = unsafeTextPath(proposal.parameters);
+  if (unsafe) context.addIssue({ code: "custom", path: ["parameters", ...unsafe], message: unsafeTextMessage });
   if (jsonSize(proposal.parameters) > MAX_PARAMETERS_BYTES) {
     context.addIssue({ code: "custom", path: ["parameters"], message: `parameters must be at most ${MAX_PARAMETERS_BYTES} bytes of JSON` });
   }
@@ -99,7 +103,7 @@ export const MAX_BATCH_SIZE = 100;
 
 export const proposeBatchInputSchema = z.strictObject({
   actions: z.array(proposeActionInputSchema).min(1).max(MAX_BATCH_SIZE),
-  reason: z.string().trim().min(1).max(2000).optional(),
+  reason: safeText(z.string().trim().min(1).max(2000)).optional(),
 });
 
 /** What core's propose verbs take: a typed proposal, or one of any registered type (parsed again there). */

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { actionIdSchema } from "../actions/action-inputs.ts";
 import { actionViewSchema } from "../actions/action-view.ts";
 import { jsonValueSchema } from "../actions/json.ts";
+import { safeText } from "../actions/storable.ts";
 import { actionTypeSchema } from "../action-types/action-type-schema.ts";
 import { targetTypeSchema } from "../items/target-type.ts";
 
@@ -15,7 +16,7 @@ export const rollbackActionInputSchema = z.strictObject({
   actionId: actionIdSchema,
   cascade,
   confirm: z.literal(true, { error: "confirm: true is required to roll back" }),
-  reason: z.string().trim().min(1).max(2000).optional(),
+  reason: safeText(z.string().trim().min(1).max(2000)).optional(),
 });
 export type RollbackActionInput = z.input<typeof rollbackActionInputSchema>;
 

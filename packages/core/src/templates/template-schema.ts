@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { actionViewSchema } from "../actions/action-view.ts";
 import { boundedJsonObjectSchema } from "../actions/json.ts";
+import { int4IdSchema, safeText } from "../actions/storable.ts";
 import { actionTypeSchema } from "../action-types/action-type-schema.ts";
 import { targetTypeSchema } from "../items/target-type.ts";
 import { checkTemplate } from "./check-template.ts";
@@ -11,8 +12,8 @@ export const templateParameterSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "letters, digits and _, not starting with a digit"),
   type: z.enum(templateParameterTypes),
   required: z.boolean().default(true),
-  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
-  description: z.string().trim().min(1).max(500).optional(),
+  default: z.union([safeText(z.string()), z.number(), z.boolean()]).optional(),
+  description: safeText(z.string().trim().min(1).max(500)).optional(),
 });
 export type TemplateParameter = z.output<typeof templateParameterSchema>;
 
@@ -22,20 +23,20 @@ export const templateStepSchema = z.strictObject({
   targetType: targetTypeSchema.optional(),
   targetId: z
     .union([
-      z.int().positive().max(2_147_483_647),
-      z.string().regex(/^\{\{[^{}]+\}\}$/, "an item id, or one placeholder such as {{steps.0.result.itemId}}"),
+      int4IdSchema,
+      safeText(z.string()).regex(/^\{\{[^{}]+\}\}$/, "an item id, or one placeholder such as {{steps.0.result.itemId}}"),
     ])
     .optional(),
   parameters: boundedJsonObjectSchema.default({}),
-  reason: z.string().trim().min(1).max(2000).optional(),
+  reason: safeText(z.string().trim().min(1).max(2000)).optional(),
 });
 export type TemplateStep = z.output<typeof templateStepSchema>;
 
 export const MAX_TEMPLATE_STEPS = 20;
 
 const definitionFields = {
-  name: z.string().trim().min(1).max(200),
-  description: z.string().trim().min(1).max(2000).nullable().default(null),
+  name: safeText(z.string().trim().min(1).max(200)),
+  description: safeText(z.string().trim().min(1).max(2000)).nullable().default(null),
   parameters: z.array(templateParameterSchema).max(30).default([]),
   steps: z.array(templateStepSchema).min(1).max(MAX_TEMPLATE_STEPS),
 };
@@ -44,7 +45,7 @@ const definitionFields = {
 export const templateDefinitionSchema = z.strictObject(definitionFields).superRefine(checkTemplate);
 export type TemplateDefinition = z.output<typeof templateDefinitionSchema>;
 
-export const templateIdSchema = z.int().positive().max(2_147_483_647);
+export const templateIdSchema = int4IdSchema;
 
 export const createTemplateInputSchema = templateDefinitionSchema;
 export type CreateTemplateInput = z.input<typeof createTemplateInputSchema>;
@@ -53,7 +54,7 @@ export type CreateTemplateInput = z.input<typeof createTemplateInputSchema>;
 export const updateTemplateInputSchema = z.strictObject({
   templateId: templateIdSchema,
   name: definitionFields.name.optional(),
-  description: z.string().trim().min(1).max(2000).nullable().optional(),
+  description: safeText(z.string().trim().min(1).max(2000)).nullable().optional(),
   parameters: z.array(templateParameterSchema).max(30).optional(),
   steps: definitionFields.steps.optional(),
 });
@@ -66,7 +67,7 @@ export const runTemplateInputSchema = z.strictObject({
   templateId: templateIdSchema,
   /** Values of the template's parameters by name. */
   parameters: boundedJsonObjectSchema.default({}),
-  reason: z.string().trim().min(1).max(2000).optional(),
+  reason: safeText(z.string().trim().min(1).max(2000)).optional(),
 });
 export type RunTemplateInput = z.input<typeof runTemplateInputSchema>;
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { actionIdSchema } from "../actions/action-inputs.ts";
 import { actionViewSchema } from "../actions/action-view.ts";
+import { safeText } from "../actions/storable.ts";
 import { registeredProposalSchema, type ActionProposal, type ProposeActionInput } from "../proposals/proposal-schema.ts";
 import { CoreError } from "../errors.ts";
 
@@ -15,7 +16,7 @@ export const waitSecondsSchema = z
   .default(MAX_WAIT_SECONDS)
   .describe(`how long to wait for the action to end, at most ${MAX_WAIT_SECONDS} s (0 answers at once)`);
 
-const cursorSchema = z.string().min(1).max(200).describe("the cursor of an earlier answer");
+const cursorSchema = safeText(z.string().min(1).max(200)).describe("the cursor of an earlier answer");
 
 const waiting = { waitSeconds: waitSecondsSchema };
 
@@ -36,7 +37,7 @@ export type WaitForActionInput = z.input<typeof waitForActionInputSchema>;
 export const watchActionInputSchema = z.strictObject({
   actionId: actionIdSchema,
   /** Sent back by an SSE client that reconnects: the current state is emitted only if it differs. */
-  lastEventId: z.string().max(200).optional(),
+  lastEventId: safeText(z.string().max(200)).optional(),
 });
 export type WatchActionInput = z.input<typeof watchActionInputSchema>;
 
