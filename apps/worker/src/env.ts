@@ -17,6 +17,8 @@ export const env = createEnv({
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
     /** How often pending actions' reminders, escalations and expiries are looked for. */
     DEADLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+    /** How long an approved `external` action waits for its agent's report before it is failed. */
+    EXTERNAL_OUTCOME_WINDOW_MS: z.coerce.number().int().min(1_000).default(3_600_000),
     /** How often the worker links new audit events into their tenant's hash chain. */
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
     WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),

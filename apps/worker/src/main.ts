@@ -23,6 +23,7 @@ const runtime = await startWorkerRuntime({
   reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
   auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
   deadlineSweepIntervalMs: env.DEADLINE_SWEEP_INTERVAL_MS,
+  outcomeWindowMs: env.EXTERNAL_OUTCOME_WINDOW_MS,
   logger,
   delivery,
   connectorKey: env.CONNECTOR_SECRET_KEY,
