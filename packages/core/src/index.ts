@@ -65,6 +65,7 @@ export {
   proposeActionInputSchema,
   proposeBatchInputSchema,
   type ActionProposal,
+  proposalCommonFields,
   proposalVariant,
   registeredProposalSchema,
   type ProposalInputOf,

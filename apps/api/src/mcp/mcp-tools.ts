@@ -19,6 +19,7 @@ import {
   listTemplates,
   MAX_WAIT_SECONDS,
   proposeAndWait,
+  proposalCommonFields,
   proposalVariant,
   proposeAndWaitInputSchema,
   proposeAndWaitResultSchema,
@@ -35,11 +36,7 @@ import {
 } from "@leash/core";
 
 /** request_approval's arguments: an `external` proposal's parameters at the top level, with the wait. */
-const externalRequestSchema = externalParameters.extend({
-  waitSeconds: waitSecondsSchema,
-  idempotencyKey: z.string().trim().min(1).max(200).optional(),
-  reason: z.string().trim().min(1).max(2000).optional(),
-});
+const externalRequestSchema = externalParameters.extend({ waitSeconds: waitSecondsSchema, ...proposalCommonFields });
 
 const waitHint = `If done is false, a person has not decided yet: call wait_for_decision with the cursor (each call waits up to ${MAX_WAIT_SECONDS} s).`;
 

@@ -36,8 +36,8 @@ export async function prepareProposals<P extends ActionProposal>(
       prepared.push({ ...proposal, parameters: parameters as JsonObject });
     } catch (error) {
       if (!options.pathOf || !isCoreError(error)) throw error;
-      const [list, at] = options.pathOf(index);
       const path = options.pathOf(index);
+      const [list, at] = path;
       throw new CoreError(error.code, `${String(list)}[${String(at)}]: ${error.message}`, {
         retryable: error.retryable,
         issues: (error.issues ?? [{ path: [], message: error.message }]).map((issue) => ({ ...issue, path: [...path, ...issue.path] })),

@@ -10,7 +10,8 @@ import { targetTypeSchema } from "../items/target-type.ts";
 
 const itemId = int4IdSchema;
 
-const common = {
+/** The fields every proposal takes besides its type, target and parameters. */
+export const proposalCommonFields = {
   reason: safeText(z.string().trim().min(1).max(2000)).optional(),
   idempotencyKey: safeText(z.string().trim().min(1).max(200)).optional(),
 };
@@ -30,7 +31,7 @@ export function proposalVariant(definition: AnyActionDefinition, extra: z.ZodRaw
     actionType: z.literal(definition.type).describe(definition.description),
     ...targetFields[definition.target],
     parameters,
-    ...common,
+    ...proposalCommonFields,
     ...extra,
   });
 }
@@ -103,7 +104,7 @@ export const MAX_BATCH_SIZE = 100;
 
 export const proposeBatchInputSchema = z.strictObject({
   actions: z.array(proposeActionInputSchema).min(1).max(MAX_BATCH_SIZE),
-  reason: safeText(z.string().trim().min(1).max(2000)).optional(),
+  reason: proposalCommonFields.reason,
 });
 
 /** What core's propose verbs take: a typed proposal, or one of any registered type (parsed again there). */
