@@ -1,7 +1,5 @@
 import type { AddressInfo } from "node:net";
 
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { setPreference, type ActionView } from "@leash/core";
@@ -11,7 +9,7 @@ import { startTestWorker } from "@leash/worker/test-support";
 import { TRPCClientError } from "../src/client.ts";
 import { createApiKeyRateLimiter } from "../src/rate-limit.ts";
 import { createApiServer } from "../src/server.ts";
-import { startTestApi } from "./support.ts";
+import { connectMcpClient, startTestApi } from "./support.ts";
 
 // The worker is started per test where it is needed, so the watch test can see the approved state before anything runs.
 let environment: TestEnvironment;
@@ -43,13 +41,7 @@ async function newProject(title: string) {
   return createTestItem(environment.db, tenant.id, { kind: "project", title, data: { status: "active" } });
 }
 
-async function mcpClient(apiKey: string) {
-  const client = new Client({ name: "leash-test-agent", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(new URL(`${api.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${apiKey}` } } });
-  await client.connect(transport);
-  cleanups.push(() => client.close());
-  return client;
-}
+const mcpClient = (apiKey: string) => connectMcpClient(api.baseUrl, apiKey, cleanups);
 
 describe("propose and wait", () => {
   it("returns the executed action when an approval preference lets it through", async () => {

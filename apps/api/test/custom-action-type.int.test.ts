@@ -1,11 +1,9 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { registerActionType } from "@leash/core";
 import { createTestItem, createTestTenant, renameItemActionType, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
-import { startApiStack } from "./support.ts";
+import { connectMcpClient, startApiStack } from "./support.ts";
 
 // A team's own type, defined in one file and registered before anything reads the proposal schema:
 // nothing else in the product knows about it.
@@ -63,13 +61,7 @@ async function waitForStatus(actionId: number, statuses: string[] = ["executed",
   );
 }
 
-async function mcpClient(apiKey: string) {
-  const client = new Client({ name: "leash-test-agent", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(new URL(`${api.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${apiKey}` } } });
-  await client.connect(transport);
-  cleanups.push(() => client.close());
-  return client;
-}
+const mcpClient = (apiKey: string) => connectMcpClient(api.baseUrl, apiKey, cleanups);
 
 describe("a type registered from one module, through the HTTP API", () => {
   it("is proposable as raw JSON, waits for a person, and is shown with its own headline", async () => {

@@ -1,5 +1,3 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { createApiKey, setPreference } from "@leash/core";
@@ -7,7 +5,7 @@ import { createTestEnvironment, createTestItem, createTestTenant, waitFor, type 
 import { startTestWorker, type TestWorkerOverrides } from "@leash/worker/test-support";
 
 import type { AppRouter, TRPCClientError } from "../src/client.ts";
-import { startTestApi } from "./support.ts";
+import { connectMcpClient, startTestApi } from "./support.ts";
 
 // Each test starts the worker it needs (some with a short outcome window), and stops it after.
 let environment: TestEnvironment;
@@ -62,13 +60,7 @@ async function workerHasRun() {
   await waitFor(async () => (await rowOf(action.id)).status === "executed", { what: `the signal #${action.id} to execute` });
 }
 
-async function mcpClient(apiKey: string) {
-  const client = new Client({ name: "leash-test-agent", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(new URL(`${api.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${apiKey}` } } });
-  await client.connect(transport);
-  cleanups.push(() => client.close());
-  return client;
-}
+const mcpClient = (apiKey: string) => connectMcpClient(api.baseUrl, apiKey, cleanups);
 
 describe("external: people decide, the agent runs its own tool and reports", () => {
   it("waits for a person; a report before the approval is a CONFLICT; once approved no worker runs it; only the proposer reports, once", async () => {

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
 import { createTestEnvironment, type TestEnvironment } from "@leash/core/testing";
 import { startTestWorker } from "@leash/worker/test-support";
 
@@ -53,4 +56,13 @@ export async function startApiStack() {
       await environment.close();
     },
   };
+}
+
+/** An MCP client of the API at `baseUrl` with an API key; it is closed by the caller's `cleanups`. */
+export async function connectMcpClient(baseUrl: string, apiKey: string, cleanups: (() => Promise<void>)[]): Promise<Client> {
+  const client = new Client({ name: "leash-test-agent", version: "1.0.0" });
+  const transport = new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${apiKey}` } } });
+  await client.connect(transport);
+  cleanups.push(() => client.close());
+  return client;
 }
