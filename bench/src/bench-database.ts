@@ -3,6 +3,8 @@ import pg from "pg";
 import { createApiKey, createConnector, linkSlackUser, linkSlackWorkspace, silentLogger, systemActor } from "@leash/core";
 import { createDb, migrate, type Db } from "@leash/db";
 
+import type { MetricsTenant } from "./scenarios/metrics.ts";
+
 export const BENCH_DATABASE = "leash_bench";
 
 const serverUrl = process.env.BENCH_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -122,6 +124,22 @@ export async function createFixtures(
       },
       history: { ...history, adminKey: (await createApiKey(db, { tenantId: history.id, name: "bench-admin", role: "admin" })).key },
     };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** The tenant of the metrics section: eight agent keys its actions are spread over, and a viewer key that reads the metrics. */
+export async function createMetricsTenant(url: string): Promise<MetricsTenant> {
+  const db = createDb({ connectionString: url, maxConnections: 2 });
+  try {
+    const tenant = await db.tenant.create({ data: { slug: "bench-metrics", name: "Benchmark bench-metrics" } });
+    const agentKeyIds: string[] = [];
+    for (let index = 0; index < 8; index += 1) {
+      agentKeyIds.push((await createApiKey(db, { tenantId: tenant.id, name: `metrics-agent-${index}`, role: "agent" })).id);
+    }
+    const viewerKey = (await createApiKey(db, { tenantId: tenant.id, name: "metrics-viewer", role: "viewer" })).key;
+    return { id: tenant.id, agentKeyIds, viewerKey };
   } finally {
     await db.$disconnect();
   }

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 
 import { Redis } from "ioredis";
 import pg from "pg";
 
-import { BENCH_CONNECTOR, createFixtures, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
+import { BENCH_CONNECTOR, createFixtures, createMetricsTenant, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
 import { startChildApp, type ChildApp } from "./child-app.ts";
 import { createHttpClient } from "./http-client.ts";
 import { createLeashPipeline } from "./leash-pipeline.ts";
@@ -25,9 +26,10 @@ import { measureExport } from "./scenarios/export-csv.ts";
 import { fillHistory, measureLists, type HistoryResult } from "./scenarios/history.ts";
 import { leashHttpRequests, rawFetchRequests, type HttpWorkloadResult } from "./scenarios/http-requests.ts";
 import { runLoad, type LoadRunResult } from "./scenarios/load-run.ts";
+import { fillMetrics, measureMetrics, type MetricsResult } from "./scenarios/metrics.ts";
 import { measureSlackApprovals, SLACK_APPROVER_ID, type SlackResult } from "./scenarios/slack-approvals.ts";
 import { FAKE_TEAM, startFakeSlackApi } from "./slack/fake-slack-api.ts";
-import { BENCH_QUEUE_PREFIX, BENCH_RECEIVER_PORT, startStack, type Stack } from "./stack.ts";
+import { BENCH_API_PORT, BENCH_QUEUE_PREFIX, BENCH_RECEIVER_PORT, startLoneApi, startStack, type Stack } from "./stack.ts";
 
 const AGENT_KEYS = 8;
 const APPROVALS_UNDER_LOAD_RATE = 300;
@@ -158,6 +160,48 @@ async function runHttp(options: BenchOptions, stack: Stack, pool: pg.Pool, fixtu
   return { concurrency: options.httpConcurrency, durationSeconds: options.httpSeconds, warmupSeconds: shape.warmupMs / 1000, leash, raw };
 }
 
+/** `metrics.summary` for each window on a tenant filled with `metricsRows` actions, through the API at `apiUrl`. */
+async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, databaseUrl: string, alone: boolean): Promise<MetricsResult> {
+  const measuredAt = new Date().toISOString();
+  const loadAverage = loadavg().map((value) => Math.round(value * 100) / 100);
+  const tenant = await createMetricsTenant(databaseUrl);
+  log(`metrics: inserting ${options.metricsRows} actions over ${options.metricsDays} days`);
+  const insertSeconds = await fillMetrics(pool, tenant, options.metricsRows, options.metricsDays);
+  log(`  inserted in ${insertSeconds.toFixed(1)} s; metrics.summary, the first call then ${options.metricsCalls} more per input`);
+  const http = createHttpClient(apiUrl, { maxSockets: 2 });
+  try {
+    const measured = await measureMetrics({ http, tenant, calls: options.metricsCalls });
+    for (const call of measured.calls) log(`  ${call.label}: first ${call.firstMs.toFixed(0)} ms, then p50 ${call.ms.p50.toFixed(1)} ms, p99 ${call.ms.p99.toFixed(1)} ms`);
+    return { measuredAt, alone, loadAverage, rows: options.metricsRows, days: options.metricsDays, insertSeconds, ...measured };
+  } finally {
+    http.close();
+  }
+}
+
+/**
+ * `--only metrics`: the metrics section alone, against the API alone, written into the latest
+ * results of the same mode (whose other sections stay as measured) and from there into the report.
+ */
+async function runMetricsAlone(options: BenchOptions): Promise<void> {
+  const resultsPath = join(resultsDir, options.quick ? "quick.json" : "latest.json");
+  if (!existsSync(resultsPath)) throw new Error(`--only metrics writes into ${resultsPath}, which a whole run (pnpm bench${options.quick ? " --quick" : ""}) makes first`);
+  const previous = JSON.parse(readFileSync(resultsPath, "utf8")) as BenchResults;
+  const databaseUrl = await recreateBenchDatabase();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  let api: ChildApp | null = null;
+  try {
+    api = await startLoneApi({ databaseUrl, redisUrl });
+    const metrics = await runMetrics(options, `http://127.0.0.1:${BENCH_API_PORT}`, pool, databaseUrl, true);
+    await api.stop();
+    keepLogs([api]);
+    api = null;
+    log(`report written to ${writeReport({ ...previous, metrics })}`);
+  } finally {
+    await api?.stop();
+    await pool.end();
+  }
+}
+
 /** The apps' logs (warnings and errors: they run with LOG_LEVEL=warn) go next to the results, to explain odd figures. */
 function keepLogs(apps: readonly (ChildApp | null)[]): void {
   const dir = join(resultsDir, "logs");
@@ -190,6 +234,10 @@ function writeReport(results: BenchResults): string {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  if (options.only === "metrics") {
+    await runMetricsAlone(options);
+    return;
+  }
   const started = wallClock();
   const startedAt = new Date().toISOString();
   log(`${options.quick ? "quick" : "full"} run${options.profile ? " with CPU profiles" : ""}`);
@@ -273,6 +321,7 @@ async function main() {
     }
     const httpWorkload = await runHttp(options, stack, pool, fixtures, receiver);
     const history = await runHistory(options, stack, pool, fixtures);
+    const metrics = await runMetrics(options, stack.apiUrl, pool, databaseUrl, false);
     await stack.stop();
     await receiver.stop();
     keepLogs([stack.api, stack.worker, stack.slackbot, receiver]);
@@ -295,6 +344,7 @@ async function main() {
       history,
       slack,
       http: httpWorkload,
+      metrics,
     };
     log(`report written to ${writeReport(results)} in ${(results.durationSeconds / 60).toFixed(1)} min`);
   } finally {

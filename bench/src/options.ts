@@ -24,18 +24,32 @@ export interface BenchOptions {
   httpSeconds: number;
   /** Requests in flight on each side of the `http` workload: the worker's default concurrency. */
   httpConcurrency: number;
+  /** Actions of the metrics tenant, spread over `metricsDays` days, and `metrics.summary` calls per window after the first. */
+  metricsRows: number;
+  metricsDays: number;
+  metricsCalls: number;
+  /** `--only metrics`: run that section alone and write it into the latest results of the same mode. */
+  only: "metrics" | null;
 }
 
+const sections = ["metrics"] as const;
+
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const known = new Set(["--quick", "--profile"]);
-  const unknown = argv.filter((arg) => !known.has(arg) && arg !== "--");
-  if (unknown.length) throw new Error(`unknown option ${unknown.join(" ")} (known: --quick, --profile)`);
-  const quick = argv.includes("--quick");
-  const profile = argv.includes("--profile");
+  const args = argv.filter((arg) => arg !== "--");
+  const onlyAt = args.indexOf("--only");
+  const onlyValue = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+  const only = sections.find((section) => section === onlyValue) ?? null;
+  if (onlyAt >= 0 && only === null) throw new Error(`--only takes one of: ${sections.join(", ")}`);
+  const known = new Set(["--quick", "--profile", "--only"]);
+  const unknown = args.filter((arg, index) => !known.has(arg) && !(onlyAt >= 0 && index === onlyAt + 1));
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(" ")} (known: --quick, --profile, --only metrics)`);
+  const quick = args.includes("--quick");
+  const profile = args.includes("--profile");
   return quick
     ? {
         quick,
         profile,
+        only,
         loadSeconds: 4,
         fixedRates: [50, 300, 600],
         saturationAgents: 48,
@@ -50,10 +64,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         itemCount: 2_000,
         httpSeconds: 4,
         httpConcurrency: 16,
+        metricsRows: 50_000,
+        metricsDays: 30,
+        metricsCalls: 5,
       }
     : {
         quick,
         profile,
+        only,
         loadSeconds: 20,
         fixedRates: [50, 300, 600],
         saturationAgents: 48,
@@ -68,5 +86,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         itemCount: 5_000,
         httpSeconds: 15,
         httpConcurrency: 16,
+        metricsRows: 1_000_000,
+        metricsDays: 30,
+        metricsCalls: 15,
       };
 }

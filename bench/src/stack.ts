@@ -89,3 +89,22 @@ export async function startStack(options: {
     },
   };
 }
+
+/** The API alone, as startStack starts it, for a section that needs nothing else (`--only metrics`). */
+export async function startLoneApi(options: { databaseUrl: string; redisUrl: string }): Promise<ChildApp> {
+  return startChildApp({
+    name: "api",
+    cwd: join(repoRoot, "apps", "api"),
+    script: "src/main.ts",
+    env: {
+      DATABASE_URL: options.databaseUrl,
+      REDIS_URL: options.redisUrl,
+      QUEUE_PREFIX: BENCH_QUEUE_PREFIX,
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+      API_HOST: "127.0.0.1",
+      API_PORT: String(BENCH_API_PORT),
+    },
+    readyUrl: `http://127.0.0.1:${BENCH_API_PORT}/readyz`,
+  });
+}

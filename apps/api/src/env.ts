@@ -29,6 +29,8 @@ export const env = createEnv({
     SLACK_BOT_TOKEN: z.string().min(1).optional(),
     /** Encrypts connectors' secret headers and signing secrets at rest: 32 random bytes as 64 hex characters (`openssl rand -hex 32`); connectors cannot be created or called without it. */
     CONNECTOR_SECRET_KEY: connectorKeyEnvSchema,
+    /** The bearer token Prometheus scrapes /metrics with (16 characters or more); without it /metrics is not served. */
+    METRICS_TOKEN: z.string().min(16).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   },
   runtimeEnv: process.env,

@@ -1,6 +1,17 @@
 import { Redis } from "ioredis";
 
-import { configureDelivery, createActionWatcher, createBullActionQueue, createLogger, loadActionTypeModules, systemClock, type CoreDeps } from "@leash/core";
+import {
+  configureDelivery,
+  createActionCounters,
+  createActionWatcher,
+  createApiMetrics,
+  createBullActionQueue,
+  createLogger,
+  createMetricsRegistry,
+  loadActionTypeModules,
+  systemClock,
+  type CoreDeps,
+} from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
@@ -14,6 +25,7 @@ const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB
 // Producers fail fast when Redis is away: the action is safe in Postgres and the reconciler enqueues it later.
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
 redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+const registry = createMetricsRegistry("api");
 const deps: CoreDeps = {
   db,
   queue: createBullActionQueue({ connection: redis, prefix: env.QUEUE_PREFIX }),
@@ -24,6 +36,7 @@ const deps: CoreDeps = {
   connectorKey: env.CONNECTOR_SECRET_KEY,
   // Only its channels are used here, to refuse a proposal for a channel this server does not deliver on.
   delivery: configureDelivery({ smtpUrl: env.SMTP_URL, smtpFrom: env.SMTP_FROM, slackBotToken: env.SLACK_BOT_TOKEN }),
+  counters: createActionCounters(registry),
 };
 
 const watcher = createActionWatcher({ db, logger });
@@ -36,6 +49,7 @@ const server = createApiServer({
     ? { rateLimiter: createApiKeyRateLimiter({ redis, prefix: env.QUEUE_PREFIX, points: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST }) }
     : {}),
   checkReady: readinessCheck({ db, redis, logger }),
+  metrics: { registry, requests: createApiMetrics(registry), token: env.METRICS_TOKEN },
 });
 server.listen(env.API_PORT, env.API_HOST, () => {
   logger.info({ url: `http://${env.API_HOST}:${env.API_PORT}/trpc` }, "api listening");

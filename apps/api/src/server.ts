@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 
-import { authenticateApiKey, cacheApiKeyActors, createActionWatcher, type ActionWatcher, type CoreDeps } from "@leash/core";
+import { authenticateApiKey, cacheApiKeyActors, createActionWatcher, metricsHandler, type ActionWatcher, type CoreDeps } from "@leash/core";
 
 import packageJson from "../package.json" with { type: "json" };
 import { bearerToken } from "./context.ts";
@@ -12,6 +12,7 @@ import { buildOpenApiDocument } from "./docs/openapi-document.ts";
 import { handleExport } from "./export-route.ts";
 import { handleMcp } from "./mcp/mcp-route.ts";
 import { limitApiKeys, retryAfterHeader, type ApiKeyRateLimiter } from "./rate-limit.ts";
+import { countRequest, type ApiServerMetrics } from "./request-metrics.ts";
 import { appRouter } from "./router.ts";
 
 /** Largest request body accepted, in bytes (a batch of 100 actions at the 16 KiB parameter limit fits). */
@@ -27,6 +28,8 @@ export interface ApiServerOptions {
   watcher?: ActionWatcher;
   /** Per-API-key request limits; none when omitted (tests). */
   rateLimiter?: ApiKeyRateLimiter;
+  /** Request counts and latencies, and /metrics when a token is set; nothing is counted without. */
+  metrics?: ApiServerMetrics;
 }
 
 export function createApiServer({
@@ -35,6 +38,7 @@ export function createApiServer({
   apiKeyCacheMs = 0,
   watcher = createActionWatcher({ db: deps.db, logger: deps.logger }),
   rateLimiter,
+  metrics,
 }: ApiServerOptions): Server {
   const authenticate = limitApiKeys(
     cacheApiKeyActors((presented) => authenticateApiKey(deps.db, presented), { ttlMs: apiKeyCacheMs, clock: deps.clock }),
@@ -55,9 +59,11 @@ export function createApiServer({
   // Generated from the router once at start: the documentation always matches the running API.
   const openApiDocument = buildOpenApiDocument(appRouter, { version: packageJson.version, maxBodyBytes: MAX_BODY_BYTES });
   const docsPage = renderDocsPage(openApiDocument);
+  const serveMetrics = metrics?.token ? metricsHandler({ registry: metrics.registry, token: metrics.token }) : null;
 
   return createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0] ?? "/";
+    if (metrics) countRequest(metrics.requests, path, response);
     if (path.startsWith("/trpc/")) {
       trpc(request, response);
       return;
@@ -82,6 +88,10 @@ export function createApiServer({
     if (path === "/docs" || path === "/docs/") {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       response.end(docsPage);
+      return;
+    }
+    if (path === "/metrics" && serveMetrics) {
+      serveMetrics(request, response);
       return;
     }
     if (path === "/healthz") {

@@ -38,6 +38,12 @@ beforeAll(async () => {
   // A decided action: waiting for it answers at once.
   const ended = await admin.action.reject.mutate({ actionId: idea.action.id, reason: "no" });
   const { connector } = await admin.connector.create.mutate({ name: "orders-api", baseUrl: "https://orders.example.com", allowedMethods: ["POST"], allowedPathPrefixes: ["/orders"] });
+  // Only `schedule` actions (none here) would be sent to it, and it points nowhere reachable: nothing is sent in the background.
+  const webhook = await admin.webhook.create.mutate({ url: "https://hooks.example.com/fuzz", eventTypes: ["action.executed"], actionTypes: ["schedule"] });
+  // An id junk is unlikely to hit: a "send again" of it would send in the background.
+  const delivered = await environment.db.webhookDelivery.create({
+    data: { id: 9_000_000_001n, tenantId: tenant.id, endpointId: webhook.endpoint.id, eventType: "webhook.test", messageId: "test_fuzz", payload: {}, status: "delivered", nextAttemptAt: new Date() },
+  });
   const { batchId } = await admin.action.proposeBatch.mutate({ actions: [{ actionType: "create", targetType: "idea", parameters: { title: "One" } }, { actionType: "create", targetType: "idea", parameters: { title: "Two" } }] });
   const proposal = { actionType: "update", targetType: "project", targetId: project.id, parameters: { data: { status: "at_risk" } }, reason: "Deadline moved" };
   // A valid input of each procedure (that takes one), spoiled one part at a time by the properties.
@@ -79,6 +85,15 @@ beforeAll(async () => {
     "connector.update": { connectorId: connector.id, timeoutMs: 2_000, allowedPathPrefixes: ["/invoices", "/refunds"] },
     "connector.delete": { connectorId: connector.id },
     "connector.rotateSecret": { connectorId: connector.id },
+    "metrics.summary": { window: "month", actionType: "update", apiKeyId: tenant.agent.apiKeyId },
+    "webhook.create": { url: "https://hooks.example.com/other", description: "CRM", eventTypes: ["action.failed"], actionTypes: ["schedule"], allowPrivateNetwork: false },
+    "webhook.update": { endpointId: webhook.endpoint.id, description: "changed", eventTypes: ["action.executed", "action.failed"] },
+    "webhook.delete": { endpointId: webhook.endpoint.id },
+    "webhook.get": { endpointId: webhook.endpoint.id },
+    "webhook.rotateSecret": { endpointId: webhook.endpoint.id },
+    "webhook.deliveries": { endpointId: webhook.endpoint.id, status: "delivered", cursor: 10, limit: 5 },
+    "webhook.redeliver": { deliveryId: Number(delivered.id) },
+    "webhook.sendTest": { endpointId: webhook.endpoint.id },
   };
 });
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createTemplate, DEMO_CONNECTOR_NAME, DEMO_TEMPLATE, ensureDemoConnector, setPreference } from "@leash/core";
+import { createTemplate, DEMO_CONNECTOR_NAME, DEMO_TEMPLATE, ensureDemoConnector, ensureDemoWebhook, setApprovalMailSetting, setPreference } from "@leash/core";
 import { createTestEnvironment, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 import { startTestWorker } from "@leash/worker/test-support";
 
@@ -42,14 +42,20 @@ let api: Awaited<ReturnType<typeof startTestApi>>;
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let receiver: Awaited<ReturnType<typeof startInvoiceReceiver>>;
 
-/** A tenant set up as the seed sets up the demo tenant: notify auto-approved, the template, and (when asked) the connector. */
+/**
+ * A tenant set up as the seed sets up the demo tenant: notify auto-approved, the template, the
+ * approver's approval mail on, and (when asked) the connector and the webhook endpoint.
+ */
 async function demoTenant(slug: string, withConnector: boolean): Promise<TestTenant> {
   const tenant = await createTestTenant(environment.db, slug);
   await setPreference(environment.deps, { actor: tenant.admin, input: { actionType: "notify", autoApprove: true } });
   await createTemplate(environment.deps, { actor: tenant.admin, input: DEMO_TEMPLATE });
+  await setApprovalMailSetting(environment.deps, { actor: tenant.approver, input: { mode: "each" } });
   if (withConnector) {
     const outcome = await ensureDemoConnector(environment.deps, { tenantId: tenant.id, baseUrl: `${receiver.url}/api` });
     expect(outcome).toMatchObject({ created: true, signingSecret: expect.stringMatching(/^whsec_/) });
+    const webhook = await ensureDemoWebhook(environment.deps, { tenantId: tenant.id, url: `${receiver.url}/webhooks` });
+    expect(webhook).toMatchObject({ created: true, signingSecret: expect.stringMatching(/^whsec_/) });
   }
   return tenant;
 }
@@ -81,7 +87,7 @@ describe("the demo agent", () => {
 
     expect(report.waiting.map((action) => action.status)).toEqual(["pending", "pending"]);
     expect(report.httpRequest).toMatchObject({ actionType: "http", status: "pending", requiresApproval: true, parameters: { connector: DEMO_CONNECTOR_NAME, method: "POST", path: "/invoices", url: `${receiver.url}/api/invoices` } });
-    expect(receiver.arrivals).toEqual([]);
+    expect(receiver.arrivals.filter((arrival) => arrival.url.startsWith("/api/"))).toEqual([]);
     expect(report.batch.map((action) => action.actionType)).toEqual(["create", "create", "notify"]);
     expect(new Set(report.batch.map((action) => action.batchId)).size).toBe(1);
     expect(report.templateRun?.map((action) => [action.templateStep, action.status])).toEqual([[0, "pending"], [1, "pending"], [2, "pending"]]);
@@ -95,6 +101,7 @@ describe("the demo agent", () => {
     expect(output).toContain(`Approve #${report.httpRequest?.id ?? 0} (the invoice request) as Dana in the console`);
     expect(output).toContain(`once approved it lands on ${RECEIVERS_PAGE}`);
     expect(output).toContain('"Onboard a client" proposed 3 steps');
+    expect(output).toContain(`signed webhooks) and turned on Dana's approval mail: ${RECEIVERS_PAGE} lists both`);
     expect(await environment.db.agentAction.count({ where: { tenantId: tenant.id } })).toBe(1 + 2 + 1 + 3 + 3);
 
     // What the demo tells people to do: approve it, and the request reaches the service.
@@ -107,11 +114,32 @@ describe("the demo agent", () => {
       },
       { what: "the demo's http request to execute" },
     );
-    expect(executed.result).toMatchObject({ status: 201, body: { id: "inv_1" } });
-    expect(receiver.arrivals).toHaveLength(1);
-    const [arrival] = receiver.arrivals;
+    expect(executed.result).toMatchObject({ status: 201, body: { id: expect.stringMatching(/^inv_\d+$/) } });
+    const invoices = receiver.arrivals.filter((arrival) => arrival.url.startsWith("/api/"));
+    expect(invoices).toHaveLength(1);
+    const [arrival] = invoices;
     expect(arrival).toMatchObject({ method: "POST", url: "/api/invoices", headers: { "idempotency-key": `leash-action-${actionId}`, "webhook-signature": expect.stringMatching(/^v1,/) } });
     expect(JSON.parse(arrival?.body ?? "null")).toMatchObject({ customer: "Acme Corp", reference: `demo-${RUN_ID}` });
+
+    // The rest the seed sets up: the approver is mailed about what still waits, and the request's events arrived as webhooks.
+    const idea = report.waiting[0]?.id ?? 0;
+    const approvalMail = await waitFor(
+      () => Promise.resolve(environment.smtp.mails.find((caught) => caught.envelope.to.includes(`approver@${tenant.slug}.test`) && caught.parsed.text?.includes(`/actions/${idea}`))),
+      { what: "the approver's mail about the waiting idea" },
+    );
+    expect(approvalMail.parsed.subject).toMatch(/^Approval needed/);
+    const events = await waitFor(
+      () => {
+        const types = receiver.arrivals
+          .filter((hook) => hook.url === "/webhooks")
+          .map((hook) => JSON.parse(hook.body) as { type: string; data: { actionId: number } })
+          .filter((hook) => hook.data.actionId === actionId)
+          .map((hook) => hook.type);
+        return Promise.resolve(types.includes("action.executed") ? types : undefined);
+      },
+      { what: "the webhooks of the http request" },
+    );
+    expect(events).toEqual(["action.proposed", "action.approved", "action.executed"]);
   });
 
   it("says how to get the connector when the tenant has none, and goes on", async () => {

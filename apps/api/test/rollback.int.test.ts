@@ -219,6 +219,38 @@ describe("later changes", () => {
   });
 });
 
+describe("an undo that failed undid nothing", () => {
+  it("a later change whose undo failed keeps an earlier rollback out (CONFLICT naming it), and is rolled back again once the item allows it", async () => {
+    const item = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Intranet", data: { status: "planned" } });
+    const update = (status: string) => executed({ actionType: "update", targetType: "project", targetId: item.id, parameters: { data: { status } } });
+    const first = await update("active");
+    const second = await update("done");
+    // Someone removes the project by hand: the undo of the second update has nothing to restore.
+    await environment.db.item.update({ where: { id: item.id }, data: { deletedAt: new Date() } });
+    const [failed] = await rolledBack(second.id);
+    expect(failed).toMatchObject({ status: "failed", rollbackOfId: second.id, errorMessage: expect.stringContaining("has been deleted") });
+    await environment.db.item.update({ where: { id: item.id }, data: { deletedAt: null } });
+
+    // The second update is still in effect, so the first cannot be undone alone.
+    const conflict = `#${first.id} was changed later by #${second.id}: roll back with cascade to undo both, newest first`;
+    expect(await approver().action.rollbackPreview.query({ actionId: first.id })).toMatchObject({ canRollBack: false, refusal: { code: "CONFLICT", message: conflict } });
+    const refused = await errorOf(approver().action.rollback.mutate({ actionId: first.id, confirm: true }));
+    expect(refused?.data).toMatchObject({ code: "CONFLICT" });
+    expect(refused?.message).toBe(conflict);
+    expect(await approver().action.get.query({ actionId: second.id })).toMatchObject({ rollbackActionId: null, rolledBackAt: null });
+
+    const [retried] = await rolledBack(second.id);
+    expect(retried).toMatchObject({ status: "executed", rollbackOfId: second.id });
+    expect(await itemState(item.id)).toMatchObject({ data: { status: "active" } });
+    const original = await approver().action.get.query({ actionId: second.id });
+    expect(original.rollbackActionId).toBe(retried?.id);
+    expect(original.rolledBackAt).not.toBeNull();
+    expect(original.timeline.map((event) => event.type).slice(-3)).toEqual(["rollback_requested", "rollback_requested", "rolled_back"]);
+    await rolledBack(first.id);
+    expect(await itemState(item.id)).toMatchObject({ data: { status: "planned" }, deletedAt: null });
+  });
+});
+
 describe("confirmation and repeats", () => {
   it("without confirm: true it is BAD_REQUEST and nothing changes; a second rollback is CONFLICT", async () => {
     const item = await createTestItem(environment.db, tenant.id, { kind: "idea", title: "Self-serve onboarding", data: { status: "new" } });
@@ -265,6 +297,25 @@ describe("confirmation and repeats", () => {
     expect(await environment.db.agentAction.count({ where: { rollbackOfId: update.id } })).toBe(1);
     const [undo] = won[0]?.status === "fulfilled" ? won[0].value.undoActions : [];
     await waitForStatus(undo?.id ?? 0);
+    expect(await itemState(item.id)).toMatchObject({ data: { score: 1 } });
+  });
+
+  it("after a failed undo, of ten people rolling back again at once, one wins and nine get CONFLICT", async () => {
+    const item = await createTestItem(environment.db, tenant.id, { kind: "idea", title: "Rematch", data: { score: 1 } });
+    const update = await executed({ actionType: "update", targetType: "idea", targetId: item.id, parameters: { data: { score: 9 } } });
+    await environment.db.item.update({ where: { id: item.id }, data: { deletedAt: new Date() } });
+    const [failed] = await rolledBack(update.id);
+    expect(failed?.status).toBe("failed");
+    await environment.db.item.update({ where: { id: item.id }, data: { deletedAt: null } });
+
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => approver().action.rollback.mutate({ actionId: update.id, confirm: true })));
+    const won = results.filter((result) => result.status === "fulfilled");
+    const lost = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
+    expect(won).toHaveLength(1);
+    expect(lost.map((result) => (result.reason as TRPCClientError<AppRouter>).data?.code)).toEqual(Array(9).fill("CONFLICT"));
+    expect(await environment.db.agentAction.count({ where: { rollbackOfId: update.id, status: { notIn: ["failed", "cancelled"] } } })).toBe(1);
+    const [undo] = won[0]?.status === "fulfilled" ? won[0].value.undoActions : [];
+    expect((await waitForStatus(undo?.id ?? 0)).status).toBe("executed");
     expect(await itemState(item.id)).toMatchObject({ data: { score: 1 } });
   });
 

@@ -1,3 +1,6 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createApiKey } from "@leash/core";
@@ -44,6 +47,8 @@ const matrix: Record<string, { own: string; other: string }> = {
   "connector.update":      { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
   "connector.delete":      { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
   "connector.rotateSecret": { own: "ok       FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
+  // Every role reads the metrics; the other tenant's id is its agent key's.
+  "metrics.summary":       { own: "ok        ok        ok        ok", other: "NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND" },
   "policy.list":           { own: "ok        ok        ok        ok", other: "hidden    hidden    hidden    hidden" },
   "policy.set":            { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "-" },
   "policy.delete":         { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
@@ -60,6 +65,15 @@ const matrix: Record<string, { own: string; other: string }> = {
   "trust.approveAndTrust": { own: "ok        ok        FORBIDDEN FORBIDDEN", other: "NOT_FOUND NOT_FOUND FORBIDDEN FORBIDDEN" },
   "trust.list":            { own: "ok        ok        ok        ok", other: "hidden    hidden    hidden    hidden" },
   "trust.revoke":          { own: "ok        ok        FORBIDDEN FORBIDDEN", other: "NOT_FOUND NOT_FOUND FORBIDDEN FORBIDDEN" },
+  "webhook.list":          { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "hidden    FORBIDDEN FORBIDDEN FORBIDDEN" },
+  "webhook.get":           { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
+  "webhook.create":        { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "-" },
+  "webhook.update":        { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
+  "webhook.delete":        { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
+  "webhook.rotateSecret":  { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
+  "webhook.deliveries":    { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
+  "webhook.redeliver":     { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
+  "webhook.sendTest":      { own: "ok        FORBIDDEN FORBIDDEN FORBIDDEN", other: "NOT_FOUND FORBIDDEN FORBIDDEN FORBIDDEN" },
 };
 
 let stack: Awaited<ReturnType<typeof startApiStack>>;
@@ -74,7 +88,10 @@ beforeAll(async () => {
   away = await createTestTenant(environment.db, "globex-secret");
 });
 
-afterAll(() => stack.close());
+afterAll(async () => {
+  await closeReceiver?.();
+  await stack.close();
+});
 
 const client = (tenant: TestTenant) => stack.api.client(tenant.keys.admin);
 
@@ -84,10 +101,14 @@ async function pendingAction(tenant: TestTenant) {
   return action.id;
 }
 
-/** Like `pendingAction`, by an agent key of its own: a trust grant covers later proposals of the same key, which must not reach other cells. */
+/**
+ * A fresh idea to create, waiting for a person, by an agent key of its own: a trust grant covers later
+ * proposals of the same key, which must not reach other cells (and a notification, which cannot be
+ * undone, is never trusted).
+ */
 async function pendingActionOfNewKey(tenant: TestTenant) {
   const { key } = await createApiKey(environment.db, { tenantId: tenant.id, name: `agent ${Math.random()}`, role: "agent" });
-  const { action } = await stack.api.client(key).action.propose.mutate({ actionType: "notify", parameters: { channel: "email", recipient: "a@b.c", message: `m ${tenant.slug}` } });
+  const { action } = await stack.api.client(key).action.propose.mutate({ actionType: "create", targetType: "idea", parameters: { title: `i ${tenant.slug}` } });
   return action.id;
 }
 
@@ -151,6 +172,47 @@ async function policy(tenant: TestTenant) {
   return created.id;
 }
 
+/** Where the cells' webhook deliveries go: a receiver on 127.0.0.1 taking everything, started by the first cell that needs it. */
+let receiverUrl: Promise<string> | undefined;
+let closeReceiver: (() => Promise<void>) | undefined;
+function webhookReceiver(): Promise<string> {
+  receiverUrl ??= new Promise((resolve) => {
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => response.writeHead(204).end());
+    });
+    closeReceiver = () => new Promise((done) => server.close(() => done()));
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
+  return receiverUrl;
+}
+
+/** A fresh endpoint's settings; its URL carries the tenant's slug, so a leak of it shows. Only `schedule` actions (none here) would reach it. */
+async function webhookSettings(tenant: TestTenant) {
+  return { url: `${await webhookReceiver()}/${tenant.slug}/hooks`, eventTypes: ["action.executed" as const], actionTypes: ["schedule"], allowPrivateNetwork: true };
+}
+
+async function newWebhookEndpoint(tenant: TestTenant) {
+  return (await client(tenant).webhook.create.mutate(await webhookSettings(tenant))).endpoint.id;
+}
+
+/** One endpoint per tenant for the cells that leave it in place: a tenant has at most 20. */
+const sharedEndpoints = new Map<string, Promise<string>>();
+function webhookEndpoint(tenant: TestTenant) {
+  const shared = sharedEndpoints.get(tenant.id) ?? newWebhookEndpoint(tenant);
+  sharedEndpoints.set(tenant.id, shared);
+  return shared;
+}
+
+/** A delivery of the tenant already delivered, as "send again" takes. */
+async function deliveredWebhook(tenant: TestTenant) {
+  const endpointId = await webhookEndpoint(tenant);
+  const row = await environment.db.webhookDelivery.create({
+    data: { tenantId: tenant.id, endpointId, eventType: "webhook.test", messageId: `test_${tenant.slug}`, payload: { type: "webhook.test" }, status: "delivered", nextAttemptAt: new Date() },
+  });
+  return Number(row.id);
+}
+
 const item = async (tenant: TestTenant) => (await createTestItem(environment.db, tenant.id, { kind: "project", title: `Relaunch ${tenant.slug}` })).id;
 
 /**
@@ -180,6 +242,7 @@ const inputs: Record<string, (tenant: TestTenant) => Promise<unknown>> = {
   "connector.update": async (tenant) => ({ connectorId: await connector(tenant), timeoutMs: 5_000 }),
   "connector.delete": async (tenant) => ({ connectorId: await connector(tenant) }),
   "connector.rotateSecret": async (tenant) => ({ connectorId: await connector(tenant) }),
+  "metrics.summary": (tenant) => Promise.resolve({ window: "week", apiKeyId: tenant.agent.apiKeyId }),
   "policy.list": () => Promise.resolve(undefined),
   "policy.set": () => Promise.resolve({ actionType: "link", targetType: "person", requiredApprovals: 2 }),
   "policy.delete": async (tenant) => ({ policyId: await policy(tenant) }),
@@ -196,6 +259,18 @@ const inputs: Record<string, (tenant: TestTenant) => Promise<unknown>> = {
   "trust.approveAndTrust": async (tenant) => ({ actionId: await pendingActionOfNewKey(tenant), days: 7 }),
   "trust.list": () => Promise.resolve(undefined),
   "trust.revoke": async (tenant) => ({ grantId: await grant(tenant) }),
+  "webhook.list": async (tenant) => {
+    await webhookEndpoint(tenant);
+    return undefined;
+  },
+  "webhook.get": async (tenant) => ({ endpointId: await webhookEndpoint(tenant) }),
+  "webhook.create": (tenant) => webhookSettings(tenant),
+  "webhook.update": async (tenant) => ({ endpointId: await webhookEndpoint(tenant), description: "changed" }),
+  "webhook.delete": async (tenant) => ({ endpointId: await newWebhookEndpoint(tenant) }),
+  "webhook.rotateSecret": async (tenant) => ({ endpointId: await webhookEndpoint(tenant) }),
+  "webhook.deliveries": async (tenant) => ({ endpointId: await webhookEndpoint(tenant) }),
+  "webhook.redeliver": async (tenant) => ({ deliveryId: await deliveredWebhook(tenant) }),
+  "webhook.sendTest": async (tenant) => ({ endpointId: await webhookEndpoint(tenant) }),
 };
 
 const procedures = describeProcedures(appRouter);
@@ -224,6 +299,8 @@ async function call(path: string, apiKey: string | null, input: unknown): Promis
 async function settled() {
   // External actions stay approved until their agent reports: no worker runs them.
   await waitFor(async () => (await environment.db.agentAction.count({ where: { status: { in: ["approved", "executing"] }, actionType: { not: "external" } } })) === 0, { what: "an idle worker" });
+  // Webhook deliveries (a test event, one sent again) are made by the worker too.
+  await waitFor(async () => (await environment.db.webhookDelivery.count({ where: { status: "pending" } })) === 0, { what: "webhook deliveries sent" });
 }
 
 const columns = (row: string) => row.trim().split(/\s+/);

@@ -10,6 +10,8 @@ export const env = createEnv({
     DEMO_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3004),
     /** A file holding the demo connector's signing secret (whsec_...), written by the seed: signatures are verified with it. */
     DEMO_SIGNING_SECRET_FILE: z.string().min(1).optional(),
+    /** A file holding the demo webhook endpoint's secret (whsec_...), written by the seed: webhooks to /webhooks are verified with it. */
+    DEMO_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),
   },
   runtimeEnv: process.env,
   emptyStringAsUndefined: true,

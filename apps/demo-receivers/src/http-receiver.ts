@@ -43,12 +43,18 @@ function json(response: ServerResponse, status: number, value: unknown): number 
   return status;
 }
 
+type SecretSource = () => string | null;
+
 /**
  * A stand-in for a team's own service, behind the demo tenant's connector: `POST /api/invoices`
  * creates an invoice (the same Idempotency-Key answers the same invoice again, as a careful API
- * does), `DELETE /api/invoices/<id>` removes it (the connector's undo). `/` lists what arrived.
+ * does), `DELETE /api/invoices/<id>` removes it (the connector's undo). `POST /webhooks` receives the
+ * demo tenant's webhooks, checked with that endpoint's own secret. `/` lists what arrived.
  */
-export function startHttpReceiver(log: ReceivedLog, { host, port, secret }: { host: string; port: number; secret: () => string | null }): Server {
+export function startHttpReceiver(
+  log: ReceivedLog,
+  { host, port, secrets }: { host: string; port: number; secrets: { connector: SecretSource; webhooks: SecretSource } },
+): Server {
   const invoices = new Map<string, { id: string; body: unknown }>();
   const byKey = new Map<string, string>();
   const server = createServer((request, response) => {
@@ -64,11 +70,14 @@ export function startHttpReceiver(log: ReceivedLog, { host, port, secret }: { ho
       }
       const body = await readBody(request);
       const idempotencyKey = header(request, "idempotency-key");
-      const signature = signatureOf(request, body, secret());
+      const isWebhook = url.pathname === "/webhooks";
+      const signature = signatureOf(request, body, (isWebhook ? secrets.webhooks : secrets.connector)());
       let status: number;
       const removal = /^\/api\/invoices\/([\w-]+)$/.exec(url.pathname);
       if (signature === "invalid") {
         status = json(response, 401, { error: "bad signature" });
+      } else if (isWebhook && request.method === "POST") {
+        status = json(response, 200, { received: header(request, "webhook-id") });
       } else if (request.method === "POST" && url.pathname === "/api/invoices") {
         const earlierId = idempotencyKey ? byKey.get(idempotencyKey) : undefined;
         const earlier = earlierId ? invoices.get(earlierId) : undefined;

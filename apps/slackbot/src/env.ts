@@ -20,6 +20,8 @@ export const env = createEnv({
     REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
     QUEUE_PREFIX: z.string().min(1).default("{leash}"),
     DB_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+    /** The bearer token Prometheus scrapes /metrics (on SLACKBOT_PORT) with, 16 characters or more; without it /metrics is not served. */
+    METRICS_TOKEN: z.string().min(16).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   },
   runtimeEnv: process.env,

@@ -10,12 +10,16 @@ export function healthHandler(status: SlackStatus) {
   };
 }
 
-/** A server with only the health endpoint, for Socket Mode and for a bot without credentials. */
-export function createHealthServer(status: SlackStatus): Server {
+/** A server with only the health endpoint (and /metrics with a token), for Socket Mode and for a bot without credentials. */
+export function createHealthServer(status: SlackStatus, serveMetrics: ((request: IncomingMessage, response: ServerResponse) => void) | null = null): Server {
   const health = healthHandler(status);
   return createServer((request, response) => {
     if (request.method === "GET" && request.url === "/healthz") {
       health(request, response);
+      return;
+    }
+    if (request.url === "/metrics" && serveMetrics) {
+      serveMetrics(request, response);
       return;
     }
     response.writeHead(404, { "content-type": "application/json" });

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 
 import { Redis } from "ioredis";
 
-import { createBullActionQueue, createLogger, loadActionTypeModules, systemClock, type CoreDeps } from "@leash/core";
+import { createBullActionQueue, createLogger, createMetricsRegistry, createSlackbotMetrics, loadActionTypeModules, metricsHandler, systemClock, type CoreDeps } from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
@@ -21,12 +21,15 @@ function missingCredentials(): string | null {
   return missing.length ? `${missing.join(" and ")} not set` : null;
 }
 
+const registry = createMetricsRegistry("slackbot");
+const serveMetrics = env.METRICS_TOKEN ? metricsHandler({ registry, token: env.METRICS_TOKEN }) : null;
+
 let stop: () => Promise<void>;
 const reason = missingCredentials();
 if (reason !== null || !env.SLACK_BOT_TOKEN) {
   // The rest of Leash works without Slack; this process stays up so `start` and health checks behave the same.
   logger.warn({ reason }, "Slack bot disabled");
-  const server: Server = createHealthServer({ enabled: false, reason: reason ?? "no bot token" });
+  const server: Server = createHealthServer({ enabled: false, reason: reason ?? "no bot token" }, serveMetrics);
   server.listen(env.SLACKBOT_PORT, env.SLACKBOT_HOST);
   stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
 } else {
@@ -47,6 +50,7 @@ if (reason !== null || !env.SLACK_BOT_TOKEN) {
     host: env.SLACKBOT_HOST,
     port: env.SLACKBOT_PORT,
     logger,
+    metrics: { registry, slack: createSlackbotMetrics(registry), serveMetrics },
   });
   stop = async () => {
     await bot.close();

@@ -18,6 +18,7 @@ import { register as registerCommands } from "./listeners/commands/index.ts";
 import { register as registerEvents } from "./listeners/events/index.ts";
 import { register as registerViews } from "./listeners/views/index.ts";
 import { answerMalformedEvents, guardMalformedRequests } from "./malformed-requests.ts";
+import { countAcks, countingFetch, type BotMetrics } from "./slack-metrics.ts";
 
 /** Largest request body Bolt reads (413 above): Slack's own payloads, even a full modal, are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -38,6 +39,8 @@ export interface SlackBotOptions {
   /** HTTP mode: Slack's requests and /healthz; Socket Mode: /healthz only. 0 picks a free port. */
   port: number;
   logger: Logger;
+  /** Acks and Web API errors counted, and /metrics served when it has a handler (a token is set). */
+  metrics?: BotMetrics;
 }
 
 export interface SlackBot {
@@ -67,6 +70,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     // Failed card updates are retried by their queue; a listener should not hang on Slack for minutes.
     retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...(options.metrics ? { fetch: countingFetch(options.metrics.slack) } : {}),
   };
   const slack = new webApi.WebClient(options.botToken, clientOptions);
   // Checks the token once at start, and names the bot and the workspace it belongs to.
@@ -89,7 +93,10 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     const http = new HTTPReceiver({
       signingSecret: options.signingSecret,
       endpoints: "/slack/events",
-      customRoutes: [{ path: "/healthz", method: ["GET"], handler: healthHandler(status) }],
+      customRoutes: [
+        { path: "/healthz", method: ["GET"], handler: healthHandler(status) },
+        ...(options.metrics?.serveMetrics ? [{ path: "/metrics", method: ["GET"], handler: options.metrics.serveMetrics }] : []),
+      ],
       bodyLimit: MAX_BODY_BYTES,
       processEventErrorHandler: answerMalformedEvents,
       logger: boltLogger(logger),
@@ -118,6 +125,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     logger: boltLogger(logger),
     extendedErrorHandler: true,
   });
+  if (options.metrics) countAcks(app, options.metrics.slack);
   // Listeners ack at once and work on after the answer: a stopping bot waits for that work before
   // its connections close, or a click Slack saw acknowledged could be lost.
   const inFlight = new Set<Promise<void>>();
@@ -142,7 +150,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   let server: Server;
   if (options.appToken) {
     await app.start();
-    server = await listen(createHealthServer(status), options.host, options.port);
+    server = await listen(createHealthServer(status, options.metrics?.serveMetrics ?? null), options.host, options.port);
   } else {
     server = await app.start({ port: options.port, host: options.host });
   }

@@ -161,6 +161,15 @@ describe("actionStateLines", () => {
     const lines = actionStateLines(action({ ...approved, status: "executed", executedAt: AT, rollbackActionId: 4230, rolledBackAt: AT }), undo);
     expect(lines[1]).toMatch(/^Rolled back by Sam · <!date.*> \(undo action #4230\)$/);
   });
+
+  it("says a rollback failed or was cancelled, although the action no longer names that undo (it may be rolled back again)", () => {
+    const executed = action({ ...approved, status: "executed", executedAt: AT });
+    const by = { proposedBy: { kind: "user" as const, id: "u", label: "Sam" } };
+    expect(actionStateLines(executed, action({ id: 4230, status: "failed", errorMessage: "project #128 has been deleted", ...by }))[1]).toBe(
+      "Rollback by Sam failed: project #128 has been deleted (undo action #4230)",
+    );
+    expect(actionStateLines(executed, action({ id: 4231, status: "cancelled", ...by }))[1]).toBe("Rollback by Sam was cancelled (undo action #4231)");
+  });
 });
 
 describe("refusalText", () => {

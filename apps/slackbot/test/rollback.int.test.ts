@@ -136,6 +136,13 @@ describe("/rollback", () => {
     const latest = await waitForLatestCard(harness, card.ts, (text) => text.includes("Rollback by"));
     expect(cardText(latest)).toContain("failed");
     expect((await rowOf(action.id)).rolledBackAt).toBeNull();
+
+    // The failed undo undid nothing: once the person is back, a second rollback goes through.
+    await harness.environment.db.item.update({ where: { id: (await rowOf(action.id)).targetId ?? 0 }, data: { deletedAt: null } });
+    const again = await rollbackCommand(String(action.id));
+    await clickOnPreview(again.name, buttonsOf(again.reply).find((button) => button.action_id === ids.actions.confirmRollback)!);
+    const rolledBack = await waitForLatestCard(harness, card.ts, (text) => text.includes("Rolled back by"));
+    expect(cardText(rolledBack)).toContain(`(undo action #${(await rowOf(action.id)).rollbackActionId ?? 0})`);
   });
 
   it("on a notify action: a refusal with the reason, and nothing to confirm", async () => {

@@ -16,9 +16,13 @@ export default [
     route("items", "routes/items.tsx"),
     route("items/:itemId", "routes/item-detail.tsx"),
     route("queue", "routes/queue.tsx"),
+    route("metrics", "routes/metrics.tsx"),
     route("preferences", "routes/preferences.tsx"),
     route("policies", "routes/policies.tsx"),
     route("connectors", "routes/connectors.tsx"),
+    route("webhooks", "routes/webhooks.tsx"),
+    route("webhooks/:endpointId", "routes/webhook-detail.tsx"),
     route("notifications", "routes/notifications.tsx"),
+    route("settings", "routes/settings.tsx"),
   ]),
 ] satisfies RouteConfig;

@@ -51,6 +51,23 @@ beforeAll(async () => {
     ["undoMethod", "DELETE"],
     ["undoPath", "/invoices/{{result.body.id}}"],
   ];
+  // Endpoints that subscribe only to expiries, which nothing here causes: the worker never writes behind a post's back.
+  const webhookFields: [string, string][] = [
+    ["url", "https://hooks.example.com/leash"],
+    ["description", "Ops"],
+    ["eventTypes", "action.expired"],
+    ["actionTypes", "update"],
+  ];
+  const webhooks = stack.api.client(tenant.keys.admin).webhook;
+  const webhookInput = { url: "https://hooks.example.com/leash", eventTypes: ["action.expired" as const] };
+  const liveEndpoint = (await webhooks.create.mutate(webhookInput)).endpoint;
+  const doomedEndpoint = (await webhooks.create.mutate(webhookInput)).endpoint;
+  // Disabled, so a test event or "Send again" on it is refused rather than sent in the background.
+  const pausedEndpoint = (await webhooks.create.mutate(webhookInput)).endpoint;
+  await webhooks.update.mutate({ endpointId: pausedEndpoint.id, enabled: false });
+  const failedDelivery = await stack.environment.db.webhookDelivery.create({
+    data: { tenantId: tenant.id, endpointId: pausedEndpoint.id, eventType: "webhook.test", messageId: "test_failed", payload: { type: "webhook.test" }, status: "failed", nextAttemptAt: new Date() },
+  });
   const templateFields: [string, string][] = [
     ["name", "Onboard v2"],
     ["description", "why"],
@@ -84,10 +101,19 @@ beforeAll(async () => {
     { name: "policy set", path: "/policies", fields: [["intent", "set"], ["actionType", "link"], ["targetType", "person"], ["requiredApprovals", "2"], ["separationOfDuties", "on"], ["expiryFallback", "reject"]] },
     { name: "policy delete", path: "/policies", fields: [["intent", "delete"], ["policyId", "5b0f8c1e-8a51-4d43-9d2e-7f0f3c1a2b4c"]] },
     { name: "notification read", path: "/notifications", fields: [["notificationId", String(notification.id)]] },
+    { name: "approval mail", path: "/settings", fields: [["mode", "digest"], ["digestMinutes", "30"]] },
     { name: "connector create", path: "/connectors", fields: [["intent", "create"], ...connectorFields] },
     { name: "connector update", path: "/connectors", fields: [["intent", "update"], ["connectorId", connector.connector.id], ...connectorFields.filter(([name]) => name !== "name")] },
     { name: "connector rotate", path: "/connectors", fields: [["intent", "rotate"], ["connectorId", connector.connector.id]] },
     { name: "connector delete", path: "/connectors", fields: [["intent", "delete"], ["connectorId", connector.connector.id]] },
+    { name: "webhook create", path: "/webhooks", fields: [["intent", "create"], ...webhookFields] },
+    { name: "webhook update", path: `/webhooks/${liveEndpoint.id}`, fields: [["intent", "update"], ...webhookFields] },
+    { name: "webhook disable", path: `/webhooks/${liveEndpoint.id}`, fields: [["intent", "disable"]] },
+    { name: "webhook enable", path: `/webhooks/${liveEndpoint.id}`, fields: [["intent", "enable"]] },
+    { name: "webhook rotate", path: `/webhooks/${liveEndpoint.id}`, fields: [["intent", "rotate"]] },
+    { name: "webhook test", path: `/webhooks/${pausedEndpoint.id}`, fields: [["intent", "test"]] },
+    { name: "webhook send again", path: `/webhooks/${pausedEndpoint.id}`, fields: [["intent", "redeliver"], ["deliveryId", String(failedDelivery.id)]] },
+    { name: "webhook delete", path: `/webhooks/${doomedEndpoint.id}`, fields: [["intent", "delete"]] },
   ];
 });
 
@@ -125,7 +151,7 @@ describe("every form of the console refuses junk with a 4xx and writes nothing",
     }
     // sign-in and sign-out are checked on their own below; every other form is in the table.
     expect(withAction.sort()).toEqual(
-      ["action-detail.tsx", "action-rollback.tsx", "connectors.tsx", "inbox.tsx", "notifications.tsx", "policies.tsx", "preferences.tsx", "sign-in.tsx", "sign-out.ts", "template-edit.tsx", "template-run.tsx", "templates.tsx"].sort(),
+      ["action-detail.tsx", "action-rollback.tsx", "connectors.tsx", "inbox.tsx", "notifications.tsx", "policies.tsx", "preferences.tsx", "settings.tsx", "sign-in.tsx", "sign-out.ts", "template-edit.tsx", "template-run.tsx", "templates.tsx", "webhook-detail.tsx", "webhooks.tsx"].sort(),
     );
   });
 
@@ -163,7 +189,7 @@ describe("every form of the console refuses junk with a 4xx and writes nothing",
       .filter((text) => text.length > 0 && text.length < 2_000 && !(Number(text) > 0))
       .map((text) => encodeURIComponent(Buffer.from(text, "utf8").toString("utf8")));
     await fc.assert(
-      fc.asyncProperty(segment, fc.constantFrom("/actions/ID", "/actions/ID/rollback", "/templates/ID/run", "/templates/ID/edit"), async (id, shape) => {
+      fc.asyncProperty(segment, fc.constantFrom("/actions/ID", "/actions/ID/rollback", "/templates/ID/run", "/templates/ID/edit", "/webhooks/ID"), async (id, shape) => {
         const before = await databaseFingerprint(stack.environment.db);
         const response = await admin.post(shape.replace("ID", id), [["intent", "approve"], ["confirm", "true"], ["param.title", "x"], ["name", "x"]]);
         expect(response.status, `${shape} ${id}`).toBeGreaterThanOrEqual(400);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 
-import { approveAction } from "@leash/core";
+import { approveAction, rollbackAction } from "@leash/core";
 import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
 import { hydrated, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
@@ -68,6 +68,26 @@ describe("rollback from the action detail page", () => {
     expect(fields).not.toContain("at_risk");
     const undo = await environment.db.agentAction.findFirstOrThrow({ where: { rollbackOfId: actionId } });
     expect(await page.locator(`tr[data-action-id="${undo.id}"]`).textContent()).toContain("Executed");
+  });
+
+  it("after its undo failed, the action offers Roll back again, and the second rollback goes through", async () => {
+    const project = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Help centre", data: { status: "planned" } });
+    const actionId = await executedUpdate(project.id, { status: "active" });
+    // Someone removes the project by hand: the first undo has nothing to restore, and fails.
+    await environment.db.item.update({ where: { id: project.id }, data: { deletedAt: new Date() } });
+    const [undo] = (await rollbackAction(environment.deps, { actor: tenant.approver, input: { actionId, confirm: true } })).undoActions;
+    await waitFor(async () => (await environment.db.agentAction.findUniqueOrThrow({ where: { id: undo?.id ?? 0 } })).status === "failed", { what: "the undo to fail" });
+    await environment.db.item.update({ where: { id: project.id }, data: { deletedAt: null } });
+
+    await page.goto(`${web.url}/actions/${actionId}`);
+    await hydrated(page);
+    expect(await page.getByText("(in progress)").count()).toBe(0);
+    await page.getByRole("link", { name: "Roll back…" }).click();
+    const dialog = page.getByRole("dialog", { name: `Roll back #${actionId}?` });
+    await dialog.getByRole("button", { name: "Confirm rollback" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.locator('[data-testid="action-status"] .badge-rolled-back').waitFor();
+    expect(await projectData(project.id)).toMatchObject({ status: "planned" });
   });
 
   it("names the later change that blocks a rollback, and with cascade undoes both, newest first", async () => {

@@ -1,9 +1,11 @@
-import { createServer } from "node:http";
+import { Redis } from "ioredis";
 
-import { configureDelivery, createLogger, loadActionTypeModules } from "@leash/core";
+import { configureDelivery, createActionCounters, createLogger, createMetricsRegistry, createWorkerMetrics, loadActionTypeModules, metricsHandler, systemClock } from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
+import { createHealthServer } from "./health-server.ts";
+import { createWorkerSamplers } from "./worker-samplers.ts";
 import { startWorkerRuntime } from "./worker-runtime.ts";
 
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
@@ -12,6 +14,12 @@ const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB
 
 const delivery = configureDelivery({ smtpUrl: env.SMTP_URL, smtpFrom: env.SMTP_FROM, slackBotToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL });
 logger.info({ channels: delivery.channels }, "notification delivery channels");
+
+// The gauges read Redis and Postgres only when Prometheus scrapes, on a connection that fails fast.
+const registry = createMetricsRegistry("worker");
+const samplerConnection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+samplerConnection.on("error", (error) => logger.warn({ err: error.message }, "redis (metrics) connection error"));
+const samplers = createWorkerSamplers({ db, connection: samplerConnection, prefix: env.QUEUE_PREFIX, clock: systemClock });
 
 const runtime = await startWorkerRuntime({
   db,
@@ -27,16 +35,21 @@ const runtime = await startWorkerRuntime({
   logger,
   delivery,
   connectorKey: env.CONNECTOR_SECRET_KEY,
+  webhookPolicy: { disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS },
+  webBaseUrl: env.WEB_BASE_URL,
+  approvalMailIntervalMs: env.APPROVAL_MAIL_INTERVAL_MS,
+  counters: createActionCounters(registry),
+  metrics: createWorkerMetrics(registry, samplers),
 });
 
 let stopping = false;
-const health = createServer((request, response) => {
-  const ok = request.url === "/healthz" && !stopping;
-  response.writeHead(ok ? 200 : request.url === "/healthz" ? 503 : 404, { "content-type": "application/json" });
-  response.end(JSON.stringify({ ok, workerId: runtime.workerId }));
+const health = createHealthServer({
+  workerId: runtime.workerId,
+  stopping: () => stopping,
+  serveMetrics: env.METRICS_TOKEN ? metricsHandler({ registry, token: env.METRICS_TOKEN }) : null,
 });
 if (env.WORKER_HEALTH_PORT > 0) {
-  health.listen(env.WORKER_HEALTH_PORT, "127.0.0.1", () => logger.info({ port: env.WORKER_HEALTH_PORT }, "worker health endpoint listening"));
+  health.listen(env.WORKER_HEALTH_PORT, env.WORKER_HEALTH_HOST, () => logger.info({ host: env.WORKER_HEALTH_HOST, port: env.WORKER_HEALTH_PORT, metrics: env.METRICS_TOKEN !== undefined }, "worker health endpoint listening"));
 }
 
 async function shutdown(signal: string) {
@@ -45,6 +58,8 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down: finishing running actions, taking no new ones");
   health.close();
   await runtime.close();
+  await samplers.close();
+  samplerConnection.disconnect();
   await db.$disconnect();
   process.exit(0);
 }

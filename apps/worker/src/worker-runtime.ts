@@ -9,18 +9,27 @@ import {
   registeredActionTypes,
   queueNames,
   reconcileQueue,
+  reconcileWebhookDeliveries,
+  enqueueReadyWebhookDeliveries,
   sealAuditChain,
   failUnreportedActions,
+  mailDeadlineNotices,
+  sweepApprovalMail,
   sweepPendingDeadlines,
   systemClock,
+  defaultWebhookPolicy,
+  type ActionCounters,
   type ActionRegistry,
   type Clock,
   type Logger,
   type NotificationDelivery,
   type RetryPolicy,
+  type WebhookPolicy,
+  type WorkerMetrics,
 } from "@leash/core";
 import type { Db } from "@leash/db";
 
+import { createDeliverWebhookProcessor } from "./processors/deliver-webhook-processor.ts";
 import { createExecuteActionProcessor } from "./processors/execute-action-processor.ts";
 import { createFireReminderProcessor } from "./processors/fire-reminder-processor.ts";
 
@@ -46,6 +55,15 @@ export interface WorkerRuntimeOptions {
   delivery?: NotificationDelivery;
   /** CONNECTOR_SECRET_KEY, to decrypt connectors' secrets for the requests `http` actions send. */
   connectorKey?: Buffer | undefined;
+  /** How webhook deliveries are retried and when a failing endpoint is disabled (default: ~31.6 h of retries, disabled after 24 h). */
+  webhookPolicy?: Partial<WebhookPolicy>;
+  /** The console's base URL (WEB_BASE_URL), for the links in approval mail (default http://127.0.0.1:3000). */
+  webBaseUrl?: string;
+  /** How often approval mail is looked for (default 5 s); sent only when `delivery` has email. */
+  approvalMailIntervalMs?: number;
+  /** Prometheus counters of actions executed, failed and retried here, and of the reconciler's re-enqueued jobs (main.ts); none in tests. */
+  counters?: ActionCounters;
+  metrics?: WorkerMetrics;
 }
 
 export interface WorkerRuntime {
@@ -57,7 +75,7 @@ export interface WorkerRuntime {
 }
 
 /**
- * Starts the BullMQ workers (action execution and reminders) and the reconciler that re-enqueues
+ * Starts the BullMQ workers (action execution, reminders and webhook deliveries) and the reconciler that re-enqueues
  * what Redis lost. Everything runs against explicit dependencies so tests can start it in-process.
  */
 export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
@@ -80,6 +98,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     registry: options.registry ?? registeredActionTypes(),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.connectorKey !== undefined ? { connectorKey: options.connectorKey } : {}),
+    ...(options.counters !== undefined ? { counters: options.counters } : {}),
   };
   const workerSettings = {
     connection: workerConnection,
@@ -97,7 +116,10 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       workerId,
       retryPolicy: options.retryPolicy,
       staleClaimMs: options.lockDurationMs,
-      blockedRecheckMs: 1000,
+      // A blocked job is woken when its blocker finishes; checking again, after 1 s, 2 s, 4 s, then
+      // every 5 s, is the fallback for a wake-up it missed (one that came while it was still running),
+      // so the cap is what such a miss can cost.
+      blockedRecheck: { baseDelayMs: 1_000, maxDelayMs: 5_000 },
     }),
     { ...workerSettings, concurrency: options.concurrency },
   );
@@ -105,7 +127,12 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...workerSettings,
     concurrency: 4,
   });
-  for (const worker of [actionsWorker, remindersWorker]) {
+  const webhooksWorker = new Worker(queueNames.webhooks, createDeliverWebhookProcessor(deps, { ...defaultWebhookPolicy, ...options.webhookPolicy }), {
+    ...workerSettings,
+    // Each attempt mostly waits on a receiver: a few at a time, independent of the actions' concurrency.
+    concurrency: 8,
+  });
+  for (const worker of [actionsWorker, remindersWorker, webhooksWorker]) {
     worker.on("error", (error) => logger.error({ err: error.message }, "worker error"));
     worker.on("failed", (job, error) => {
       if (job) logger.warn({ jobId: job.id, err: error.message }, "job failed");
@@ -118,9 +145,13 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const runPass = async () => {
     try {
       const result = await reconcileQueue(deps, { graceMs: 5_000, staleClaimMs: options.lockDurationMs });
+      options.metrics?.requeued("action", result.requeuedActions.length);
+      options.metrics?.requeued("reminder", result.requeuedReminders.length);
       if (result.requeuedActions.length || result.requeuedReminders.length) {
         logger.info({ actions: result.requeuedActions.length, reminders: result.requeuedReminders.length }, "reconciler re-enqueued lost jobs");
       }
+      const webhooks = await reconcileWebhookDeliveries(deps);
+      if (webhooks.requeued.length) logger.info({ webhookDeliveries: webhooks.requeued.length }, "reconciler re-enqueued lost webhook deliveries");
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "reconciliation pass failed");
     }
@@ -142,6 +173,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   timer.unref();
   void reconcile();
 
+  // Where approval mail, and the reminders and escalations mailed after a deadline sweep, link to.
+  const consoleUrl = options.webBaseUrl ?? "http://127.0.0.1:3000";
   // Sweeps of this process never overlap; other workers' sweeps are safe (each step happens once).
   let sweep: Promise<void> | null = null;
   const sweepDeadlines = async () => {
@@ -152,6 +185,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       }
       const unreported = await failUnreportedActions(deps, options.outcomeWindowMs === undefined ? {} : { windowMs: options.outcomeWindowMs });
       if (unreported.length) logger.info({ unreported }, "approved actions failed: their agents never reported an outcome");
+      await mailDeadlineNotices(deps, { consoleUrl, reminded: result.reminded, escalated: result.escalated });
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "deadline sweep failed");
     }
@@ -163,13 +197,35 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   }, options.deadlineSweepIntervalMs);
   sweepTimer.unref();
 
+  // Approval mail is sent here, never in a request; other workers' passes take other people (see sweepApprovalMail).
+  let mailPass: Promise<void> | null = null;
+  const sendApprovalMail = async () => {
+    try {
+      await sweepApprovalMail(deps, { consoleUrl });
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, "approval mail pass failed");
+    }
+  };
+  const mailTimer = setInterval(() => {
+    mailPass ??= sendApprovalMail().finally(() => {
+      mailPass = null;
+    });
+  }, options.approvalMailIntervalMs ?? 5_000);
+  mailTimer.unref();
+
   // Audit events are hashed into their tenant's chain here, shortly after insert, not in the hot path.
   let seal: Promise<void> | null = null;
   const sealAudit = async () => {
-    try {
-      await sealAuditChain(deps);
-    } catch (error) {
+    const sealed = await sealAuditChain(deps).catch((error: unknown) => {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "audit sealing pass failed");
+      return null;
+    });
+    if (!sealed) return;
+    // The sealing pass made the webhook deliveries of the events it sealed, committed with them.
+    try {
+      await enqueueReadyWebhookDeliveries(deps, sealed.webhookDeliveries);
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error), deliveries: sealed.webhookDeliveries.length }, "could not enqueue webhook deliveries; the reconciler will");
     }
   };
   const sealTimer = setInterval(() => {
@@ -179,7 +235,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   }, options.auditSealIntervalMs ?? 500);
   sealTimer.unref();
 
-  await Promise.all([actionsWorker.waitUntilReady(), remindersWorker.waitUntilReady()]);
+  await Promise.all([actionsWorker.waitUntilReady(), remindersWorker.waitUntilReady(), webhooksWorker.waitUntilReady()]);
   logger.info({ concurrency: options.concurrency, prefix: options.queuePrefix }, "worker ready");
 
   return {
@@ -189,7 +245,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       clearInterval(timer);
       clearInterval(sweepTimer);
       clearInterval(sealTimer);
-      await Promise.all([actionsWorker.close(), remindersWorker.close(), pass, sweep, seal]);
+      clearInterval(mailTimer);
+      await Promise.all([actionsWorker.close(), remindersWorker.close(), webhooksWorker.close(), pass, sweep, seal, mailPass]);
       await queue.close();
       workerConnection.disconnect();
       producerConnection.disconnect();

@@ -1,17 +1,24 @@
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
   approveAction,
+  cancelAction,
+  createTemplate,
   defineActionType,
   notifyAction,
   registeredActionTypes,
+  rollbackAction,
+  runTemplate,
   updateAction,
   getAction,
   proposeAction,
+  queueNames,
   setPreference,
   type ActionRegistry,
 } from "@leash/core";
 import {
+  createApprovedUpdate,
   createTestEnvironment,
   createTestItem,
   createTestTenant,
@@ -224,5 +231,72 @@ describe("order on one target", () => {
     });
     expect(waiting.status).toBe("pending");
     expect((await finalState(later.id)).status).toBe("executed");
+  });
+
+  it("a template step waiting for a step that waits for a person holds up neither later actions on its item nor their rollback", async () => {
+    await setPreference(environment.deps, { actor: tenant.admin, input: { actionType: "link", autoApprove: false } });
+    const person = await createTestItem(environment.db, tenant.id, { kind: "person", title: "Ada", data: { role: "Analyst" } });
+    const project = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Engine" });
+    const proposeUpdate = async (role: string) =>
+      (await proposeAction(environment.deps, { actor: tenant.agent, input: { actionType: "update", targetType: "person", targetId: person.id, parameters: { data: { role } } } })).action;
+    const earlier = await proposeUpdate("Engineer");
+    expect((await finalState(earlier.id)).status).toBe("executed");
+    const template = await createTemplate(environment.deps, {
+      actor: tenant.approver,
+      input: {
+        name: "Staff the engine",
+        steps: [
+          { actionType: "link", targetType: "project", targetId: project.id, parameters: { toType: "person", toId: person.id, relation: "staffed_by" } },
+          { actionType: "update", targetType: "person", targetId: person.id, parameters: { data: { role: "Lead" } } },
+        ],
+      },
+    });
+    const run = await runTemplate(environment.deps, { actor: tenant.agent, input: { templateId: template.id, parameters: {} } });
+    const [link, step] = run.actions;
+    expect([link?.status, step?.status]).toEqual(["pending", "approved"]);
+
+    const later = await proposeUpdate("Architect");
+    expect((await finalState(later.id)).status).toBe("executed");
+    const { undoActions } = await rollbackAction(environment.deps, { actor: tenant.approver, input: { actionId: later.id, confirm: true } });
+    expect((await finalState(undoActions[0]?.id ?? 0)).status).toBe("executed");
+    expect((await environment.db.item.findUniqueOrThrow({ where: { id: person.id } })).data).toEqual({ role: "Engineer" });
+
+    // Once a person approves the first step, both steps run, after everything that ran meanwhile.
+    await approveAction(environment.deps, { actor: tenant.approver, input: { actionId: link?.id ?? 0 } });
+    expect((await finalState(step?.id ?? 0)).status).toBe("executed");
+    expect((await environment.db.item.findUniqueOrThrow({ where: { id: person.id } })).data).toEqual({ role: "Lead" });
+  });
+
+  it("a blocked job checks again after 1 s, 2 s, 4 s ..., and the end of its blocker wakes it at once", async () => {
+    const item = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Backlog" });
+    // The blocker has no job: it stays approved until it is cancelled below.
+    const blocker = await createApprovedUpdate(environment.db, tenant.id, { itemId: item.id, data: { status: "active" } });
+    const blocked = await createApprovedUpdate(environment.db, tenant.id, { itemId: item.id, data: { status: "done" } });
+    await environment.deps.queue.enqueueExecutions([{ actionId: blocked.id, tenantId: tenant.id }]);
+    const jobs = new Queue(queueNames.actions, { connection: environment.redis, prefix: environment.queuePrefix });
+    const delays = new Map<number, number>();
+    await waitFor(
+      async () => {
+        // Read between two looks that find it delayed, so not in the instant it runs and moves on.
+        const delayed = async () => (await jobs.getJobState(`action-${blocked.id}`)) === "delayed";
+        if (!(await delayed())) return false;
+        const job = await jobs.getJob(`action-${blocked.id}`);
+        if (job && (await delayed())) delays.set(job.attemptsStarted, job.delay);
+        return delays.has(3);
+      },
+      { timeoutMs: 10_000, what: "the job's third check" },
+    );
+    await jobs.close();
+    expect([...delays]).toEqual([
+      [1, 1_000],
+      [2, 2_000],
+      [3, 4_000],
+    ]);
+    await cancelAction(environment.deps, { actor: tenant.approver, input: { actionId: blocker.id } });
+    // Well before its next check, 4 s away.
+    await waitFor(async () => (await environment.db.agentAction.findUniqueOrThrow({ where: { id: blocked.id } })).status === "executed", {
+      timeoutMs: 2_000,
+      what: "the blocked action to run",
+    });
   });
 });

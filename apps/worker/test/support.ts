@@ -1,4 +1,4 @@
-import { silentLogger, type ActionRegistry, type NotificationDelivery } from "@leash/core";
+import { silentLogger, type ActionRegistry, type NotificationDelivery, type WebhookPolicy } from "@leash/core";
 import {
   createTestEnvironment,
   createTestTenant,
@@ -19,6 +19,8 @@ export interface TestWorkerOverrides {
   /** How long an approved action its agent performs itself waits for the agent's report (default: an hour). */
   outcomeWindowMs?: number;
   delivery?: NotificationDelivery;
+  /** Webhook retries and disabling in milliseconds rather than hours. */
+  webhookPolicy?: Partial<WebhookPolicy>;
 }
 
 export function startTestWorker(
@@ -41,6 +43,7 @@ export function startTestWorker(
     // The environment's delivery by default: its email goes to the environment's SMTP catcher.
     ...(delivery ? { delivery } : {}),
     ...(environment.deps.connectorKey ? { connectorKey: environment.deps.connectorKey } : {}),
+    ...(overrides.webhookPolicy ? { webhookPolicy: overrides.webhookPolicy } : {}),
   });
 }
 

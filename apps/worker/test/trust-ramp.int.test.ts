@@ -105,18 +105,15 @@ describe("the trust ramp", () => {
 
   it("a policy's hourly budget caps auto-approvals; beyond it the action waits and its timeline says why", async () => {
     await environment.db.approvalPolicy.create({
-      data: { tenantId: tenant.id, actionType: "notify", autoApproveBudgetPerHour: 2 },
+      data: { tenantId: tenant.id, actionType: "create", targetType: "person", autoApproveBudgetPerHour: 2 },
     });
-    const note = (message: string): ProposeActionInput => ({
-      actionType: "notify",
-      parameters: { channel: "email", recipient: "ops@example.com", message },
-    });
-    const first = await propose(note("one"));
+    const person = (title: string): ProposeActionInput => ({ actionType: "create", targetType: "person", parameters: { title } });
+    const first = await propose(person("one"));
     await approveAndTrust(environment.deps, { actor: tenant.admin, input: { actionId: first.id, days: 1 } });
 
-    const within = [await propose(note("two")), await propose(note("three"))];
+    const within = [await propose(person("two")), await propose(person("three"))];
     expect(within.map((action) => action.status)).toEqual(["approved", "approved"]);
-    const beyond = await propose(note("four"));
+    const beyond = await propose(person("four"));
     expect(beyond.status).toBe("pending");
     const detail = await getAction(environment.deps, {
       actor: tenant.viewer,
@@ -124,7 +121,7 @@ describe("the trust ramp", () => {
     });
     expect(detail.timeline[0]?.details).toMatchObject({
       waitingBecause:
-        "the auto-approval budget for notify on any target (2 per hour) is used up, so a person decides",
+        "the auto-approval budget for create on person (2 per hour) is used up, so a person decides",
     });
   });
 

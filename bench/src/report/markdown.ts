@@ -2,6 +2,7 @@ import type { ApprovalResult } from "../scenarios/approvals.ts";
 import { MAX_LAG_SECONDS, type LoadRunResult } from "../scenarios/load-run.ts";
 import { round, type Distribution } from "../stats.ts";
 import type { HttpRunResult, HttpWorkloadResult } from "../scenarios/http-requests.ts";
+import type { MetricsResult } from "../scenarios/metrics.ts";
 import type { BenchResults, PipelineResults } from "./results.ts";
 
 export const RESULTS_START = "<!-- bench:results:start (written by `pnpm bench`; edit outside these markers) -->";
@@ -87,6 +88,32 @@ function httpSection(http: HttpWorkloadResult): string[] {
   ];
 }
 
+/** The month window's answer time, against the target of issue 19. */
+const METRICS_MONTH_TARGET_MS = 500;
+
+const monthCall = (metrics: MetricsResult) => metrics.calls.find((call) => call.label === "month");
+
+function metricsTarget(metrics: MetricsResult | undefined): string {
+  const month = metrics ? monthCall(metrics) : undefined;
+  if (!metrics || !month) return "| metrics.summary for a month p50 < 500 ms (1000000 actions) | not measured | | |";
+  return `| metrics.summary for a month p50 < ${METRICS_MONTH_TARGET_MS} ms (${metrics.rows} actions) | ${dist(month.ms)} | | ${verdict(month.ms.p50 < METRICS_MONTH_TARGET_MS)} |`;
+}
+
+function metricsSection(metrics: MetricsResult | undefined): string[] {
+  if (!metrics) return ["### 8. Metrics", "", "Not measured in this run."];
+  return [
+    "### 8. Metrics",
+    "",
+    `${metrics.alone ? `Measured on its own (\`pnpm bench --only metrics\`) at ${metrics.measuredAt}, not in the run above; load average ${metrics.loadAverage.join(" / ")} (1/5/15 min) when it started. ` : ""}${metrics.rows} actions in one tenant, proposed evenly over the last ${metrics.days} days (inserted with \`generate_series\`, with their \`proposed\` and \`expired\` events, in ${fmt(metrics.insertSeconds, 1)} s): 60% auto-approved, about 93% executed (3% of those rolled back), 3% failed, 4% rejected, 1% cancelled; the last two days' proposals that would have expired are still pending. \`metrics.summary\` over HTTP with a viewer key, one call at a time, in the table's order. Each input's first call summarises the hours and days that are over which it needs and the inputs above it had not summarised yet, and stores them (\`action_metrics_period\`): the month's first call is what a busy tenant's first visit costs. The calls after it read those summaries, plus the current hour's actions, the actions still in flight and the rolled-back ones from their rows.`,
+    "",
+    "| input | first call ms | then ms p50 / p99 (n) |",
+    "| --- | --- | --- |",
+    ...metrics.calls.map((call) => `| ${call.label} | ${fmt(call.firstMs, 0)} | ${dist(call.ms)} |`),
+    "",
+    `The month's answer counted ${metrics.monthProposed} proposed actions.`,
+  ];
+}
+
 /** The generated part of BENCHMARKS.md: machine, versions, targets and every scenario next to the raw baseline. */
 export function renderResults(results: BenchResults): string {
   const { machine, leash, raw, history } = results;
@@ -124,6 +151,7 @@ export function renderResults(results: BenchResults): string {
     exportCsv
       ? `| ${exportCsv.rows}-row CSV export, peak RSS growth < 100 MB | ${fmt(exportCsv.peakRssMb - exportCsv.rssBeforeMb, 0)} MB growth, ${fmt(exportCsv.seconds, 2)} s | ${fmt(exportCsv.rawSeconds, 2)} s | ${verdict(exportCsv.peakRssMb - exportCsv.rssBeforeMb < 100)} |`
       : `| CSV export, peak RSS growth < 100 MB | not measured | | ${"notMeasured" in history.exportCsv ? history.exportCsv.notMeasured : ""} |`,
+    metricsTarget(results.metrics),
     "",
     "### 1 + 2. End-to-end throughput and latency, next to the raw baseline",
     "",
@@ -179,6 +207,8 @@ export function renderResults(results: BenchResults): string {
       : `CSV export: not measured: ${"notMeasured" in history.exportCsv ? history.exportCsv.notMeasured : ""}.`,
     "",
     ...httpSection(results.http),
+    "",
+    ...metricsSection(results.metrics),
     "",
     RESULTS_END,
   ];

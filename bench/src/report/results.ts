@@ -4,6 +4,7 @@ import type { BurstResult } from "../scenarios/burst.ts";
 import type { HistoryResult } from "../scenarios/history.ts";
 import type { HttpWorkloadResult } from "../scenarios/http-requests.ts";
 import type { LoadRunResult } from "../scenarios/load-run.ts";
+import type { MetricsResult } from "../scenarios/metrics.ts";
 import type { SlackResult } from "../scenarios/slack-approvals.ts";
 
 /** Everything one pipeline measured in the run. */
@@ -28,4 +29,6 @@ export interface BenchResults {
   slack: SlackResult | { notMeasured: string };
   /** `http` actions through a connector next to a raw `fetch` loop, to the same local receiver. */
   http: HttpWorkloadResult;
+  /** `metrics.summary` on a tenant of many actions; missing from runs before it existed. */
+  metrics?: MetricsResult;
 }

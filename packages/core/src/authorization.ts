@@ -13,16 +13,17 @@ export type Permission =
   | "queue.read"
   | "template.write"
   | "connector.read"
-  | "connector.write";
+  | "connector.write"
+  | "webhook.manage";
 
 const grants: Record<ActorRole, readonly Permission[]> = {
-  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write", "connector.read", "connector.write"],
+  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write", "connector.read", "connector.write", "webhook.manage"],
   approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "template.write", "connector.read"],
   viewer: ["action.read", "preference.read", "policy.read", "queue.read", "connector.read"],
   // Agents read connectors (never their secrets) to know what they may propose `http` requests to.
   agent: ["action.read", "action.propose", "preference.read", "policy.read", "queue.read", "connector.read"],
   // The admin CLI acts as the system: whoever runs it already holds the database.
-  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "connector.read", "connector.write"],
+  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "connector.read", "connector.write", "webhook.manage"],
 };
 
 export function can(actor: Actor, permission: Permission): boolean {
@@ -42,6 +43,7 @@ const refusals: Record<Permission, string> = {
   "template.write": "create, change or delete templates",
   "connector.read": "read connectors",
   "connector.write": "create, change or delete connectors",
+  "webhook.manage": "see or manage webhook endpoints",
 };
 
 export function assertCan(actor: Actor, permission: Permission): void {

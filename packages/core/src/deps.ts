@@ -4,6 +4,7 @@ import type { ActionServices } from "./action-types/action-definition.ts";
 import type { Clock } from "./clock.ts";
 import type { NotificationDelivery } from "./delivery/create-notification-delivery.ts";
 import type { Logger } from "./logger.ts";
+import type { ActionCounters } from "./observability/action-counters.ts";
 import type { ActionQueue } from "./queue/action-queue.ts";
 
 /** What core services run against; every app builds one at start and passes it explicitly. */
@@ -20,6 +21,8 @@ export interface CoreDeps {
   connectorKey?: Buffer;
   /** Email, Slack and in-app delivery as configured here: the worker delivers with it, the API and console check `channels` at proposal time. */
   delivery?: NotificationDelivery;
+  /** Prometheus counters of actions proposed, executed, failed and retried in this process (apps that serve /metrics). */
+  counters?: ActionCounters;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;

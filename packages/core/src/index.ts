@@ -119,11 +119,13 @@ export {
   actionEventTypes,
   DEFAULT_QUEUE_PREFIX,
   defaultRetryPolicy,
+  deliverWebhookJob,
   executeActionJob,
   fireReminderJob,
   queueNames,
   retryDelayMs,
   type ActionEventPayload,
+  type DeliverWebhookPayload,
   type RetryPolicy,
 } from "./queue/queue-definitions.ts";
 export { queueStats, type QueueStats } from "./queue/queue-stats.ts";
@@ -207,6 +209,7 @@ export { exportActions, EXPORT_BATCH_SIZE, type ActionExport } from "./export/ex
 export { exportActionsInputSchema, exportFormats, type ExportActionsInput } from "./export/export-inputs.ts";
 export { DEMO, DEMO_TEMPLATE, ensureDemoTemplate, seedDemo, type DemoSeedResult } from "./admin/seed-demo.ts";
 export { DEMO_CONNECTOR_BASE_URL, DEMO_CONNECTOR_NAME, demoConnectorInput, ensureDemoConnector, type DemoConnectorOutcome } from "./admin/ensure-demo-connector.ts";
+export { DEMO_WEBHOOK_URL, ensureDemoWebhook, type DemoWebhookOutcome } from "./admin/ensure-demo-webhook.ts";
 
 export { sweepPendingDeadlines, DEADLINE_ACTOR_LABEL, type SweepResult } from "./deadlines/sweep-pending-deadlines.ts";
 export { policyDeadlines, type DeadlinePolicy, type PendingDeadlines } from "./deadlines/policy-deadlines.ts";
@@ -272,7 +275,20 @@ export {
   type SlackSender,
   type SlackSenderOptions,
 } from "./delivery/create-slack-sender.ts";
-export { deliveryReference, type DeliveryReference } from "./delivery/delivery-reference.ts";
+export { deliveryReference, type ApprovalMailReference, type DeliveryReference, type EmailReference } from "./delivery/delivery-reference.ts";
+export { mayDecide, type DecisionFacts } from "./decisions/may-decide.ts";
+export { getApprovalMailSetting } from "./approval-mail/get-approval-mail-setting.ts";
+export { setApprovalMailSetting } from "./approval-mail/set-approval-mail-setting.ts";
+export {
+  MAX_DIGEST_MINUTES,
+  MIN_DIGEST_MINUTES,
+  setApprovalMailInputSchema,
+  type ApprovalMailSettingView,
+  type SetApprovalMailInput,
+} from "./approval-mail/approval-mail-inputs.ts";
+export { sweepApprovalMail, type ApprovalMailSweepOptions, type ApprovalMailSweepResult, type SentApprovalMail } from "./approval-mail/sweep-approval-mail.ts";
+export { mailDeadlineNotices, type DeadlineNoticeOptions } from "./approval-mail/mail-deadline-notices.ts";
+export type { ApprovalMailKind } from "./approval-mail/compose-approval-mail.ts";
 export { reminderDestinations, type ReminderDestination } from "./reminders/reminder-destinations.ts";
 export { listMyNotifications } from "./notifications/list-my-notifications.ts";
 export { countUnreadNotifications } from "./notifications/count-unread-notifications.ts";
@@ -328,3 +344,60 @@ export {
   type ConnectorView,
   type ConnectorWithSigningSecret,
 } from "./connectors/connector-view.ts";
+
+export { summarizeMetrics, WITHOUT_KEY_NAME } from "./metrics/summarize-metrics.ts";
+export { metricsSummaryInputSchema, metricsSummarySchema, type Headline, type MetricsSummary, type MetricWindow } from "./metrics/metric-inputs.ts";
+
+export { createWebhookEndpoint, MAX_WEBHOOK_ENDPOINTS } from "./webhooks/create-webhook-endpoint.ts";
+export { updateWebhookEndpoint } from "./webhooks/update-webhook-endpoint.ts";
+export { deleteWebhookEndpoint } from "./webhooks/delete-webhook-endpoint.ts";
+export { listWebhookEndpoints } from "./webhooks/list-webhook-endpoints.ts";
+export { listWebhookEndpointDetails } from "./webhooks/list-webhook-endpoint-details.ts";
+export { getWebhookEndpoint } from "./webhooks/get-webhook-endpoint.ts";
+export { rotateWebhookSecret } from "./webhooks/rotate-webhook-secret.ts";
+export { listWebhookDeliveries } from "./webhooks/list-webhook-deliveries.ts";
+export { redeliverWebhook } from "./webhooks/redeliver-webhook.ts";
+export { sendTestWebhook } from "./webhooks/send-test-webhook.ts";
+export { deliverWebhook, type DeliverWebhookDeps, type DeliverWebhookOutcome } from "./webhooks/deliver-webhook.ts";
+export { reconcileWebhookDeliveries, type ReconcileWebhooksResult } from "./webhooks/reconcile-webhook-deliveries.ts";
+export { enqueueReadyWebhookDeliveries } from "./webhooks/enqueue-ready-webhook-deliveries.ts";
+export { defaultWebhookPolicy, type WebhookPolicy } from "./webhooks/webhook-policy.ts";
+export { WEBHOOK_TEST_EVENT_TYPE, webhookEventTypes, webhookEventTypeSchema, type WebhookEventType } from "./webhooks/webhook-event-types.ts";
+export { MAX_WEBHOOK_URL_LENGTH } from "./webhooks/webhook-url.ts";
+export {
+  createWebhookEndpointInputSchema,
+  listWebhookDeliveriesInputSchema,
+  updateWebhookEndpointInputSchema,
+  webhookDeliveryRefInputSchema,
+  webhookDeliveryStatuses,
+  webhookEndpointRefInputSchema,
+  type CreateWebhookEndpointInput,
+  type ListWebhookDeliveriesInput,
+  type UpdateWebhookEndpointInput,
+  type WebhookDeliveryRefInput,
+  type WebhookEndpointRefInput,
+} from "./webhooks/webhook-inputs.ts";
+export {
+  WEBHOOK_ATTEMPTS_SHOWN,
+  webhookAttemptViewSchema,
+  webhookDeliveryPageSchema,
+  webhookDeliveryViewSchema,
+  webhookEndpointDetailSchema,
+  webhookEndpointViewSchema,
+  webhookEndpointWithSecretSchema,
+  type WebhookAttemptView,
+  type WebhookDeliveryPage,
+  type WebhookDeliveryView,
+  type WebhookEndpointDetail,
+  type WebhookEndpointView,
+  type WebhookEndpointWithSecret,
+} from "./webhooks/webhook-view.ts";
+
+export { createMetricsRegistry, type Registry } from "./observability/metrics-registry.ts";
+export { createActionCounters, type ActionCounters } from "./observability/action-counters.ts";
+export { createApiMetrics, type ApiMetrics } from "./observability/api-metrics.ts";
+export { createWorkerMetrics, type WorkerMetrics, type WorkerSamplers } from "./observability/worker-metrics.ts";
+export { createSlackbotMetrics, type SlackbotMetrics } from "./observability/slackbot-metrics.ts";
+export { metricsHandler } from "./observability/serve-metrics.ts";
+export { measureSealingLag } from "./audit/measure-sealing-lag.ts";
+export { oldestApprovedAge } from "./queue/oldest-approved-age.ts";

@@ -141,6 +141,7 @@ export async function runDemo(client: LeashClient, print: (line: string) => void
 
   const stats = await client.queue.stats.query();
   print(`\nThe tenant now has ${Object.entries(stats.actions).filter(([, count]) => count > 0).map(([status, count]) => `${count} ${status}`).join(", ")}.`);
+  print(`\nThe demo tenant's seed also subscribed the demo receivers to every event of its actions (signed webhooks) and turned on Dana's approval mail: ${receiversUrl} lists both as they arrive.`);
   if (httpRequest) {
     print(`\nApprove #${httpRequest.id} (the invoice request) as Dana in the console (${consoleUrl}, dana@demo.test); once approved it lands on ${receiversUrl}.`);
     print("Approve or reject the other waiting ones there too (or with an approver key: action.approve); action.get shows each timeline.");

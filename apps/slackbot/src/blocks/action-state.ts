@@ -33,13 +33,14 @@ function progress(action: ActionWithTimeline): string {
   }
 }
 
+/** How the last rollback went; `undo` is the live or executed undo, else the last one asked for (see loadSlackCard). */
 function rollbackLine(action: ActionWithTimeline, undo: ActionWithTimeline | null): string | null {
-  if (action.rollbackActionId === null) return null;
-  const by = escapeText(undo?.proposedBy.label ?? "someone");
-  const undoRef = `undo action #${action.rollbackActionId}`;
+  if (!undo) return null;
+  const by = escapeText(undo.proposedBy.label);
+  const undoRef = `undo action #${undo.id}`;
   if (action.rolledBackAt) return `Rolled back by ${by} · ${when(action.rolledBackAt)} (${undoRef})`;
-  if (undo?.status === "failed") return `Rollback by ${by} failed: ${escapeText(fit(undo.errorMessage ?? "unknown error", 500))} (${undoRef})`;
-  if (undo && ["rejected", "cancelled"].includes(undo.status)) return `Rollback by ${by} was ${undo.status} (${undoRef})`;
+  if (undo.status === "failed") return `Rollback by ${by} failed: ${escapeText(fit(undo.errorMessage ?? "unknown error", 500))} (${undoRef})`;
+  if (["rejected", "cancelled"].includes(undo.status)) return `Rollback by ${by} was ${undo.status} (${undoRef})`;
   return `Rolling back… requested by ${by} (${undoRef})`;
 }
 

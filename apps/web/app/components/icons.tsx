@@ -78,6 +78,15 @@ export const ConnectorsIcon = () => (
   </Icon>
 );
 
+export const WebhooksIcon = () => (
+  <Icon>
+    <circle cx="6" cy="17" r="2.5" />
+    <circle cx="18" cy="17" r="2.5" />
+    <circle cx="12" cy="6" r="2.5" />
+    <path d="M10.8 8.2 7.2 14.8M8.5 17h7M13.2 8.2l3.6 6.6" />
+  </Icon>
+);
+
 export const SignOutIcon = () => (
   <Icon size={16}>
     <path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3" />
@@ -130,4 +139,13 @@ export const LeashMark = () => (
     <circle cx="12" cy="12" r="5" fill="none" stroke="#fff" strokeWidth="2.5" />
     <path d="M15.5 15.5 24 24" stroke="#fff" strokeWidth="2.5" strokeLinecap="round" />
   </svg>
+);
+
+export const MetricsIcon = () => (
+  <Icon>
+    <path d="M4 20V10" />
+    <path d="M10 20V4" />
+    <path d="M16 20v-7" />
+    <path d="M22 20H2" />
+  </Icon>
 );

@@ -3,7 +3,7 @@ import { Form, NavLink, Outlet } from "react-router";
 import { can, countUnreadNotifications, queueStats } from "@leash/core";
 
 import { CsrfField } from "../components/csrf-field.tsx";
-import { BellIcon, ConnectorsIcon, HistoryIcon, InboxIcon, ItemsIcon, LeashMark, PoliciesIcon, PreferencesIcon, QueueIcon, SignOutIcon, TemplatesIcon } from "../components/icons.tsx";
+import { BellIcon, ConnectorsIcon, HistoryIcon, InboxIcon, ItemsIcon, LeashMark, MetricsIcon, PoliciesIcon, PreferencesIcon, QueueIcon, SignOutIcon, TemplatesIcon, WebhooksIcon } from "../components/icons.tsx";
 import { RoleBadge } from "../components/status-badge.tsx";
 import { useLiveRevalidation } from "../lib/use-live-revalidation.ts";
 import { requireUser } from "../server/auth.server.ts";
@@ -28,6 +28,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       writePolicies: can(actor, "policy.write"),
       readConnectors: can(actor, "connector.read"),
       writeConnectors: can(actor, "connector.write"),
+      manageWebhooks: can(actor, "webhook.manage"),
     },
     now: new Date().toISOString(),
   };
@@ -39,9 +40,11 @@ const navigation = [
   { to: "/templates", label: "Templates", icon: <TemplatesIcon />, end: false },
   { to: "/items", label: "Items", icon: <ItemsIcon />, end: false },
   { to: "/queue", label: "Queue", icon: <QueueIcon />, end: false },
+  { to: "/metrics", label: "Metrics", icon: <MetricsIcon />, end: false },
   { to: "/preferences", label: "Preferences", icon: <PreferencesIcon />, end: false },
   { to: "/policies", label: "Policies", icon: <PoliciesIcon />, end: false },
   { to: "/connectors", label: "Connectors", icon: <ConnectorsIcon />, end: false },
+  { to: "/webhooks", label: "Webhooks", icon: <WebhooksIcon />, end: false },
 ];
 
 export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
@@ -59,7 +62,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
         </div>
         <nav aria-label="Console">
           <ul className="nav">
-            {navigation.filter((entry) => entry.to !== "/connectors" || permissions.readConnectors).map((entry) => (
+            {navigation.filter((entry) => (entry.to !== "/connectors" || permissions.readConnectors) && (entry.to !== "/webhooks" || permissions.manageWebhooks)).map((entry) => (
               <li key={entry.to}>
                 <NavLink to={entry.to} end={entry.end} className="nav-link" prefetch="intent">
                   {entry.icon}
@@ -96,6 +99,9 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
               ) : null}
             </NavLink>
             <span className="account-name">{user.name}</span>
+            <NavLink to="/settings" className="button button-ghost button-small" prefetch="intent">
+              Settings
+            </NavLink>
             <RoleBadge role={user.role} />
             <Form method="post" action="/sign-out" className="inline-form">
               <CsrfField />

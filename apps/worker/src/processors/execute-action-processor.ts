@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 
 import { executeAction, executeActionJob, type CoreDeps, type ActionRegistry, type ExecuteActionOptions, type ExecutionOutcome } from "@leash/core";
 
-export interface ExecuteProcessorOptions extends Omit<ExecuteActionOptions, "actionId"> {
+export interface ExecuteProcessorOptions extends Omit<ExecuteActionOptions, "actionId" | "earlierRuns"> {
   deps: CoreDeps & { registry: ActionRegistry };
 }
 
@@ -11,7 +11,9 @@ export function createExecuteActionProcessor({ deps, ...options }: ExecuteProces
   return async (job: Job, token?: string): Promise<ExecutionOutcome> => {
     const payload = executeActionJob.payload.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`Malformed job payload: ${payload.error.message}`);
-    const outcome = await executeAction(deps, { ...options, actionId: payload.data.actionId });
+    // BullMQ counts every start of the job, this one included: each return from a delay is one more.
+    const earlierRuns = Math.max(0, job.attemptsStarted - 1);
+    const outcome = await executeAction(deps, { ...options, actionId: payload.data.actionId, earlierRuns });
     switch (outcome.kind) {
       case "executed":
       case "skipped":

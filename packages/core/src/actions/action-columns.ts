@@ -20,6 +20,7 @@ export const actionColumns: Record<keyof ActionRow, { column: string; type: stri
   status: { column: "status", type: '"ActionStatus"' },
   requiresApproval: { column: "requires_approval", type: "boolean" },
   idempotencyKey: { column: "idempotency_key", type: "text" },
+  requestHash: { column: "request_hash", type: "text" },
   batchId: { column: "batch_id", type: "uuid" },
   approvedBy: { column: "approved_by", type: "uuid" },
   approvedAt: { column: "approved_at", type: "timestamptz(3)" },

@@ -34,7 +34,7 @@ export const actionViewSchema = z.object({
   errorMessage: z.string().nullable(),
   rollbackData: jsonValueSchema.describe("the state before the action, enough to undo it"),
   rolledBackAt: timestamp.nullable(),
-  rollbackActionId: z.int().nullable().describe("the undo action of this one"),
+  rollbackActionId: z.int().nullable().describe("the undo action that is undoing or undid this one; null again once an undo failed or was cancelled"),
   rollbackOfId: z.int().nullable().describe("the action this one undoes"),
   dependsOnId: z.int().nullable().describe("runs only once that action has executed"),
   templateId: z.int().nullable(),

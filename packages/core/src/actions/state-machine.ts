@@ -20,6 +20,9 @@ export const actionTransitions: Readonly<Record<ActionStatus, readonly ActionSta
 
 export const terminalStatuses: readonly ActionStatus[] = ["executed", "rejected", "failed", "cancelled"];
 
+/** The ends of an action that did not execute: it changed nothing (an undo among them undid nothing). */
+export const unexecutedEnds: readonly ActionStatus[] = ["rejected", "failed", "cancelled"];
+
 export function canTransition(from: ActionStatus, to: ActionStatus): boolean {
   return actionTransitions[from].includes(to);
 }

@@ -1,11 +1,13 @@
 import type { ActionStatus, DbTransaction, Prisma } from "@leash/db";
 
-import { canTransition } from "./state-machine.ts";
+import { releaseOriginal } from "../rollback/release-original.ts";
+import { canTransition, unexecutedEnds } from "./state-machine.ts";
 
 /**
  * Moves an action from one of `from` to `to` with a single conditional update, so that of two
  * concurrent callers exactly one wins. With `claimToken`, only the worker holding that claim can
- * win. Returns whether this caller won.
+ * win. Returns whether this caller won. Every end without executing passes here, so this is where
+ * an undo that ends so frees its original to be rolled back again (see `releaseOriginal`).
  */
 export async function transitionAction(
   tx: DbTransaction,
@@ -30,5 +32,6 @@ export async function transitionAction(
     },
     data: { ...options.data, status: options.to },
   });
+  if (count === 1 && unexecutedEnds.includes(options.to)) await releaseOriginal(tx, options);
   return count === 1;
 }

@@ -19,6 +19,10 @@ import { silentLogger } from "../logger.ts";
 import { linkSlackUser } from "../slack/link-slack-user.ts";
 import { linkSlackWorkspace } from "../slack/link-slack-workspace.ts";
 import { unlinkSlackWorkspace } from "../slack/unlink-slack-workspace.ts";
+import { createWebhookEndpoint } from "../webhooks/create-webhook-endpoint.ts";
+import { deleteWebhookEndpoint } from "../webhooks/delete-webhook-endpoint.ts";
+import { listWebhookEndpoints } from "../webhooks/list-webhook-endpoints.ts";
+import { webhookEventTypes, type WebhookEventType } from "../webhooks/webhook-event-types.ts";
 
 const apiKeyRoles: ApiKeyRole[] = ["admin", "approver", "viewer", "agent"];
 const userRoles = ["admin", "approver", "viewer"] as const;
@@ -237,6 +241,68 @@ program
     if (!connector) throw new InvalidArgumentError(`no connector ${options.name} in ${tenant.slug}`);
     await deleteConnector(deps, { actor, input: { connectorId: connector.id } });
     console.log(`deleted connector ${connector.name} from ${tenant.slug}`);
+  });
+
+interface WebhookCreateOptions {
+  tenant: string;
+  url: string;
+  events: WebhookEventType[];
+  actionTypes: string[];
+  description?: string;
+  allowPrivateNetwork: boolean;
+}
+
+program
+  .command("webhook:create")
+  .alias("webhook-create")
+  .description("subscribe an endpoint to events of the tenant's actions; prints its signing secret once (needs CONNECTOR_SECRET_KEY)")
+  .requiredOption("--tenant <slug>")
+  .requiredOption("--url <url>", "where deliveries are POSTed, e.g. https://hooks.example.com/leash")
+  .requiredOption("--events <list>", `event types, comma-separated, or "all": ${webhookEventTypes.join(", ")}`, (text) => (text.trim() === "all" ? [...webhookEventTypes] : commaList(text).map(oneOf(webhookEventTypes))))
+  .option("--action-types <list>", "only events of these action types, comma-separated (default: every type)", commaList, [])
+  .option("--description <text>", "what the endpoint is for")
+  .option("--allow-private-network", "let it reach private and loopback addresses (refused by default)", false)
+  .action(async (options: WebhookCreateOptions) => {
+    const { tenant, actor, deps } = await connectorDeps(options.tenant);
+    const { endpoint, signingSecret } = await createWebhookEndpoint(deps, {
+      actor,
+      input: {
+        url: options.url,
+        eventTypes: options.events,
+        actionTypes: options.actionTypes,
+        ...(options.description !== undefined ? { description: options.description } : {}),
+        allowPrivateNetwork: options.allowPrivateNetwork,
+      },
+    });
+    console.log(`created webhook endpoint ${endpoint.id} for ${tenant.slug}: ${endpoint.eventTypes.join(", ")} to ${endpoint.url}`);
+    console.log("its signing secret is shown once; give it to the receiver to verify deliveries (Standard Webhooks), store it now:");
+    console.log(signingSecret);
+  });
+
+program
+  .command("webhook:list")
+  .alias("webhook-list")
+  .requiredOption("--tenant <slug>")
+  .action(async (options: { tenant: string }) => {
+    const { actor, deps } = await connectorDeps(options.tenant);
+    const endpoints = await listWebhookEndpoints(deps, { actor });
+    if (endpoints.length === 0) console.log(`no webhook endpoints in ${options.tenant}`);
+    for (const endpoint of endpoints) {
+      const state = endpoint.enabled ? "enabled" : `DISABLED (${endpoint.disabledReason ?? "no reason recorded"})`;
+      const types = endpoint.actionTypes.length ? `  action types: ${endpoint.actionTypes.join(",")}` : "";
+      console.log(`${endpoint.id}  ${state}  ${endpoint.url}  ${endpoint.eventTypes.join(",")}${types}${endpoint.description ? `  "${endpoint.description}"` : ""}`);
+    }
+  });
+
+program
+  .command("webhook:delete")
+  .alias("webhook-delete")
+  .requiredOption("--tenant <slug>")
+  .requiredOption("--id <endpointId>", "the endpoint's id, as webhook:list prints it")
+  .action(async (options: { tenant: string; id: string }) => {
+    const { tenant, actor, deps } = await connectorDeps(options.tenant);
+    await deleteWebhookEndpoint(deps, { actor, input: { endpointId: options.id } });
+    console.log(`deleted webhook endpoint ${options.id} from ${tenant.slug}`);
   });
 
 try {

@@ -8,6 +8,7 @@ import { createDb } from "@leash/db";
 import { connectorKeyEnvSchema } from "../connectors/connector-secrets.ts";
 import { silentLogger } from "../logger.ts";
 import { DEMO_CONNECTOR_NAME } from "./ensure-demo-connector.ts";
+import type { DemoWebhookOutcome } from "./ensure-demo-webhook.ts";
 import { DEMO, seedDemo } from "./seed-demo.ts";
 
 const env = z
@@ -17,7 +18,9 @@ const env = z
     CONNECTOR_SECRET_KEY: connectorKeyEnvSchema,
     /** Where the demo receivers read the connector's signing secret (`./leash up` sets it). */
     DEMO_SIGNING_SECRET_FILE: z.string().min(1).optional(),
-    /** The demo receivers' HTTP port, as apps/demo-receivers reads it: the connector points there. */
+    /** Where the demo receivers read the demo webhook endpoint's secret (`./leash up` sets it). */
+    DEMO_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),
+    /** The demo receivers' HTTP port, as apps/demo-receivers reads it: the connector and the webhook endpoint point there. */
     DEMO_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3004),
   })
   .parse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== "")));
@@ -33,7 +36,7 @@ const db = createDb({ connectionString: env.DATABASE_URL });
 try {
   const result = await seedDemo(
     { db, logger: silentLogger(), ...(env.CONNECTOR_SECRET_KEY ? { connectorKey: env.CONNECTOR_SECRET_KEY } : {}) },
-    { connectorBaseUrl: `http://127.0.0.1:${env.DEMO_HTTP_PORT}/api` },
+    { connectorBaseUrl: `http://127.0.0.1:${env.DEMO_HTTP_PORT}/api`, webhookUrl: `http://127.0.0.1:${env.DEMO_HTTP_PORT}/webhooks` },
   );
   if (!result.created) {
     console.log(`[seed] demo tenant "${DEMO.tenant.slug}" already exists; nothing changed${result.connector.created ? ` except adding the connector ${DEMO_CONNECTOR_NAME} it lacked` : ""}`);
@@ -42,6 +45,7 @@ try {
     console.log(`[seed]   admin:    ${DEMO.admin.email} / ${DEMO.admin.password}`);
     console.log(`[seed]   approver: ${DEMO.approver.email} / ${DEMO.approver.password}`);
     console.log(`[seed]   viewer:   ${DEMO.viewer.email} / ${DEMO.viewer.password}`);
+    console.log(`[seed]   ${DEMO.approver.email} gets an email for each action waiting for her (her settings page changes that)`);
     console.log(`[seed]   agent API key (shown once): ${result.agentKey ?? ""}`);
   }
   const { connector } = result;
@@ -60,6 +64,23 @@ try {
         `put a new one there with: pnpm admin connector:rotate-secret --tenant ${DEMO.tenant.slug} --name ${DEMO_CONNECTOR_NAME} | tail -1 > ${env.DEMO_SIGNING_SECRET_FILE}`,
     );
   }
+  reportWebhook(result.webhook);
 } finally {
   await db.$disconnect();
+}
+
+function reportWebhook(webhook: DemoWebhookOutcome): void {
+  const url = `http://127.0.0.1:${env.DEMO_HTTP_PORT}/webhooks`;
+  if (webhook.created) {
+    if (env.DEMO_WEBHOOK_SECRET_FILE) {
+      writeSecretFile(env.DEMO_WEBHOOK_SECRET_FILE, webhook.signingSecret);
+      console.log(`[seed]   webhook endpoint ${url} for every event; its signing secret is in ${env.DEMO_WEBHOOK_SECRET_FILE} for the demo receivers`);
+    } else {
+      console.log(`[seed]   webhook endpoint ${url} for every event; its signing secret (shown once): ${webhook.signingSecret}`);
+    }
+  } else if (webhook.reason === "no connector key") {
+    console.log(`[seed]   webhook endpoint skipped: CONNECTOR_SECRET_KEY is not set (./leash up sets it; webhook secrets are encrypted with it)`);
+  } else if (env.DEMO_WEBHOOK_SECRET_FILE && !existsSync(env.DEMO_WEBHOOK_SECRET_FILE)) {
+    console.log(`[seed]   webhook endpoint ${url} exists but its signing secret is not in ${env.DEMO_WEBHOOK_SECRET_FILE}, so the demo receivers will not check its signatures; rotate it in the console (Webhooks) and put the new one there`);
+  }
 }

@@ -7,6 +7,7 @@ import { CoreError } from "../errors.ts";
 import { createTemplate } from "../templates/create-template.ts";
 import type { CreateTemplateInput } from "../templates/template-schema.ts";
 import { ensureDemoConnector, type DemoConnectorOutcome } from "./ensure-demo-connector.ts";
+import { ensureDemoWebhook, type DemoWebhookOutcome } from "./ensure-demo-webhook.ts";
 
 /** The demo's template library: what `pnpm demo:agent` runs. */
 export const DEMO_TEMPLATE: CreateTemplateInput = {
@@ -43,24 +44,31 @@ export interface DemoSeedResult {
   agentKey: string | null;
   /** The connector `demo-invoices`, with its signing secret when it was created by this run. */
   connector: DemoConnectorOutcome;
+  /** The webhook endpoint of the demo receivers, with its signing secret when it was created by this run. */
+  webhook: DemoWebhookOutcome;
 }
 
 /**
  * The demo tenant to click through: an admin, an approver and a viewer (passwords above, for local
- * use only), an agent key, a few items of every kind, notify auto-approved, one template and, with
- * a connector key, the connector `demo-invoices` to the demo receivers (its `http` actions wait
- * for a person: no preference covers them). Running it again changes nothing, except adding the
- * connector to a demo tenant that lacks it.
+ * use only), an agent key, a few items of every kind, notify auto-approved, one template, the
+ * approver's approval mail on (one mail per action waiting for her) and, with a connector key, the
+ * connector `demo-invoices` to the demo receivers (its `http` actions wait for a person: no
+ * preference covers them) and a webhook endpoint there for every event. Running it again changes
+ * nothing, except adding the connector or the webhook endpoint to a demo tenant that lacks them.
  */
-export async function seedDemo(deps: Pick<CoreDeps, "db" | "logger" | "connectorKey">, options: { connectorBaseUrl?: string } = {}): Promise<DemoSeedResult> {
+export async function seedDemo(
+  deps: Pick<CoreDeps, "db" | "logger" | "connectorKey">,
+  options: { connectorBaseUrl?: string; webhookUrl?: string } = {},
+): Promise<DemoSeedResult> {
   const { db } = deps;
   const connector = (tenantId: string) => ensureDemoConnector(deps, { tenantId, ...(options.connectorBaseUrl ? { baseUrl: options.connectorBaseUrl } : {}) });
+  const webhook = (tenantId: string) => ensureDemoWebhook(deps, { tenantId, ...(options.webhookUrl ? { url: options.webhookUrl } : {}) });
   const existing = await db.tenant.findUnique({ where: { slug: DEMO.tenant.slug } });
-  if (existing) return { created: false, tenantId: existing.id, agentKey: null, connector: await connector(existing.id) };
+  if (existing) return { created: false, tenantId: existing.id, agentKey: null, connector: await connector(existing.id), webhook: await webhook(existing.id) };
 
   const tenant = await createTenant(db, DEMO.tenant);
   const admin = await createUser(db, { tenantSlug: tenant.slug, role: "admin", ...DEMO.admin });
-  await createUser(db, { tenantSlug: tenant.slug, role: "approver", ...DEMO.approver });
+  const approver = await createUser(db, { tenantSlug: tenant.slug, role: "approver", ...DEMO.approver });
   await createUser(db, { tenantSlug: tenant.slug, role: "viewer", ...DEMO.viewer });
   const { key } = await createApiKey(db, { tenantId: tenant.id, name: "demo-agent", role: "agent", ownerId: admin.id });
 
@@ -76,7 +84,9 @@ export async function seedDemo(deps: Pick<CoreDeps, "db" | "logger" | "connector
   });
   await db.approvalPreference.create({ data: { tenantId: tenant.id, actionType: "notify", targetType: null, autoApprove: true } });
   await ensureDemoTemplate(db, tenant.id);
-  return { created: true, tenantId: tenant.id, agentKey: key, connector: await connector(tenant.id) };
+  // Set directly rather than through setApprovalMailSetting: the seed runs before any mail server is known.
+  await db.userMailSetting.create({ data: { userId: approver.id, approvalMail: "each", approvalMailSince: new Date() } });
+  return { created: true, tenantId: tenant.id, agentKey: key, connector: await connector(tenant.id), webhook: await webhook(tenant.id) };
 }
 
 /** Adds the demo template to a tenant that lacks it (a demo tenant seeded before templates existed), in its first admin's name. */

@@ -1,5 +1,7 @@
-import type { Db } from "@leash/db";
+import { Prisma, type Db } from "@leash/db";
 
+import { systemClock, type Clock } from "../clock.ts";
+import { webhookDispatchSql } from "../webhooks/webhook-dispatch-sql.ts";
 import { auditContentColumns } from "./audit-event-rows.ts";
 import { GENESIS_HASH, hashAuditEvent, type AuditEventContent } from "./event-hash.ts";
 
@@ -10,6 +12,8 @@ export interface SealResult {
   /** False when another process was sealing, so this pass did nothing. */
   ran: boolean;
   sealed: number;
+  /** Webhook deliveries made from the sealed events (committed with them), for the caller to pass to `enqueueReadyWebhookDeliveries`. */
+  webhookDeliveries: { deliveryId: number; tenantId: string }[];
 }
 
 /**
@@ -19,21 +23,29 @@ export interface SealResult {
  * and gives each the next `chain_seq` of its tenant, the previous event's hash and its own hash. The
  * database trigger allows exactly this one update of an event. One pass at a time (a transaction-scoped
  * advisory lock), so two sealers never fork a chain.
+ *
+ * The same statement is the outbox of outbound webhooks: it makes the deliveries of the events it
+ * seals. Every committed event is sealed exactly once and an uncommitted one is never seen, so no
+ * committed event is missed and none of a rolled-back transaction is ever sent.
  */
-export async function sealAuditChain(deps: { db: Db }, options: { batchSize?: number } = {}): Promise<SealResult> {
+export async function sealAuditChain(deps: { db: Db; clock?: Clock }, options: { batchSize?: number } = {}): Promise<SealResult> {
   const batchSize = options.batchSize ?? 5000;
+  const clock = deps.clock ?? systemClock;
   let sealed = 0;
+  const webhookDeliveries: SealResult["webhookDeliveries"] = [];
   for (;;) {
     const batch = await deps.db.$transaction(async (tx) => {
       const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${SEAL_LOCK_ID}) AS locked`;
       if (!lock?.locked) return null;
       const events = await tx.$queryRaw<AuditEventContent[]>`
         SELECT ${auditContentColumns} FROM action_event WHERE chain_seq IS NULL ORDER BY id LIMIT ${batchSize}`;
-      if (events.length === 0) return 0;
+      if (events.length === 0) return { count: 0, deliveries: [] };
 
       const tenantIds = [...new Set(events.map((event) => event.tenantId))];
-      const heads = await tx.$queryRaw<{ tenantId: string; chainSeq: bigint | null; hash: string | null }[]>`
-        SELECT t.id AS "tenantId", h.chain_seq AS "chainSeq", h.hash
+      // With each chain's head, whether the tenant has an endpoint to dispatch webhooks to: most have none.
+      const heads = await tx.$queryRaw<{ tenantId: string; chainSeq: bigint | null; hash: string | null; hasWebhooks: boolean }[]>`
+        SELECT t.id AS "tenantId", h.chain_seq AS "chainSeq", h.hash,
+          EXISTS (SELECT 1 FROM webhook_endpoint w WHERE w.tenant_id = t.id::uuid AND w.enabled) AS "hasWebhooks"
         FROM jsonb_array_elements_text(${JSON.stringify(tenantIds)}::jsonb) AS t(id)
         LEFT JOIN LATERAL (
           SELECT chain_seq, hash FROM action_event
@@ -48,14 +60,20 @@ export async function sealAuditChain(deps: { db: Db }, options: { batchSize?: nu
         chains.set(event.tenantId, { seq, hash });
         return { id: String(event.id), seq: String(seq), prev: chain.hash, hash };
       });
-      await tx.$executeRaw`
+      const sealing = Prisma.sql`
         UPDATE action_event e SET chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
         FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS v(id bigint, seq bigint, prev text, hash text)
         WHERE e.id = v.id AND e.chain_seq IS NULL`;
-      return events.length;
+      if (!heads.some((head) => head.hasWebhooks)) {
+        await tx.$executeRaw(sealing);
+        return { count: events.length, deliveries: [] };
+      }
+      const deliveries = await tx.$queryRaw<{ id: bigint; tenantId: string }[]>(webhookDispatchSql(sealing, clock.now()));
+      return { count: events.length, deliveries };
     }, { maxWait: 10_000, timeout: 60_000 });
-    if (batch === null) return { ran: false, sealed };
-    sealed += batch;
-    if (batch < batchSize) return { ran: true, sealed };
+    if (batch === null) return { ran: false, sealed, webhookDeliveries };
+    sealed += batch.count;
+    webhookDeliveries.push(...batch.deliveries.map((row) => ({ deliveryId: Number(row.id), tenantId: row.tenantId })));
+    if (batch.count < batchSize) return { ran: true, sealed, webhookDeliveries };
   }
 }

@@ -1,4 +1,4 @@
-import type { Prisma } from "@leash/db";
+import type { AgentAction, DbTransaction, Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
@@ -6,7 +6,7 @@ import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { parseInput } from "../validation.ts";
-import { describeApprovals, toApprovalsView } from "./action-approvals.ts";
+import { describeApprovals, toApprovalsView, type ActionWithApprovals } from "./action-approvals.ts";
 import { approveActionInputSchema, type ApproveActionInput } from "../actions/action-inputs.ts";
 import { describeDecision, toActionView, type ActionView } from "../actions/action-view.ts";
 import { approverIdentity } from "./approver-identity.ts";
@@ -17,22 +17,35 @@ import { lockActionWithApprovals } from "../actions/find-action.ts";
 import type { JsonValue } from "../actions/json.ts";
 import { recordEvent } from "../actions/record-event.ts";
 
+/** What a verb that approves on its way (approveAndTrust) adds to the approval, in its transaction and under the action's row lock. */
+export interface ApprovalExtension {
+  /** Throws to refuse before anything is written, so the approval changes nothing; `completes`: this approval reaches the quorum. */
+  check(tx: DbTransaction, current: ActionWithApprovals, completes: boolean): Promise<void>;
+  /** Writes what goes with an approval that reached the quorum. */
+  record(tx: DbTransaction, approved: AgentAction): Promise<void>;
+}
+
 /**
  * A person (or an approver key) approves a pending action, optionally with edited parameters. Each
  * distinct approver is recorded; the approval that reaches the action's quorum moves it to
  * `approved` and queues it, the ones before leave it pending ("1 of 2 approvals").
  */
-export async function approveAction(deps: CoreDeps, { actor, input }: { actor: Actor; input: ApproveActionInput }): Promise<ActionView> {
+export async function approveAction(
+  deps: CoreDeps,
+  { actor, input, extension }: { actor: Actor; input: ApproveActionInput; extension?: ApprovalExtension },
+): Promise<ActionView> {
   assertCan(actor, "action.decide");
   const { actionId, parameters } = parseInput(approveActionInputSchema, input, "approval");
   const now = deps.clock.now();
   const approver = approverIdentity(actor);
-  const { action, reached, returnedBefore } = await deps.db.$transaction(async (tx) => {
+  const { action, reached } = await deps.db.$transaction(async (tx) => {
     // Approvers of one action take turns, so that their count is exact and the quorum is reached once;
     // holding the row lock, this transaction also knows the approvals without reading them again.
     const current = await lockActionWithApprovals(tx, actor.tenantId, actionId);
     if (current.status !== "pending") throw new CoreError("CONFLICT", describeDecision(current));
     assertSeparationOfDuties(current, actor, current.duties);
+    // An edit clears the approvals given before it, so this one is then the first.
+    await extension?.check(tx, current, (parameters !== undefined ? 0 : current.approvals.length) + 1 >= current.requiredApprovals);
 
     if (parameters !== undefined) {
       const edited = await checkEditedParameters({ db: tx, clock: deps.clock }, current, parameters);
@@ -62,7 +75,7 @@ export async function approveAction(deps: CoreDeps, { actor, input }: { actor: A
     if (approvals.length < current.requiredApprovals) {
       const updated = await tx.agentAction.update({ where: { id: actionId }, data: { updatedAt: now } });
       await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approval_added", actor, details: progress });
-      return { action: { ...updated, approvals }, reached: false, returnedBefore: false };
+      return { action: { ...updated, approvals }, reached: false };
     }
     // Under the row lock the action is still pending, so this transition cannot lose.
     const approved = await tx.agentAction.update({
@@ -76,12 +89,10 @@ export async function approveAction(deps: CoreDeps, { actor, input }: { actor: A
       },
     });
     await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approved", actor, ...(current.requiredApprovals > 1 ? { details: progress } : {}) });
-    // A pending action that was claimed before went back to pending (stale approval protection).
-    return { action: { ...approved, approvals }, reached: true, returnedBefore: current.claimedAt !== null };
+    await extension?.record(tx, approved);
+    return { action: { ...approved, approvals }, reached: true };
   });
   if (reached) {
-    // The job of its first run still sits in Redis as finished and would swallow the new one as a duplicate.
-    if (returnedBefore) await deps.queue.hasLiveExecution(action.id).catch(() => false);
     await enqueueApproved(deps, [action]);
     await publishActionEvents(deps, [action], "approved");
   } else {

@@ -3,6 +3,7 @@ import { can } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 import { failDependents } from "../execution/fail-dependents.ts";
+import { wakeWaitingOn } from "../execution/waiting-on.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { parseInput } from "../validation.ts";
 import { cancelActionInputSchema, type CancelActionInput } from "../actions/action-inputs.ts";
@@ -40,6 +41,8 @@ export async function cancelAction(
     // Later template steps (or undos of a cascade) waiting for this one can never run now.
     return { cancelled, stopped: await failDependents(tx, cancelled, now) };
   });
+  // A cancelled approved action no longer holds up the next one on its target.
+  await wakeWaitingOn(deps, [cancelled, ...stopped]);
   await publishActionEvents(deps, [cancelled], "cancelled");
   await publishActionEvents(deps, stopped, "failed");
   return toActionView(cancelled);

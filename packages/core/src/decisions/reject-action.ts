@@ -2,6 +2,7 @@ import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { failDependents } from "../execution/fail-dependents.ts";
+import { wakeWaitingOn } from "../execution/waiting-on.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { parseInput } from "../validation.ts";
 import { rejectActionInputSchema, type RejectActionInput } from "../actions/action-inputs.ts";
@@ -32,6 +33,7 @@ export async function rejectAction(
     // Later template steps waiting for this one can never run now.
     return { rejected, stopped: await failDependents(tx, rejected, now) };
   });
+  await wakeWaitingOn(deps, stopped);
   await publishActionEvents(deps, [rejected], "rejected");
   await publishActionEvents(deps, stopped, "failed");
   return toActionView(rejected);

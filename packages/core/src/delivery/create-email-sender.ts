@@ -3,7 +3,7 @@ import addressparser from "nodemailer/lib/addressparser";
 
 import { classifySmtpError } from "./classify-smtp-error.ts";
 import { permanentFailure } from "./delivery-failure.ts";
-import { referenceToken, type DeliveryReference } from "./delivery-reference.ts";
+import { referenceToken, type EmailReference } from "./delivery-reference.ts";
 import { renderEmailHtml } from "./render-email-html.ts";
 
 export const DEFAULT_EMAIL_SUBJECT = "Message from Leash";
@@ -12,7 +12,9 @@ export interface EmailToSend {
   to: string;
   subject: string | null;
   text: string;
-  reference: DeliveryReference;
+  /** The HTML alternative; without it, one is rendered from the text. */
+  html?: string;
+  reference: EmailReference;
 }
 
 /** What the SMTP server took: the Message-ID it was sent with and the recipients it accepted. */
@@ -49,11 +51,11 @@ export function createEmailSender({ smtpUrl, from }: EmailSenderOptions): EmailS
   const domain = domainOf(from);
   const transport = createTransport({ url: smtpUrl, ...timeouts });
   return {
-    async send({ to, subject, text, reference }) {
+    async send({ to, subject, text, html, reference }) {
       const messageId = `<leash-${referenceToken(reference)}@${domain}>`;
       let info: { messageId: string; accepted: string[] };
       try {
-        info = await transport.sendMail({ from, to, subject: subject ?? DEFAULT_EMAIL_SUBJECT, text, html: renderEmailHtml(text), messageId });
+        info = await transport.sendMail({ from, to, subject: subject ?? DEFAULT_EMAIL_SUBJECT, text, html: html ?? renderEmailHtml(text), messageId });
       } catch (error) {
         throw classifySmtpError(error, to);
       }

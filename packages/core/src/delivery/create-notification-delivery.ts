@@ -23,6 +23,8 @@ export type DeliveredNotification = ChannelReceipt & { notificationId: number; r
 export interface NotificationDelivery {
   /** The channels this server delivers on (in_app always; email and Slack when configured). */
   readonly channels: readonly NotificationChannel[];
+  /** The sender of this server's email (null without SMTP_URL), for mail that is no notification row: approval mail. */
+  readonly email: EmailSender | null;
   /**
    * Delivers a notification row just written in the caller's transaction, and records on it whom
    * it reached and what the channel answered. Throws CoreError: `retryable` when a later attempt
@@ -71,6 +73,7 @@ export function createNotificationDelivery({ email, slack, clock = systemClock }
 
   return {
     channels,
+    email: email ?? null,
     async deliver(db, notification) {
       if (!isNotificationChannel(notification.channel)) throw permanentFailure(`Unknown notification channel ${notification.channel}`);
       const { receipt, userId } = await send(db, notification, notification.channel);

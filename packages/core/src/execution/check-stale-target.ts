@@ -2,6 +2,7 @@ import type { AgentAction, DbTransaction } from "@leash/db";
 
 import { typesChanging } from "../action-types/action-type-registry.ts";
 import { systemActor } from "../actor.ts";
+import { policyDeadlines } from "../deadlines/policy-deadlines.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import { transitionAction } from "../actions/transition-action.ts";
 
@@ -10,8 +11,11 @@ import { transitionAction } from "../actions/transition-action.ts";
  * after the proposal (its version moved on), people approved a change against data that is no
  * longer there. The action goes back to `pending` instead of overwriting the newer data, its
  * approvals are cleared, and the version it is judged against becomes the current one, so the
- * next approval is given on fresh data. The item row stays locked until the transaction ends, so
- * nothing can change it between this check and the handler.
+ * next approval is given on fresh data. Its deadlines start again from now, as at a proposal under
+ * the policy it was proposed under: the old ones may have passed while it was approved, and its
+ * expiry would reject it (or approve it on the changed data) before anyone looked. The item row
+ * stays locked until the transaction ends, so nothing can change it between this check and the
+ * handler.
  *
  * Only actions a person approved are checked: an auto-approved action was never judged on the
  * data, and an undo has its own check of later changes. Updates and deletes of the target created
@@ -46,6 +50,7 @@ export async function returnToPendingIfStale(
   const reason = `${item.kind} #${action.targetId} changed after the proposal (version ${action.targetVersion} -> ${item.version})`;
   const cleared = await tx.actionApproval.findMany({ where: { actionId: action.id }, select: { approverLabel: true }, orderBy: { createdAt: "asc" } });
   await tx.actionApproval.deleteMany({ where: { actionId: action.id } });
+  const policy = action.policyId === null ? null : await tx.approvalPolicy.findUnique({ where: { id: action.policyId } });
   const won = await transitionAction(tx, {
     id: action.id,
     tenantId: action.tenantId,
@@ -61,6 +66,7 @@ export async function returnToPendingIfStale(
       approvedBy: null,
       decidedByLabel: null,
       targetVersion: item.version,
+      ...policyDeadlines(policy, now),
       updatedAt: now,
     },
   });

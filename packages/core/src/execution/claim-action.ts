@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { AgentAction, Db } from "@leash/db";
 
 import { actionFromRow } from "../actions/action-columns.ts";
+import { waitsForAPerson } from "./waits-for-a-person.ts";
 
 export type ClaimResult =
   | { kind: "claimed"; action: AgentAction; claimToken: string }
@@ -28,8 +29,9 @@ export interface ClaimOptions {
  * its timeline in the same statement (committed asynchronously: see the statement). The claim only
  * succeeds when no earlier approved action on the same target is still waiting or running, which
  * keeps actions on one target in creation order, and when the action it depends on (if any) has
- * executed. A won claim answers the claimed row from the same statement; only a lost one costs more
- * reads, to say why.
+ * executed. An approved step that waits for an earlier step still waiting for a person does not
+ * count (`waitsForAPerson`), as a pending action does not. A won claim answers the claimed row from
+ * the same statement; only a lost one costs more reads, to say why.
  *
  * Spelled for the right indexes whatever the planner's statistics (see `waitingOnQuery`): the
  * claimed row's status is compared as text, which no partial index's predicate matches, so it is
@@ -50,7 +52,7 @@ export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimR
         AND NOT EXISTS (
           SELECT 1 FROM agent_action b
           WHERE (b.tenant_id, b.target_type, b.target_id) = (SELECT tenant_id, target_type, target_id FROM agent_action WHERE id = ${options.actionId})
-            AND b.id < ${options.actionId} AND (b.status = 'approved' OR b.status = 'executing'))
+            AND b.id < ${options.actionId} AND (b.status = 'approved' OR b.status = 'executing') AND NOT ${waitsForAPerson("b")})
         AND (a.depends_on_id IS NULL OR EXISTS (
           SELECT 1 FROM agent_action d WHERE d.id = a.depends_on_id AND d.status = 'executed'))
       RETURNING a.*
@@ -80,17 +82,11 @@ export async function claimAction(db: Db, options: ClaimOptions): Promise<ClaimR
     if (dependency && dependency.status !== "executed") return { kind: "waiting", dependency };
   }
   if (action.status === "approved") {
-    const blocker = await db.agentAction.findFirst({
-      where: {
-        tenantId: action.tenantId,
-        targetType: action.targetType,
-        targetId: action.targetId,
-        id: { lt: action.id },
-        status: { in: ["approved", "executing"] },
-      },
-      orderBy: { id: "asc" },
-      select: { id: true },
-    });
+    const [blocker] = await db.$queryRaw<{ id: number }[]>`
+      SELECT b.id FROM agent_action b
+      WHERE b.tenant_id = ${action.tenantId}::uuid AND b.target_type = ${action.targetType}::"TargetType" AND b.target_id = ${action.targetId}::int
+        AND b.id < ${action.id} AND (b.status = 'approved' OR b.status = 'executing') AND NOT ${waitsForAPerson("b")}
+      ORDER BY b.id LIMIT 1`;
     // No blocker any more means it finished in between: try again at once.
     return blocker ? { kind: "blocked", blockedBy: blocker.id } : { kind: "busy", retryInMs: 0 };
   }

@@ -11,9 +11,9 @@ import { isCoreError } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { retryDelayMs, type RetryPolicy } from "../queue/queue-definitions.ts";
 import { claimAction } from "./claim-action.ts";
-import { failDependents, notRunMessage } from "./fail-dependents.ts";
+import { failDependents, notRunMessage, type StoppedAction } from "./fail-dependents.ts";
 import { ClaimLostError, errorMessageOf, runClaimedAction } from "./run-claimed-action.ts";
-import { waitingOnQuery, wakeActions } from "./waiting-on.ts";
+import { wakeActions, wakeWaitingOn } from "./waiting-on.ts";
 
 export type ExecutionOutcome =
   | { kind: "executed"; actionId: number }
@@ -30,8 +30,15 @@ export interface ExecuteActionOptions {
   workerId: string;
   retryPolicy: RetryPolicy;
   staleClaimMs: number;
-  /** How long a job waits before checking again whether an earlier action on its target has finished. */
-  blockedRecheckMs: number;
+  /**
+   * How long a job whose action is blocked (by an earlier action on its target, or a dependency that
+   * has not executed) waits before checking again: the base delay, doubled for each earlier run of
+   * the job, up to the cap. A blocker that ends wakes it sooner (`wakeWaitingOn`), so the checks are
+   * only the fallback, and a long blocker is not asked about every second.
+   */
+  blockedRecheck: RetryPolicy;
+  /** How many times this job ran before this run (each time it was blocked, busy or retried). */
+  earlierRuns: number;
 }
 
 /**
@@ -50,7 +57,7 @@ export async function executeAction(
     now: deps.clock.now(),
     staleClaimMs: options.staleClaimMs,
   });
-  if (claim.kind === "blocked") return { ...claim, retryInMs: options.blockedRecheckMs };
+  if (claim.kind === "blocked") return { ...claim, retryInMs: blockedRecheckMs(options) };
   if (claim.kind === "waiting") return waitForDependency(deps, claim.dependency, options);
   if (claim.kind !== "claimed") return claim;
 
@@ -58,12 +65,13 @@ export async function executeAction(
   try {
     const outcome = await runClaimedAction(deps, { action, claimToken, startedAt });
     if (outcome.returnedToPending !== null) {
-      await wakeWaitingOn(deps, action);
+      await wakeWaitingOn(deps, [action]);
       await publishActionEvents(deps, [action], "returned_to_pending");
       return { kind: "skipped", reason: outcome.returnedToPending };
     }
     await afterCommit(deps, outcome.effects);
     await wakeActions(deps, outcome.waiting);
+    deps.counters?.executed(action.actionType, (Date.now() - startedAt) / 1000);
     await publishActionEvents(deps, [action], "executed");
     if (outcome.rolledBack) await publishActionEvents(deps, [outcome.rolledBack], "rolled_back");
     return { kind: "executed", actionId: action.id };
@@ -75,7 +83,7 @@ export async function executeAction(
     const now = deps.clock.now();
 
     if (permanent || exhausted) {
-      const stopped: Pick<AgentAction, "id" | "tenantId" | "requiresApproval">[] = [];
+      const stopped: StoppedAction[] = [];
       const recorded = await deps.db.$transaction(async (tx) => {
         const won = await endAttempt(tx, action, claimToken, now, {
           to: "failed",
@@ -87,7 +95,8 @@ export async function executeAction(
         return won;
       });
       if (recorded) {
-        await wakeWaitingOn(deps, action);
+        deps.counters?.failed(action.actionType);
+        await wakeWaitingOn(deps, [action, ...stopped]);
         await publishActionEvents(deps, [action, ...stopped], "failed");
       }
       return recorded
@@ -109,6 +118,7 @@ export async function executeAction(
       { actionId: action.id, attempt: action.attempts, err: message, retryInMs },
       "action attempt failed",
     );
+    if (recorded) deps.counters?.retried(action.actionType);
     return recorded
       ? { kind: "retry", error: message, retryInMs }
       : { kind: "skipped", reason: "claim lost while retrying" };
@@ -180,25 +190,24 @@ async function waitForDependency(
       return {
         kind: "blocked",
         blockedBy: dependency.id,
-        retryInMs: Math.max(options.blockedRecheckMs, PENDING_DEPENDENCY_RECHECK_MS),
+        retryInMs: Math.max(blockedRecheckMs(options), PENDING_DEPENDENCY_RECHECK_MS),
       };
     case "approved":
     case "executing":
-      return { kind: "blocked", blockedBy: dependency.id, retryInMs: options.blockedRecheckMs };
+      return { kind: "blocked", blockedBy: dependency.id, retryInMs: blockedRecheckMs(options) };
     case "executed":
       return { kind: "busy", retryInMs: 0 };
     case "failed":
     case "rejected":
     case "cancelled": {
       const stopped = await deps.db.$transaction((tx) => failDependents(tx, dependency, deps.clock.now()));
+      await wakeWaitingOn(deps, stopped);
       await publishActionEvents(deps, stopped, "failed");
       return { kind: "skipped", reason: notRunMessage(dependency) };
     }
   }
 }
 
-/** Wakes the actions that were waiting for this one to finish (see `waitingOnQuery`). */
-async function wakeWaitingOn(deps: CoreDeps, action: { id: number; tenantId: string; targetId: number | null }) {
-  const waiting = await deps.db.$queryRaw<{ id: number }[]>(waitingOnQuery(action));
-  await wakeActions(deps, waiting.map(({ id }) => id));
+function blockedRecheckMs(options: ExecuteActionOptions): number {
+  return retryDelayMs(options.earlierRuns + 1, options.blockedRecheck);
 }

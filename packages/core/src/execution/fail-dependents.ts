@@ -4,6 +4,8 @@ import { systemActor } from "../actor.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import { transitionAction } from "../actions/transition-action.ts";
 
+export type StoppedAction = Pick<AgentAction, "id" | "tenantId" | "requiresApproval" | "targetId" | "rollbackOfId">;
+
 const endings: Partial<Record<ActionStatus, string>> = { failed: "failed", rejected: "was rejected", cancelled: "was cancelled" };
 
 /** How a dependent names the action that stopped it: `step 0 (#12) failed; not run`. */
@@ -15,20 +17,21 @@ export function notRunMessage(stopped: Pick<AgentAction, "id" | "status" | "temp
 /**
  * An action ended without executing (failed, rejected or cancelled): every action waiting for it,
  * and every action waiting for those, fails without running, in the caller's transaction. Their
- * message names the action that stopped them. Returns the actions that failed.
+ * message names the action that stopped them. Returns the actions that failed, for the caller to
+ * wake what waited on them and tell their cards (an undo's is its original's).
  */
 export async function failDependents(
   tx: DbTransaction,
   stopped: Pick<AgentAction, "id" | "tenantId" | "status" | "templateStep">,
   now: Date,
-): Promise<Pick<AgentAction, "id" | "tenantId" | "requiresApproval">[]> {
+): Promise<StoppedAction[]> {
   const message = notRunMessage(stopped);
-  const failed: Pick<AgentAction, "id" | "tenantId" | "requiresApproval">[] = [];
+  const failed: StoppedAction[] = [];
   let waitingOn = [stopped.id];
   while (waitingOn.length > 0) {
     const dependents = await tx.agentAction.findMany({
       where: { tenantId: stopped.tenantId, dependsOnId: { in: waitingOn }, status: { in: ["pending", "approved"] } },
-      select: { id: true, tenantId: true, requiresApproval: true },
+      select: { id: true, tenantId: true, requiresApproval: true, targetId: true, rollbackOfId: true },
       orderBy: { id: "asc" },
     });
     waitingOn = [];

@@ -6,6 +6,7 @@ import { transitionAction } from "../actions/transition-action.ts";
 import type { CoreDeps } from "../deps.ts";
 import { describeDuration } from "../deadlines/duration-wording.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
+import { wakeWaitingOn } from "./waiting-on.ts";
 
 /**
  * Fails approved actions that their agent carries out itself and has not reported on within the
@@ -49,6 +50,7 @@ export async function failUnreportedActions(
     });
     if (won) failed.push(action);
   }
+  await wakeWaitingOn(deps, failed);
   await publishActionEvents(deps, failed, "failed");
   return failed.map((action) => action.id);
 }

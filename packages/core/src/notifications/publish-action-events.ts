@@ -10,9 +10,9 @@ type Changed = Pick<AgentAction, "id" | "tenantId" | "requiresApproval"> & { rol
  * wait for a person have a card, and only tenants with a linked Slack workspace have somewhere to
  * show it: everything else is skipped before touching the database or Redis, which keeps the
  * auto-approved path free of it. Undo actions have no card of their own: that one was requested,
- * or failed, is news for the card of the action it undoes (`rollback_requested`, `rolled_back`:
- * its rollback is over). A failure to publish is logged and never fails the caller's request: the
- * change itself has committed.
+ * failed or was cancelled is news for the card of the action it undoes (`rollback_requested`,
+ * `rolled_back`: its rollback is over). A failure to publish is logged and never fails the
+ * caller's request: the change itself has committed.
  */
 export async function publishActionEvents(
   deps: Pick<CoreDeps, "db" | "queue" | "logger">,
@@ -20,7 +20,7 @@ export async function publishActionEvents(
   type: ActionEventPayload["type"],
 ): Promise<void> {
   const shown = actions.filter((action) => action.requiresApproval);
-  const forOriginal: ActionEventPayload["type"] | null = type === "failed" ? "rolled_back" : type === "rollback_requested" ? type : null;
+  const forOriginal: ActionEventPayload["type"] | null = type === "failed" || type === "cancelled" ? "rolled_back" : type === "rollback_requested" ? type : null;
   const undoneIds = forOriginal ? actions.flatMap((action) => (action.rollbackOfId ? [action.rollbackOfId] : [])) : [];
   if (shown.length === 0 && undoneIds.length === 0) return;
   try {

@@ -1,4 +1,4 @@
-import type { Db, Item, TargetType } from "@leash/db";
+import type { Db, DbTransaction, Item, TargetType } from "@leash/db";
 
 import type { PresentedAction, Reversibility } from "../action-types/action-definition.ts";
 import { findActionType } from "../action-types/action-type-registry.ts";
@@ -17,7 +17,7 @@ export interface ActionPresentation extends PresentedAction {
 const parametersOf = (action: { parameters: unknown }) => (action.parameters ?? {}) as JsonObject;
 
 /** Loads every item the actions name (targets and what their types reference), in one query. */
-export async function loadItemFacts(db: Db, tenantId: string, actions: readonly ActionView[]): Promise<Map<number, ItemFacts>> {
+export async function loadItemFacts(db: Db | DbTransaction, tenantId: string, actions: readonly ActionView[]): Promise<Map<number, ItemFacts>> {
   const ids = new Set<number>();
   for (const action of actions) {
     if (action.targetId !== null) ids.add(action.targetId);

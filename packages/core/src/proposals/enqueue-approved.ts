@@ -13,6 +13,11 @@ export async function enqueueApproved(deps: Pick<CoreDeps, "queue" | "logger">, 
   const approved = actions.filter((action) => action.status === "approved" && findActionType(action.actionType)?.performedBy !== "agent");
   if (approved.length === 0) return;
   try {
+    // An action that stale approval protection sent back to pending after a worker claimed it is
+    // approved again here (by a person, a quorum, a batch decision or its expiry); the finished job of
+    // that first run may still sit in Redis under the same job id and would swallow the new one.
+    const returned = approved.filter((action) => action.claimedAt !== null);
+    await Promise.all(returned.map((action) => deps.queue.hasLiveExecution(action.id)));
     await deps.queue.enqueueExecutions(approved.map((action) => ({ actionId: action.id, tenantId: action.tenantId })));
   } catch (error) {
     deps.logger.warn({ err: error, actionIds: approved.map((action) => action.id) }, "enqueue failed; the reconciler will retry");

@@ -14,6 +14,8 @@ export interface StoredProposal {
   parameters: object;
   reason?: string | undefined;
   idempotencyKey?: string | undefined;
+  /** The hash of the request its idempotency key stands for (`requestHash`). */
+  requestHash?: string | undefined;
 }
 
 /** The columns naming who proposed an action. */
@@ -74,6 +76,7 @@ export async function insertProposals(
       parameters: proposal.parameters,
       reason: proposal.reason ?? null,
       idempotencyKey: proposal.idempotencyKey ?? null,
+      requestHash: proposal.requestHash ?? null,
       batchId: options.batchId ?? null,
       status: autoApprove ? "approved" : "pending",
       requiresApproval: !autoApprove,

@@ -17,9 +17,10 @@ import { actionViewSchema, toActionView } from "../actions/action-view.ts";
 import { checkPendingCap } from "./check-pending-cap.ts";
 import { referencedItemIds, targetProblemError, targetProblems } from "./check-targets.ts";
 import { enqueueApproved } from "./enqueue-approved.ts";
-import { insertProposals } from "./insert-proposals.ts";
+import { insertProposals, type StoredProposal } from "./insert-proposals.ts";
 import { prepareProposals } from "./prepare-proposals.ts";
 import { readProposalContext, type ProposalContext } from "./proposal-context.ts";
+import { requestHash } from "./request-hash.ts";
 import {
   proposeActionInputSchema,
   proposeBatchInputSchema,
@@ -35,7 +36,12 @@ export const proposeResultSchema = z.object({
 });
 export type ProposeResult = z.infer<typeof proposeResultSchema>;
 
-export const proposeBatchResultSchema = z.object({ batchId: z.string(), actions: z.array(actionViewSchema) });
+export const proposeBatchResultSchema = z.object({
+  batchId: z.string(),
+  actions: z.array(actionViewSchema),
+  /** True when the batch's idempotency keys matched an earlier batch of the same request, which is returned instead of a new one. */
+  duplicate: z.boolean(),
+});
 export type ProposeBatchResult = z.infer<typeof proposeBatchResultSchema>;
 
 /** The stored parameters as the agent sent them: without what the type's `prepare` resolved and added. */
@@ -45,33 +51,65 @@ function asProposed(actionType: string, parameters: unknown): unknown {
   return Object.fromEntries(Object.entries(parameters).filter(([key]) => !resolved.includes(key)));
 }
 
-function sameProposal(existing: AgentAction, proposal: ActionProposal): boolean {
+/**
+ * For rows stored before request hashes (migration 20261204000500): the row compared with the
+ * request as far as it still tells it. Refusing a real retry is safer than answering a different
+ * request with an old action as if it were stored; the parameters as proposed are kept when an
+ * approver edited them, and a create's target is the item it made, which the request never named.
+ */
+function sameAsStoredProposal(existing: AgentAction, proposal: ActionProposal): boolean {
   return (
     existing.actionType === proposal.actionType &&
     existing.targetType === (proposal.targetType ?? null) &&
-    existing.targetId === (proposal.targetId ?? null) &&
-    isDeepStrictEqual(asProposed(existing.actionType, existing.parameters), proposal.parameters)
+    (findActionType(existing.actionType)?.target === "new" || existing.targetId === (proposal.targetId ?? null)) &&
+    isDeepStrictEqual(asProposed(existing.actionType, existing.originalParameters ?? existing.parameters), proposal.parameters)
   );
 }
 
-async function findByIdempotencyKey(deps: CoreDeps, tenantId: string, proposal: ActionProposal): Promise<ProposeResult | null> {
+async function findByIdempotencyKey(deps: CoreDeps, tenantId: string, proposal: ActionProposal, hash: string): Promise<ProposeResult | null> {
   if (proposal.idempotencyKey === undefined) return null;
   const existing = await deps.db.agentAction.findUnique({
     where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: proposal.idempotencyKey } },
     include: approvalsInclude,
   });
   if (!existing) return null;
-  if (!sameProposal(existing, proposal)) {
+  const same = existing.requestHash === null ? sameAsStoredProposal(existing, proposal) : existing.requestHash === hash;
+  if (!same) {
     throw new CoreError("CONFLICT", `idempotencyKey "${proposal.idempotencyKey}" was already used for a different action (#${existing.id})`);
   }
   return { action: toActionView(existing), duplicate: true };
+}
+
+/**
+ * The earlier batch a retried one stands for: every action of the batch whose keys it sends, when
+ * each key was stored with this very batch request; a key used for anything else refuses the batch.
+ * Rows stored before request hashes never match (such a retry was refused before them too).
+ */
+async function findBatchByIdempotencyKeys(deps: CoreDeps, tenantId: string, keys: readonly string[], hash: string): Promise<ProposeBatchResult | null> {
+  if (keys.length === 0) return null;
+  const used = await deps.db.agentAction.findMany({
+    where: { tenantId, idempotencyKey: { in: [...keys] } },
+    select: { id: true, idempotencyKey: true, requestHash: true, batchId: true },
+    orderBy: { id: "asc" },
+  });
+  const [first] = used;
+  if (!first) return null;
+  const other = used.find((row) => row.requestHash !== hash || row.batchId !== first.batchId);
+  if (other || first.batchId === null) {
+    const refused = other ?? first;
+    throw new CoreError("CONFLICT", `Invalid batch: idempotencyKey "${refused.idempotencyKey ?? ""}" was already used for a different request (#${refused.id}); nothing was created`);
+  }
+  const actions = await deps.db.agentAction.findMany({ where: { tenantId, batchId: first.batchId }, include: approvalsInclude, orderBy: { id: "asc" } });
+  return { batchId: first.batchId, actions: actions.map(toActionView), duplicate: true };
 }
 
 /** An agent or a person proposes one action; it waits for a person unless a preference auto-approves it. */
 export async function proposeAction(deps: CoreDeps, { actor, input }: { actor: Actor; input: ProposeActionInput | ActionProposal }): Promise<ProposeResult> {
   assertCan(actor, "action.propose");
   const proposal = parseInput(proposeActionInputSchema, input, "action");
-  const earlier = await findByIdempotencyKey(deps, actor.tenantId, proposal);
+  // Only a proposal with a key is ever compared with a retry.
+  const hash = proposal.idempotencyKey === undefined ? undefined : requestHash({ kind: "proposal", proposal });
+  const earlier = hash === undefined ? null : await findByIdempotencyKey(deps, actor.tenantId, proposal, hash);
   if (earlier) return earlier;
 
   const context = await readProposalContext(deps.db, actor.tenantId, referencedItemIds([proposal]));
@@ -81,11 +119,11 @@ export async function proposeAction(deps: CoreDeps, { actor, input }: { actor: A
 
   let actions: AgentAction[];
   try {
-    actions = await createActions(deps, actor, prepared, context);
+    actions = await createActions(deps, actor, prepared.map((stored) => ({ ...stored, requestHash: hash })), context);
   } catch (error) {
     // Two requests with one idempotency key raced; the loser answers with the winner's action.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const winner = await findByIdempotencyKey(deps, actor.tenantId, proposal);
+    if (hash !== undefined && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const winner = await findByIdempotencyKey(deps, actor.tenantId, proposal, hash);
       if (winner) return winner;
     }
     throw error;
@@ -107,16 +145,23 @@ export async function proposeBatch(
   if (new Set(keys).size !== keys.length) {
     throw new CoreError("INVALID", "Invalid batch: two actions share an idempotencyKey");
   }
+  const hash = keys.length === 0 ? undefined : requestHash({ kind: "batch", reason: batch.reason, proposals: batch.actions });
+  const earlier = hash === undefined ? null : await findBatchByIdempotencyKeys(deps, actor.tenantId, keys, hash);
+  if (earlier) return earlier;
   const context = await readProposalContext(deps.db, actor.tenantId, referencedItemIds(proposals));
   const problem = targetProblemError(targetProblems(context.items, proposals), { batch: true });
   if (problem) throw problem;
   const prepared = await prepareProposals(preparing(deps, actor), proposals, { pathOf: (index) => ["actions", index] });
   const batchId = randomUUID();
+  const stored = prepared.map((proposal) => ({ ...proposal, requestHash: proposal.idempotencyKey === undefined ? undefined : hash }));
   try {
-    const actions = await createActions(deps, actor, prepared, context, batchId);
-    return { batchId, actions: actions.map((action) => toActionView(withNoApprovals(action))) };
+    const actions = await createActions(deps, actor, stored, context, batchId);
+    return { batchId, actions: actions.map((action) => toActionView(withNoApprovals(action))), duplicate: false };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      // The same batch, sent twice at once: the loser answers with the winner's.
+      const winner = hash === undefined ? null : await findBatchByIdempotencyKeys(deps, actor.tenantId, keys, hash);
+      if (winner) return winner;
       throw new CoreError("CONFLICT", "Invalid batch: an idempotencyKey of this batch was already used; nothing was created");
     }
     throw error;
@@ -130,7 +175,7 @@ function preparing(deps: CoreDeps, actor: Actor) {
 async function createActions(
   deps: CoreDeps,
   actor: Actor,
-  proposals: ActionProposal[],
+  proposals: StoredProposal[],
   context: ProposalContext,
   batchId?: string,
 ): Promise<AgentAction[]> {
@@ -146,6 +191,7 @@ async function createActions(
     maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     ...(batchId ? { batchId } : {}),
   });
+  deps.counters?.proposed(actions);
   await enqueueApproved(deps, actions);
   await publishActionEvents(deps, actions, "proposed");
   return actions;

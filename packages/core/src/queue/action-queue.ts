@@ -4,10 +4,12 @@ import { z } from "zod";
 import {
   actionEventJob,
   DEFAULT_QUEUE_PREFIX,
+  deliverWebhookJob,
   executeActionJob,
   fireReminderJob,
   queueNames,
   type ActionEventPayload,
+  type DeliverWebhookPayload,
   type ExecuteActionPayload,
   type FireReminderPayload,
 } from "./queue-definitions.ts";
@@ -35,6 +37,11 @@ export interface ActionQueue {
    */
   hasLiveExecution(actionId: number): Promise<boolean>;
   hasLiveReminder(reminderId: number): Promise<boolean>;
+  /** Adds webhook deliveries' jobs, each run at `runAt` (at once without it); a delivery whose job is in Redis keeps that job. */
+  enqueueWebhookDeliveries(jobs: (DeliverWebhookPayload & { runAt?: Date })[]): Promise<void>;
+  /** Runs a delivery's job now: a delayed one is promoted, a missing or finished one is added again. */
+  wakeWebhookDelivery(job: DeliverWebhookPayload): Promise<void>;
+  hasLiveWebhookDelivery(deliveryId: number): Promise<boolean>;
   /** Tells the Slack bot that actions changed (see publish-action-events.ts for which). */
   publishActionEvents(events: ActionEventPayload[]): Promise<void>;
   jobCounts(): Promise<QueueJobCounts>;
@@ -55,6 +62,7 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
   const actions = new Queue(queueNames.actions, { connection, prefix });
   const reminders = new Queue(queueNames.reminders, { connection, prefix });
   const actionEvents = new Queue(queueNames.actionEvents, { connection, prefix });
+  const webhooks = new Queue(queueNames.webhooks, { connection, prefix });
   const infrastructureRetries = { attempts: 12, backoff: { type: "exponential", delay: 500 } } as const;
 
   const live = async (queue: Queue, jobId: string) => {
@@ -65,6 +73,19 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
     const state = await queue.getJobState(jobId);
     if (state === "completed" || state === "failed") await queue.remove(jobId);
   };
+
+  // A finished webhook job is removed at once, so the same delivery can be enqueued again (send again, the next in order).
+  const webhookJob = ({ runAt, ...payload }: DeliverWebhookPayload & { runAt?: Date | undefined }) => ({
+    name: deliverWebhookJob.name,
+    data: payload,
+    opts: {
+      jobId: deliverWebhookJob.jobId(payload.deliveryId),
+      delay: runAt === undefined ? 0 : Math.max(0, runAt.getTime() - Date.now()),
+      ...infrastructureRetries,
+      removeOnComplete: true,
+      removeOnFail: { count: 1000 },
+    },
+  });
 
   return {
     async enqueueExecutions(jobs) {
@@ -112,6 +133,30 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
       await clearFinished(reminders, jobId);
       return false;
     },
+    async enqueueWebhookDeliveries(jobs) {
+      if (jobs.length === 0) return;
+      await webhooks.addBulk(jobs.map(webhookJob));
+    },
+    async wakeWebhookDelivery(payload) {
+      const jobId = deliverWebhookJob.jobId(payload.deliveryId);
+      const state = await webhooks.getJobState(jobId);
+      if (state === "delayed") {
+        const job = await webhooks.getJob(jobId);
+        // It may have started meanwhile: then it runs anyway.
+        await job?.promote().catch(() => undefined);
+        return;
+      }
+      if (state === "waiting" || state === "active" || state === "prioritized" || state === "waiting-children") return;
+      if (state === "completed" || state === "failed") await webhooks.remove(jobId);
+      const job = webhookJob(payload);
+      await webhooks.add(job.name, job.data, job.opts);
+    },
+    async hasLiveWebhookDelivery(deliveryId) {
+      const jobId = deliverWebhookJob.jobId(deliveryId);
+      if (await live(webhooks, jobId)) return true;
+      await clearFinished(webhooks, jobId);
+      return false;
+    },
     async publishActionEvents(events) {
       if (events.length === 0) return;
       await actionEvents.addBulk(
@@ -134,7 +179,7 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
       };
     },
     async close() {
-      await Promise.all([actions.close(), reminders.close(), actionEvents.close()]);
+      await Promise.all([actions.close(), reminders.close(), actionEvents.close(), webhooks.close()]);
     },
   };
 }

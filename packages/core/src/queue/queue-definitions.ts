@@ -10,6 +10,7 @@ export const queueNames = {
   actions: "actions",
   reminders: "reminders",
   actionEvents: "action-events",
+  webhooks: "webhooks",
 } as const;
 
 export const executeActionJob = {
@@ -26,6 +27,14 @@ export const fireReminderJob = {
   jobId: (reminderId: number) => `reminder-${reminderId}`,
 };
 export type FireReminderPayload = z.infer<typeof fireReminderJob.payload>;
+
+export const deliverWebhookJob = {
+  name: "deliver-webhook",
+  payload: z.strictObject({ deliveryId: z.int().positive().max(Number.MAX_SAFE_INTEGER), tenantId: z.uuid() }),
+  /** Job id = delivery id: one job per delivery while it is in Redis (Postgres says whether it is still to send). */
+  jobId: (deliveryId: number) => `webhook-${deliveryId}`,
+};
+export type DeliverWebhookPayload = z.infer<typeof deliverWebhookJob.payload>;
 
 /** What happened to an action that needs a person; the Slack bot keeps the action's card in sync with it. */
 export const actionEventTypes = [

@@ -2,6 +2,7 @@ import type { AgentAction, Db, DbTransaction, Prisma } from "@leash/db";
 
 import { typesChanging } from "../action-types/action-type-registry.ts";
 import type { LaterChangesRule } from "../action-types/action-definition.ts";
+import { waitsForAPerson } from "../execution/waits-for-a-person.ts";
 
 function onTheItem(original: AgentAction, rule: LaterChangesRule): Prisma.AgentActionWhereInput[] {
   if (rule === "none" || original.targetId === null) return [];
@@ -18,7 +19,9 @@ function onTheItem(original: AgentAction, rule: LaterChangesRule): Prisma.AgentA
  * The executed actions that changed the original's item after it and are not undone: what its
  * rollback would overwrite. When a rollback is requested, an undo that was asked for but has not
  * run yet counts as done (it is older, so it runs first); when the undo runs, only undos that ran do.
- * Undo actions themselves are not changes: each cancels out the action it undid. Newest first.
+ * An undo that failed or was cancelled never counts: it undid nothing, and its original no longer
+ * names it (`releaseOriginal`). Undo actions themselves are not changes: each cancels out the action
+ * it undid. Newest first.
  */
 export async function findLaterChanges(
   db: Db | DbTransaction,
@@ -41,7 +44,11 @@ export async function findLaterChanges(
   });
 }
 
-/** Later actions of any type on the original's item that are approved or running (undos included): a rollback now would race them. */
+/**
+ * Later actions of any type on the original's item that are approved or running (undos included): a
+ * rollback now would race them. Steps that wait for a person are left out, as pending actions are:
+ * they run after whatever runs before their decision, this rollback included (`waitsForAPerson`).
+ */
 export async function findUnfinishedLaterActions(db: Db | DbTransaction, original: AgentAction, rule: LaterChangesRule): Promise<number[]> {
   if (rule === "none" || original.targetId === null) return [];
   const on: Prisma.AgentActionWhereInput[] = [{ targetType: original.targetType, targetId: original.targetId }];
@@ -51,5 +58,9 @@ export async function findUnfinishedLaterActions(db: Db | DbTransaction, origina
     orderBy: { id: "asc" },
     select: { id: true },
   });
-  return rows.map((row) => row.id);
+  if (rows.length === 0) return [];
+  const waiting = await db.$queryRaw<{ id: number }[]>`
+    SELECT b.id FROM agent_action b WHERE b.id = ANY(${rows.map((row) => row.id)}::int[]) AND ${waitsForAPerson("b")}`;
+  const left = new Set(waiting.map((row) => row.id));
+  return rows.flatMap((row) => (left.has(row.id) ? [] : [row.id]));
 }

@@ -1,4 +1,4 @@
-import type { AgentAction, Prisma } from "@leash/db";
+import { Prisma, type AgentAction } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { registeredActionTypes, type ActionRegistry } from "../action-types/action-type-registry.ts";
@@ -16,11 +16,21 @@ import { parseInput } from "../validation.ts";
 import { planRollback } from "./plan-rollback.ts";
 import { rollbackActionInputSchema, type RollbackActionInput, type RollbackResult } from "./rollback-inputs.ts";
 
+/** The database's guard of one live undo per original, behind the lock and the plan: a lost race is a CONFLICT. */
+function lostToAnotherRollback(originalId: number) {
+  return (error: unknown): never => {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new CoreError("CONFLICT", `#${originalId} is already being rolled back`);
+    throw error;
+  };
+}
+
 /**
  * Rolls back an executed action: creates its undo action (and, with `cascade`, undo actions of the
  * later changes to the same item, newest first), already approved by the person asking, who must
  * be allowed to decide. Each undo is a new action pointing at the one it undoes (`rollbackOfId`);
- * the original records it at once (`rollbackActionId`), so a second rollback is refused. The undos
+ * the original records it at once (`rollbackActionId`), so a second rollback is refused while that
+ * undo is live or once it executed; one that failed or was cancelled frees the original again
+ * (`releaseOriginal`), and the database keeps at most one live undo per original. The undos
  * run through the same queue and worker, each only after the newer one executed, and leave
  * `rollback_requested` and `rolled_back` in the timelines of both actions. A trust-ramp grant that
  * auto-approved a rolled-back action is suspended, and the answer says so.
@@ -63,7 +73,7 @@ export async function rollbackAction(
           createdAt: now,
           updatedAt: now,
         },
-      });
+      }).catch(lostToAnotherRollback(original.id));
       const { count } = await tx.agentAction.updateMany({
         where: { id: original.id, tenantId: actor.tenantId, status: "executed", rollbackActionId: null },
         data: { rollbackActionId: undo.id, updatedAt: now },

@@ -18,13 +18,20 @@ export interface SlackCard {
   messageTs: string | null;
   action: ActionView & { timeline: ActionEventView[] };
   items: Map<number, ItemFacts>;
-  /** The undo action, once the action was rolled back. */
+  /** The undo action, once a rollback was asked for: the live or executed one, else the last one, which ended without running. */
   undoAction: (ActionView & { timeline: ActionEventView[] }) | null;
   /**
    * The batch or template run the action belongs to, when two or more of its actions wait for
    * people: they share one card, which shows them all (and `channelId` / `messageTs` are its).
    */
   batch: { id: string; members: (ActionView & { timeline: ActionEventView[] })[]; items: Map<number, ItemFacts> } | null;
+}
+
+/** The undo named by the action's last `rollback_requested`: after a failed or cancelled one, the action no longer names it. */
+function lastUndoAskedFor(timeline: readonly ActionEventView[]): number | null {
+  const details = timeline.findLast((event) => event.type === "rollback_requested")?.details;
+  const id = details && typeof details === "object" && !Array.isArray(details) ? details.undoActionId : undefined;
+  return typeof id === "number" ? id : null;
 }
 
 /**
@@ -43,7 +50,8 @@ export async function loadSlackCard(deps: Pick<CoreDeps, "db">, { tenantId, acti
   const action = await read(actionId);
   if (!action) return null;
   const message = await deps.db.agentAction.findUniqueOrThrow({ where: { id: actionId }, select: { slackChannelId: true, slackMessageTs: true } });
-  const undoAction = action.rollbackActionId !== null ? await read(action.rollbackActionId) : null;
+  const undoId = action.rollbackActionId ?? lastUndoAskedFor(action.timeline);
+  const undoAction = undoId !== null ? await read(undoId) : null;
   const batchRows =
     action.batchId !== null && action.requiresApproval
       ? await deps.db.agentAction.findMany({

@@ -4,6 +4,7 @@ import type { Actor } from "../actor.ts";
 import { resolvePolicy } from "../policies/resolve-policy.ts";
 import { resolveAutoApproval } from "../preferences/resolve-auto-approval.ts";
 import { describeScope } from "../rules/most-specific-rule.ts";
+import { trustRefusal } from "./trust-refusal.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -12,11 +13,11 @@ export interface AutoApprovalOutcome {
   autoApprove: boolean;
   preference: ApprovalPreference | null;
   grant: AutoApprovalGrant | null;
-  /** Why a preference or grant that covers the proposal did not let it through (its policy's budget). */
+  /** Why a preference or grant that covers the proposal did not let it through (its policy's budget, what a grant may not cover). */
   heldBack: string | null;
 }
 
-type Proposal = { actionType: string; targetType?: TargetType | undefined };
+type Proposal = { actionType: string; targetType?: TargetType | undefined; parameters: object };
 
 /** The grants that trust this proposer now (neither expired nor suspended). */
 function activeGrants(tx: DbTransaction, actor: Actor, now: Date): Promise<AutoApprovalGrant[]> {
@@ -39,9 +40,11 @@ const grantCovers = (grant: AutoApprovalGrant, proposal: Proposal) =>
 
 /**
  * Decides, for each proposal, whether it is approved on the spot: by an approval preference, else by
- * a trust-ramp grant to its proposer. A policy's `autoApproveBudgetPerHour` caps those
- * auto-approvals of its scope over the last rolling hour (counting the ones earlier in this batch);
- * beyond it the proposal waits for a person and says why. Proposals that are all for people cost
+ * a trust-ramp grant to its proposer, unless the proposal is one no grant may let through
+ * (`trustRefusal`: it cannot be undone, its policy needs several approvers, or a preference keeps
+ * it for people), in which case it waits and says why. A policy's `autoApproveBudgetPerHour` caps
+ * those auto-approvals of its scope over the last rolling hour (counting the ones earlier in this
+ * batch); beyond it the proposal waits for a person and says why. Proposals that are all for people cost
  * one grant query at most.
  */
 export async function decideAutoApprovals(
@@ -65,16 +68,22 @@ export async function decideAutoApprovals(
   const grants = byPreference.every((decision) => decision.autoApprove)
     ? []
     : await activeGrants(tx, actor, now);
+  const { policies } = options;
   const covered = options.proposals.map((proposal, index) => {
     const preference = byPreference[index]?.autoApprove ? (byPreference[index].preference ?? null) : null;
     const grant = preference ? null : (grants.find((candidate) => grantCovers(candidate, proposal)) ?? null);
-    return { preference, grant };
+    const refusal = grant
+      ? trustRefusal({ action: { ...proposal, targetType: proposal.targetType ?? null }, preferences: options.preferences, policies, subject: "it" })
+      : null;
+    if (grant && refusal) {
+      return { preference: null, grant: null, heldBack: `${refusal}, so a person decides despite the auto-approval granted by ${grant.grantedByLabel}` };
+    }
+    return { preference, grant, heldBack: null };
   });
   if (covered.every(({ preference, grant }) => !preference && !grant)) {
-    return covered.map(() => ({ autoApprove: false, preference: null, grant: null, heldBack: null }));
+    return covered.map(({ heldBack }) => ({ autoApprove: false, preference: null, grant: null, heldBack }));
   }
 
-  const { policies } = options;
   const used = new Map<string, number>();
   const usedUnder = async (policy: ApprovalPolicy) => {
     const known = used.get(policy.id);
@@ -96,9 +105,9 @@ export async function decideAutoApprovals(
 
   const outcomes: AutoApprovalOutcome[] = [];
   for (const [index, proposal] of options.proposals.entries()) {
-    const { preference, grant } = covered[index] ?? { preference: null, grant: null };
+    const { preference, grant, heldBack } = covered[index] ?? { preference: null, grant: null, heldBack: null };
     if (!preference && !grant) {
-      outcomes.push({ autoApprove: false, preference: null, grant: null, heldBack: null });
+      outcomes.push({ autoApprove: false, preference: null, grant: null, heldBack });
       continue;
     }
     const policy = resolvePolicy(policies, {

@@ -1,0 +1,31 @@
+import type { WebhookEndpointView } from "@leash/core";
+
+import { capitalize, formatDateTime } from "../lib/format.ts";
+
+/** Whether Leash sends to an endpoint, in words and colour; a disabled one says when and why. */
+export function WebhookState({ endpoint }: { endpoint: WebhookEndpointView }) {
+  if (endpoint.enabled) {
+    return (
+      <span className="badge badge-executed" data-state="enabled">
+        <span className="badge-dot" aria-hidden="true" />
+        Enabled
+      </span>
+    );
+  }
+  return (
+    <div data-state="disabled">
+      <span className="badge badge-failed">
+        <span className="badge-dot" aria-hidden="true" />
+        Disabled
+      </span>
+      {endpoint.disabledAt ? (
+        <div className="small">
+          since <time dateTime={endpoint.disabledAt}>{formatDateTime(endpoint.disabledAt)}</time>
+        </div>
+      ) : null}
+      {endpoint.disabledReason ? (
+        <div className="small muted">{capitalize(endpoint.disabledReason)}</div>
+      ) : null}
+    </div>
+  );
+}

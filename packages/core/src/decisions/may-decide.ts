@@ -1,0 +1,37 @@
+import type { AgentAction } from "@leash/db";
+
+import type { Actor } from "../actor.ts";
+import { can } from "../authorization.ts";
+import { approverIdentity } from "./approver-identity.ts";
+import {
+  assertSeparationOfDuties,
+  SeparationOfDutiesError,
+  type DutiesFacts,
+} from "./check-separation-of-duties.ts";
+
+/** What says whether someone may decide an action now: the action, who approved it so far, and the facts separation of duties needs. */
+export interface DecisionFacts {
+  action: AgentAction;
+  /** The approvals so far, as `approverIdentity` keys (`user:<id>`, `api_key:<id>`). */
+  approverKeys: readonly string[];
+  duties: DutiesFacts;
+}
+
+/**
+ * Whether the decision on the action waits for this actor: it is pending in their tenant, their
+ * role decides, separation of duties does not bar them, and they have not approved it already (a
+ * quorum counts each person once). The rules approveAction enforces, asked ahead to tell people
+ * what waits for them; approveAction still decides for real, since anything may change in between.
+ */
+export function mayDecide(actor: Actor, { action, approverKeys, duties }: DecisionFacts): boolean {
+  if (action.status !== "pending" || action.tenantId !== actor.tenantId || !can(actor, "action.decide"))
+    return false;
+  if (approverKeys.includes(approverIdentity(actor).key)) return false;
+  try {
+    assertSeparationOfDuties(action, actor, duties);
+  } catch (error) {
+    if (error instanceof SeparationOfDutiesError) return false;
+    throw error;
+  }
+  return true;
+}

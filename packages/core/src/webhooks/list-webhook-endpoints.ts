@@ -1,0 +1,11 @@
+import type { Actor } from "../actor.ts";
+import { assertCan } from "../authorization.ts";
+import type { CoreDeps } from "../deps.ts";
+import { toWebhookEndpointView, type WebhookEndpointView } from "./webhook-view.ts";
+
+/** The tenant's webhook endpoints, oldest first (admins); never a signing secret. */
+export async function listWebhookEndpoints(deps: Pick<CoreDeps, "db">, { actor }: { actor: Actor }): Promise<WebhookEndpointView[]> {
+  assertCan(actor, "webhook.manage");
+  const rows = await deps.db.webhookEndpoint.findMany({ where: { tenantId: actor.tenantId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  return rows.map(toWebhookEndpointView);
+}

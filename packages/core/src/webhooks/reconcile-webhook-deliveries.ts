@@ -1,0 +1,46 @@
+import { Prisma } from "@leash/db";
+
+import type { CoreDeps } from "../deps.ts";
+
+export interface ReconcileWebhooksResult {
+  requeued: number[];
+}
+
+/**
+ * Redis keeps nothing here that Postgres does not: this finds the pending deliveries that are first
+ * in line for their action at their (enabled) endpoint and have no job, and enqueues them again at
+ * their next attempt time. Those behind them are enqueued as each one before them is settled. An
+ * enqueue that was on its way anyway adds nothing: the job id is the delivery's.
+ */
+export async function reconcileWebhookDeliveries(
+  deps: Pick<CoreDeps, "db" | "queue">,
+  options: { batchSize?: number } = {},
+): Promise<ReconcileWebhooksResult> {
+  const limit = options.batchSize ?? 1000;
+  const requeued: number[] = [];
+  // Paged along the index of pending deliveries by due time, so delivered ones are never read.
+  let after: { at: Date; id: bigint } | null = null;
+  for (;;) {
+    const page: { id: bigint; tenantId: string; nextAttemptAt: Date }[] = await deps.db.$queryRaw`
+      SELECT d.id, d.tenant_id::text AS "tenantId", d.next_attempt_at AS "nextAttemptAt"
+      FROM webhook_delivery d
+      JOIN webhook_endpoint w ON w.id = d.endpoint_id AND w.enabled
+      WHERE d.status = 'pending'
+        ${after === null ? Prisma.empty : Prisma.sql`AND (d.next_attempt_at, d.id) > (${after.at}, ${after.id})`}
+        AND NOT EXISTS (
+          SELECT 1 FROM webhook_delivery p
+          WHERE p.endpoint_id = d.endpoint_id AND p.action_id = d.action_id AND p.status = 'pending' AND p.event_id < d.event_id
+        )
+      ORDER BY d.next_attempt_at, d.id
+      LIMIT ${limit}`;
+    for (const row of page) {
+      const deliveryId = Number(row.id);
+      if (await deps.queue.hasLiveWebhookDelivery(deliveryId)) continue;
+      await deps.queue.enqueueWebhookDeliveries([{ deliveryId, tenantId: row.tenantId, runAt: row.nextAttemptAt }]);
+      requeued.push(deliveryId);
+    }
+    const last = page.at(-1);
+    if (!last || page.length < limit) return { requeued };
+    after = { at: last.nextAttemptAt, id: last.id };
+  }
+}
