@@ -1,37 +1,8 @@
-import { Form, Link } from "react-router";
+import { Link } from "react-router";
 
 import type { ConnectorView } from "@leash/core";
 
-import { CsrfField } from "./csrf-field.tsx";
-
-/** A confirmation behind a button, as the templates page does it: nothing happens on the first click. */
-function Confirm({
-  label,
-  intent,
-  connector,
-  question,
-  yes,
-}: {
-  label: string;
-  intent: string;
-  connector: ConnectorView;
-  question: string;
-  yes: string;
-}) {
-  return (
-    <details className="reject">
-      <summary className="button button-danger-outline button-small">{label}</summary>
-      <Form method="post" className="reject-form">
-        <CsrfField />
-        <input type="hidden" name="connectorId" value={connector.id} />
-        <p>{question}</p>
-        <button type="submit" name="intent" value={intent} className="button button-danger button-small">
-          {yes}
-        </button>
-      </Form>
-    </details>
-  );
-}
+import { ConfirmDisclosure } from "./confirm-disclosure.tsx";
 
 /** The tenant's connectors; secret header values are never in the data, only shown as such. */
 export function ConnectorTable({ connectors, canWrite }: { connectors: ConnectorView[]; canWrite: boolean }) {
@@ -85,17 +56,17 @@ export function ConnectorTable({ connectors, canWrite }: { connectors: Connector
                     <Link to={`/connectors?edit=${connector.id}`} className="button button-small">
                       Edit
                     </Link>
-                    <Confirm
+                    <ConfirmDisclosure
                       label="New signing secret…"
                       intent="rotate"
-                      connector={connector}
+                      fields={{ connectorId: connector.id }}
                       question={`Replace the signing secret of ${connector.name}? Its receiver refuses requests until it is given the new one.`}
                       yes={`Yes, replace the secret of ${connector.name}`}
                     />
-                    <Confirm
+                    <ConfirmDisclosure
                       label="Delete…"
                       intent="delete"
-                      connector={connector}
+                      fields={{ connectorId: connector.id }}
                       question={`Delete ${connector.name} for good? Actions that name it can no longer run.`}
                       yes={`Yes, delete ${connector.name}`}
                     />

@@ -2,33 +2,8 @@ import { Form } from "react-router";
 
 import type { WebhookEndpointDetail } from "@leash/core";
 
+import { ConfirmDisclosure } from "./confirm-disclosure.tsx";
 import { CsrfField } from "./csrf-field.tsx";
-
-/** A confirmation behind a button, as the connectors page does it: nothing happens on the first click. */
-function Confirm({
-  label,
-  intent,
-  question,
-  yes,
-}: {
-  label: string;
-  intent: string;
-  question: string;
-  yes: string;
-}) {
-  return (
-    <details className="reject">
-      <summary className="button button-danger-outline button-small">{label}</summary>
-      <Form method="post" className="reject-form">
-        <CsrfField />
-        <p>{question}</p>
-        <button type="submit" name="intent" value={intent} className="button button-danger button-small">
-          {yes}
-        </button>
-      </Form>
-    </details>
-  );
-}
 
 /** One button that posts an intent of the endpoint's page. */
 function IntentButton({
@@ -87,13 +62,13 @@ export function WebhookEndpointControls({ endpoint }: { endpoint: WebhookEndpoin
           <IntentButton intent="enable" label="Enable" primary />
         )}
         {endpoint.enabled ? <IntentButton intent="disable" label="Disable" /> : null}
-        <Confirm
+        <ConfirmDisclosure
           label="New signing secret…"
           intent="rotate"
           question="Replace the signing secret? The receiver refuses deliveries until it is given the new one."
           yes="Yes, replace the secret"
         />
-        <Confirm
+        <ConfirmDisclosure
           label="Delete…"
           intent="delete"
           question={`Delete ${endpoint.url} with its delivery log? What still waits is never sent.`}

@@ -1,8 +1,8 @@
-import { data, Form, Link } from "react-router";
+import { data, Link } from "react-router";
 
 import { can, deleteTemplate, listTemplates, type TemplateStep } from "@leash/core";
 
-import { CsrfField } from "../components/csrf-field.tsx";
+import { ConfirmDisclosure } from "../components/confirm-disclosure.tsx";
 import { Notice } from "../components/notice.tsx";
 import { truncateText } from "../lib/format.ts";
 import type { FormResult } from "../lib/form-result.ts";
@@ -107,17 +107,13 @@ export default function Templates({ loaderData, actionData }: Route.ComponentPro
                       <Link to={`/templates/${template.id}/edit`} className="button button-small">
                         Edit
                       </Link>
-                      <details className="reject">
-                        <summary className="button button-danger-outline button-small">Delete…</summary>
-                        <Form method="post" className="reject-form">
-                          <CsrfField />
-                          <input type="hidden" name="templateId" value={template.id} />
-                          <p>Delete “{template.name}” for good? Actions it already proposed stay in the history.</p>
-                          <button type="submit" name="intent" value="delete" className="button button-danger button-small">
-                            Yes, delete “{template.name}”
-                          </button>
-                        </Form>
-                      </details>
+                      <ConfirmDisclosure
+                        label="Delete…"
+                        intent="delete"
+                        fields={{ templateId: template.id }}
+                        question={`Delete “${template.name}” for good? Actions it already proposed stay in the history.`}
+                        yes={`Yes, delete “${template.name}”`}
+                      />
                     </>
                   ) : null}
                 </div>
