@@ -1,4 +1,5 @@
 import type { CoreDeps } from "../deps.ts";
+import { firstInLineSql } from "./first-in-line-sql.ts";
 
 /**
  * Enqueues, of deliveries the sealer just made and committed, those first in line for their action
@@ -15,10 +16,7 @@ export async function enqueueReadyWebhookDeliveries(
   const ready = await deps.db.$queryRaw<{ id: bigint; tenantId: string }[]>`
     SELECT d.id, d.tenant_id::text AS "tenantId" FROM webhook_delivery d
     WHERE d.id = ANY (${made.map((delivery) => BigInt(delivery.deliveryId))}::bigint[]) AND d.status = 'pending'
-      AND NOT EXISTS (
-        SELECT 1 FROM webhook_delivery p
-        WHERE p.endpoint_id = d.endpoint_id AND p.action_id = d.action_id AND p.status = 'pending' AND p.event_id < d.event_id
-      )
+      AND ${firstInLineSql}
     ORDER BY d.id`;
   await deps.queue.enqueueWebhookDeliveries(ready.map((row) => ({ deliveryId: Number(row.id), tenantId: row.tenantId })));
   return ready.length;

@@ -1,6 +1,7 @@
 import { Prisma } from "@leash/db";
 
 import type { CoreDeps } from "../deps.ts";
+import { firstInLineSql } from "./first-in-line-sql.ts";
 
 export interface ReconcileWebhooksResult {
   requeued: number[];
@@ -27,10 +28,7 @@ export async function reconcileWebhookDeliveries(
       JOIN webhook_endpoint w ON w.id = d.endpoint_id AND w.enabled
       WHERE d.status = 'pending'
         ${after === null ? Prisma.empty : Prisma.sql`AND (d.next_attempt_at, d.id) > (${after.at}, ${after.id})`}
-        AND NOT EXISTS (
-          SELECT 1 FROM webhook_delivery p
-          WHERE p.endpoint_id = d.endpoint_id AND p.action_id = d.action_id AND p.status = 'pending' AND p.event_id < d.event_id
-        )
+        AND ${firstInLineSql}
       ORDER BY d.next_attempt_at, d.id
       LIMIT ${limit}`;
     for (const row of page) {

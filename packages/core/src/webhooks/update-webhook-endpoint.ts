@@ -3,6 +3,7 @@ import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
+import { firstInLineSql } from "./first-in-line-sql.ts";
 import { findWebhookEndpoint } from "./find-webhook-endpoint.ts";
 import { utcMinute } from "./utc-minute.ts";
 import { updateWebhookEndpointInputSchema, type UpdateWebhookEndpointInput } from "./webhook-inputs.ts";
@@ -56,10 +57,7 @@ export async function updateWebhookEndpoint(
 async function wakeFirstInLine(deps: Pick<CoreDeps, "db" | "queue" | "logger">, { tenantId, endpointId }: { tenantId: string; endpointId: string }): Promise<void> {
   const first = await deps.db.$queryRaw<{ id: bigint }[]>`
     SELECT d.id FROM webhook_delivery d
-    WHERE d.endpoint_id = ${endpointId}::uuid AND d.status = 'pending' AND NOT EXISTS (
-      SELECT 1 FROM webhook_delivery p
-      WHERE p.endpoint_id = d.endpoint_id AND p.action_id = d.action_id AND p.status = 'pending' AND p.event_id < d.event_id
-    )
+    WHERE d.endpoint_id = ${endpointId}::uuid AND d.status = 'pending' AND ${firstInLineSql}
     ORDER BY d.id`;
   try {
     for (const row of first) await deps.queue.wakeWebhookDelivery({ deliveryId: Number(row.id), tenantId });
