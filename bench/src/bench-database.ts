@@ -3,11 +3,12 @@ import pg from "pg";
 import { createApiKey, createConnector, linkSlackUser, linkSlackWorkspace, silentLogger, systemActor } from "@leash/core";
 import { createDb, migrate, type Db } from "@leash/db";
 
+import { env } from "./env.ts";
 import type { MetricsTenant } from "./scenarios/metrics.ts";
 
 export const BENCH_DATABASE = "leash_bench";
 
-const serverUrl = process.env.BENCH_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const serverUrl = env.BENCH_DATABASE_SERVER_URL;
 
 export function benchDatabaseUrl(): string {
   const url = new URL(serverUrl);

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
+import { inheritedEnv } from "./env.ts";
 import { sleep } from "./load.ts";
 
 export interface ChildApp {
@@ -41,7 +42,7 @@ export async function startChildApp(options: StartOptions): Promise<ChildApp> {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const child = spawn(process.execPath, [...profileArgs, "--import", "tsx", options.script], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: { ...inheritedEnv, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);

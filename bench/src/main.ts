@@ -8,6 +8,7 @@ import pg from "pg";
 
 import { BENCH_CONNECTOR, createFixtures, createMetricsTenant, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
 import { startChildApp, type ChildApp } from "./child-app.ts";
+import { env } from "./env.ts";
 import { createHttpClient } from "./http-client.ts";
 import { createLeashPipeline } from "./leash-pipeline.ts";
 import { sleep, wallClock } from "./load.ts";
@@ -33,7 +34,7 @@ import { BENCH_API_PORT, BENCH_QUEUE_PREFIX, BENCH_RECEIVER_PORT, startLoneApi, 
 
 const AGENT_KEYS = 8;
 const APPROVALS_UNDER_LOAD_RATE = 300;
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisUrl = env.REDIS_URL;
 const receiverUrl = `http://127.0.0.1:${BENCH_RECEIVER_PORT}`;
 
 const log = (message: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -334,8 +335,8 @@ async function main() {
       durationSeconds: (wallClock() - started) / 1000,
       machine,
       settings: {
-        workerConcurrency: process.env.WORKER_CONCURRENCY ?? "worker default",
-        dbPoolSize: process.env.DB_POOL_SIZE ?? "app default",
+        workerConcurrency: env.WORKER_CONCURRENCY ?? "worker default",
+        dbPoolSize: env.DB_POOL_SIZE ?? "app default",
         approvalsUnderLoadRate: APPROVALS_UNDER_LOAD_RATE,
         agentKeys: AGENT_KEYS,
       },

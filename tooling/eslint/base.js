@@ -1,6 +1,8 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+const envMessage = "Read settings from this process's env module (env.ts), which validates them once at start.";
+
 /** Shared flat config: strict, type-aware rules for every package. */
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/generated/**", "**/.react-router/**", "**/build/**", "**/coverage/**", "eslint.config.js"] },
@@ -19,6 +21,21 @@ export default tseslint.config(
       "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true }],
       "no-console": "error",
     },
+  },
+  {
+    // Each process validates its settings once at start in its env module (STYLE.md, rule 5); the rest receives them.
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: envMessage }],
+      "no-restricted-imports": [
+        "error",
+        { paths: ["process", "node:process"].map((name) => ({ name, importNames: ["env"], message: envMessage })) },
+      ],
+    },
+  },
+  {
+    // Env modules are where settings are read; tests and their support set up the processes they start.
+    files: ["**/env.ts", "**/env.server.ts", "**/*.test.ts", "**/test/**/*.ts", "**/src/testing/**/*.ts"],
+    rules: { "no-restricted-properties": "off", "no-restricted-imports": "off" },
   },
   {
     // Command-line entry points talk to a person on the terminal.

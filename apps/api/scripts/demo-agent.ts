@@ -4,25 +4,12 @@
  * at once, and an HTTP request to the demo receivers that waits for a person. It uses LEASH_API_KEY,
  * or creates an agent key for the demo tenant (and the demo template if that tenant lacks it) through core.
  */
-import { z } from "zod";
-
 import { createApiKey, ensureDemoTemplate, findTenantBySlug } from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { createLeashClient, TRPCClientError } from "../src/client.ts";
 import { runDemo } from "./demo/run-demo.ts";
-
-const env = z
-  .object({
-    LEASH_API_URL: z.url().default("http://127.0.0.1:3001/trpc"),
-    LEASH_API_KEY: z.string().min(1).optional(),
-    DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/leash"),
-    /** The console, named in what to do next. */
-    WEB_BASE_URL: z.url().default("http://127.0.0.1:3000"),
-    /** The demo receivers' HTTP port (apps/demo-receivers): their page shows what the demo's email and request looked like. */
-    DEMO_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3004),
-  })
-  .parse(process.env);
+import { env } from "./env.ts";
 
 async function demoKey(): Promise<string> {
   if (env.LEASH_API_KEY) return env.LEASH_API_KEY;

@@ -7,8 +7,9 @@
 import { createTestEnvironment, createTestTenant } from "@leash/core/testing";
 
 import { startTestApi } from "../test/support.ts";
+import { env } from "./env.ts";
 
-const ROWS = Number(process.env.EXPORT_ROWS ?? 100_000);
+const ROWS = env.EXPORT_ROWS;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 function collectGarbage() {

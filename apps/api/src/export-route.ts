@@ -9,7 +9,7 @@ import { exportActions, isCoreError, type ApiKeyAuthenticator, type CoreDeps } f
 
 import { bearerToken } from "./context.ts";
 import { toTrpcError } from "./error-mapping.ts";
-import { RateLimited } from "./rate-limit.ts";
+import { retryAfterSeconds } from "./rate-limit.ts";
 
 /**
  * `GET /export/actions.csv|json?<filters>`: the filtered history as a download, streamed with
@@ -43,7 +43,8 @@ export async function handleExport(
     const trpcError = toTrpcError(error);
     const status = getHTTPStatusCodeFromError(trpcError);
     if (status >= 500) deps.logger.error({ err: error }, "export failed");
-    response.writeHead(status, { "content-type": "application/json", ...(error instanceof RateLimited ? { "retry-after": String(error.retryAfterSeconds) } : {}) });
+    const retryAfter = retryAfterSeconds(error);
+    response.writeHead(status, { "content-type": "application/json", ...(retryAfter !== undefined ? { "retry-after": String(retryAfter) } : {}) });
     response.end(
       JSON.stringify({
         error: {

@@ -1,14 +1,17 @@
 import { Redis } from "ioredis";
 
 import {
-  configureDelivery,
+  configureEngine,
   createActionCounters,
   createActionWatcher,
+  createApiKeyLookupThrottle,
   createApiMetrics,
   createBullActionQueue,
   createLogger,
   createMetricsRegistry,
+  createWaitSlots,
   loadActionTypeModules,
+  startTracing,
   systemClock,
   type CoreDeps,
 } from "@leash/core";
@@ -20,6 +23,8 @@ import { readinessCheck } from "./readiness.ts";
 import { createApiServer } from "./server.ts";
 
 const logger = createLogger({ name: "api", level: env.LOG_LEVEL });
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (see README, "Tracing").
+const tracing = await startTracing({ serviceName: env.OTEL_SERVICE_NAME ?? "leash-api", endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
 await loadActionTypeModules(env.LEASH_ACTION_TYPES);
 const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE });
 // Producers fail fast when Redis is away: the action is safe in Postgres and the reconciler enqueues it later.
@@ -31,11 +36,7 @@ const deps: CoreDeps = {
   queue: createBullActionQueue({ connection: redis, prefix: env.QUEUE_PREFIX }),
   clock: systemClock,
   logger,
-  maxAttempts: env.ACTION_MAX_ATTEMPTS,
-  maxPendingActions: env.MAX_PENDING_ACTIONS_PER_TENANT,
-  connectorKey: env.CONNECTOR_SECRET_KEY,
-  // Only its channels are used here, to refuse a proposal for a channel this server does not deliver on.
-  delivery: configureDelivery({ smtpUrl: env.SMTP_URL, smtpFrom: env.SMTP_FROM, slackBotToken: env.SLACK_BOT_TOKEN }),
+  ...configureEngine(env),
   counters: createActionCounters(registry),
 };
 
@@ -44,7 +45,10 @@ const watcher = createActionWatcher({ db, logger });
 const server = createApiServer({
   deps,
   watcher,
+  // In Redis, so an API key's cap on open waits holds across every API instance.
+  waitSlots: createWaitSlots({ redis, prefix: env.QUEUE_PREFIX, logger }),
   apiKeyCacheMs: env.API_KEY_CACHE_MS,
+  keyLookupThrottle: createApiKeyLookupThrottle({ redis, prefix: env.QUEUE_PREFIX }),
   ...(env.API_RATE_LIMIT_PER_SECOND > 0
     ? { rateLimiter: createApiKeyRateLimiter({ redis, prefix: env.QUEUE_PREFIX, points: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST }) }
     : {}),
@@ -66,6 +70,7 @@ async function shutdown(signal: string) {
   await deps.queue.close();
   redis.disconnect();
   await db.$disconnect();
+  await tracing?.shutdown();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

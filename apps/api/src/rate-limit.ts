@@ -2,22 +2,21 @@ import type { TRPCError } from "@trpc/server";
 import type { Redis } from "ioredis";
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
-import { CoreError, type ApiKeyAuthenticator } from "@leash/core";
+import { CoreError, isCoreError, type ApiKeyAuthenticator } from "@leash/core";
 
 /** Over how long the burst allowance refills. */
 const BURST_WINDOW_SECONDS = 10;
 
-/** Counts one request of an API key; throws `RateLimited` when the key is over its limit. */
+/** Counts one request of an API key; refuses (LIMIT_EXCEEDED with `retryAfterMs`) when the key is over its limit. */
 export type ApiKeyRateLimiter = (apiKeyId: string) => Promise<void>;
 
-/** A refusal for too many requests (TOO_MANY_REQUESTS, 429), with when to try again (the `Retry-After` header). */
-export class RateLimited extends CoreError {
-  readonly retryAfterSeconds: number;
-
-  constructor(message: string, retryAfterSeconds: number) {
-    super("LIMIT_EXCEEDED", message, { retryable: true });
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
+/**
+ * The `Retry-After` seconds of a refusal for too many requests: a key over its rate limit, or an
+ * address that presented too many refused keys (core's throttle). Other refusals have none.
+ */
+export function retryAfterSeconds(error: unknown): number | undefined {
+  if (!isCoreError(error) || error.code !== "LIMIT_EXCEEDED" || error.retryAfterMs === undefined) return undefined;
+  return Math.max(1, Math.ceil(error.retryAfterMs / 1000));
 }
 
 /**
@@ -60,8 +59,8 @@ export function createApiKeyRateLimiter({
       await limit.consume(apiKeyId);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new RateLimited(`${message}; retry after ${retryAfterSeconds} s`, retryAfterSeconds);
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new CoreError("LIMIT_EXCEEDED", `${message}; retry after ${seconds} s`, { retryable: true, retryAfterMs: seconds * 1000 });
     }
   };
 }
@@ -76,8 +75,8 @@ export function limitApiKeys(authenticate: ApiKeyAuthenticator, limiter: ApiKeyR
   };
 }
 
-/** The `Retry-After` of a response whose errors include a rate-limit refusal. */
+/** The `Retry-After` of a response whose errors include a refusal for too many requests. */
 export function retryAfterHeader(errors: readonly TRPCError[]): Record<string, string> | undefined {
-  const seconds = errors.flatMap((error) => (error.cause instanceof RateLimited ? [error.cause.retryAfterSeconds] : []));
+  const seconds = errors.flatMap((error) => retryAfterSeconds(error.cause) ?? []);
   return seconds.length ? { "retry-after": String(Math.max(...seconds)) } : undefined;
 }

@@ -1,18 +1,32 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 
-import { authenticateApiKey, cacheApiKeyActors, createActionWatcher, metricsHandler, type ActionWatcher, type CoreDeps } from "@leash/core";
+import {
+  authenticateApiKey,
+  cacheApiKeyActors,
+  createActionWatcher,
+  createWaitSlots,
+  metricsHandler,
+  throttleApiKeyLookups,
+  type ActionWatcher,
+  type ApiKeyAuthenticator,
+  type CoreDeps,
+  type Throttle,
+  type WaitDeps,
+  type WaitSlots,
+} from "@leash/core";
 
 import packageJson from "../package.json" with { type: "json" };
-import { bearerToken } from "./context.ts";
+import { bearerToken, clientAddress } from "./context.ts";
 import { renderDocsPage } from "./docs/docs-page.ts";
 import { buildOpenApiDocument } from "./docs/openapi-document.ts";
 import { handleExport } from "./export-route.ts";
 import { handleMcp } from "./mcp/mcp-route.ts";
 import { limitApiKeys, retryAfterHeader, type ApiKeyRateLimiter } from "./rate-limit.ts";
 import { countRequest, type ApiServerMetrics } from "./request-metrics.ts";
+import { traceRequests } from "./request-tracing.ts";
 import { appRouter } from "./router.ts";
 
 /** Largest request body accepted, in bytes (a batch of 100 actions at the 16 KiB parameter limit fits). */
@@ -26,8 +40,14 @@ export interface ApiServerOptions {
   apiKeyCacheMs?: number;
   /** What waiting requests (action.wait, action.watch, MCP's wait_for_decision) sleep on; one per process. Close it at shutdown to answer them at once. */
   watcher?: ActionWatcher;
+  /** Caps each API key's open waits and watches; pass Redis-backed slots so the cap holds across instances. Counted in this process only when omitted (tests). */
+  waitSlots?: WaitSlots;
+  /** How often a wait or watch re-checks its API key (through the key cache), so a revoked key stops waiting; core's default when omitted. */
+  keyRecheckMs?: number;
   /** Per-API-key request limits; none when omitted (tests). */
   rateLimiter?: ApiKeyRateLimiter;
+  /** Refused API keys counted per client address, refused before their lookup once over (core's createApiKeyLookupThrottle); none when omitted (tests). */
+  keyLookupThrottle?: Throttle;
   /** Request counts and latencies, and /metrics when a token is set; nothing is counted without. */
   metrics?: ApiServerMetrics;
 }
@@ -37,18 +57,29 @@ export function createApiServer({
   checkReady,
   apiKeyCacheMs = 0,
   watcher = createActionWatcher({ db: deps.db, logger: deps.logger }),
+  waitSlots = createWaitSlots({ logger: deps.logger }),
+  keyRecheckMs,
   rateLimiter,
+  keyLookupThrottle,
   metrics,
 }: ApiServerOptions): Server {
-  const authenticate = limitApiKeys(
-    cacheApiKeyActors((presented) => authenticateApiKey(deps.db, presented), { ttlMs: apiKeyCacheMs, clock: deps.clock }),
-    rateLimiter,
+  // A cached key is answered without a lookup, and so without the throttle's round trip to Redis.
+  const lookUpKeyFrom = cacheApiKeyActors(
+    throttleApiKeyLookups((presented) => authenticateApiKey(deps.db, presented), keyLookupThrottle),
+    { ttlMs: apiKeyCacheMs, clock: deps.clock },
   );
+  /** The key lookup and authentication of one request, whose refused keys count against its client's address. */
+  const keysOf = (request: IncomingMessage): { lookUpKey: ApiKeyAuthenticator; authenticate: ApiKeyAuthenticator } => {
+    const address = clientAddress(request);
+    const lookUpKey: ApiKeyAuthenticator = (presented) => lookUpKeyFrom(presented, address);
+    return { lookUpKey, authenticate: limitApiKeys(lookUpKey, rateLimiter) };
+  };
+  const waits: WaitDeps = { db: deps.db, logger: deps.logger, watcher, slots: waitSlots, ...(keyRecheckMs === undefined ? {} : { keyRecheckMs }) };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req }) => ({ deps, apiKey: bearerToken(req), authenticate, watcher, requestId: randomUUID() }),
+    createContext: ({ req }) => ({ deps, apiKey: bearerToken(req), ...keysOf(req), waits, requestId: randomUUID() }),
     responseMeta: ({ ctx, errors }) => ({ headers: { ...retryAfterHeader(errors), ...(ctx ? { "x-request-id": ctx.requestId } : {}) } }),
     onError: ({ error, path, ctx }) => {
       // The answer says only "Internal error (reference <requestId>)": the detail is here, under that id.
@@ -61,7 +92,7 @@ export function createApiServer({
   const docsPage = renderDocsPage(openApiDocument);
   const serveMetrics = metrics?.token ? metricsHandler({ registry: metrics.registry, token: metrics.token }) : null;
 
-  return createServer((request, response) => {
+  return createServer(traceRequests((request, response) => {
     const path = (request.url ?? "/").split("?")[0] ?? "/";
     if (metrics) countRequest(metrics.requests, path, response);
     if (path.startsWith("/trpc/")) {
@@ -74,11 +105,11 @@ export function createApiServer({
         sendJson(response, 405, { error: "Use GET" });
         return;
       }
-      void handleExport({ deps, authenticate }, request, response, exportFormat);
+      void handleExport({ deps, authenticate: keysOf(request).authenticate }, request, response, exportFormat);
       return;
     }
     if (path === "/mcp") {
-      void handleMcp({ deps: { ...deps, watcher }, authenticate, maxBodyBytes: MAX_BODY_BYTES }, request, response);
+      void handleMcp({ deps: { ...deps, ...waits }, ...keysOf(request), maxBodyBytes: MAX_BODY_BYTES }, request, response);
       return;
     }
     if (path === "/openapi.json") {
@@ -103,7 +134,7 @@ export function createApiServer({
       return;
     }
     sendJson(response, 404, { error: "Not found. The API lives under /trpc/<router>.<procedure>; its documentation under /docs and /openapi.json." });
-  });
+  }));
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown) {

@@ -1,7 +1,7 @@
 import { initTRPC } from "@trpc/server";
 import { ZodError, type z } from "zod";
 
-import { inputIssues, isCoreError } from "@leash/core";
+import { annotateSpan, inputIssues, inSpan, isCoreError, markSpanFailed, spanAttributes } from "@leash/core";
 
 import type { ApiContext } from "./context.ts";
 import { toTrpcError } from "./error-mapping.ts";
@@ -66,10 +66,25 @@ async function* mapStreamErrors(stream: AsyncIterable<unknown>) {
   }
 }
 
-export const publicProcedure = t.procedure.use(mapErrors);
+/**
+ * One span per procedure call (a batch request makes several), inside the request's span: the
+ * procedure and its outcome, and the tenant and action once known. Only an internal error fails it;
+ * a refused call is the caller's, told by its code.
+ */
+const traceProcedure = t.middleware(({ path, type, next }) =>
+  inSpan(`trpc ${path}`, { attributes: { "rpc.system": "trpc", "rpc.method": path, "leash.trpc.type": type }, unitOfWork: true }, async (span) => {
+    const result = await next();
+    span.setAttribute("rpc.response.status_code", result.ok ? "OK" : result.error.code);
+    if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") markSpanFailed(span, result.error.cause ?? result.error);
+    return result;
+  }),
+);
+
+export const publicProcedure = t.procedure.use(traceProcedure).use(mapErrors);
 
 /** Requires a valid API key; `ctx.actor` is the key's tenant and role. Roles are checked by core. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const actor = await ctx.authenticate(ctx.apiKey);
+  annotateSpan({ [spanAttributes.tenantId]: actor.tenantId });
   return next({ ctx: { ...ctx, actor } });
 });

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { createApiKeyLookupThrottle, type Throttle } from "@leash/core";
 import { createTestEnvironment, createTestTenant, testRedisUrl, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
 import { createApiKeyRateLimiter, type ApiKeyRateLimiter } from "../src/rate-limit.ts";
@@ -27,11 +28,15 @@ afterAll(async () => {
 });
 
 /** Another API instance on the same database and Redis, with its own rate limiter and options. */
-async function startInstance(options: { rateLimiter?: ApiKeyRateLimiter; maxPendingActions?: number } = {}): Promise<string> {
+async function startInstance(
+  options: { rateLimiter?: ApiKeyRateLimiter; maxPendingActions?: number; keyLookupThrottle?: Throttle; apiKeyCacheMs?: number } = {},
+): Promise<string> {
   const server = createApiServer({
     deps: { ...environment.deps, ...(options.maxPendingActions ? { maxPendingActions: options.maxPendingActions } : {}) },
     checkReady: () => Promise.resolve({ ok: true, checks: {} }),
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+    ...(options.keyLookupThrottle ? { keyLookupThrottle: options.keyLookupThrottle } : {}),
+    ...(options.apiKeyCacheMs ? { apiKeyCacheMs: options.apiKeyCacheMs } : {}),
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -118,6 +123,47 @@ describe("per-API-key rate limits", () => {
     expect((await list(baseUrl, "lsh_not_a_key")).status).toBe(401);
     expect((await list(baseUrl, "lsh_not_a_key")).status).toBe(401);
     expect((await list(baseUrl, tenant.keys.approver)).status).toBe(200);
+  });
+});
+
+describe("refused API keys per client address", () => {
+  it("refuses an address that presented too many bad keys with 429 and Retry-After before looking up any more, across instances; good keys count nothing", async () => {
+    // A long window keeps the test free of timing: the count cannot reset halfway through.
+    const throttle = async () =>
+      createApiKeyLookupThrottle({ redis: await connectedRedisClient(testRedisUrl), prefix: `${environment.queuePrefix}:lookups`, limits: { limit: 3, windowSeconds: 60 } });
+    const [first, second] = [await startInstance({ keyLookupThrottle: await throttle() }), await startInstance({ keyLookupThrottle: await throttle() })];
+    // Has looked its key up once, and answers it from its cache from then on.
+    const caching = await startInstance({ keyLookupThrottle: await throttle(), apiKeyCacheMs: 60_000 });
+    expect((await list(caching, tenant.keys.viewer)).status).toBe(200);
+
+    for (let index = 0; index < 5; index += 1) expect((await list(index % 2 ? first : second, tenant.keys.viewer)).status).toBe(200);
+    const bogus = [`lsh_${"x".repeat(12)}_${"y".repeat(43)}`, "lsh_not_a_key", tenant.keys.viewer.slice(0, -1) + "Z"];
+    const statuses = [];
+    for (const [index, key] of bogus.entries()) statuses.push((await list(index % 2 ? first : second, key)).status);
+    expect(statuses).toEqual([401, 401, 401]);
+
+    const refused = await list(first, bogus[0] ?? "");
+    expect(refused.status).toBe(429);
+    expect(refused.body.error?.data).toMatchObject({ code: "TOO_MANY_REQUESTS", httpStatus: 429 });
+    expect(refused.body.error?.message).toMatch(/^Too many requests with an invalid API key from this address; retry after \d+ s$/);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
+
+    // Until the window ends, the address's keys are not looked up, good ones included, on every route that takes a key.
+    expect((await list(second, tenant.keys.viewer)).status).toBe(429);
+    const exported = await fetch(`${second}/export/actions.json`, { headers: { authorization: `Bearer ${tenant.keys.viewer}` } });
+    expect(exported.status).toBe(429);
+    expect(Number(exported.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    const mcp = await fetch(`${first}/mcp`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tenant.keys.viewer}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(mcp.status).toBe(429);
+    expect(Number(mcp.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+
+    // A key already accepted is answered from the cache, without a lookup, so it goes on working.
+    expect((await list(caching, tenant.keys.viewer)).status).toBe(200);
   });
 });
 

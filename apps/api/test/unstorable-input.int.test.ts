@@ -60,6 +60,9 @@ const cases = (): [string, "GET" | "POST", unknown, string][] => [
   ["action.list", "GET", { actor: `Ada${LONE_LOW}` }, "actor"],
   ["action.list", "GET", { cursor: PAST_INT4 }, "cursor"],
   ["action.list", "GET", { targetId: PAST_INT4 }, "targetId"],
+  // Postgres has no year 0: these were a 500.
+  ["action.list", "GET", { from: "0000-01-01T00:00:00Z" }, "from"],
+  ["action.list", "GET", { to: "0001-01-01T00:30:00+01:00" }, "to"],
   ["action.get", "GET", { actionId: PAST_INT4 }, "actionId"],
   ["action.reject", "POST", { actionId: 0, reason: `no${NUL}` }, "reason"],
   ["action.cancel", "POST", { actionId: 0, reason: `no${LONE_HIGH}` }, "reason"],

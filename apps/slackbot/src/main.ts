@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 
 import { Redis } from "ioredis";
 
-import { createBullActionQueue, createLogger, createMetricsRegistry, createSlackbotMetrics, loadActionTypeModules, metricsHandler, systemClock, type CoreDeps } from "@leash/core";
+import { configureEngine, createBullActionQueue, createLogger, createMetricsRegistry, createSlackbotMetrics, loadActionTypeModules, metricsHandler, systemClock, type CoreDeps } from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
@@ -37,7 +37,7 @@ if (reason !== null || !env.SLACK_BOT_TOKEN) {
   // Producers fail fast when Redis is away: decisions are safe in Postgres and the reconciler enqueues them later.
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
-  const core: CoreDeps = { db, queue: createBullActionQueue({ connection: redis, prefix: env.QUEUE_PREFIX }), clock: systemClock, logger };
+  const core: CoreDeps = { db, queue: createBullActionQueue({ connection: redis, prefix: env.QUEUE_PREFIX }), clock: systemClock, logger, ...configureEngine(env) };
   const bot: SlackBot = await startSlackBot({
     core,
     redisUrl: env.REDIS_URL,

@@ -10,13 +10,16 @@ const FIVE_MINUTES_S = 5 * 60;
  * an object: a signed body of `null` (or `payload=null`) ends in an unhandled rejection, and the
  * request is never answered. This listener reads the body first (up to `bodyLimit`), answers such a
  * body itself (401 unsigned, 400 signed), and hands every other request to Bolt with the body already
- * read (Bolt reuses `rawBody`). It also refuses timestamps from the future, which Bolt lets through.
+ * read (Bolt reuses `rawBody`). It also refuses timestamps from the future, which Bolt lets through,
+ * and a body over the limit (413, and the connection is closed).
  */
 export function guardMalformedRequests(bolt: RequestListener, { signingSecret, bodyLimit }: { signingSecret: string; bodyLimit: number }): RequestListener {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const rawBody = await readBody(request, bodyLimit);
     const text = rawBody?.toString() ?? "";
-    if (rawBody === null) answer(response, 413);
+    // The rest of an oversized body is never read, so a next request on the same connection would wait
+    // behind it unanswered: Node closes a connection once an answer with `Connection: close` is sent.
+    if (rawBody === null) answer(response, 413, { connection: "close" });
     else if (parsesToNull(request, text)) answer(response, isSigned(request, text, signingSecret) ? 400 : 401);
     else {
       Object.assign(request, { rawBody });
@@ -70,9 +73,9 @@ function isSigned(request: IncomingMessage, body: string, signingSecret: string)
   return typeof signature === "string" && isValidSlackRequest({ signingSecret, body, headers: { "x-slack-signature": signature, "x-slack-request-timestamp": timestamp } });
 }
 
-function answer(response: ServerResponse, status: number) {
+function answer(response: ServerResponse, status: number, headers: Record<string, string> = {}) {
   if (response.headersSent) return;
-  response.writeHead(status);
+  response.writeHead(status, headers);
   response.end();
 }
 

@@ -168,6 +168,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
       } else {
         await app.stop();
       }
+      logger.info({ requests: inFlight.size }, "Slack bot stopped listening; finishing the requests it acknowledged");
       await Promise.allSettled(inFlight);
       await cards.close();
       redis.disconnect();

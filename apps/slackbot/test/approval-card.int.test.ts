@@ -5,7 +5,20 @@ import { createTestItem, waitFor } from "@leash/core/testing";
 
 import { ids } from "../src/ids.ts";
 import { BOT } from "./fake-slack.ts";
-import { APPROVAL_CHANNEL, buttonsOf, cardPosts, cardText, cardUpdates, clickOnCard, SLACK_USERS, startSlackHarness, waitForCard, WEB_BASE_URL, type SlackHarness } from "./support.ts";
+import {
+  APPROVAL_CHANNEL,
+  buttonsOf,
+  cardPosts,
+  cardText,
+  cardUpdates,
+  clickOnCard,
+  SLACK_USERS,
+  startSlackHarness,
+  waitForCard,
+  waitUntilSettled,
+  WEB_BASE_URL,
+  type SlackHarness,
+} from "./support.ts";
 
 let harness: SlackHarness;
 
@@ -39,8 +52,8 @@ describe("the approval card", () => {
     expect(text).toContain(`${WEB_BASE_URL}/actions/${action.id}`);
     expect(card.post.args.text).toBe('Approval needed: update project "Website relaunch"');
 
-    // Only one card, however long we look: the proposal is the only event so far.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only one card once the bot has handled every event: the proposal is the only one so far.
+    await waitUntilSettled(harness, [action.id]);
     expect(cardPosts(harness, action.id)).toHaveLength(1);
     expect(cardUpdates(harness, card.ts)).toHaveLength(0);
   });
@@ -53,7 +66,7 @@ describe("the approval card", () => {
     });
     await waitFor(async () => (await statusOf(action.id)) === "executed");
     await setPreference(harness.environment.deps, { actor: harness.tenant.admin, input: { actionType: "notify", autoApprove: false } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntilSettled(harness, [action.id]);
     expect(cardPosts(harness, action.id)).toHaveLength(0);
   });
 

@@ -206,9 +206,10 @@ describe("rollbackPreviewMessage", () => {
     ...overrides,
   });
   const executed = action({ status: "executed", decidedBy: "Dana", approvedAt: AT });
+  const approver = { mayRollBack: true, tenantName: "Acme" };
 
   it("asks to confirm what will be restored", () => {
-    const message = rollbackPreviewMessage(preview({}), executed, card(executed).items);
+    const message = rollbackPreviewMessage(preview({}), executed, card(executed).items, approver);
     expect(message.text).toBe('Roll back #4211: update project "Website &lt;relaunch&gt;" (approved by Dana)?');
     expect(JSON.stringify(message.blocks)).toContain("dueDate: 2026-12-15  →  2026-12-01");
     expect(message.blocks.at(-1)).toMatchObject({
@@ -224,9 +225,18 @@ describe("rollbackPreviewMessage", () => {
       preview({ canRollBack: false, laterActionIds: [4219, 4220], refusal: { code: "CONFLICT", message: "#4211 was changed later by #4219 and #4220" } }),
       executed,
       card(executed).items,
+      approver,
     );
     expect(message.blocks.some((block) => block.type === "actions")).toBe(false);
     expect(message.text).toContain("#4211 was changed later by #4219 and #4220\nTo undo them too, newest first: `/rollback 4211 cascade`");
+  });
+
+  it("shows someone who may not roll back what it would restore and why they cannot, with nothing to click", () => {
+    const message = rollbackPreviewMessage(preview({}), executed, card(executed).items, { mayRollBack: false, tenantName: "Acme <Ops>" });
+    expect(message.text).toBe('Only approvers and admins of Acme &lt;Ops&gt; can roll back #4211: update project "Website &lt;relaunch&gt;" (approved by Dana)');
+    expect(JSON.stringify(message.blocks)).toContain("dueDate: 2026-12-15  →  2026-12-01");
+    expect(message.blocks.some((block) => block.type === "actions")).toBe(false);
+    expect(message.blocks.at(-1)).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: "Only approvers and admins of Acme &lt;Ops&gt; can roll back." }] });
   });
 });
 

@@ -7,7 +7,19 @@ import { startTestApi } from "@leash/api/test-support";
 import { ids } from "../src/ids.ts";
 import { BOT } from "./fake-slack.ts";
 import { sendToBot, signed, rejectSubmission } from "./slack-requests.ts";
-import { APPROVAL_CHANNEL, buttonsOf, cardText, cardUpdates, clickOnCard, SLACK_USERS, startSlackHarness, waitForCard, waitForLatestCard, type SlackHarness } from "./support.ts";
+import {
+  APPROVAL_CHANNEL,
+  buttonsOf,
+  cardText,
+  cardUpdates,
+  clickOnCard,
+  SLACK_USERS,
+  startSlackHarness,
+  waitForCard,
+  waitForLatestCard,
+  waitUntilSettled,
+  type SlackHarness,
+} from "./support.ts";
 
 let harness: SlackHarness;
 let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -24,7 +36,6 @@ afterAll(async () => {
 
 const rowOf = (actionId: number) => harness.environment.db.agentAction.findUniqueOrThrow({ where: { id: actionId } });
 const eventsOf = async (actionId: number) => (await harness.environment.db.actionEvent.findMany({ where: { actionId }, orderBy: { id: "asc" } })).map((event) => event.type);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function proposeProjectUpdate(title: string) {
   const project = await createTestItem(harness.environment.db, harness.tenant.id, { kind: "project", title, data: { status: "active" } });
@@ -95,7 +106,7 @@ describe("refusals", () => {
         text: "Only approvers of Tenant acme can decide; ask an admin to link your Slack account",
       });
     }
-    await pause(300);
+    // Each refusal is the last thing its click does: after both, nothing else can come of them.
     expect(harness.slack.callsTo("views.open")).toHaveLength(opensBefore);
     expect(await rowOf(action.id)).toMatchObject({ status: "pending", approvedBy: null, decidedByLabel: null });
     expect(await eventsOf(action.id)).toEqual(["proposed"]);
@@ -149,7 +160,7 @@ describe("two approvers click Approve at the same moment", () => {
     expect(refusal!.args).toMatchObject({ channel: APPROVAL_CHANNEL, user: loser });
     expect(refusal!.args.text).toMatch(new RegExp(`^#${action.id} was already approved by ${winner?.replace(/[()]/g, "\\$&") ?? ""} at <!date\\^\\d+\\^`));
 
-    await pause(300);
+    await waitUntilSettled(harness, [action.id]);
     const events = await eventsOf(action.id);
     expect(events.filter((type) => type === "approved")).toHaveLength(1);
     expect(events.filter((type) => type === "executed")).toHaveLength(1);
@@ -173,5 +184,44 @@ describe("email matching", () => {
     } finally {
       await linkSlackWorkspace(harness.environment.db, { tenantSlug: harness.tenant.slug, teamId: BOT.teamId, channelId: APPROVAL_CHANNEL });
     }
+  });
+
+  // The workspace is the tenant's: a Slack Connect channel brings in people of other teams, whose
+  // email or even an explicit link says nothing about who they are in the tenant.
+  it.each([
+    ["a user of another workspace with an admin's email", { slackUserId: "UFOREIGN", userTeamId: "TOTHER" }],
+    ["a linked approver clicking as a member of another workspace", { slackUserId: SLACK_USERS.approver, userTeamId: "TOTHER" }],
+    ["on Enterprise Grid, a user of another org with an admin's email", { slackUserId: "UFOREIGN", userTeamId: "EOTHER", enterpriseId: "EACME" }],
+  ])("%s gets an ephemeral refusal, and nothing changes", async (_who, clicker) => {
+    await linkSlackWorkspace(harness.environment.db, { tenantSlug: harness.tenant.slug, teamId: BOT.teamId, channelId: APPROVAL_CHANNEL, matchEmails: true });
+    harness.slack.emails.set("UFOREIGN", `admin@${harness.tenant.slug}.test`);
+    try {
+      const { action, card } = await proposeProjectUpdate(`Clicked from outside by ${clicker.slackUserId} of ${clicker.userTeamId}`);
+      const refusalsBefore = harness.slack.callsTo("chat.postEphemeral").length;
+      const response = await clickOnCard(harness, card, { ...clicker, actionId: ids.actions.approve, value: String(action.id) });
+      expect(response.status).toBe(200);
+      const [refusal] = (await harness.slack.waitForCalls("chat.postEphemeral", refusalsBefore + 1)).slice(refusalsBefore);
+      expect(refusal!.args).toMatchObject({
+        channel: APPROVAL_CHANNEL,
+        user: clicker.slackUserId,
+        text: "Only approvers of Tenant acme can decide; ask an admin to link your Slack account",
+      });
+      // The refusal ends the click: nothing was decided, and Slack was not even asked for the email.
+      expect(await rowOf(action.id)).toMatchObject({ status: "pending", approvedBy: null, decidedByLabel: null });
+      expect(await eventsOf(action.id)).toEqual(["proposed"]);
+      expect(harness.slack.callsTo("users.info").filter((call) => call.args.user === clicker.slackUserId)).toHaveLength(0);
+    } finally {
+      await linkSlackWorkspace(harness.environment.db, { tenantSlug: harness.tenant.slug, teamId: BOT.teamId, channelId: APPROVAL_CHANNEL });
+    }
+  });
+
+  it("on Enterprise Grid, where Slack names the user's org instead of their team, a user of the linked workspace's org decides", async () => {
+    const { action, card } = await proposeProjectUpdate("Approved on Enterprise Grid");
+    await clickOnCard(harness, card, { slackUserId: SLACK_USERS.approver, userTeamId: "EACME", enterpriseId: "EACME", actionId: ids.actions.approve, value: String(action.id) });
+    const approved = await waitFor(async () => {
+      const row = await rowOf(action.id);
+      return row.approvedBy !== null ? row : undefined;
+    });
+    expect(approved.approvedBy).toBe(harness.tenant.approver.userId);
   });
 });

@@ -4,7 +4,7 @@ import { proposeBatch } from "@leash/core";
 
 import { ids } from "../src/ids.ts";
 import { buttonClick, sendToBot, signed } from "./slack-requests.ts";
-import { APPROVAL_CHANNEL, SLACK_USERS, startSlackHarness, type SlackHarness } from "./support.ts";
+import { APPROVAL_CHANNEL, SLACK_USERS, startSlackHarness, waitForLog, type SlackHarness } from "./support.ts";
 
 let harness: SlackHarness;
 
@@ -65,7 +65,9 @@ describe("stopping the bot (SIGTERM) while approvals are clicked", () => {
     expect(responses.map((response) => response.status)).toEqual(actionIds.map(() => 200));
 
     const closing = harness.bot.close();
-    setTimeout(release, 300);
+    // It stopped listening and waits for the work it acknowledged, which is still held: let it go.
+    await waitForLog(harness, "finishing the requests it acknowledged", 1);
+    release();
     await closing;
     const approvedAtClose = await harness.environment.db.agentAction.count({ where: { id: { in: actionIds }, status: "approved" } });
     await holder;

@@ -131,7 +131,7 @@ describe("no secrets in logs or job payloads", () => {
     });
     expect(proposed.status).toBe(200);
     const actionId = proposed.body.result?.data.action.id ?? 0;
-    const card = await waitForCard({ environment, tenant, slack, bot, close: () => Promise.resolve() }, actionId);
+    const card = await waitForCard({ environment, tenant, slack, bot, logs: [], close: () => Promise.resolve() }, actionId);
 
     // Refused attempts with wrong credentials, which are where a careless log would print them.
     expect((await callApi("action.approve", `${tenant.keys.agent}x`, { actionId })).status).toBe(401);

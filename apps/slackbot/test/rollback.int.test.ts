@@ -6,7 +6,7 @@ import { createTestItem, waitFor } from "@leash/core/testing";
 import { ids } from "../src/ids.ts";
 import type { SlackCall } from "./fake-slack.ts";
 import { buttonClick, sendToBot, signed, slashCommand } from "./slack-requests.ts";
-import { cardText, SLACK_USERS, startSlackHarness, waitForCard, waitForLatestCard, type SlackHarness } from "./support.ts";
+import { cardText, SLACK_USERS, startSlackHarness, waitForCard, waitForLatestCard, waitUntilSettled, type SlackHarness } from "./support.ts";
 
 let harness: SlackHarness;
 let replies = 0;
@@ -95,7 +95,7 @@ describe("/rollback", () => {
     });
     const latest = await waitForLatestCard(harness, card.ts, (text) => text.includes("Rolled back by"));
     expect(cardText(latest)).toContain(`(undo action #${original.rollbackActionId ?? 0})`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntilSettled(harness, [action.id, original.rollbackActionId ?? 0]);
     expect(harness.slack.callsTo("chat.postMessage").filter((call) => call.args.thread_ts === card.ts)).toHaveLength(1);
   });
 
@@ -173,14 +173,21 @@ describe("/rollback", () => {
     expect((await rowOf(action.id)).rollbackActionId).toBeNull();
   });
 
-  it("a viewer may see the preview but not confirm it", async () => {
+  it("a viewer sees the preview and why they cannot roll back, with no Confirm button; a Confirm from elsewhere is refused", async () => {
     const { action } = await executed({ actionType: "create", targetType: "idea", parameters: { title: "Light mode" } });
+    const itemId = (await rowOf(action.id)).targetId ?? 0;
     const { name, reply } = await rollbackCommand(String(action.id), SLACK_USERS.viewer);
-    const confirm = buttonsOf(reply).find((button) => button.action_id === ids.actions.confirmRollback);
+    expect(reply.args.response_type).toBe("ephemeral");
+    expect(reply.args.text).toBe(`Only approvers and admins of Tenant acme can roll back #${action.id}: create idea "Light mode" (approved by ${harness.tenant.approver.label})`);
+    expect(JSON.stringify(reply.args.blocks)).toContain(`removes idea #${itemId}`);
+    expect(JSON.stringify(reply.args.blocks)).toContain("Only approvers and admins of Tenant acme can roll back.");
+    expect(buttonsOf(reply)).toEqual([]);
+
+    // Core still decides: a Confirm button of someone else's preview, clicked by the viewer, is refused.
     const body = buttonClick({
       slackUserId: SLACK_USERS.viewer,
-      actionId: confirm!.action_id,
-      value: confirm!.value,
+      actionId: ids.actions.confirmRollback,
+      value: JSON.stringify({ actionId: action.id, cascade: false }),
       channelId: "CGENERAL",
       messageTs: "1700000000.000002",
       ephemeral: true,

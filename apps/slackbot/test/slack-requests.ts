@@ -44,7 +44,12 @@ export interface ButtonClickOptions {
   messageTs: string;
   responseUrl: string;
   ephemeral?: boolean;
+  /** The team the click came from. */
   teamId?: string;
+  /** The clicker's own team when it is another (a Slack Connect channel), or their org's id on Enterprise Grid. */
+  userTeamId?: string;
+  /** The Enterprise Grid org of the team the click came from. */
+  enterpriseId?: string;
 }
 
 /** A click on a button of a message, as Slack posts it to the interactivity URL. */
@@ -57,13 +62,13 @@ export function buttonClickPayload(options: ButtonClickOptions): Record<string, 
   const teamId = options.teamId ?? BOT.teamId;
   return {
     type: "block_actions",
-    user: { id: options.slackUserId, username: options.slackUserId.toLowerCase(), name: options.slackUserId.toLowerCase(), team_id: teamId },
+    user: { id: options.slackUserId, username: options.slackUserId.toLowerCase(), name: options.slackUserId.toLowerCase(), team_id: options.userTeamId ?? teamId },
     api_app_id: "ALEASH",
     token: "verification-token-unused",
     container: { type: "message", message_ts: options.messageTs, channel_id: options.channelId, is_ephemeral: options.ephemeral ?? false },
     trigger_id: triggerId(),
-    team: { id: teamId, domain: "acme" },
-    enterprise: null,
+    team: { id: teamId, domain: "acme", ...(options.enterpriseId ? { enterprise_id: options.enterpriseId, enterprise_name: "Acme Group" } : {}) },
+    enterprise: options.enterpriseId ? { id: options.enterpriseId, name: "Acme Group" } : null,
     is_enterprise_install: false,
     channel: { id: options.channelId, name: "approvals" },
     ...(options.ephemeral ? {} : { message: { type: "message", user: BOT.userId, ts: options.messageTs, text: "card" } }),

@@ -4,9 +4,13 @@ import { fileURLToPath } from "node:url";
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { createTestEnvironment, testRedisUrl, waitFor, type TestEnvironment } from "@leash/core/testing";
+import { approveAction, linkSlackUser, linkSlackWorkspace, proposeAction } from "@leash/core";
+import { createTestEnvironment, createTestTenant, testRedisUrl, waitFor, type TestEnvironment } from "@leash/core/testing";
+import { startTestWorker } from "@leash/worker/test-support";
 
+import { ids } from "../src/ids.ts";
 import { BOT, startFakeSlack, type FakeSlack } from "./fake-slack.ts";
+import { buttonClick, editApproveSubmission, sendToBot, signed, SIGNING_SECRET } from "./slack-requests.ts";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 let running: ChildProcess | null = null;
@@ -61,7 +65,7 @@ async function startProcess(env: Record<string, string>) {
     },
     { what: "the bot's /healthz", timeoutMs: 30_000, intervalMs: 100 },
   );
-  return { health, logs: () => output.join("") };
+  return { health, baseUrl: `http://127.0.0.1:${port}`, logs: () => output.join("") };
 }
 
 describe("the start command", () => {
@@ -85,5 +89,55 @@ describe("the start command", () => {
     });
     expect(health).toEqual({ ok: true, slack: { enabled: true, mode: "http" } });
     expect(slack.callsTo("auth.test").map((call) => call.token)).toEqual([BOT.token]);
+  });
+
+  it("gives core the settings every app shares: a rollback's undo gets ACTION_MAX_ATTEMPTS, an edited email is checked against SMTP_URL", async () => {
+    const tenant = await createTestTenant(environment.db, "acme");
+    await linkSlackWorkspace(environment.db, { tenantSlug: tenant.slug, teamId: BOT.teamId, channelId: "CAPPROVALS" });
+    await linkSlackUser(environment.db, { tenantSlug: tenant.slug, teamId: BOT.teamId, slackUserId: "UDANA", email: `approver@${tenant.slug}.test` });
+    const worker = await startTestWorker(environment);
+    try {
+      const { baseUrl } = await startProcess({
+        LOG_LEVEL: "warn",
+        SLACK_BOT_TOKEN: BOT.token,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        DATABASE_URL: environment.database.url,
+        REDIS_URL: testRedisUrl,
+        QUEUE_PREFIX: environment.queuePrefix,
+        SMTP_URL: environment.smtp.url,
+        ACTION_MAX_ATTEMPTS: "7",
+      });
+      const rowOf = (id: number) => environment.db.agentAction.findUniqueOrThrow({ where: { id } });
+
+      const { action } = await proposeAction(environment.deps, { actor: tenant.agent, input: { actionType: "create", targetType: "person", parameters: { title: "Ada Lovelace" } } });
+      await approveAction(environment.deps, { actor: tenant.approver, input: { actionId: action.id } });
+      await waitFor(async () => (await rowOf(action.id)).status === "executed", { what: `#${action.id} to execute` });
+      const confirm = buttonClick({
+        slackUserId: "UDANA",
+        actionId: ids.actions.confirmRollback,
+        value: JSON.stringify({ actionId: action.id, cascade: false }),
+        channelId: "CGENERAL",
+        messageTs: "1700000000.000001",
+        ephemeral: true,
+        responseUrl: slack.responseUrl("settings-rollback"),
+      });
+      expect((await sendToBot(baseUrl, signed(confirm))).status).toBe(200);
+      const undo = await waitFor(() => environment.db.agentAction.findFirst({ where: { rollbackOfId: action.id } }).then((row) => row ?? undefined), { what: "the undo action" });
+      expect(undo.maxAttempts).toBe(7);
+
+      const email = await proposeAction(environment.deps, {
+        actor: tenant.agent,
+        input: { actionType: "notify", parameters: { channel: "in_app", recipient: `approver@${tenant.slug}.test`, message: "Deploy done" } },
+      });
+      const edited = { channel: "email", recipient: "dana@example.com", message: "Deploy done" };
+      const submission = editApproveSubmission({ slackUserId: "UDANA", parameters: JSON.stringify(edited), privateMetadata: JSON.stringify({ actionId: email.action.id, channelId: null }) });
+      expect(await sendToBot(baseUrl, signed(submission))).toEqual({ status: 200, text: "" });
+      const approved = await rowOf(email.action.id);
+      expect(approved.status).not.toBe("pending");
+      expect(approved.parameters).toMatchObject(edited);
+    } finally {
+      await worker.close();
+    }
   });
 });

@@ -1,4 +1,8 @@
-import { linkSlackUser, linkSlackWorkspace, silentLogger } from "@leash/core";
+import { Writable } from "node:stream";
+
+import { Queue } from "bullmq";
+
+import { createLogger, executeActionJob, linkSlackUser, linkSlackWorkspace, queueNames } from "@leash/core";
 import { createTestEnvironment, createTestTenant, testRedisUrl, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 import { startTestWorker } from "@leash/worker/test-support";
 
@@ -17,7 +21,21 @@ export interface SlackHarness {
   tenant: TestTenant;
   slack: FakeSlack;
   bot: SlackBot;
+  /** The message of each line the bot logged, in order. */
+  logs: string[];
   close(): Promise<void>;
+}
+
+/** A logger that keeps each line's message, so a test can wait for the bot to say what it did. */
+function collectingLogger(logs: string[]) {
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const { msg } = JSON.parse(chunk.toString("utf8")) as { msg?: string };
+      logs.push(msg ?? "");
+      done();
+    },
+  });
+  return createLogger({ name: "slackbot", destination });
 }
 
 /**
@@ -34,6 +52,7 @@ export async function startSlackHarness(options: { worker?: boolean; socketMode?
   }
   const slack = await startFakeSlack();
   const worker = options.worker === false ? null : await startTestWorker(environment);
+  const logs: string[] = [];
   const bot = await startSlackBot({
     core: environment.deps,
     redisUrl: testRedisUrl,
@@ -44,13 +63,14 @@ export async function startSlackHarness(options: { worker?: boolean; socketMode?
     webBaseUrl: WEB_BASE_URL,
     host: "127.0.0.1",
     port: 0,
-    logger: silentLogger(),
+    logger: collectingLogger(logs),
   });
   return {
     environment,
     tenant,
     slack,
     bot,
+    logs,
     async close() {
       await bot.close();
       await worker?.close();
@@ -58,6 +78,42 @@ export async function startSlackHarness(options: { worker?: boolean; socketMode?
       await environment.close();
     },
   };
+}
+
+/** How many lines the bot logged so far whose message contains `message`. */
+export function logCount(harness: SlackHarness, message: string): number {
+  return harness.logs.filter((line) => line.includes(message)).length;
+}
+
+/** Waits until the bot has logged `message` `count` times in all. */
+export async function waitForLog(harness: SlackHarness, message: string, count: number): Promise<void> {
+  await waitFor(() => Promise.resolve(logCount(harness, message) >= count), { what: `${count} log line(s) "${message}"` });
+}
+
+/**
+ * Waits until nothing is in flight any more: the worker holds no live job for the given actions and
+ * the card worker has handled every action event (none waiting, delayed or running). A change
+ * publishes its events before it returns, so after this nothing reaches Slack until something
+ * changes again.
+ */
+export async function waitUntilSettled(harness: SlackHarness, actionIds: readonly number[] = []): Promise<void> {
+  const { redis, queuePrefix } = harness.environment;
+  const actions = new Queue(queueNames.actions, { connection: redis, prefix: queuePrefix });
+  const events = new Queue(queueNames.actionEvents, { connection: redis, prefix: queuePrefix });
+  const live = new Set(["waiting", "active", "delayed", "prioritized", "waiting-children"]);
+  try {
+    await waitFor(
+      async () => {
+        const states = await Promise.all(actionIds.map((id) => actions.getJobState(executeActionJob.jobId(id))));
+        if (states.some((state) => live.has(state))) return false;
+        const counts = await events.getJobCounts("waiting", "active", "delayed", "prioritized");
+        return Object.values(counts).every((count) => count === 0);
+      },
+      { what: "the worker and the card worker to finish" },
+    );
+  } finally {
+    await Promise.all([actions.close(), events.close()]);
+  }
 }
 
 /** The text a person reads on a posted or updated card (all of its blocks). */
@@ -93,7 +149,11 @@ export function cardUpdates(harness: SlackHarness, ts: string): SlackCall[] {
 }
 
 /** Clicks a button on the action's card as the given Slack user. */
-export function clickOnCard(harness: SlackHarness, card: { channel: string; ts: string }, click: { slackUserId: string; actionId: string; value: string; responseUrl?: string }) {
+export function clickOnCard(
+  harness: SlackHarness,
+  card: { channel: string; ts: string },
+  click: { slackUserId: string; actionId: string; value: string; responseUrl?: string; userTeamId?: string; enterpriseId?: string },
+) {
   const body = buttonClick({
     slackUserId: click.slackUserId,
     actionId: click.actionId,
@@ -101,6 +161,8 @@ export function clickOnCard(harness: SlackHarness, card: { channel: string; ts: 
     channelId: card.channel,
     messageTs: card.ts,
     responseUrl: click.responseUrl ?? harness.slack.responseUrl(`click-${click.slackUserId}-${click.value}`),
+    userTeamId: click.userTeamId,
+    enterpriseId: click.enterpriseId,
   });
   return sendToBot(harness.bot.baseUrl, signed(body));
 }

@@ -5,7 +5,7 @@ import { createTestItem, waitFor } from "@leash/core/testing";
 
 import { ids } from "../src/ids.ts";
 import { buttonClick, sendToBot, signed } from "./slack-requests.ts";
-import { SLACK_USERS, startSlackHarness, waitForCard, type SlackHarness } from "./support.ts";
+import { logCount, SLACK_USERS, startSlackHarness, waitForCard, waitForLog, waitUntilSettled, type SlackHarness } from "./support.ts";
 
 let harness: SlackHarness;
 
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const rowOf = (actionId: number) => harness.environment.db.agentAction.findUniqueOrThrow({ where: { id: actionId } });
 const eventsOf = async (actionId: number) => (await harness.environment.db.actionEvent.findMany({ where: { actionId }, orderBy: { id: "asc" } })).map((event) => event.type);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const dropped = "dropped a repeated delivery";
 
 async function pendingCard(title: string) {
   const project = await createTestItem(harness.environment.db, harness.tenant.id, { kind: "project", title });
@@ -49,8 +49,8 @@ describe("requests that are not Slack's are refused and change nothing", () => {
     const { action, card } = await pendingCard(`Forged ${Math.random()}`);
     const callsBefore = harness.slack.calls.length;
     const response = await sendToBot(harness.bot.baseUrl, signed(approveClick(card, action.id), options()));
+    // Refused before any listener runs: once the 401 is here, nothing else comes of the request.
     expect(response.status).toBe(401);
-    await pause(300);
     expect(await rowOf(action.id)).toMatchObject({ status: "pending", decidedByLabel: null });
     expect(await eventsOf(action.id)).toEqual(["proposed"]);
     expect(harness.slack.calls.length).toBe(callsBefore);
@@ -82,17 +82,14 @@ describe("a delivery is processed once", () => {
     expect((await sendToBot(harness.bot.baseUrl, request)).status).toBe(200);
     await waitFor(async () => (await rowOf(action.id)).status === "executed");
     await harness.slack.waitForCalls("chat.update", 2, (call) => call.args.ts === card.ts);
-    // The first delivery's card updates (approved, executed) may still be on their way: wait until
-    // the fake Slack API has been quiet for a moment before counting.
-    let callsAfterFirst: number;
-    do {
-      callsAfterFirst = harness.slack.calls.length;
-      await pause(400);
-    } while (harness.slack.calls.length !== callsAfterFirst);
+    // The first delivery's card updates (approved, executed) may still be on their way.
+    await waitUntilSettled(harness, [action.id]);
+    const callsAfterFirst = harness.slack.calls.length;
 
+    const drops = logCount(harness, dropped);
     const replay = await sendToBot(harness.bot.baseUrl, request);
     expect(replay.status).toBe(200);
-    await pause(400);
+    await waitForLog(harness, dropped, drops + 1);
     expect(harness.slack.callsTo("chat.postEphemeral").filter((call) => call.args.user === SLACK_USERS.approver)).toHaveLength(0);
     expect(harness.slack.calls.length).toBe(callsAfterFirst);
     expect((await eventsOf(action.id)).filter((type) => type === "approved")).toHaveLength(1);
@@ -113,9 +110,10 @@ describe("a delivery is processed once", () => {
     const opensBefore = harness.slack.callsTo("views.open").length;
     expect((await sendToBot(harness.bot.baseUrl, request)).status).toBe(200);
     await harness.slack.waitForCalls("views.open", opensBefore + 1);
+    const drops = logCount(harness, dropped);
     const retry = await sendToBot(harness.bot.baseUrl, request, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" });
     expect(retry.status).toBe(200);
-    await pause(400);
+    await waitForLog(harness, dropped, drops + 1);
     expect(harness.slack.callsTo("views.open")).toHaveLength(opensBefore + 1);
     expect((await rowOf(action.id)).status).toBe("pending");
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { COUNT_CAP } from "@leash/core";
 import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
 import { hydrated, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
@@ -54,7 +55,20 @@ describe("queue and items", () => {
     const before = Number(await pending.textContent());
     await api.client(tenant.keys.agent).action.propose.mutate({ actionType: "notify", parameters: { channel: "email", recipient: "ops@example.com", message: "Queue check" } });
     await expect.poll(async () => Number(await pending.textContent()), { timeout: 15_000 }).toBe(before + 1);
-    expect(await page.getByTestId("jobs-completed").textContent()).toMatch(/Completed\s*\d+/);
+    // The workspace's own actions only: the execution queue is shared with other workspaces.
+    expect(await page.getByRole("heading", { level: 2 }).allTextContents()).toEqual(["Waiting and running", "Finished", "Recent failures"]);
+  });
+
+  it("counts stop at 1,000: the queue page and the navigation show 1,000+", async () => {
+    const page = await pageFor("viewer");
+    await page.goto(`${web.url}/queue`);
+    await hydrated(page);
+    const rows = (status: "executed" | "failed") =>
+      Array.from({ length: COUNT_CAP + 1 }, (_, index) => ({ tenantId: tenant.id, proposerLabel: "e2e", actionType: "notify", parameters: { channel: "in_app", recipient: tenant.inbox, message: `${status} ${index}` }, status }));
+    await environment.db.agentAction.createMany({ data: [...rows("executed"), ...rows("failed")] });
+    const executed = page.getByTestId("actions-executed").locator(".stat-value");
+    await expect.poll(() => executed.textContent(), { timeout: 15_000 }).toBe("1,000+");
+    expect(await page.getByRole("link", { name: /Queue/ }).getByLabel("1,000+ failed").textContent()).toBe("1,000+");
   });
 
   it("the items browser lists items by kind and shows an item's fields and the actions that touched it", async () => {

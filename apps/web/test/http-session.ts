@@ -10,6 +10,8 @@ export interface HttpSession {
   csrf: string;
   /** Posts form fields to a route's action (the token is added unless `csrf` is given), without following redirects. */
   post(path: string, fields: [string, string][], options?: { csrf?: string; body?: BodyInit; contentType?: string }): Promise<{ status: number; text: string }>;
+  /** Loads a page (a path with its query string) with the session's cookie, without following redirects. */
+  get(path: string): Promise<{ status: number; text: string }>;
 }
 
 const tokenIn = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
@@ -42,6 +44,10 @@ export async function signInOverHttp(consoleUrl: string, tenant: TestTenant, rol
       // A streamed body (no content-length) needs `duplex` in Node's fetch, which its RequestInit type lacks.
       const init = { method: "POST", redirect: "manual" as const, headers: { cookie, "content-type": options.contentType ?? "application/x-www-form-urlencoded" }, body, duplex: "half" };
       const response = await fetch(`${consoleUrl}${path}`, init);
+      return { status: response.status, text: await response.text() };
+    },
+    async get(path) {
+      const response = await fetch(`${consoleUrl}${path}`, { redirect: "manual", headers: { cookie } });
       return { status: response.status, text: await response.text() };
     },
   };

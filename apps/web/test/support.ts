@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,7 +16,10 @@ import { startTestWorker } from "@leash/worker/test-support";
 
 const webRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const serverBuild = join(webRoot, "build/server/index.js");
-const serveBin = join(dirname(createRequire(import.meta.url).resolve("@react-router/serve/package.json")), "bin.js");
+const serverEntry = join(webRoot, "server/main.ts");
+
+/** What the console processes of the tests sign their session cookies with. */
+export const E2E_SESSION_SECRET = "e2e-session-secret-0123456789abcdef0123456789";
 
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -48,15 +50,15 @@ export interface RunningConsole {
 }
 
 /**
- * The built console served by react-router-serve in a child process, exactly as `pnpm start` runs
- * it, against the test file's database and queue prefix.
+ * The built console served by its server (server/main.ts) in a child process, exactly as `pnpm start`
+ * runs it, against the test file's database and queue prefix.
  */
 /** `env`: further settings of the console process (LEASH_ACTION_TYPES, CONNECTOR_SECRET_KEY...). */
 export async function startConsole(environment: TestEnvironment, env: Record<string, string> = {}): Promise<RunningConsole> {
   if (!existsSync(serverBuild)) throw new Error(`No server build at ${serverBuild}: run \`pnpm --filter @leash/web build\` first`);
   const port = await freePort();
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", serveBin, serverBuild], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", serverEntry], {
     cwd: webRoot,
     env: {
       ...process.env,
@@ -69,7 +71,7 @@ export async function startConsole(environment: TestEnvironment, env: Record<str
       DATABASE_URL: environment.database.url,
       REDIS_URL: testRedisUrl,
       QUEUE_PREFIX: environment.queuePrefix,
-      SESSION_SECRET: "e2e-session-secret-0123456789abcdef0123456789",
+      SESSION_SECRET: E2E_SESSION_SECRET,
       LOG_LEVEL: "warn",
       ...env,
     },

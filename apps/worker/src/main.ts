@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 
-import { configureDelivery, createActionCounters, createLogger, createMetricsRegistry, createWorkerMetrics, loadActionTypeModules, metricsHandler, systemClock } from "@leash/core";
+import { configureEngine, createActionCounters, createLogger, createMetricsRegistry, createWorkerMetrics, loadActionTypeModules, metricsHandler, startTracing, systemClock } from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
@@ -9,11 +9,13 @@ import { createWorkerSamplers } from "./worker-samplers.ts";
 import { startWorkerRuntime } from "./worker-runtime.ts";
 
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (see README, "Tracing").
+const tracing = await startTracing({ serviceName: env.OTEL_SERVICE_NAME ?? "leash-worker", endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
 await loadActionTypeModules(env.LEASH_ACTION_TYPES);
 const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE });
 
-const delivery = configureDelivery({ smtpUrl: env.SMTP_URL, smtpFrom: env.SMTP_FROM, slackBotToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL });
-logger.info({ channels: delivery.channels }, "notification delivery channels");
+const engine = configureEngine(env);
+logger.info({ channels: engine.delivery.channels }, "notification delivery channels");
 
 // The gauges read Redis and Postgres only when Prometheus scrapes, on a connection that fails fast.
 const registry = createMetricsRegistry("worker");
@@ -33,8 +35,7 @@ const runtime = await startWorkerRuntime({
   deadlineSweepIntervalMs: env.DEADLINE_SWEEP_INTERVAL_MS,
   outcomeWindowMs: env.EXTERNAL_OUTCOME_WINDOW_MS,
   logger,
-  delivery,
-  connectorKey: env.CONNECTOR_SECRET_KEY,
+  ...engine,
   webhookPolicy: { disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS },
   webBaseUrl: env.WEB_BASE_URL,
   approvalMailIntervalMs: env.APPROVAL_MAIL_INTERVAL_MS,
@@ -61,6 +62,7 @@ async function shutdown(signal: string) {
   await samplers.close();
   samplerConnection.disconnect();
   await db.$disconnect();
+  await tracing?.shutdown();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -51,6 +51,8 @@ export interface WorkerRuntimeOptions {
   registry?: ActionRegistry;
   clock?: Clock;
   maxAttempts?: number;
+  /** Set like every app's (configureEngine), so the worker's CoreDeps hold the same rules as theirs. */
+  maxPendingActions?: number;
   /** Email and Slack delivery of notifications and reminders (default: in_app only, which needs no server). */
   delivery?: NotificationDelivery;
   /** CONNECTOR_SECRET_KEY, to decrypt connectors' secrets for the requests `http` actions send. */
@@ -97,6 +99,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     logger,
     registry: options.registry ?? registeredActionTypes(),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.maxPendingActions !== undefined ? { maxPendingActions: options.maxPendingActions } : {}),
     ...(options.connectorKey !== undefined ? { connectorKey: options.connectorKey } : {}),
     ...(options.counters !== undefined ? { counters: options.counters } : {}),
   };

@@ -1,3 +1,4 @@
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
@@ -9,6 +10,7 @@ import {
   registeredActionTypes,
   getAction,
   proposeAction,
+  queueNames,
   setPreference,
   type ActionRegistry,
   type ProposeActionInput,
@@ -300,8 +302,9 @@ describe("cancel", () => {
       });
       expect(cancelled.status).toBe("cancelled");
       const lateWorker = await startTestWorker(idle);
+      const executions = new Queue(queueNames.actions, { connection: idle.redis, prefix: idle.queuePrefix });
       try {
-        await waitFor(async () => (await idle.deps.queue.jobCounts()).completed === 1, {
+        await waitFor(async () => (await executions.getJobCounts("completed")).completed === 1, {
           what: "the job to be consumed",
         });
         const after = await idle.db.agentAction.findUniqueOrThrow({ where: { id: action.id } });
@@ -309,6 +312,7 @@ describe("cancel", () => {
         expect(after.attempts).toBe(0);
         expect(await idle.db.notification.count()).toBe(0);
       } finally {
+        await executions.close();
         await lateWorker.close();
       }
     } finally {

@@ -1,9 +1,13 @@
+import { randomUUID } from "node:crypto";
+
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
   createBullActionQueue,
   MAX_BATCH_SIZE,
   proposeBatch,
+  queueNames,
   reconcileQueue,
   setPreference,
   silentLogger,
@@ -26,6 +30,8 @@ let tenant: TestTenant;
 let secondDb: Db;
 /** A second worker process's view: its own connection pool and queue client on the same database and prefix. */
 let secondDeps: CoreDeps;
+/** The execution queue itself, to count its jobs. */
+let executions: Queue;
 
 beforeAll(async () => {
   environment = await createTestEnvironment();
@@ -41,9 +47,11 @@ beforeAll(async () => {
     clock: systemClock,
     logger: silentLogger(),
   };
+  executions = new Queue(queueNames.actions, { connection: environment.redis, prefix: environment.queuePrefix });
 });
 
 afterAll(async () => {
+  await executions.close();
   await secondDeps.queue.close();
   await secondDb.$disconnect();
   await environment.close();
@@ -95,7 +103,7 @@ describe("the reconciler", () => {
     const events = await reconcilerEvents(ids);
     expect(events).toHaveLength(300);
     expect(events.every((row) => row._count._all === 1)).toBe(true);
-    expect(await environment.deps.queue.jobCounts()).toMatchObject({ waiting: 300 });
+    expect(await executions.getJobCounts("waiting")).toEqual({ waiting: 300 });
 
     // A pass after that finds every job alive and changes nothing.
     const again = await reconcileQueue(secondDeps, options);
@@ -144,5 +152,47 @@ describe("the reconciler", () => {
     expect(resumed.map((event) => event.details)).toEqual(
       ids.map(() => ({ reason: "worker presumed dead; execution resumed" })),
     );
+  });
+
+  it("commits each page before reading the next: a page's lost jobs are recorded for everyone before the pass ends", async () => {
+    const ids = await proposeNotifications(6, "page by page");
+    await loseAllJobs();
+    const last = ids.at(-1);
+    let recordedBeforeLast: number | null = null;
+    // The pass checks the last action's job in its last page; what another connection sees then is what earlier pages committed.
+    const watching: CoreDeps = {
+      ...environment.deps,
+      queue: {
+        ...environment.deps.queue,
+        hasLiveExecution: async (actionId) => {
+          if (actionId === last) recordedBeforeLast = (await reconcilerEvents(ids)).length;
+          return environment.deps.queue.hasLiveExecution(actionId);
+        },
+      },
+    };
+
+    const result = await reconcileQueue(watching, { graceMs: 0, staleClaimMs: 30_000, batchSize: 2 });
+    expect(result.requeuedActions.filter((id) => ids.includes(id))).toEqual(ids);
+    // Pages of two: at least the four actions of the pages before the last one's are committed.
+    expect(recordedBeforeLast).toBeGreaterThanOrEqual(4);
+    expect(await reconcilerEvents(ids)).toHaveLength(6);
+  });
+
+  it("skips its turn while another worker holds the lease, takes over one its holder let expire, and lets it go", async () => {
+    const ids = await proposeNotifications(3, "lease");
+    await loseAllJobs();
+    const options = { graceMs: 0, staleClaimMs: 30_000 };
+    await secondDb.$executeRaw`
+      INSERT INTO worker_lease (name, holder, expires_at) VALUES ('reconcile-queue', ${randomUUID()}::uuid, now() + interval '1 minute')`;
+
+    expect(await reconcileQueue(environment.deps, options)).toEqual({ ran: false, requeuedActions: [], requeuedReminders: [] });
+    expect(await reconcilerEvents(ids)).toEqual([]);
+
+    // Its holder died mid-pass: once the lease expires, the next pass takes it over.
+    await secondDb.$executeRaw`UPDATE worker_lease SET expires_at = now() - interval '1 second' WHERE name = 'reconcile-queue'`;
+    const result = await reconcileQueue(environment.deps, options);
+    expect(result.ran).toBe(true);
+    expect(result.requeuedActions.filter((id) => ids.includes(id))).toEqual(ids);
+    expect(await secondDb.workerLease.count()).toBe(0);
   });
 });

@@ -5,7 +5,9 @@
  */
 import { createServer } from "node:http";
 
-const port = Number(process.env.BENCH_RECEIVER_PORT ?? 3194);
+import { env } from "../env.ts";
+
+const port = env.BENCH_RECEIVER_PORT;
 let next = 0;
 
 const server = createServer((request, response) => {

@@ -2,6 +2,7 @@ import { Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 
+import { env } from "../env.ts";
 import { RAW_QUEUE_NAME, RAW_QUEUE_PREFIX } from "./raw-schema.ts";
 
 /**
@@ -9,11 +10,11 @@ import { RAW_QUEUE_NAME, RAW_QUEUE_PREFIX } from "./raw-schema.ts";
  * updates its target row, keeps the row as it was (rollback data), writes an audit row and marks
  * the action executed. Same concurrency and pool size as the real worker's defaults.
  */
-const databaseUrl = process.env.RAW_DATABASE_URL;
+const databaseUrl = env.RAW_DATABASE_URL;
 if (!databaseUrl) throw new Error("RAW_DATABASE_URL is required");
-const concurrency = Number(process.env.RAW_CONCURRENCY ?? "16");
-const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.RAW_POOL_SIZE ?? "20") });
-const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+const concurrency = env.RAW_CONCURRENCY;
+const pool = new pg.Pool({ connectionString: databaseUrl, max: env.RAW_POOL_SIZE });
+const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
 
 async function execute(job: Job<{ id: number }>): Promise<void> {
   const client = await pool.connect();

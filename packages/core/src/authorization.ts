@@ -14,16 +14,18 @@ export type Permission =
   | "template.write"
   | "connector.read"
   | "connector.write"
-  | "webhook.manage";
+  | "webhook.manage"
+  /** Ending another person's console sessions (anyone may end their own). */
+  | "session.revoke_any";
 
 const grants: Record<ActorRole, readonly Permission[]> = {
-  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write", "connector.read", "connector.write", "webhook.manage"],
+  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write", "connector.read", "connector.write", "webhook.manage", "session.revoke_any"],
   approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "template.write", "connector.read"],
   viewer: ["action.read", "preference.read", "policy.read", "queue.read", "connector.read"],
   // Agents read connectors (never their secrets) to know what they may propose `http` requests to.
   agent: ["action.read", "action.propose", "preference.read", "policy.read", "queue.read", "connector.read"],
   // The admin CLI acts as the system: whoever runs it already holds the database.
-  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "connector.read", "connector.write", "webhook.manage"],
+  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "connector.read", "connector.write", "webhook.manage", "session.revoke_any"],
 };
 
 export function can(actor: Actor, permission: Permission): boolean {
@@ -44,6 +46,7 @@ const refusals: Record<Permission, string> = {
   "connector.read": "read connectors",
   "connector.write": "create, change or delete connectors",
   "webhook.manage": "see or manage webhook endpoints",
+  "session.revoke_any": "sign other people out",
 };
 
 export function assertCan(actor: Actor, permission: Permission): void {

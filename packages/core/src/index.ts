@@ -44,7 +44,7 @@ export { notifyAction } from "./action-types/notify.ts";
 export { scheduleAction } from "./action-types/schedule-reminder.ts";
 export { EXTERNAL_OUTCOME_WINDOW_MS, externalAction, externalParameters } from "./action-types/external-tool.ts";
 export { httpAction, httpParameters } from "./action-types/http-request.ts";
-export { actionTypeModulesEnv, loadActionTypeModules } from "./action-types/load-action-type-modules.ts";
+export { loadActionTypeModules } from "./action-types/load-action-type-modules.ts";
 export { findLiveItem, itemSnapshot, updateItemIfUnchanged } from "./action-types/item-store.ts";
 export {
   actionIdSchema,
@@ -113,7 +113,7 @@ export { setPreference } from "./preferences/set-preference.ts";
 export { setPreferenceInputSchema, type PreferenceView, type SetPreferenceInput } from "./preferences/preference-inputs.ts";
 export { resolveAutoApproval } from "./preferences/resolve-auto-approval.ts";
 
-export { createBullActionQueue, type ActionQueue, type QueueJobCounts } from "./queue/action-queue.ts";
+export { createBullActionQueue, type ActionQueue } from "./queue/action-queue.ts";
 export {
   actionEventJob,
   actionEventTypes,
@@ -129,6 +129,8 @@ export {
   type RetryPolicy,
 } from "./queue/queue-definitions.ts";
 export { queueStats, type QueueStats } from "./queue/queue-stats.ts";
+export { countActions } from "./queue/count-actions.ts";
+export { boundedCountSchema, COUNT_CAP, type BoundedCount } from "./bounded-count.ts";
 
 export { authenticateApiKey, createApiKey, revokeApiKey } from "./auth/api-keys.ts";
 export { cacheApiKeyActors, type ApiKeyAuthenticator, type ApiKeyCacheOptions } from "./auth/cache-api-key-actors.ts";
@@ -139,8 +141,13 @@ export { actionReversibility, loadItemFacts, presentAction, type ActionPresentat
 export { humanField, quoted, showParameter, showValue, truncate, type ChangeLine, type ItemFacts } from "./presentation/present-values.ts";
 
 export { signIn, signInInputSchema, type SignInInput } from "./auth/sign-in.ts";
-export { actorForUser } from "./auth/actor-for-user.ts";
+export { SESSION_MAX_AGE_MS, sessionClaimsSchema, userForSession, type SessionClaims } from "./auth/user-for-session.ts";
+export { signOutEverywhere, signOutEverywhereInputSchema, type SignOutEverywhereInput } from "./auth/sign-out-everywhere.ts";
 export type { SignedInUser } from "./auth/signed-in-user.ts";
+export { createThrottle, type Throttle, type ThrottleLimit } from "./throttle/create-throttle.ts";
+export { createSignInThrottle, SIGN_IN_THROTTLE_LIMITS, type SignInThrottle } from "./throttle/create-sign-in-throttle.ts";
+export { API_KEY_LOOKUP_THROTTLE_LIMIT, createApiKeyLookupThrottle } from "./throttle/create-api-key-lookup-throttle.ts";
+export { throttleApiKeyLookups, type AddressedApiKeyAuthenticator } from "./throttle/throttle-api-key-lookups.ts";
 export { listItems, listItemsInputSchema, type ListItemsInput } from "./items/list-items.ts";
 export { getItem, getItemInputSchema, type GetItemInput, type ItemDetail, type ItemLinkView } from "./items/get-item.ts";
 export type { ItemView } from "./items/item-view.ts";
@@ -149,7 +156,7 @@ export { linkSlackWorkspace } from "./slack/link-slack-workspace.ts";
 export { unlinkSlackWorkspace } from "./slack/unlink-slack-workspace.ts";
 export { linkSlackUser } from "./slack/link-slack-user.ts";
 export { findSlackWorkspace } from "./slack/find-slack-workspace.ts";
-export { resolveSlackActor } from "./slack/resolve-slack-actor.ts";
+export { resolveSlackActor, type SlackRequester } from "./slack/resolve-slack-actor.ts";
 export { checkDecision } from "./slack/check-decision.ts";
 export { loadSlackCard, type SlackCard } from "./slack/load-slack-card.ts";
 export { recordSlackMessage } from "./slack/record-slack-message.ts";
@@ -164,7 +171,6 @@ export { actionPageSchema, type ActionPage } from "./actions/list-actions.ts";
 export { proposeBatchResultSchema, proposeResultSchema, type ProposeBatchResult } from "./proposals/propose-action.ts";
 export type { ItemState, RollbackChange, RollbackSupport, UndoContext } from "./action-types/action-definition.ts";
 export { preferenceViewSchema } from "./preferences/preference-inputs.ts";
-export { queueJobCountsSchema } from "./queue/action-queue.ts";
 export { queueStatsSchema } from "./queue/queue-stats.ts";
 
 export { previewRollback } from "./rollback/preview-rollback.ts";
@@ -219,6 +225,7 @@ export { createActionWatcher, DEFAULT_WATCH_INTERVAL_MS, type ActionWatcher } fr
 export { proposeAndWait } from "./waiting/propose-and-wait.ts";
 export { waitForAction } from "./waiting/wait-for-action.ts";
 export { watchAction } from "./waiting/watch-action.ts";
+export { createWaitSlots, DEFAULT_MAX_WAITS_PER_KEY, DEFAULT_WAIT_SLOT_TTL_MS, type WaitSlot, type WaitSlots, type WaitSlotsOptions } from "./waiting/wait-slots.ts";
 export type { WaitDeps } from "./waiting/settle-action.ts";
 export {
   actionWaitSchema,
@@ -258,6 +265,8 @@ export { decideBatchInputSchema, decideBatchResultSchema, type DecideBatchInput,
 export { notificationChannels, isNotificationChannel, type NotificationChannel } from "./delivery/notification-channels.ts";
 export { checkChannelConfigured, channelNotConfigured } from "./delivery/check-channel-configured.ts";
 export { configureDelivery, type DeliverySettings } from "./delivery/configure-delivery.ts";
+export { consoleLinkEnv, deliveryEnv, engineEnv, observabilityEnv, storesEnv } from "./settings/settings-env.ts";
+export { configureEngine, type EngineDeps, type EngineSettings } from "./settings/configure-engine.ts";
 export {
   createNotificationDelivery,
   type ChannelReceipt,
@@ -317,7 +326,7 @@ export type { ResolveHost, ResolvedAddress } from "./connectors/pin-address.ts";
 export type { ConnectorJson } from "./connectors/response-body.ts";
 export { renderUndoRequest, type UndoRequest, type UndoRequestContext } from "./connectors/render-undo-request.ts";
 export type { StoredConnector } from "./connectors/stored-connector.ts";
-export { connectorKeyEnvSchema, missingConnectorKeyMessage } from "./connectors/connector-secrets.ts";
+export { missingConnectorKeyMessage } from "./connectors/connector-secrets.ts";
 export {
   connectorRefInputSchema,
   connectorSettingsSchema,
@@ -399,5 +408,19 @@ export { createApiMetrics, type ApiMetrics } from "./observability/api-metrics.t
 export { createWorkerMetrics, type WorkerMetrics, type WorkerSamplers } from "./observability/worker-metrics.ts";
 export { createSlackbotMetrics, type SlackbotMetrics } from "./observability/slackbot-metrics.ts";
 export { metricsHandler } from "./observability/serve-metrics.ts";
+export {
+  annotateSpan,
+  contextFromTraceparent,
+  currentTraceparent,
+  inSpan,
+  markSpanFailed,
+  noteActions,
+  queueSpanAttributes,
+  spanAttributes,
+  traceLogFields,
+  type Span,
+  type SpanOptions,
+} from "./observability/tracing.ts";
+export { startTracing, tracingEnv, type StartTracingOptions, type Tracing } from "./observability/start-tracing.ts";
 export { measureSealingLag } from "./audit/measure-sealing-lag.ts";
 export { oldestApprovedAge } from "./queue/oldest-approved-age.ts";

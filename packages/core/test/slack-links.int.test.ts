@@ -34,6 +34,8 @@ afterAll(async () => {
 });
 
 const noEmail = () => Promise.resolve(null);
+/** A request from a user of the TACME workspace itself. */
+const ofAcme = (userId: string) => ({ userId, teamId: "TACME", from: { teamId: "TACME", enterpriseId: null } });
 
 describe("Slack workspace and user mappings", () => {
   it("links a workspace to a tenant, changes its channel on a second run, and refuses a second tenant or team", async () => {
@@ -59,7 +61,7 @@ describe("Slack workspace and user mappings", () => {
   it("links Slack users to users of the workspace's tenant only, and resolves them to actors", async () => {
     const workspace = await linkSlackWorkspace(environment.db, { tenantSlug: "acme", teamId: "TACME", channelId: "CAPPROVALS" });
     await linkSlackUser(environment.db, { tenantSlug: "acme", teamId: "TACME", slackUserId: "UDANA", email: "APPROVER@acme.test" });
-    await expect(resolveSlackActor(environment.db, { workspace, slackUserId: "UDANA", lookupEmail: noEmail })).resolves.toEqual(acme.approver);
+    await expect(resolveSlackActor(environment.db, { workspace, requester: ofAcme("UDANA"), lookupEmail: noEmail })).resolves.toEqual(acme.approver);
 
     await expect(linkSlackUser(environment.db, { tenantSlug: "acme", teamId: "TACME", slackUserId: "UXYZ", email: "approver@globex.test" })).rejects.toMatchObject({
       code: "NOT_FOUND",
@@ -68,7 +70,7 @@ describe("Slack workspace and user mappings", () => {
     await expect(linkSlackUser(environment.db, { tenantSlug: "globex", teamId: "TACME", slackUserId: "UXYZ", email: "approver@globex.test" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect(resolveSlackActor(environment.db, { workspace, slackUserId: "UNOBODY", lookupEmail: noEmail })).rejects.toMatchObject({
+    await expect(resolveSlackActor(environment.db, { workspace, requester: ofAcme("UNOBODY"), lookupEmail: noEmail })).rejects.toMatchObject({
       code: "FORBIDDEN",
       message: `Your Slack account is not linked to a user of ${workspace.tenant.name}`,
     });
@@ -81,10 +83,10 @@ describe("Slack workspace and user mappings", () => {
       return Promise.resolve("Viewer@Acme.test");
     };
     const strict = await linkSlackWorkspace(environment.db, { tenantSlug: "acme", teamId: "TACME", channelId: "CAPPROVALS" });
-    await expect(resolveSlackActor(environment.db, { workspace: strict, slackUserId: "UVICTOR", lookupEmail })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(resolveSlackActor(environment.db, { workspace: strict, requester: ofAcme("UVICTOR"), lookupEmail })).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(lookups).toBe(0);
     const matching = await linkSlackWorkspace(environment.db, { tenantSlug: "acme", teamId: "TACME", channelId: "CAPPROVALS", matchEmails: true });
-    await expect(resolveSlackActor(environment.db, { workspace: matching, slackUserId: "UVICTOR", lookupEmail })).resolves.toEqual(acme.viewer);
+    await expect(resolveSlackActor(environment.db, { workspace: matching, requester: ofAcme("UVICTOR"), lookupEmail })).resolves.toEqual(acme.viewer);
     expect(lookups).toBe(1);
   });
 

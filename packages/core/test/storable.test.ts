@@ -30,6 +30,11 @@ describe("what Postgres can store", () => {
     expect(schema.safeParse("toolong").success).toBe(false);
   });
 
+  it("refuses instants a timestamptz column cannot hold (no year 0), whatever the offset", () => {
+    for (const from of ["0000-01-01T00:00:00Z", "0000-12-31T23:59:59.999Z", "0001-01-01T00:30:00+01:00"]) expect(paths(listActionsInputSchema, { from }), from).toEqual(["from"]);
+    for (const to of ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59-05:00"]) expect(paths(listActionsInputSchema, { to }), to).toEqual([]);
+  });
+
   it("refuses any string of a proposal's parameters, and ids and cursors past int4, by path", () => {
     fc.assert(
       fc.property(unstorableString, (text) => {

@@ -140,7 +140,7 @@ export async function runDemo(client: LeashClient, print: (line: string) => void
   }
 
   const stats = await client.queue.stats.query();
-  print(`\nThe tenant now has ${Object.entries(stats.actions).filter(([, count]) => count > 0).map(([status, count]) => `${count} ${status}`).join(", ")}.`);
+  print(`\nThe tenant now has ${Object.entries(stats.actions).filter(([, counted]) => counted.count > 0).map(([status, counted]) => `${counted.count}${counted.capped ? "+" : ""} ${status}`).join(", ")}.`);
   print(`\nThe demo tenant's seed also subscribed the demo receivers to every event of its actions (signed webhooks) and turned on Dana's approval mail: ${receiversUrl} lists both as they arrive.`);
   if (httpRequest) {
     print(`\nApprove #${httpRequest.id} (the invoice request) as Dana in the console (${consoleUrl}, dana@demo.test); once approved it lands on ${receiversUrl}.`);

@@ -9,7 +9,7 @@ import { isCoreError, type ApiKeyAuthenticator, type CoreDeps, type WaitDeps } f
 import packageJson from "../../package.json" with { type: "json" };
 import { bearerToken } from "../context.ts";
 import { toTrpcError } from "../error-mapping.ts";
-import { RateLimited } from "../rate-limit.ts";
+import { retryAfterSeconds } from "../rate-limit.ts";
 import { registerMcpTools } from "./mcp-tools.ts";
 
 /** In JSON-RPC's "server error" range; MCP clients show the message. */
@@ -42,7 +42,18 @@ async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise
  * before anything else, exactly as for /trpc; the tools then act as the key's actor.
  */
 export async function handleMcp(
-  { deps, authenticate, maxBodyBytes }: { deps: CoreDeps & WaitDeps; authenticate: ApiKeyAuthenticator; maxBodyBytes: number },
+  {
+    deps,
+    authenticate,
+    lookUpKey,
+    maxBodyBytes,
+  }: {
+    deps: CoreDeps & WaitDeps;
+    authenticate: ApiKeyAuthenticator;
+    /** The key lookup without the rate limit, which tools that wait re-check the key with. */
+    lookUpKey: ApiKeyAuthenticator;
+    maxBodyBytes: number;
+  },
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -52,15 +63,17 @@ export async function handleMcp(
       sendJsonRpcError(response, 405, -32000, "Method not allowed: send MCP messages with POST", { allow: "POST" });
       return;
     }
+    const presented = bearerToken(request);
     let actor;
     try {
-      actor = await authenticate(bearerToken(request));
+      actor = await authenticate(presented);
     } catch (error) {
       if (!isCoreError(error)) throw error;
       // No or a bad key (401), or the key over its rate limit (429 with Retry-After), as on /trpc.
       const status = getHTTPStatusCodeFromError(toTrpcError(error));
+      const retryAfter = retryAfterSeconds(error);
       const headers: Record<string, string> =
-        error instanceof RateLimited ? { "retry-after": String(error.retryAfterSeconds) } : status === 401 ? { "www-authenticate": 'Bearer realm="leash"' } : {};
+        retryAfter !== undefined ? { "retry-after": String(retryAfter) } : status === 401 ? { "www-authenticate": 'Bearer realm="leash"' } : {};
       sendJsonRpcError(response, status, REFUSED_CODE, error.message, headers);
       return;
     }
@@ -71,7 +84,7 @@ export async function handleMcp(
     }
     const closed = new AbortController();
     const server = new McpServer({ name: "leash", version: packageJson.version });
-    registerMcpTools(server, { deps, actor }, closed.signal);
+    registerMcpTools(server, { deps, actor, reauthenticate: () => lookUpKey(presented) }, closed.signal);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     response.on("close", () => {
       // The client went away (or the answer was sent): a tool still waiting stops, and both are released.

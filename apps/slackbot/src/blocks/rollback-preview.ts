@@ -20,11 +20,19 @@ function stepLines(preview: RollbackPreview): string[] {
   ]);
 }
 
+/** Who asked for the preview: only someone who may roll back is offered Confirm. */
+export interface PreviewReader {
+  mayRollBack: boolean;
+  tenantName: string;
+}
+
 /**
  * The ephemeral answer to /rollback: what will be restored, with Confirm / Cancel, or in one
- * sentence why it cannot be rolled back (and how to, when later changes are in the way).
+ * sentence why it cannot be rolled back (and how to, when later changes are in the way). Someone
+ * who may not roll back sees what it would restore and why they cannot confirm, with no button
+ * that could only fail.
  */
-export function rollbackPreviewMessage(preview: RollbackPreview, action: ActionView, items: ReadonlyMap<number, ItemFacts>): SlackMessage {
+export function rollbackPreviewMessage(preview: RollbackPreview, action: ActionView, items: ReadonlyMap<number, ItemFacts>, reader: PreviewReader): SlackMessage {
   const { headline } = presentAction(action, items);
   const decided = action.decidedBy ? ` (approved by ${escapeText(action.decidedBy)})` : "";
   if (preview.refusal) {
@@ -35,10 +43,21 @@ export function rollbackPreviewMessage(preview: RollbackPreview, action: ActionV
     const text = `${escapeText(preview.refusal.message)}${hint}`;
     return { text: fit(text, 3000), blocks: [{ type: "section", text: { type: "mrkdwn", text: fit(text, 3000) } }] };
   }
+  const cascading = preview.steps.length > 1;
+  if (!reader.mayRollBack) {
+    const reason = `Only approvers and admins of ${escapeText(reader.tenantName)} can roll back`;
+    return {
+      text: fit(`${reason} #${action.id}: ${escapeText(headline)}${decided}`, 3000),
+      blocks: [
+        { type: "section", text: { type: "mrkdwn", text: fit(`*#${action.id}: ${escapeText(headline)}${decided}*\nWhat a rollback would do${cascading ? ", newest first" : ""}:\n${stepLines(preview).join("\n")}`, 3000) } },
+        { type: "context", elements: [{ type: "mrkdwn", text: `${reason}.` }] },
+      ],
+    };
+  }
   const question = `Roll back #${action.id}: ${escapeText(headline)}${decided}?`;
   const value = JSON.stringify({ actionId: action.id, cascade: preview.cascade } satisfies RollbackRequest);
   const blocks: types.KnownBlock[] = [
-    { type: "section", text: { type: "mrkdwn", text: fit(`*${question}*\nThis ${preview.steps.length > 1 ? `undoes ${preview.steps.length} actions, newest first` : "does"}:\n${stepLines(preview).join("\n")}`, 3000) } },
+    { type: "section", text: { type: "mrkdwn", text: fit(`*${question}*\nThis ${cascading ? `undoes ${preview.steps.length} actions, newest first` : "does"}:\n${stepLines(preview).join("\n")}`, 3000) } },
     {
       type: "actions",
       elements: [

@@ -1,3 +1,5 @@
+import type { BoundedCount } from "@leash/core";
+
 /**
  * Dates are shown in UTC with a fixed format, so the server's first render and the browser's
  * hydration print exactly the same text.
@@ -58,6 +60,13 @@ export function humanize(value: string): string {
 
 export function capitalize(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
+}
+
+const wholeNumber = new Intl.NumberFormat("en-GB");
+
+/** A count that stopped at core's cap reads "1,000+": there are at least that many. */
+export function formatCount(counted: BoundedCount): string {
+  return `${wholeNumber.format(counted.count)}${counted.capped ? "+" : ""}`;
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {

@@ -1,10 +1,11 @@
 import { Form, NavLink, Outlet } from "react-router";
 
-import { can, countUnreadNotifications, queueStats } from "@leash/core";
+import { can, countActions, countUnreadNotifications } from "@leash/core";
 
 import { CsrfField } from "../components/csrf-field.tsx";
 import { BellIcon, ConnectorsIcon, HistoryIcon, InboxIcon, ItemsIcon, LeashMark, MetricsIcon, PoliciesIcon, PreferencesIcon, QueueIcon, SignOutIcon, TemplatesIcon, WebhooksIcon } from "../components/icons.tsx";
 import { RoleBadge } from "../components/status-badge.tsx";
+import { formatCount } from "../lib/format.ts";
 import { useLiveRevalidation } from "../lib/use-live-revalidation.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
@@ -16,11 +17,13 @@ const LIVE_INTERVAL_MS = 2_500;
 
 export async function loader({ request }: Route.LoaderArgs) {
   const { actor, email, tenant } = await requireUser(request);
-  const [stats, unread] = await loadOrFail(() => Promise.all([queueStats(getDeps(), { actor }), countUnreadNotifications(getDeps(), { actor })]));
+  const [actions, unread] = await loadOrFail(() =>
+    Promise.all([countActions(getDeps(), { actor, statuses: ["pending", "failed"] }), countUnreadNotifications(getDeps(), { actor })]),
+  );
   return {
     user: { name: actor.label, email, role: actor.role },
     tenant,
-    counts: { pending: stats.actions.pending, failed: stats.actions.failed, unread },
+    counts: { pending: actions.pending, failed: actions.failed, unread },
     /** What to show; core still refuses whatever the role may not do. */
     permissions: {
       decide: can(actor, "action.decide"),
@@ -67,14 +70,14 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
                 <NavLink to={entry.to} end={entry.end} className="nav-link" prefetch="intent">
                   {entry.icon}
                   <span className="nav-label">{entry.label}</span>
-                  {entry.to === "/" && counts.pending > 0 ? (
-                    <span className="nav-count" aria-label={`${counts.pending} waiting`} data-testid="inbox-count">
-                      {counts.pending}
+                  {entry.to === "/" && counts.pending.count > 0 ? (
+                    <span className="nav-count" aria-label={`${formatCount(counts.pending)} waiting`} data-testid="inbox-count">
+                      {formatCount(counts.pending)}
                     </span>
                   ) : null}
-                  {entry.to === "/queue" && counts.failed > 0 ? (
-                    <span className="nav-count nav-count-danger" aria-label={`${counts.failed} failed`}>
-                      {counts.failed}
+                  {entry.to === "/queue" && counts.failed.count > 0 ? (
+                    <span className="nav-count nav-count-danger" aria-label={`${formatCount(counts.failed)} failed`}>
+                      {formatCount(counts.failed)}
                     </span>
                   ) : null}
                 </NavLink>
@@ -90,11 +93,11 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
             <span className="tenant-name">{tenant.name}</span>
           </div>
           <div className="account">
-            <NavLink to="/notifications" className="bell" aria-label={counts.unread > 0 ? `Notifications, ${counts.unread} unread` : "Notifications"} prefetch="intent">
+            <NavLink to="/notifications" className="bell" aria-label={counts.unread.count > 0 ? `Notifications, ${formatCount(counts.unread)} unread` : "Notifications"} prefetch="intent">
               <BellIcon />
-              {counts.unread > 0 ? (
+              {counts.unread.count > 0 ? (
                 <span className="nav-count bell-count" data-testid="unread-count">
-                  {counts.unread}
+                  {formatCount(counts.unread)}
                 </span>
               ) : null}
             </NavLink>

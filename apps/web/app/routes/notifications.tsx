@@ -4,7 +4,7 @@ import { listMyNotifications, markNotificationRead, markNotificationReadInputSch
 
 import { CsrfField } from "../components/csrf-field.tsx";
 import { Notice } from "../components/notice.tsx";
-import { formatDateTime } from "../lib/format.ts";
+import { formatCount, formatDateTime } from "../lib/format.ts";
 import type { FormResult } from "../lib/form-result.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
@@ -75,7 +75,7 @@ export default function Notifications({ loaderData, actionData }: Route.Componen
           <h1>Notifications</h1>
           <p className="muted">
             Messages agents sent you through Leash and reminders that came due, newest first.{" "}
-            {unread === 0 ? "All read." : `${unread} unread.`}
+            {unread.count === 0 ? "All read." : `${formatCount(unread)} unread.`}
           </p>
         </div>
       </header>

@@ -1,9 +1,9 @@
 import { Link } from "react-router";
 
-import { queueStats } from "@leash/core";
+import { COUNT_CAP, queueStats, type ActionView, type BoundedCount } from "@leash/core";
 
 import { StatusBadge } from "../components/status-badge.tsx";
-import { formatDateTime, formatShortDateTime, formatTime } from "../lib/format.ts";
+import { formatCount, formatDateTime, formatShortDateTime, formatTime } from "../lib/format.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -15,63 +15,56 @@ export function meta() {
 
 export async function loader({ request }: Route.LoaderArgs) {
   const { actor } = await requireUser(request);
-  return { stats: await loadOrFail(() => queueStats(getDeps(), { actor })), at: new Date().toISOString() };
+  return { stats: await loadOrFail(() => queueStats(getDeps(), { actor })), cap: COUNT_CAP, at: new Date().toISOString() };
 }
 
-const jobStates = [
-  { key: "waiting", label: "Waiting", hint: "queued, not started" },
-  { key: "active", label: "Active", hint: "running now" },
-  { key: "delayed", label: "Delayed", hint: "retrying later, or waiting for an earlier action" },
-  { key: "completed", label: "Completed", hint: "kept for a while" },
-  { key: "failed", label: "Failed", hint: "gave up" },
+/** The workspace's own queue: the execution queue in Redis is shared with other workspaces, so its jobs are not shown. */
+const inFlight = [
+  { status: "pending", hint: "waiting for a person" },
+  { status: "approved", hint: "to run: queued, retrying later, behind an earlier action on the same item, or waiting for its agent's report" },
+  { status: "executing", hint: "running now" },
 ] as const;
 
-const statuses = ["pending", "approved", "executing", "executed", "failed", "rejected", "cancelled"] as const;
+const finished = ["executed", "failed", "rejected", "cancelled"] as const;
+
+function StatusCount({ status, counted, hint }: { status: ActionView["status"]; counted: BoundedCount; hint?: string }) {
+  return (
+    <Link to={`/history?status=${status}`} className="card stat stat-link" data-testid={`actions-${status}`}>
+      <StatusBadge status={status} />
+      <span className="stat-value">{formatCount(counted)}</span>
+      {hint ? <span className="muted small">{hint}</span> : null}
+    </Link>
+  );
+}
 
 export default function Queue({ loaderData }: Route.ComponentProps) {
-  const { stats, at } = loaderData;
-  const jobs = stats.jobs;
-  const largest = jobs ? Math.max(1, ...jobStates.map((state) => jobs[state.key])) : 1;
+  const { stats, cap, at } = loaderData;
   return (
     <div className="page">
       <header className="page-header">
         <div>
           <h1>Queue</h1>
           <p className="muted">
-            The execution queue shared by the workers, and this workspace's actions by status. Refreshes by itself; last read{" "}
-            <time dateTime={at}>{formatTime(at)}</time>.
+            This workspace's actions waiting and running, and how the others ended. Counts stop at {formatCount({ count: cap, capped: false })}{" "}
+            (shown as {formatCount({ count: cap, capped: true })}). Refreshes by itself; last read <time dateTime={at}>{formatTime(at)}</time>.
           </p>
         </div>
       </header>
 
-      <section aria-labelledby="jobs-heading" className="stack">
-        <h2 id="jobs-heading">Execution jobs</h2>
-        {jobs ? (
-          <div className="stat-grid">
-            {jobStates.map((state) => (
-              <div key={state.key} className="card stat" data-testid={`jobs-${state.key}`}>
-                <span className="stat-label">{state.label}</span>
-                <span className="stat-value">{jobs[state.key]}</span>
-                <div className={`meter meter-${state.key}`} aria-hidden="true">
-                  <span style={{ width: `${Math.round((jobs[state.key] / largest) * 100)}%` }} />
-                </div>
-                <span className="muted small">{state.hint}</span>
-              </div>
-            ))}
-          </div>
-        ) : (
-          <p className="notice notice-error">The queue (Redis) cannot be reached right now, so job counts are unknown. Approved actions are safe in the database and are queued again once it is back.</p>
-        )}
+      <section aria-labelledby="in-flight-heading" className="stack">
+        <h2 id="in-flight-heading">Waiting and running</h2>
+        <div className="stat-grid">
+          {inFlight.map(({ status, hint }) => (
+            <StatusCount key={status} status={status} counted={stats.actions[status]} hint={hint} />
+          ))}
+        </div>
       </section>
 
-      <section aria-labelledby="statuses-heading" className="stack">
-        <h2 id="statuses-heading">Actions by status</h2>
+      <section aria-labelledby="finished-heading" className="stack">
+        <h2 id="finished-heading">Finished</h2>
         <div className="stat-grid">
-          {statuses.map((status) => (
-            <Link key={status} to={`/history?status=${status}`} className="card stat stat-link" data-testid={`actions-${status}`}>
-              <StatusBadge status={status} />
-              <span className="stat-value">{stats.actions[status]}</span>
-            </Link>
+          {finished.map((status) => (
+            <StatusCount key={status} status={status} counted={stats.actions[status]} />
           ))}
         </div>
       </section>

@@ -12,8 +12,9 @@ import {
 import { CsrfField } from "../components/csrf-field.tsx";
 import { FieldError, invalid } from "../components/field-error.tsx";
 import { Notice } from "../components/notice.tsx";
+import { SignOutEverywhereForm } from "../components/sign-out-everywhere-form.tsx";
 import { fieldError, type FormResult } from "../lib/form-result.ts";
-import { requireMutation, requireUser } from "../server/auth.server.ts";
+import { requireMutation, requireUser, signOutEverywhereAndLeave } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { checkForm, formNumber, formText } from "../server/form.server.ts";
@@ -32,6 +33,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const { user, form } = await requireMutation(request);
+  if (form.get("intent") === "sign-out-everywhere") return signOutEverywhereAndLeave(request, user);
   const mode = formText(form, "mode");
   // The interval is read only for a digest: a stray value in its box does not stop "one mail per action".
   const checked = checkForm(setApprovalMailInputSchema, {
@@ -157,6 +159,10 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
             Approval mail is for people who approve actions; with your role nothing waits for your decision.
           </p>
         )}
+      </section>
+      <section className="card panel stack" aria-labelledby="your-sessions">
+        <h2 id="your-sessions">Your sessions</h2>
+        <SignOutEverywhereForm busy={navigation.state === "submitting"} />
       </section>
     </div>
   );

@@ -5,11 +5,11 @@ import { signIn } from "@leash/core";
 import { CsrfField } from "../components/csrf-field.tsx";
 import { LeashMark } from "../components/icons.tsx";
 import { CSRF_FIELD, fieldError, formError } from "../lib/form-result.ts";
-import { safeRedirectPath } from "../server/auth.server.ts";
 import { refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { formText, readForm } from "../server/form.server.ts";
-import { commitSession, csrfMatches, getSession, newCsrfToken } from "../server/session.server.ts";
+import { safeRedirectPath } from "../server/redirect-path.server.ts";
+import { commitSession, csrfMatches, getSession, startSignedInSession } from "../server/session.server.ts";
 import type { Route } from "./+types/sign-in";
 
 export function meta() {
@@ -23,23 +23,22 @@ export async function loader({ request }: Route.LoaderArgs) {
   return { redirectTo: safeRedirectPath(url.searchParams.get("redirectTo")), workspace: url.searchParams.get("workspace") ?? "" };
 }
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const form = await readForm(request);
   const session = await getSession(request);
   if (!csrfMatches(session, form.get(CSRF_FIELD))) {
     throw data("This form was not sent from this console, or your session changed. Reload the page and try again.", { status: 403 });
   }
-  let user;
+  let signedIn;
   try {
-    user = await signIn(getDeps(), {
+    signedIn = await signIn(getDeps(), {
       input: { tenant: formText(form, "tenant") ?? "", email: formText(form, "email") ?? "", password: formText(form, "password") ?? "" },
+      clientAddress: context.clientAddress,
     });
   } catch (error) {
     return refusal(error);
   }
-  session.set("userId", user.actor.userId);
-  // A new token once signed in: a token seen before sign-in is worth nothing afterwards.
-  session.set("csrf", newCsrfToken());
+  startSignedInSession(session, signedIn.session);
   return redirect(safeRedirectPath(form.get("redirectTo")), { headers: await commitSession(session, request) });
 }
 

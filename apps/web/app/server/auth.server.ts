@@ -1,16 +1,12 @@
 import { data, redirect } from "react-router";
 
-import { actorForUser, isCoreError, type SignedInUser } from "@leash/core";
+import { isCoreError, signOutEverywhere, userForSession, type SignedInUser } from "@leash/core";
 
 import { CSRF_FIELD } from "../lib/form-result.ts";
+import { refusal } from "./core-errors.server.ts";
 import { getDeps } from "./deps.server.ts";
 import { readForm } from "./form.server.ts";
-import { csrfMatches, destroySession, getSession, type ConsoleSession } from "./session.server.ts";
-
-/** Only paths of this console are followed after sign-in, never another site. */
-export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/";
-}
+import { csrfMatches, destroySession, getSession, sessionClaims, type ConsoleSession } from "./session.server.ts";
 
 function signInUrl(request: Request): string {
   const url = new URL(request.url);
@@ -19,10 +15,9 @@ function signInUrl(request: Request): string {
 }
 
 async function userOf(session: ConsoleSession, request: Request): Promise<SignedInUser> {
-  const userId = session.get("userId");
-  if (!userId) throw redirect(signInUrl(request));
+  if (!session.get("userId")) throw redirect(signInUrl(request));
   try {
-    return await actorForUser(getDeps().db, userId);
+    return await userForSession(getDeps(), { session: sessionClaims(session) });
   } catch (error) {
     if (isCoreError(error) && error.code === "UNAUTHORIZED") {
       throw redirect(signInUrl(request), { headers: await destroySession(session, request) });
@@ -31,7 +26,10 @@ async function userOf(session: ConsoleSession, request: Request): Promise<Signed
   }
 }
 
-/** The signed-in person, read afresh from the database; anyone else is sent to the sign-in page. */
+/**
+ * The signed-in person, read afresh from the database; anyone else is sent to the sign-in page, and a
+ * session that has ended (expired, signed out everywhere, account gone) loses its cookie on the way.
+ */
 export async function requireUser(request: Request): Promise<SignedInUser> {
   return userOf(await getSession(request), request);
 }
@@ -47,4 +45,14 @@ export async function requireMutation(request: Request): Promise<{ user: SignedI
     throw data("This form was not sent from this console, or your session changed. Reload the page and try again.", { status: 403 });
   }
   return { user: await userOf(session, request), form };
+}
+
+/** Ends every session of the signed-in person (this one, other browsers, a copied cookie) and sends them to the sign-in page. */
+export async function signOutEverywhereAndLeave(request: Request, user: SignedInUser) {
+  try {
+    await signOutEverywhere(getDeps(), { actor: user.actor, input: { email: user.email } });
+  } catch (error) {
+    return refusal(error);
+  }
+  return redirect("/sign-in", { headers: await destroySession(await getSession(request), request) });
 }

@@ -2,10 +2,12 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 
 import { createCookieSessionStorage, type Session } from "react-router";
 
+import { SESSION_MAX_AGE_MS, type SessionClaims } from "@leash/core";
+
 import { sessionSecret } from "./env.server.ts";
 
-interface SessionData {
-  userId: string;
+/** Who signed in and when (core's session claims, checked by core on every request), and the form token. */
+interface SessionData extends SessionClaims {
   /** The anti-forgery token every form of this session carries back. */
   csrf: string;
 }
@@ -23,7 +25,8 @@ const storage = createCookieSessionStorage<SessionData, FlashData>({
     sameSite: "lax",
     path: "/",
     secrets: [sessionSecret],
-    maxAge: 60 * 60 * 12,
+    // Only tells the browser when to drop the cookie: the expiry that holds is the signed `issuedAt`, checked by core.
+    maxAge: SESSION_MAX_AGE_MS / 1000,
   },
 });
 
@@ -42,6 +45,19 @@ export async function commitSession(session: ConsoleSession, request: Request): 
 
 export async function destroySession(session: ConsoleSession, request: Request): Promise<Headers> {
   return new Headers({ "Set-Cookie": await storage.destroySession(session, { secure: servedOverHttps(request) }) });
+}
+
+/** What core checks the session against: absent values stay absent, and core refuses them. */
+export function sessionClaims(session: ConsoleSession): Partial<SessionClaims> {
+  return { userId: session.get("userId"), sessionVersion: session.get("sessionVersion"), issuedAt: session.get("issuedAt") };
+}
+
+/** Makes this session the signed-in person's, with a new anti-forgery token: one seen before sign-in is worth nothing afterwards. */
+export function startSignedInSession(session: ConsoleSession, claims: SessionClaims): void {
+  session.set("userId", claims.userId);
+  session.set("sessionVersion", claims.sessionVersion);
+  session.set("issuedAt", claims.issuedAt);
+  session.set("csrf", newCsrfToken());
 }
 
 export function newCsrfToken(): string {

@@ -1,6 +1,17 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 
-import { deliverWebhook, deliverWebhookJob, isCoreError, type DeliverWebhookDeps, type DeliverWebhookOutcome, type WebhookPolicy } from "@leash/core";
+import {
+  deliverWebhook,
+  deliverWebhookJob,
+  inSpan,
+  isCoreError,
+  queueNames,
+  queueSpanAttributes,
+  spanAttributes,
+  type DeliverWebhookDeps,
+  type DeliverWebhookOutcome,
+  type WebhookPolicy,
+} from "@leash/core";
 
 /**
  * Maps one webhook attempt to BullMQ: an attempt to retry, or a delivery not yet due, waits in the
@@ -14,7 +25,12 @@ export function createDeliverWebhookProcessor(deps: DeliverWebhookDeps, policy: 
     if (!payload.success) throw new UnrecoverableError(`Malformed job payload: ${payload.error.message}`);
     let outcome: DeliverWebhookOutcome;
     try {
-      outcome = await deliverWebhook(deps, { ...payload.data, policy });
+      const attributes = { ...queueSpanAttributes(queueNames.webhooks, "process"), "messaging.message.id": job.id, [spanAttributes.tenantId]: payload.data.tenantId };
+      outcome = await inSpan(`process ${queueNames.webhooks}`, { role: "consumer", attributes, unitOfWork: true }, async (span) => {
+        const attempted = await deliverWebhook(deps, { ...payload.data, policy });
+        span.setAttribute("leash.webhook.outcome", attempted.kind);
+        return attempted;
+      });
     } catch (error) {
       if (isCoreError(error) && !error.retryable) throw new UnrecoverableError(error.message);
       throw error;

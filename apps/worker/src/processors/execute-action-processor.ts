@@ -1,6 +1,19 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 
-import { executeAction, executeActionJob, type CoreDeps, type ActionRegistry, type ExecuteActionOptions, type ExecutionOutcome } from "@leash/core";
+import {
+  contextFromTraceparent,
+  executeAction,
+  executeActionJob,
+  inSpan,
+  markSpanFailed,
+  queueNames,
+  queueSpanAttributes,
+  spanAttributes,
+  type CoreDeps,
+  type ActionRegistry,
+  type ExecuteActionOptions,
+  type ExecutionOutcome,
+} from "@leash/core";
 
 export interface ExecuteProcessorOptions extends Omit<ExecuteActionOptions, "actionId" | "earlierRuns"> {
   deps: CoreDeps & { registry: ActionRegistry };
@@ -13,7 +26,15 @@ export function createExecuteActionProcessor({ deps, ...options }: ExecuteProces
     if (!payload.success) throw new UnrecoverableError(`Malformed job payload: ${payload.error.message}`);
     // BullMQ counts every start of the job, this one included: each return from a delay is one more.
     const earlierRuns = Math.max(0, job.attemptsStarted - 1);
-    const outcome = await executeAction(deps, { ...options, actionId: payload.data.actionId, earlierRuns });
+    const { actionId, tenantId, trace } = payload.data;
+    const attributes = { ...queueSpanAttributes(queueNames.actions, "process"), "messaging.message.id": job.id, [spanAttributes.actionId]: actionId, [spanAttributes.tenantId]: tenantId };
+    // A child of the span that enqueued the job, so one trace follows the action from the API call to its commit.
+    const outcome = await inSpan(`process ${queueNames.actions}`, { role: "consumer", parent: contextFromTraceparent(trace), attributes, unitOfWork: true }, async (span) => {
+      const decided = await executeAction(deps, { ...options, actionId, earlierRuns });
+      span.setAttribute("leash.execution.outcome", decided.kind);
+      if (decided.kind === "failed") markSpanFailed(span, decided.error);
+      return decided;
+    });
     switch (outcome.kind) {
       case "executed":
       case "skipped":

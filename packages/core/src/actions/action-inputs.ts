@@ -5,7 +5,7 @@ import { ActionStatus } from "@leash/db";
 import { actionTypeSchema } from "../action-types/action-type-schema.ts";
 import { targetTypeSchema } from "../items/target-type.ts";
 import { boundedJsonObjectSchema } from "./json.ts";
-import { int4IdSchema, safeText } from "./storable.ts";
+import { int4IdSchema, safeText, storableTimestampSchema } from "./storable.ts";
 
 export const actionIdSchema = int4IdSchema;
 
@@ -40,9 +40,9 @@ export const actionFilterFields = {
   /** Exactly who proposed the action: a user id or an API key id. */
   proposerId: z.uuid().optional().describe("user id or API key id of the proposer"),
   /** Inclusive lower bound of `createdAt`. */
-  from: z.iso.datetime({ offset: true }).optional().describe("inclusive lower bound of createdAt"),
+  from: storableTimestampSchema.optional().describe("inclusive lower bound of createdAt"),
   /** Exclusive upper bound of `createdAt`. */
-  to: z.iso.datetime({ offset: true }).optional().describe("exclusive upper bound of createdAt"),
+  to: storableTimestampSchema.optional().describe("exclusive upper bound of createdAt"),
 };
 
 export const listActionsInputSchema = z.strictObject({

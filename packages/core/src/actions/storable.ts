@@ -17,6 +17,12 @@ export const MAX_INT4 = 2_147_483_647;
 /** A positive id of an `integer` column. */
 export const int4IdSchema = z.int().positive().max(MAX_INT4);
 
+/**
+ * An instant as ISO text with an offset, as far as a `timestamptz` column holds it: ISO text can name
+ * year 0 ("0000-01-01T00:00:00Z"), which Postgres does not have.
+ */
+export const storableTimestampSchema = z.iso.datetime({ offset: true }).refine((text) => Date.parse(text) >= Date.parse("0001-01-01T00:00:00Z"), "must not be before the year 1");
+
 export const unsafeTextMessage = "must not contain NUL characters or lone UTF-16 surrogates";
 
 export function hasUnsafeText(text: string): boolean {

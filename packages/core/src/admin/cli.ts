@@ -5,10 +5,10 @@ import { createDb, type ApiKeyRole } from "@leash/db";
 import { sealAuditChain } from "../audit/seal-audit-chain.ts";
 import { verifyAuditChain } from "../audit/verify-audit-chain.ts";
 import { createApiKey, revokeApiKey } from "../auth/api-keys.ts";
+import { signOutEverywhere } from "../auth/sign-out-everywhere.ts";
 import { createTenant, createUser, findTenantBySlug } from "../auth/tenants-and-users.ts";
 import { systemActor } from "../actor.ts";
 import { httpMethods, type HttpMethod } from "../connectors/connector-fields.ts";
-import { connectorKeyEnvSchema } from "../connectors/connector-secrets.ts";
 import { createConnector } from "../connectors/create-connector.ts";
 import { deleteConnector } from "../connectors/delete-connector.ts";
 import { findConnector } from "../connectors/find-connector.ts";
@@ -23,6 +23,7 @@ import { createWebhookEndpoint } from "../webhooks/create-webhook-endpoint.ts";
 import { deleteWebhookEndpoint } from "../webhooks/delete-webhook-endpoint.ts";
 import { listWebhookEndpoints } from "../webhooks/list-webhook-endpoints.ts";
 import { webhookEventTypes, type WebhookEventType } from "../webhooks/webhook-event-types.ts";
+import { env } from "./env.ts";
 
 const apiKeyRoles: ApiKeyRole[] = ["admin", "approver", "viewer", "agent"];
 const userRoles = ["admin", "approver", "viewer"] as const;
@@ -34,7 +35,7 @@ function oneOf<T extends string>(values: readonly T[]) {
   };
 }
 
-const db = createDb({ connectionString: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/leash" });
+const db = createDb({ connectionString: env.DATABASE_URL });
 
 const program = new Command("admin").description("Administer Leash tenants, users and API keys");
 
@@ -55,10 +56,21 @@ program
   .requiredOption("--role <role>", "admin, approver or viewer", oneOf(userRoles))
   .option("--password <password>", "at least 10 characters; read from LEASH_PASSWORD when omitted")
   .action(async (options: { tenant: string; email: string; name: string; role: (typeof userRoles)[number]; password?: string }) => {
-    const password = options.password ?? process.env.LEASH_PASSWORD;
+    const password = options.password ?? env.LEASH_PASSWORD;
     if (!password) throw new InvalidArgumentError("give --password or set LEASH_PASSWORD");
     const user = await createUser(db, { tenantSlug: options.tenant, email: options.email, name: options.name, role: options.role, password });
     console.log(`created ${user.role} ${user.email} in ${options.tenant}`);
+  });
+
+program
+  .command("sign-out-everywhere")
+  .description("end every console session of a user at once (a lost laptop, a copied cookie); they sign in again")
+  .requiredOption("--tenant <slug>")
+  .requiredOption("--email <email>")
+  .action(async (options: { tenant: string; email: string }) => {
+    const tenant = await findTenantBySlug(db, options.tenant);
+    await signOutEverywhere({ db }, { actor: systemActor(tenant.id, "admin CLI"), input: { email: options.email } });
+    console.log(`signed ${options.email} out of every console session in ${tenant.slug}`);
   });
 
 program
@@ -148,9 +160,7 @@ const httpMethod = (text: string): HttpMethod => oneOf(httpMethods)(text.toUpper
 /** The CLI acts as the system on the tenant's behalf: whoever runs it already holds the database. */
 async function connectorDeps(tenantSlug: string) {
   const tenant = await findTenantBySlug(db, tenantSlug);
-  const key = connectorKeyEnvSchema.safeParse(process.env.CONNECTOR_SECRET_KEY || undefined);
-  if (!key.success) throw new InvalidArgumentError(key.error.issues[0]?.message ?? "CONNECTOR_SECRET_KEY is not valid");
-  return { tenant, actor: systemActor(tenant.id, "admin CLI"), deps: { db, logger: silentLogger(), connectorKey: key.data } };
+  return { tenant, actor: systemActor(tenant.id, "admin CLI"), deps: { db, logger: silentLogger(), connectorKey: env.CONNECTOR_SECRET_KEY } };
 }
 
 interface ConnectorCreateOptions {

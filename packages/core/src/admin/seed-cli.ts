@@ -1,29 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
-import { z } from "zod";
-
 import { createDb } from "@leash/db";
 
-import { connectorKeyEnvSchema } from "../connectors/connector-secrets.ts";
 import { silentLogger } from "../logger.ts";
 import { DEMO_CONNECTOR_NAME } from "./ensure-demo-connector.ts";
 import type { DemoWebhookOutcome } from "./ensure-demo-webhook.ts";
+import { env } from "./env.ts";
 import { DEMO, seedDemo } from "./seed-demo.ts";
-
-const env = z
-  .object({
-    DATABASE_URL: z.string().default("postgresql://postgres@127.0.0.1:5432/leash"),
-    /** As the admin CLI reads it: without it the demo connector is not created. */
-    CONNECTOR_SECRET_KEY: connectorKeyEnvSchema,
-    /** Where the demo receivers read the connector's signing secret (`./leash up` sets it). */
-    DEMO_SIGNING_SECRET_FILE: z.string().min(1).optional(),
-    /** Where the demo receivers read the demo webhook endpoint's secret (`./leash up` sets it). */
-    DEMO_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),
-    /** The demo receivers' HTTP port, as apps/demo-receivers reads it: the connector and the webhook endpoint point there. */
-    DEMO_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3004),
-  })
-  .parse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== "")));
 
 /** Only the receiver that verifies signatures may read the secret. */
 function writeSecretFile(path: string, secret: string): void {

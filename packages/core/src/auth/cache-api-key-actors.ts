@@ -19,19 +19,23 @@ export interface ApiKeyCacheOptions {
 /**
  * Remembers accepted API keys for `ttlMs`, keyed by the SHA-256 of the presented key, so that an
  * agent's every request does not cost a database round trip. Refusals are never cached: a key that
- * failed is checked again on its next use.
+ * failed is checked again on its next use. What follows the key (the client's address) is passed on
+ * to `authenticate` on a miss.
  */
-export function cacheApiKeyActors(authenticate: ApiKeyAuthenticator, { ttlMs, clock, maxEntries = 10_000 }: ApiKeyCacheOptions): ApiKeyAuthenticator {
+export function cacheApiKeyActors<Context extends unknown[]>(
+  authenticate: (presented: string | undefined, ...context: Context) => Promise<Actor>,
+  { ttlMs, clock, maxEntries = 10_000 }: ApiKeyCacheOptions,
+): (presented: string | undefined, ...context: Context) => Promise<Actor> {
   if (ttlMs <= 0) return authenticate;
   const accepted = new Map<string, { actor: Actor; expiresAt: number }>();
-  return async (presented) => {
-    if (presented === undefined) return authenticate(presented);
+  return async (presented, ...context) => {
+    if (presented === undefined) return authenticate(presented, ...context);
     const hash = createHash("sha256").update(presented).digest("hex");
     const now = clock.now().getTime();
     const cached = accepted.get(hash);
     if (cached && cached.expiresAt > now) return cached.actor;
     accepted.delete(hash);
-    const actor = await authenticate(presented);
+    const actor = await authenticate(presented, ...context);
     if (accepted.size >= maxEntries) accepted.clear();
     accepted.set(hash, { actor, expiresAt: now + ttlMs });
     return actor;

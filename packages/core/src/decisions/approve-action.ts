@@ -5,6 +5,7 @@ import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
+import { inSpan, noteActions, spanAttributes } from "../observability/tracing.ts";
 import { parseInput } from "../validation.ts";
 import { describeApprovals, toApprovalsView, type ActionWithApprovals } from "./action-approvals.ts";
 import { approveActionInputSchema, type ApproveActionInput } from "../actions/action-inputs.ts";
@@ -30,7 +31,15 @@ export interface ApprovalExtension {
  * distinct approver is recorded; the approval that reaches the action's quorum moves it to
  * `approved` and queues it, the ones before leave it pending ("1 of 2 approvals").
  */
-export async function approveAction(
+export function approveAction(deps: CoreDeps, request: { actor: Actor; input: ApproveActionInput; extension?: ApprovalExtension }): Promise<ActionView> {
+  return inSpan("approve action", { attributes: { [spanAttributes.tenantId]: request.actor.tenantId } }, async () => {
+    const view = await approve(deps, request);
+    noteActions([view.id]);
+    return view;
+  });
+}
+
+async function approve(
   deps: CoreDeps,
   { actor, input, extension }: { actor: Actor; input: ApproveActionInput; extension?: ApprovalExtension },
 ): Promise<ActionView> {
@@ -48,7 +57,7 @@ export async function approveAction(
     await extension?.check(tx, current, (parameters !== undefined ? 0 : current.approvals.length) + 1 >= current.requiredApprovals);
 
     if (parameters !== undefined) {
-      const edited = await checkEditedParameters({ db: tx, clock: deps.clock }, current, parameters);
+      const edited = await checkEditedParameters({ db: tx, clock: deps.clock, connectorKey: deps.connectorKey, delivery: deps.delivery }, current, parameters);
       // Earlier approvals were given to other parameters; they do not carry over to the edit.
       const cleared = current.approvals.map((approval) => approval.approverLabel);
       await tx.actionApproval.deleteMany({ where: { actionId } });

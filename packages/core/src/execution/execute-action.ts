@@ -9,6 +9,7 @@ import { transitionAction } from "../actions/transition-action.ts";
 import type { CoreDeps } from "../deps.ts";
 import { isCoreError } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
+import { inSpan, spanAttributes } from "../observability/tracing.ts";
 import { retryDelayMs, type RetryPolicy } from "../queue/queue-definitions.ts";
 import { claimAction } from "./claim-action.ts";
 import { failDependents, notRunMessage, type StoppedAction } from "./fail-dependents.ts";
@@ -51,11 +52,15 @@ export async function executeAction(
   options: ExecuteActionOptions,
 ): Promise<ExecutionOutcome> {
   const startedAt = Date.now();
-  const claim = await claimAction(deps.db, {
-    actionId: options.actionId,
-    workerId: options.workerId,
-    now: deps.clock.now(),
-    staleClaimMs: options.staleClaimMs,
+  const claim = await inSpan("claim action", { attributes: { [spanAttributes.actionId]: options.actionId } }, async (span) => {
+    const claimed = await claimAction(deps.db, {
+      actionId: options.actionId,
+      workerId: options.workerId,
+      now: deps.clock.now(),
+      staleClaimMs: options.staleClaimMs,
+    });
+    span.setAttribute("leash.claim.result", claimed.kind);
+    return claimed;
   });
   if (claim.kind === "blocked") return { ...claim, retryInMs: blockedRecheckMs(options) };
   if (claim.kind === "waiting") return waitForDependency(deps, claim.dependency, options);
@@ -63,7 +68,9 @@ export async function executeAction(
 
   const { action, claimToken } = claim;
   try {
-    const outcome = await runClaimedAction(deps, { action, claimToken, startedAt });
+    const attributes = { [spanAttributes.actionId]: action.id, [spanAttributes.tenantId]: action.tenantId, "leash.action.type": action.actionType, "leash.action.attempt": action.attempts };
+    // The span of the transaction that runs the handler and commits its writes with the result and the audit event.
+    const outcome = await inSpan("execute action", { attributes }, () => runClaimedAction(deps, { action, claimToken, startedAt }));
     if (outcome.returnedToPending !== null) {
       await wakeWaitingOn(deps, [action]);
       await publishActionEvents(deps, [action], "returned_to_pending");

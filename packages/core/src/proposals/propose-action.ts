@@ -11,6 +11,7 @@ import { assertCan } from "../authorization.ts";
 import { actionServices, DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
+import { inSpan, noteActions, spanAttributes } from "../observability/tracing.ts";
 import { parseInput } from "../validation.ts";
 import { approvalsInclude, withNoApprovals } from "../decisions/action-approvals.ts";
 import { actionViewSchema, toActionView } from "../actions/action-view.ts";
@@ -104,7 +105,15 @@ async function findBatchByIdempotencyKeys(deps: CoreDeps, tenantId: string, keys
 }
 
 /** An agent or a person proposes one action; it waits for a person unless a preference auto-approves it. */
-export async function proposeAction(deps: CoreDeps, { actor, input }: { actor: Actor; input: ProposeActionInput | ActionProposal }): Promise<ProposeResult> {
+export function proposeAction(deps: CoreDeps, request: { actor: Actor; input: ProposeActionInput | ActionProposal }): Promise<ProposeResult> {
+  return inSpan("propose action", { attributes: { [spanAttributes.tenantId]: request.actor.tenantId } }, async () => {
+    const result = await proposeOne(deps, request);
+    noteActions([result.action.id]);
+    return result;
+  });
+}
+
+async function proposeOne(deps: CoreDeps, { actor, input }: { actor: Actor; input: ProposeActionInput | ActionProposal }): Promise<ProposeResult> {
   assertCan(actor, "action.propose");
   const proposal = parseInput(proposeActionInputSchema, input, "action");
   // Only a proposal with a key is ever compared with a retry.
@@ -134,7 +143,15 @@ export async function proposeAction(deps: CoreDeps, { actor, input }: { actor: A
 }
 
 /** Proposes several actions at once: every one is validated first, then all are created or none. */
-export async function proposeBatch(
+export function proposeBatch(deps: CoreDeps, request: { actor: Actor; input: ProposeBatchInput }): Promise<ProposeBatchResult> {
+  return inSpan("propose batch", { attributes: { [spanAttributes.tenantId]: request.actor.tenantId } }, async () => {
+    const result = await proposeMany(deps, request);
+    noteActions(result.actions.map((action) => action.id));
+    return result;
+  });
+}
+
+async function proposeMany(
   deps: CoreDeps,
   { actor, input }: { actor: Actor; input: ProposeBatchInput },
 ): Promise<ProposeBatchResult> {

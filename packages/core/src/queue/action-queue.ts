@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions } from "bullmq";
-import { z } from "zod";
+
+import { currentTraceparent, inSpan, noteActions, queueSpanAttributes } from "../observability/tracing.ts";
 
 import {
   actionEventJob,
@@ -14,18 +15,10 @@ import {
   type FireReminderPayload,
 } from "./queue-definitions.ts";
 
-export const queueJobCountsSchema = z.object({
-  waiting: z.int(),
-  active: z.int(),
-  delayed: z.int(),
-  completed: z.int(),
-  failed: z.int(),
-});
-export type QueueJobCounts = z.infer<typeof queueJobCountsSchema>;
-
 /** What services need from the queue; core never touches Redis any other way. */
 export interface ActionQueue {
-  enqueueExecutions(jobs: ExecuteActionPayload[]): Promise<void>;
+  /** When tracing is on, each job carries the enqueuing span's trace context (the queue sets `trace`). */
+  enqueueExecutions(jobs: Omit<ExecuteActionPayload, "trace">[]): Promise<void>;
   enqueueReminder(job: FireReminderPayload & { dueAt: Date }): Promise<void>;
   /** Removes a reminder's delayed job (its reminder was cancelled); nothing happens if there is none. */
   cancelReminder(reminderId: number): Promise<void>;
@@ -44,7 +37,6 @@ export interface ActionQueue {
   hasLiveWebhookDelivery(deliveryId: number): Promise<boolean>;
   /** Tells the Slack bot that actions changed (see publish-action-events.ts for which). */
   publishActionEvents(events: ActionEventPayload[]): Promise<void>;
-  jobCounts(): Promise<QueueJobCounts>;
   close(): Promise<void>;
 }
 
@@ -90,18 +82,23 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
   return {
     async enqueueExecutions(jobs) {
       if (jobs.length === 0) return;
-      await actions.addBulk(
-        jobs.map((payload) => ({
-          name: executeActionJob.name,
-          data: payload,
-          opts: {
-            jobId: executeActionJob.jobId(payload.actionId),
-            ...infrastructureRetries,
-            removeOnComplete: { count: 1000 },
-            removeOnFail: { count: 5000 },
-          },
-        })),
-      );
+      const attributes = { ...queueSpanAttributes(queueNames.actions, "send"), "messaging.batch.message_count": jobs.length };
+      await inSpan(`send ${queueNames.actions}`, { role: "producer", attributes }, async () => {
+        noteActions(jobs.map((job) => job.actionId));
+        const trace = currentTraceparent();
+        await actions.addBulk(
+          jobs.map((payload) => ({
+            name: executeActionJob.name,
+            data: trace === undefined ? payload : { ...payload, trace },
+            opts: {
+              jobId: executeActionJob.jobId(payload.actionId),
+              ...infrastructureRetries,
+              removeOnComplete: { count: 1000 },
+              removeOnFail: { count: 5000 },
+            },
+          })),
+        );
+      });
     },
     async enqueueReminder({ dueAt, ...payload }) {
       const jobId = fireReminderJob.jobId(payload.reminderId);
@@ -167,16 +164,6 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
           opts: { attempts: 6, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
         })),
       );
-    },
-    async jobCounts() {
-      const counts = await actions.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
-      return {
-        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
-        active: counts.active ?? 0,
-        delayed: counts.delayed ?? 0,
-        completed: counts.completed ?? 0,
-        failed: counts.failed ?? 0,
-      };
     },
     async close() {
       await Promise.all([actions.close(), reminders.close(), actionEvents.close(), webhooks.close()]);

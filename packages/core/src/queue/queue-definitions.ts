@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { traceparentSchema } from "../observability/tracing.ts";
+
 /**
  * Queue names and job payloads shared by producers (API, web, Slack bot) and consumers (worker).
  * The prefix is hash-tagged so that every key of a queue lands in one slot on Redis Cluster.
@@ -15,7 +17,12 @@ export const queueNames = {
 
 export const executeActionJob = {
   name: "execute-action",
-  payload: z.strictObject({ actionId: z.int().positive(), tenantId: z.uuid() }),
+  payload: z.strictObject({
+    actionId: z.int().positive(),
+    tenantId: z.uuid(),
+    /** The enqueuing span's trace context, set only when tracing is on: the worker's span continues that trace. */
+    trace: traceparentSchema.optional(),
+  }),
   /** Job id = action id: enqueuing the same action twice adds one job while the first is in Redis. */
   jobId: (actionId: number) => `action-${actionId}`,
 };

@@ -1,17 +1,30 @@
+import type { DbTransaction } from "@leash/db";
+
 import { typesPerformedByAgents } from "../action-types/action-type-registry.ts";
 import { systemActor } from "../actor.ts";
 import { recordEvent } from "../actions/record-event.ts";
 import type { CoreDeps } from "../deps.ts";
+import { acquireLease, type Lease } from "./acquire-lease.ts";
 
-/** Advisory lock key of a reconciliation pass; any constant works, as long as every worker uses the same. */
-const RECONCILE_LOCK_ID = 72707371;
+/**
+ * One pass at a time across every worker. A lease row, not an advisory lock: a transaction-scoped
+ * lock held one transaction open for the whole pass (minutes over a large backlog, its snapshot
+ * holding back vacuum), and a session-scoped one needs a connection pinned for the pass, which the
+ * pooled Prisma client does not hand out. Its pages commit one by one under the lease instead.
+ */
+const LEASE = {
+  name: "reconcile-queue",
+  // A worker that dies mid-pass keeps the others out this long; a page is cut off well before.
+  ttlMs: 30_000,
+  stepTimeoutMs: 15_000,
+};
 
 export interface ReconcileOptions {
   /** Approved actions younger than this are left alone: their enqueue may still be on its way. */
   graceMs: number;
   /** Executing actions whose claim is older than this belong to a worker presumed dead. */
   staleClaimMs: number;
-  /** Rows read per query; a pass goes through every candidate, page by page. */
+  /** Rows read per page; a pass goes through every candidate, a page per transaction. */
   batchSize?: number;
 }
 
@@ -27,72 +40,82 @@ export interface ReconcileResult {
  * without persistence, a FLUSHALL, an enqueue that failed after a commit). This finds approved
  * actions, stale executions and scheduled reminders that have no live job, and enqueues them again.
  *
- * Every worker process reconciles on a timer. One pass at a time runs (a transaction-scoped
- * advisory lock, released by the commit), so two workers never both find the same missing job and
- * record it as `queued` twice; a worker that finds the lock taken skips its turn.
+ * Every worker process reconciles on a timer; a worker that finds the lease taken skips its turn, so
+ * two workers never both find the same missing job and record it as `queued` twice. Each page's
+ * checks, enqueues and `queued` events commit together before the next page is read.
  */
 export async function reconcileQueue(deps: CoreDeps, options: ReconcileOptions): Promise<ReconcileResult> {
-  const limit = options.batchSize ?? 1000;
-  return deps.db.$transaction(
-    async (tx) => {
-      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${RECONCILE_LOCK_ID}) AS locked`;
-      if (!lock?.locked) return { ran: false, requeuedActions: [], requeuedReminders: [] };
-
-      const now = deps.clock.now();
-      const due = {
-        OR: [
-          { status: "approved" as const, actionType: { notIn: typesPerformedByAgents() }, updatedAt: { lt: new Date(now.getTime() - options.graceMs) } },
-          { status: "executing" as const, claimedAt: { lt: new Date(now.getTime() - options.staleClaimMs) } },
-        ],
-      };
-      const requeuedActions: number[] = [];
-      // Paged by id: a first page full of actions whose jobs are alive must not hide later ones without a job.
-      for (let afterId = 0; ; ) {
-        const candidates = await tx.agentAction.findMany({
-          where: { id: { gt: afterId }, ...due },
-          orderBy: { id: "asc" },
-          take: limit,
-          select: { id: true, tenantId: true, status: true },
+  const lease = await acquireLease(deps.db, LEASE);
+  if (!lease) return { ran: false, requeuedActions: [], requeuedReminders: [] };
+  try {
+    const limit = options.batchSize ?? 200;
+    const now = deps.clock.now();
+    const due = {
+      OR: [
+        { status: "approved" as const, actionType: { notIn: typesPerformedByAgents() }, updatedAt: { lt: new Date(now.getTime() - options.graceMs) } },
+        { status: "executing" as const, claimedAt: { lt: new Date(now.getTime() - options.staleClaimMs) } },
+      ],
+    };
+    const actions = await pageThrough(lease, {
+      limit,
+      read: (tx, afterId) =>
+        tx.agentAction.findMany({ where: { id: { gt: afterId }, ...due }, orderBy: { id: "asc" }, take: limit, select: { id: true, tenantId: true, status: true } }),
+      requeue: async (tx, action) => {
+        if (await deps.queue.hasLiveExecution(action.id)) return false;
+        // Its job may have finished since the page was read: only an action that is still due goes back.
+        if ((await tx.agentAction.count({ where: { id: action.id, ...due } })) === 0) return false;
+        await deps.queue.enqueueExecutions([{ actionId: action.id, tenantId: action.tenantId }]);
+        await recordEvent(tx, {
+          tenantId: action.tenantId,
+          actionId: action.id,
+          type: "queued",
+          actor: systemActor(action.tenantId, "reconciler"),
+          details: { reason: action.status === "executing" ? "worker presumed dead; execution resumed" : "no job in the queue; enqueued again" },
         });
-        for (const action of candidates) {
-          if (await deps.queue.hasLiveExecution(action.id)) continue;
-          // Its job may have finished since the page was read: only an action that is still due goes back.
-          if ((await tx.agentAction.count({ where: { id: action.id, ...due } })) === 0) continue;
-          await deps.queue.enqueueExecutions([{ actionId: action.id, tenantId: action.tenantId }]);
-          await recordEvent(tx, {
-            tenantId: action.tenantId,
-            actionId: action.id,
-            type: "queued",
-            actor: systemActor(action.tenantId, "reconciler"),
-            details: { reason: action.status === "executing" ? "worker presumed dead; execution resumed" : "no job in the queue; enqueued again" },
-          });
-          requeuedActions.push(action.id);
-        }
-        const last = candidates.at(-1);
-        if (!last || candidates.length < limit) break;
-        afterId = last.id;
-      }
+        return true;
+      },
+    });
+    const reminders = actions.complete
+      ? await pageThrough(lease, {
+          limit,
+          read: (tx, afterId) =>
+            tx.reminder.findMany({ where: { id: { gt: afterId }, status: "scheduled" }, orderBy: { id: "asc" }, take: limit, select: { id: true, tenantId: true, dueAt: true } }),
+          requeue: async (_tx, reminder) => {
+            if (await deps.queue.hasLiveReminder(reminder.id)) return false;
+            await deps.queue.enqueueReminder({ reminderId: reminder.id, tenantId: reminder.tenantId, dueAt: reminder.dueAt });
+            return true;
+          },
+        })
+      : { complete: false, requeued: [] };
+    if (!reminders.complete) deps.logger.warn("reconciliation pass stopped: another worker took over its lease after it stalled");
+    return { ran: true, requeuedActions: actions.requeued, requeuedReminders: reminders.requeued };
+  } finally {
+    await lease.release().catch((error: unknown) => {
+      deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, "reconciliation lease not released; it expires by itself");
+    });
+  }
+}
 
-      const requeuedReminders: number[] = [];
-      for (let afterId = 0; ; ) {
-        const reminders = await tx.reminder.findMany({
-          where: { id: { gt: afterId }, status: "scheduled" },
-          orderBy: { id: "asc" },
-          take: limit,
-          select: { id: true, tenantId: true, dueAt: true },
-        });
-        for (const reminder of reminders) {
-          if (await deps.queue.hasLiveReminder(reminder.id)) continue;
-          await deps.queue.enqueueReminder({ reminderId: reminder.id, tenantId: reminder.tenantId, dueAt: reminder.dueAt });
-          requeuedReminders.push(reminder.id);
-        }
-        const last = reminders.at(-1);
-        if (!last || reminders.length < limit) break;
-        afterId = last.id;
-      }
-      return { ran: true, requeuedActions, requeuedReminders };
-    },
-    // A pass over thousands of candidates takes a few Redis round trips each; the lock holds until it ends.
-    { maxWait: 10_000, timeout: 300_000 },
-  );
+/**
+ * Goes through rows by id, a page per transaction under the lease: paged by id, since a first page
+ * full of rows whose jobs are alive must not hide later ones without a job. `complete` is false when
+ * the lease was lost, and the rest is left to whoever holds it now.
+ */
+async function pageThrough<Row extends { id: number }>(
+  lease: Lease,
+  page: { limit: number; read: (tx: DbTransaction, afterId: number) => Promise<Row[]>; requeue: (tx: DbTransaction, row: Row) => Promise<boolean> },
+): Promise<{ complete: boolean; requeued: number[] }> {
+  const requeued: number[] = [];
+  for (let afterId = 0; ; ) {
+    const done = await lease.step(async (tx) => {
+      const rows = await page.read(tx, afterId);
+      const put: number[] = [];
+      for (const row of rows) if (await page.requeue(tx, row)) put.push(row.id);
+      return { put, lastId: rows.at(-1)?.id, full: rows.length === page.limit };
+    });
+    if (!done) return { complete: false, requeued };
+    requeued.push(...done.put);
+    if (done.lastId === undefined || !done.full) return { complete: true, requeued };
+    afterId = done.lastId;
+  }
 }

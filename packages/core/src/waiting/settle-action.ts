@@ -4,13 +4,20 @@ import { findActionType } from "../action-types/action-type-registry.ts";
 import { toActionView } from "../actions/action-view.ts";
 import { findActionOrThrow } from "../actions/find-action.ts";
 import { isTerminal } from "../actions/state-machine.ts";
+import type { Logger } from "../logger.ts";
 import { actionVersion, type ActionWatcher } from "./action-watcher.ts";
+import type { WaitSlots } from "./wait-slots.ts";
 import { encodeWaitCursor, type ActionWait } from "./wait-inputs.ts";
 
-/** What the waiting verbs run against: the database and the process's one shared watcher. */
+/** What the waiting verbs run against: the database, the process's one shared watcher and the per-key slots. */
 export interface WaitDeps {
   db: Db;
+  logger: Logger;
   watcher: ActionWatcher;
+  /** Caps the waits and watches each API key has open at once. */
+  slots: WaitSlots;
+  /** How often a wait re-checks its caller's key (DEFAULT_KEY_RECHECK_MS when omitted). */
+  keyRecheckMs?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import { parseInput } from "../validation.ts";
+import { beginWait } from "./begin-wait.ts";
 import { settleAction, type WaitDeps } from "./settle-action.ts";
 import { decodeWaitCursor, waitForActionInputSchema, type ActionWait, type WaitForActionInput } from "./wait-inputs.ts";
 
@@ -11,10 +12,17 @@ import { decodeWaitCursor, waitForActionInputSchema, type ActionWait, type WaitF
  */
 export async function waitForAction(
   deps: WaitDeps,
-  { actor, input, signal }: { actor: Actor; input: WaitForActionInput; signal?: AbortSignal | undefined },
+  { actor, input, signal, reauthenticate }: { actor: Actor; input: WaitForActionInput; signal?: AbortSignal | undefined; reauthenticate: () => Promise<unknown> },
 ): Promise<ActionWait> {
   assertCan(actor, "action.read");
   const { actionId, cursor, waitSeconds } = parseInput(waitForActionInputSchema, input, "wait");
   const id = actionId ?? decodeWaitCursor(cursor ?? "");
-  return settleAction(deps, { tenantId: actor.tenantId, actionId: id, waitSeconds, signal });
+  const lease = await beginWait(deps, { actor, reauthenticate, signal });
+  try {
+    const settled = await settleAction(deps, { tenantId: actor.tenantId, actionId: id, waitSeconds, signal: lease.signal });
+    lease.assertValid();
+    return settled;
+  } finally {
+    await lease.end();
+  }
 }

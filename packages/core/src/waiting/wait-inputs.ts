@@ -14,7 +14,7 @@ export const waitSecondsSchema = z
   .min(0)
   .max(MAX_WAIT_SECONDS)
   .default(MAX_WAIT_SECONDS)
-  .describe(`how long to wait for the action to end, at most ${MAX_WAIT_SECONDS} s (0 answers at once)`);
+  .describe("seconds to wait for the action to end (0: answer at once)");
 
 const cursorSchema = safeText(z.string().min(1).max(200)).describe("the cursor of an earlier answer");
 

@@ -1,6 +1,7 @@
 import { migrate } from "../migrate.ts";
+import { env } from "./env.ts";
 
-const connectionString = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/leash";
+const connectionString = env.DATABASE_URL;
 
 await ensureDatabase(connectionString);
 const result = await migrate({ connectionString, log: (message) => console.log(`[migrate] ${message}`) });

@@ -16,7 +16,7 @@ export function approveAndTrustMenu(
     const input = parseJsonAs(approveAndTrustInputSchema, action.selected_option.value);
     if (!input)
       throw new CoreError("INVALID", "This menu does not name an action; it may come from an old message");
-    const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
+    const actor = await slackActor(deps, { context, client, body });
     await approveAndTrust(deps.core, { actor, input });
   };
 }

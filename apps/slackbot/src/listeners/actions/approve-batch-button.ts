@@ -14,7 +14,7 @@ export function approveBatchButton(
 ): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, LeashContext> {
   return async ({ ack, body, action, context, client }) => {
     await ack();
-    const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
+    const actor = await slackActor(deps, { context, client, body });
     const result = await decideBatch(deps.core, {
       actor,
       input: {

@@ -11,7 +11,7 @@ import { slackActor } from "../../slack-actor.ts";
 export function approveButton(deps: BotDeps): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, LeashContext> {
   return async ({ ack, body, action, context, client }) => {
     await ack();
-    const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
+    const actor = await slackActor(deps, { context, client, body });
     await approveAction(deps.core, { actor, input: { actionId: actionIdOfButton(action.value) } });
   };
 }

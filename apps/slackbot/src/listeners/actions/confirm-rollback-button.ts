@@ -18,7 +18,7 @@ export function confirmRollbackButton(deps: BotDeps): Middleware<SlackActionMidd
     await ack();
     const request = parseJsonAs(rollbackRequestSchema, action.value);
     if (!request) throw new CoreError("INVALID", "This button does not name a rollback; run /rollback again");
-    const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
+    const actor = await slackActor(deps, { context, client, body });
     await respond({ replace_original: true, text: `Rolling back #${request.actionId}…` });
     const { undoActions, suspendedAutoApprovals } = await rollbackAction(deps.core, { actor, input: { ...request, confirm: true } });
     const undone = undoActions.map((undo) => `#${undo.id}`).join(", ");

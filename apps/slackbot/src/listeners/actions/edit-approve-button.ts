@@ -12,7 +12,7 @@ import { slackActor } from "../../slack-actor.ts";
 export function editApproveButton(deps: BotDeps): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, LeashContext> {
   return async ({ ack, body, action, context, client }) => {
     await ack();
-    const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
+    const actor = await slackActor(deps, { context, client, body });
     const pending = await checkApproval(deps.core, { actor, input: { actionId: actionIdOfButton(action.value) } });
     const items = await loadItemFacts(deps.core.db, actor.tenantId, [pending]);
     await client.views.open({

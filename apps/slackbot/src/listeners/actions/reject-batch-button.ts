@@ -13,7 +13,7 @@ export function rejectBatchButton(
 ): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, LeashContext> {
   return async ({ ack, body, action, context, client }) => {
     await ack();
-    const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
+    const actor = await slackActor(deps, { context, client, body });
     assertCan(actor, "action.decide");
     await client.views.open({
       trigger_id: body.trigger_id,

@@ -12,7 +12,7 @@ import { slackActor } from "../../slack-actor.ts";
 export function rejectButton(deps: BotDeps): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, LeashContext> {
   return async ({ ack, body, action, context, client }) => {
     await ack();
-    const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
+    const actor = await slackActor(deps, { context, client, body });
     const pending = await checkDecision(deps.core, { actor, input: { actionId: actionIdOfButton(action.value) } });
     const items = await loadItemFacts(deps.core.db, actor.tenantId, [pending]);
     await client.views.open({

@@ -36,7 +36,7 @@ export function editApproveSubmission(deps: BotDeps): Middleware<SlackViewMiddle
       await ack();
       throw new CoreError("INVALID", "This form does not name an action; open it again from the card");
     }
-    const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
+    const actor = await slackActor(deps, { context, client, body });
     try {
       await approveAction(deps.core, { actor, input: { actionId: metadata.actionId, parameters: edited.parameters } });
     } catch (error) {

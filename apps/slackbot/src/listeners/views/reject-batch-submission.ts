@@ -29,7 +29,7 @@ export function rejectBatchSubmission(
     const metadata = parseJsonAs(batchRejectMetadataSchema, view.private_metadata);
     if (!metadata)
       throw new CoreError("INVALID", "This form does not name a batch; open it again from the card");
-    const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
+    const actor = await slackActor(deps, { context, client, body });
     const result = await decideBatch(deps.core, {
       actor,
       input: {

@@ -20,7 +20,7 @@ export function rejectReasonSubmission(deps: BotDeps): Middleware<SlackViewMiddl
     await ack();
     const metadata = parseJsonAs(rejectModalMetadataSchema, view.private_metadata);
     if (!metadata) throw new CoreError("INVALID", "This form does not name an action; open it again from the card");
-    const actor = await slackActor(deps, { context, client, slackUserId: body.user.id });
+    const actor = await slackActor(deps, { context, client, body });
     await rejectAction(deps.core, { actor, input: { actionId: metadata.actionId, reason: reason.data } });
   };
 }

@@ -1,0 +1,3 @@
+import base from "@leash/eslint-config";
+
+export default base;
