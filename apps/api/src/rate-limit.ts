@@ -4,6 +4,8 @@ import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes 
 
 import { CoreError, isCoreError, type ApiKeyAuthenticator } from "@leash/core";
 
+import { DATABASE_UNAVAILABLE_RETRY_SECONDS } from "./error-mapping.ts";
+
 /** Over how long the burst allowance refills. */
 const BURST_WINDOW_SECONDS = 10;
 
@@ -77,6 +79,8 @@ export function limitApiKeys(authenticate: ApiKeyAuthenticator, limiter: ApiKeyR
 
 /** The `Retry-After` of a response whose errors include a refusal for too many requests. */
 export function retryAfterHeader(errors: readonly TRPCError[]): Record<string, string> | undefined {
-  const seconds = errors.flatMap((error) => retryAfterSeconds(error.cause) ?? []);
+  const seconds = errors.flatMap((error) =>
+    error.code === "SERVICE_UNAVAILABLE" ? [DATABASE_UNAVAILABLE_RETRY_SECONDS] : (retryAfterSeconds(error.cause) ?? []),
+  );
   return seconds.length ? { "retry-after": String(Math.max(...seconds)) } : undefined;
 }

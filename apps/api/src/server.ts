@@ -84,6 +84,7 @@ export function createApiServer({
     onError: ({ error, path, ctx }) => {
       // The answer says only "Internal error (reference <requestId>)": the detail is here, under that id.
       if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ requestId: ctx?.requestId, path, err: error.cause ?? error }, "procedure failed");
+      if (error.code === "SERVICE_UNAVAILABLE") deps.logger.warn({ requestId: ctx?.requestId, path, err: error.cause ?? error }, "database unavailable");
     },
   });
 

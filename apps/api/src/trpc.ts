@@ -4,7 +4,7 @@ import { ZodError, type z } from "zod";
 import { annotateSpan, inputIssues, inSpan, isCoreError, markSpanFailed, spanAttributes } from "@leash/core";
 
 import type { ApiContext } from "./context.ts";
-import { toTrpcError } from "./error-mapping.ts";
+import { isMappedError, toTrpcError } from "./error-mapping.ts";
 
 /** What each procedure says about itself; the API documentation is generated from it and the schemas. */
 export interface ProcedureMeta {
@@ -48,7 +48,7 @@ export const createRouter = t.router;
 /** Maps domain errors raised by core to tRPC codes for every procedure. */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isCoreError(result.error.cause)) throw toTrpcError(result.error.cause);
+  if (!result.ok && isMappedError(result.error.cause)) throw toTrpcError(result.error.cause);
   // A subscription fails while it streams, after this middleware has returned: map its errors there.
   if (result.ok && isAsyncIterable(result.data)) return { ...result, data: mapStreamErrors(result.data) };
   return result;

@@ -2,7 +2,24 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 
-import { badInput, createTestItem, createTestTenant, nestedValue, toJsonText, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import { exportActionsInputSchema } from "@leash/core";
+import {
+  anyUnicodeString,
+  badInput,
+  boundaryIntegerText,
+  createTestItem,
+  createTestTenant,
+  edgeInstantText,
+  junkValue,
+  nestedValue,
+  quotedInternals,
+  serviceAddresses,
+  testRedisUrl,
+  toJsonText,
+  waitFor,
+  type TestEnvironment,
+  type TestTenant,
+} from "@leash/core/testing";
 import { databaseFingerprint } from "@leash/db/testing";
 
 import { describeProcedures } from "../src/docs/describe-procedures.ts";
@@ -10,7 +27,8 @@ import { appRouter } from "../src/router.ts";
 import { startApiStack } from "./support.ts";
 
 // Guarantee 3 of RELIABILITY.md: whatever arrives, every procedure answers a clear 4xx or does its
-// job, never a 5xx, and a refused request writes nothing.
+// job, never a 5xx, no answer quotes the inside (file paths, stack lines, Prisma, SQL, the
+// database's or Redis' address), and a refused request writes nothing.
 
 const RUNS_PER_PROCEDURE = 60;
 
@@ -18,10 +36,12 @@ let stack: Awaited<ReturnType<typeof startApiStack>>;
 let environment: TestEnvironment;
 let tenant: TestTenant;
 let validInputs: Record<string, Record<string, unknown> | null>;
+let addresses: string[];
 
 beforeAll(async () => {
   stack = await startApiStack();
   environment = stack.environment;
+  addresses = serviceAddresses(environment.database.url, testRedisUrl);
   tenant = await createTestTenant(environment.db, "fuzz");
   const project = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Website relaunch" });
   const admin = stack.api.client(tenant.keys.admin);
@@ -99,14 +119,18 @@ beforeAll(async () => {
 
 afterAll(() => stack.close());
 
-/** Whether the procedure's own schema accepts the input (a schema that throws counts as refusing). */
+/** Whether the procedure's own schema accepts the input as the server reads it from JSON (a schema that throws counts as refusing). */
 function accepts(schema: z.ZodType | null, input: unknown): boolean {
   if (!schema) return true;
   try {
-    return schema.safeParse(input).success;
+    return schema.safeParse(JSON.parse(toJsonText(input))).success;
   } catch {
     return false;
   }
+}
+
+function expectNothingInternal(what: string, body: string) {
+  expect(quotedInternals(body, addresses), `${what}: ${body.slice(0, 300)}`).toEqual([]);
 }
 
 /** The body as far as it came: a subscription on an action that has not ended streams until it is cut off. */
@@ -158,6 +182,7 @@ describe("every procedure refuses bad input with a 4xx and writes nothing", () =
         const before = await databaseFingerprint(environment.db);
         const { status, body } = await send(path, procedure.type, input);
         expect(status, body.slice(0, 300)).toBeLessThan(500);
+        expectNothingInternal(path, body);
         if (procedure.type === "subscription" && status === 200) {
           // Over SSE tRPC answers 200 first and reports a refused input as an error event.
           expect(body).not.toContain("INTERNAL_SERVER_ERROR");
@@ -200,6 +225,7 @@ describe("every procedure refuses bad input with a 4xx and writes nothing", () =
       const before = await databaseFingerprint(environment.db);
       const { status, body } = await send(path, "mutation", input);
       expect(status, body.slice(0, 300)).toBe(400);
+      expectNothingInternal(path, body);
       expect(body).toContain("must not nest more than 10 levels deep");
       expect(await databaseFingerprint(environment.db)).toBe(before);
     }
@@ -224,6 +250,7 @@ describe("malformed HTTP never reaches a 5xx", () => {
         });
         expect(response.status).toBeGreaterThanOrEqual(400);
         expect(response.status).toBeLessThan(500);
+        expectNothingInternal(path, await response.text());
         expect(await databaseFingerprint(environment.db)).toBe(before);
       }),
       { numRuns: 100 },
@@ -243,9 +270,38 @@ describe("malformed HTTP never reaches a 5xx", () => {
         const response = await fetch(`${stack.api.trpcUrl}/${path}`, { headers: { authorization: `Bearer ${tenant.keys.admin}` } });
         expect(response.status, path).toBeGreaterThanOrEqual(400);
         expect(response.status, path).toBeLessThan(500);
+        expectNothingInternal(path, await response.text());
         expect(await databaseFingerprint(environment.db)).toBe(before);
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe("the history export under junk filters", () => {
+  const filters = Object.keys(exportActionsInputSchema.shape).filter((name) => name !== "format");
+  /** Text a query parameter may carry: junk written as text, strings from all of Unicode, integers at the columns' bounds. */
+  const junkParameter = fc.oneof(
+    junkValue.map((value) => (typeof value === "string" ? value : toJsonText(value)).slice(0, 2_000)),
+    anyUnicodeString,
+    boundaryIntegerText,
+    edgeInstantText,
+    fc.constantFrom("", ",", "pending,", "0", "-1", "1e309"),
+  );
+
+  it("every filter, alone or repeated, in either format: a 4xx or a file, never a 5xx, nothing internal quoted, nothing written", async () => {
+    const before = await databaseFingerprint(environment.db);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("csv", "json", "xml"), fc.array(fc.tuple(fc.constantFrom(...filters, "cursor", "format"), junkParameter), { minLength: 1, maxLength: 3 }), async (format, parameters) => {
+        // A URL carries UTF-8: a lone surrogate is sent as U+FFFD, as a browser or an HTTP library sends it.
+        const query = parameters.map(([name, value]) => `${name}=${encodeURIComponent(Buffer.from(value, "utf8").toString("utf8"))}`).join("&");
+        const response = await fetch(`${stack.api.baseUrl}/export/actions.${format}?${query}`, { headers: { authorization: `Bearer ${tenant.keys.admin}` } });
+        const body = await response.text();
+        expect(response.status, `${query.slice(0, 300)}: ${body.slice(0, 300)}`).toBeLessThan(500);
+        expectNothingInternal(`export ${query.slice(0, 100)}`, body);
+      }),
+      { numRuns: 80 },
+    );
+    expect(await databaseFingerprint(environment.db)).toBe(before);
   });
 });

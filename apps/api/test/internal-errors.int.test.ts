@@ -82,6 +82,32 @@ describe("an internal error answers a reference, never its detail", () => {
   });
 });
 
+describe("the database out of reach", () => {
+  it("answers 503 with Retry-After and a message that invites a retry and names nothing inside", async () => {
+    // Nothing listens on port 1: every call on actions fails to connect, as during a Postgres restart;
+    // the API key lookup still reaches the real database.
+    const unreachable = createDb({ connectionString: "postgresql://postgres@127.0.0.1:1/secret_database_name", maxConnections: 1 });
+    const db = new Proxy(environment.db, {
+      get: (target, property, receiver) => (property === "agentAction" ? unreachable.agentAction : Reflect.get(target, property, receiver)) as unknown,
+    });
+    try {
+      const url = await serve({ deps: { ...environment.deps, logger, db }, checkReady: () => Promise.resolve({ ok: true, checks: {} }) });
+      const response = await fetch(`${url}/trpc/action.list?input=${encodeURIComponent("{}")}`, { headers: { authorization: `Bearer ${tenant.keys.admin}` } });
+      const text = await response.text();
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("2");
+      expect(text).not.toMatch(/127\.0\.0\.1|:1\b|secret_database_name|ECONNREFUSED|\.ts:/);
+      const body = JSON.parse(text) as { error: { message: string; data: { code: string } } };
+      expect(body.error.data.code).toBe("SERVICE_UNAVAILABLE");
+      expect(body.error.message).toMatch(/cannot reach its database at the moment; try again/);
+      const logged = lines.find((line) => line.requestId === response.headers.get("x-request-id"));
+      expect(logged?.msg).toBe("database unavailable");
+    } finally {
+      await unreachable.$disconnect();
+    }
+  });
+});
+
 describe("/readyz", () => {
   it("answers which dependency is unavailable, without its error (host, port, database), and logs the error", async () => {
     // Nothing listens on port 1: both refuse the connection, with errors that name 127.0.0.1:1.

@@ -94,28 +94,47 @@ async function signedInPage(width: number, height: number): Promise<Page> {
   return page;
 }
 
-async function shoot(page: Page, path: string, name: string, options: { fullPage?: boolean } = {}) {
+/** What a page must show before its picture is taken: its heading, the rows that prove the seed is there, and no error. */
+interface Shows {
+  heading: { level: 1 | 2; name: string | RegExp };
+  texts: (string | RegExp)[];
+}
+
+async function expectShown(page: Page, shows: Shows) {
+  await page.getByRole("heading", shows.heading).waitFor();
+  for (const text of shows.texts) await page.getByText(text).first().waitFor();
+  // An error page, a refusal or a failed load: a picture of any of them is not a picture of the console.
+  expect(await page.locator(".error-page, .notice-error, [role=alert]").count()).toBe(0);
+}
+
+async function shoot(page: Page, path: string, name: string, shows: Shows, options: { fullPage?: boolean } = {}) {
   await page.goto(`${web.url}${path}`);
   await hydrated(page);
   await page.waitForLoadState("networkidle");
+  await expectShown(page, shows);
   const file = join(outputDir, name);
   await page.screenshot({ path: file, fullPage: options.fullPage ?? false, animations: "disabled" });
   expect((await stat(file)).size).toBeGreaterThan(10_000);
 }
 
+/** The inbox lists the four proposals still waiting. */
+const inboxShows: Shows = { heading: { level: 1, name: "Inbox" }, texts: [/Katherine Johnson/, /Customer portal/, /Renew the SSL certificates|Renew SSL certificates/, "Parked until next year"] };
+
 describe("screenshots", () => {
   it("of the inbox, an action's detail, the rollback dialog and the history, at desktop width", async () => {
     const page = await signedInPage(1440, 1000);
-    await shoot(page, "/", "inbox.png");
-    await shoot(page, `/actions/${executedUpdateId}`, "action-detail.png", { fullPage: true });
-    await shoot(page, `/actions/${executedUpdateId}/rollback`, "rollback-dialog.png");
-    await shoot(page, "/history", "history.png");
+    await shoot(page, "/", "inbox.png", inboxShows);
+    await shoot(page, `/actions/${executedUpdateId}`, "action-detail.png", { heading: { level: 1, name: new RegExp(`^#${executedUpdateId} · `) }, texts: ["Deadline moved after the client call", "Timeline"] }, { fullPage: true });
+    await shoot(page, `/actions/${executedUpdateId}/rollback`, "rollback-dialog.png", { heading: { level: 2, name: `Roll back #${executedUpdateId}?` }, texts: ["Confirm rollback", "An undo action will restore this:"] });
+    const history = { heading: { level: 1 as const, name: "History" }, texts: [/Alan Turing/, /Self-serve onboarding/] };
+    await shoot(page, "/history", "history.png", history);
+    expect(await page.locator("tbody tr[data-action-id]").count()).toBe(9);
     await page.context().close();
   });
 
   it("of the inbox on a phone", async () => {
     const page = await signedInPage(390, 844);
-    await shoot(page, "/", "inbox-phone.png");
+    await shoot(page, "/", "inbox-phone.png", inboxShows);
     await page.context().close();
   });
 });

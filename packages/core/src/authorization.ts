@@ -6,6 +6,8 @@ export type Permission =
   | "action.propose"
   | "action.decide"
   | "action.cancel_any"
+  /** Starting a rollback (an undo is a change of its own, so the same people who decide may start one). */
+  | "action.roll_back"
   | "preference.read"
   | "preference.write"
   | "policy.read"
@@ -19,13 +21,13 @@ export type Permission =
   | "session.revoke_any";
 
 const grants: Record<ActorRole, readonly Permission[]> = {
-  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write", "connector.read", "connector.write", "webhook.manage", "session.revoke_any"],
-  approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "template.write", "connector.read"],
+  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "action.roll_back", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write", "connector.read", "connector.write", "webhook.manage", "session.revoke_any"],
+  approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "action.roll_back", "preference.read", "policy.read", "queue.read", "template.write", "connector.read"],
   viewer: ["action.read", "preference.read", "policy.read", "queue.read", "connector.read"],
   // Agents read connectors (never their secrets) to know what they may propose `http` requests to.
   agent: ["action.read", "action.propose", "preference.read", "policy.read", "queue.read", "connector.read"],
   // The admin CLI acts as the system: whoever runs it already holds the database.
-  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "connector.read", "connector.write", "webhook.manage", "session.revoke_any"],
+  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "action.roll_back", "preference.read", "policy.read", "queue.read", "connector.read", "connector.write", "webhook.manage", "session.revoke_any"],
 };
 
 export function can(actor: Actor, permission: Permission): boolean {
@@ -37,6 +39,7 @@ const refusals: Record<Permission, string> = {
   "action.propose": "propose actions",
   "action.decide": "approve or reject actions",
   "action.cancel_any": "cancel actions proposed by others",
+  "action.roll_back": "roll back actions",
   "preference.read": "read approval preferences",
   "preference.write": "change approval preferences",
   "policy.read": "read approval policies",

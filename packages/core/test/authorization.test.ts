@@ -14,6 +14,7 @@ describe("authorisation by role", () => {
       "action.propose",
       "action.decide",
       "action.cancel_any",
+      "action.roll_back",
       "preference.read",
       "preference.write",
       "policy.read",
@@ -26,7 +27,7 @@ describe("authorisation by role", () => {
     );
     expect(table).toEqual({
       admin: permissions,
-      approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "preference.read", "policy.read", "queue.read", "template.write"],
+      approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "action.roll_back", "preference.read", "policy.read", "queue.read", "template.write"],
       viewer: ["action.read", "preference.read", "policy.read", "queue.read"],
       agent: ["action.read", "action.propose", "preference.read", "policy.read", "queue.read"],
     });

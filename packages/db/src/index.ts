@@ -2,3 +2,4 @@ export { createDb, type CreateDbOptions, type Db } from "./client.ts";
 export { migrate, defaultMigrationsDir, type MigrateOptions, type MigrateResult } from "./migrate.ts";
 export type { DbTransaction } from "./transaction.ts";
 export * from "./generated/prisma/client.ts";
+export { isDatabaseUnavailable } from "./database-unavailable.ts";

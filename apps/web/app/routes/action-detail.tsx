@@ -42,7 +42,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       show: {
         decide: can(actor, "action.decide") && action.status === "pending",
         cancel: canTransition(action.status, "cancelled") && (can(actor, "action.cancel_any") || proposedByMe),
-        rollback: can(actor, "action.decide") && action.status === "executed" && action.rollbackActionId === null,
+        rollback: can(actor, "action.roll_back") && action.status === "executed" && action.rollbackActionId === null,
       },
     },
     headers ? { headers } : undefined,

@@ -1,7 +1,19 @@
+/** One request of an agent, timed with Date.now() so a test can place it around a fault. */
+export interface AgentRequest {
+  startedAt: number;
+  endedAt: number;
+  /** The HTTP status, or null when no answer came (connection refused or cut). */
+  status: number | null;
+  /** The body of a 5xx answer, to check it tells nothing of the inside. */
+  body?: string;
+}
+
 /** What a crowd of agents saw while proposing through the HTTP API. */
 export interface AgentRun {
   /** idempotency key -> id of the action the API accepted (answered 200 for). */
   accepted: Map<string, number>;
+  /** Every request sent, in the order they ended. */
+  requests: AgentRequest[];
   /** Answers with a 5xx status. */
   serverErrors: number;
   /** Requests that got no answer (connection refused or cut), retried with the same key. */
@@ -26,21 +38,23 @@ export interface AgentCrowdOptions {
  * answer, or a 5xx/429, is sent again with the same idempotency key until the API accepts it.
  */
 export async function runAgentCrowd(options: AgentCrowdOptions): Promise<AgentRun> {
-  const run: AgentRun = { accepted: new Map(), serverErrors: 0, noAnswer: 0 };
+  const run: AgentRun = { accepted: new Map(), requests: [], serverErrors: 0, noAnswer: 0 };
   let next = 0;
   const agent = async () => {
     for (let index = next++; index < options.total; index = next++) {
       const key = `${options.label}-${index}`;
       for (let tries = 0; ; tries++) {
         if (tries > 2000) throw new Error(`proposal ${key} was never accepted`);
+        const startedAt = Date.now();
         const outcome = await propose(options, key, index);
-        if (typeof outcome === "number") {
-          run.accepted.set(key, outcome);
+        run.requests.push({ startedAt, endedAt: Date.now(), status: outcome.status, ...(outcome.body === undefined ? {} : { body: outcome.body }) });
+        if (typeof outcome.id === "number") {
+          run.accepted.set(key, outcome.id);
           options.onAccepted?.(run.accepted.size);
           break;
         }
-        if (outcome === "no answer") run.noAnswer += 1;
-        if (outcome === "server error") run.serverErrors += 1;
+        if (outcome.status === null) run.noAnswer += 1;
+        else if (outcome.status >= 500) run.serverErrors += 1;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
@@ -49,7 +63,8 @@ export async function runAgentCrowd(options: AgentCrowdOptions): Promise<AgentRu
   return run;
 }
 
-async function propose(options: AgentCrowdOptions, key: string, index: number): Promise<number | "no answer" | "server error" | "try later"> {
+/** The status (null without an answer), the accepted action's id on a 200, the body of a 5xx. */
+async function propose(options: AgentCrowdOptions, key: string, index: number): Promise<{ status: number | null; id?: number; body?: string }> {
   let response: Response;
   try {
     response = await fetch(`${options.apiUrl}/trpc/action.propose`, {
@@ -62,14 +77,14 @@ async function propose(options: AgentCrowdOptions, key: string, index: number): 
       }),
     });
   } catch {
-    return "no answer";
+    return { status: null };
   }
   if (response.status === 200) {
     const body = (await response.json()) as { result: { data: { action: { id: number } } } };
-    return body.result.data.action.id;
+    return { status: 200, id: body.result.data.action.id };
   }
+  if (response.status >= 500) return { status: response.status, body: await response.text().catch(() => "(the answer was cut)") };
   await response.body?.cancel();
-  if (response.status >= 500) return "server error";
-  if (response.status === 429) return "try later";
+  if (response.status === 429) return { status: 429 };
   throw new Error(`proposal ${key} was refused with ${response.status}`);
 }

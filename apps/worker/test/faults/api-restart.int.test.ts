@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { freePort, startFaultStack, type FaultStack } from "./fault-stack.ts";
 import { runAgentCrowd } from "./agents.ts";
-import { countOutcome, report, waitUntilSettled } from "./outcome.ts";
+import { acceptedButNotStored, countOutcome, waitUntilSettled } from "./outcome.ts";
+import { recordScenario } from "./scenario-results.ts";
 
 const IN_FLIGHT = 2000;
+const KILL_AT = 500;
 let stack: FaultStack;
 
 beforeAll(async () => {
@@ -22,6 +24,8 @@ describe("the API killed and restarted while agents propose", () => {
     stack.spawnWorker();
 
     const restarts: Promise<unknown>[] = [];
+    const atKill: Promise<number>[] = [];
+    const startedAt = Date.now();
     const run = await runAgentCrowd({
       apiUrl: `http://127.0.0.1:${port}`,
       apiKey: stack.tenant.keys.agent,
@@ -30,21 +34,32 @@ describe("the API killed and restarted while agents propose", () => {
       concurrency: 16,
       label: "api-restart",
       onAccepted: (count) => {
-        if (count === 500) {
-          restarts.push(first.stop("SIGKILL").then(() => stack.spawnApi(port)));
+        if (count === KILL_AT) {
+          const killed = first.stop("SIGKILL");
+          atKill.push(killed.then(() => stack.db.notification.count()));
+          restarts.push(killed.then(() => stack.spawnApi(port)));
         }
       },
     });
     expect(await Promise.all(restarts)).toHaveLength(1);
+    const [executedAtKill = 0] = await Promise.all(atKill);
 
+    // The kill cut requests in flight (and refused them until the restart), and none was answered with a 5xx.
+    expect(run.noAnswer).toBeGreaterThan(0);
+    expect(run.serverErrors).toBe(0);
     const ids = [...run.accepted.values()];
     expect(new Set(ids).size).toBe(IN_FLIGHT);
+    expect(await acceptedButNotStored(stack.db, run.accepted)).toEqual([]);
     // Retries with the same idempotency key did not make a second action.
     expect(await stack.db.agentAction.count()).toBe(IN_FLIGHT);
     await waitUntilSettled(stack.db, ids);
     const figures = await countOutcome(stack.db, ids);
-    await report(stack.db, "API SIGKILL and restart", ids, { ...figures, faults: 1 });
-    console.info(`[faults] API SIGKILL and restart: ${run.noAnswer} requests without an answer, ${run.serverErrors} 5xx, all retried`);
     expect(figures).toEqual({ inFlight: IN_FLIGHT, executed: IN_FLIGHT, terminalWithReason: 0, lost: 0, duplicated: 0 });
+    await recordScenario(
+      stack,
+      "api-sigkill",
+      { actionIds: ids, outcome: figures, executedBeforeFault: executedAtKill, serverErrors: run.serverErrors, startedAt },
+      { acceptedAtFault: KILL_AT, unanswered: run.noAnswer },
+    );
   });
 });

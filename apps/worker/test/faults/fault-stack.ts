@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 
-import { createBullActionQueue, MAX_BATCH_SIZE, proposeBatch, setPreference, silentLogger, systemClock, type CoreDeps } from "@leash/core";
+import { createBullActionQueue, MAX_BATCH_SIZE, proposeBatch, queueNames, setPreference, silentLogger, systemClock, type CoreDeps } from "@leash/core";
 import { createTestTenant, waitFor, type TestTenant } from "@leash/core/testing";
 import { createDb, migrate, type Db } from "@leash/db";
 
@@ -19,6 +20,8 @@ const QUEUE_PREFIX = "{leash-faults}";
 /** One of the real app processes (src/main.ts), started as a child process. */
 export interface AppProcess {
   child: ChildProcess;
+  /** Its Postgres connections' application_name, to find them in pg_stat_activity. */
+  appName: string;
   /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
   /** Sends a signal and waits for the process to end. */
@@ -36,6 +39,8 @@ export interface FaultStack {
   logDir: string;
   spawnWorker(env?: Record<string, string>): AppProcess;
   spawnApi(port: number, env?: Record<string, string>): Promise<AppProcess>;
+  /** Execution jobs in Redis still to run: waiting, prioritized, active or delayed. */
+  pendingJobs(): Promise<number>;
   /** Proposes `count` auto-approved notify actions in batches, as an agent; returns their ids. */
   proposeNotifications(count: number, label: string): Promise<number[]>;
   close(): Promise<void>;
@@ -45,8 +50,8 @@ export interface FaultStack {
  * A private Postgres cluster and Redis server (so a test can crash them), a migrated database with
  * one tenant whose notify actions are auto-approved, and the real worker and API as child processes.
  */
-export async function startFaultStack(): Promise<FaultStack> {
-  const [postgres, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
+export async function startFaultStack({ durablePostgres = false }: { durablePostgres?: boolean } = {}): Promise<FaultStack> {
+  const [postgres, redis] = await Promise.all([startPrivatePostgres({ durable: durablePostgres }), startPrivateRedis()]);
   const logDir = await mkdtemp(join(tmpdir(), "leash-faults-logs-"));
   const admin = createDb({ connectionString: postgres.url("postgres"), maxConnections: 1 });
   await admin.$executeRaw`CREATE DATABASE leash`;
@@ -59,6 +64,8 @@ export async function startFaultStack(): Promise<FaultStack> {
   // The tests restart this Redis on purpose; the client reconnects by itself.
   connection.on("error", () => undefined);
   const deps: CoreDeps = { db, queue: createBullActionQueue({ connection, prefix: QUEUE_PREFIX }), clock: systemClock, logger: silentLogger() };
+  const executions = new Queue(queueNames.actions, { connection, prefix: QUEUE_PREFIX });
+  executions.on("error", () => undefined);
   const tenant = await createTestTenant(db);
   await setPreference(deps, { actor: tenant.admin, input: { actionType: "notify", autoApprove: true } });
 
@@ -66,10 +73,12 @@ export async function startFaultStack(): Promise<FaultStack> {
   let started = 0;
   const spawnApp = (app: "worker" | "api", env: Record<string, string>): AppProcess => {
     started += 1;
+    const appName = `leash-faults-${started}-${app}`;
     const log = openSync(join(logDir, `${started}-${app}.log`), "a");
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: join(appsDir, app),
-      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX, LOG_LEVEL: "info", ...env },
+      // node-postgres takes PGAPPNAME as the application_name of every connection it opens.
+      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX, LOG_LEVEL: "info", PGAPPNAME: appName, ...env },
       stdio: ["ignore", log, log],
     });
     closeSync(log);
@@ -82,6 +91,7 @@ export async function startFaultStack(): Promise<FaultStack> {
     );
     return {
       child,
+      appName,
       exited,
       stop: (signal) => {
         child.kill(signal);
@@ -119,6 +129,10 @@ export async function startFaultStack(): Promise<FaultStack> {
       );
       return api;
     },
+    pendingJobs: async () => {
+      const counts = await executions.getJobCounts("waiting", "prioritized", "active", "delayed");
+      return Object.values(counts).reduce((sum, value) => sum + value, 0);
+    },
     proposeNotifications: async (count, label) => {
       const ids: number[] = [];
       for (let start = 0; start < count; start += MAX_BATCH_SIZE) {
@@ -143,7 +157,7 @@ export async function startFaultStack(): Promise<FaultStack> {
           return exited;
         }),
       );
-      await deps.queue.close();
+      await Promise.all([deps.queue.close(), executions.close()]);
       connection.disconnect();
       await db.$disconnect();
       await Promise.all([postgres.destroy(), redis.destroy()]);

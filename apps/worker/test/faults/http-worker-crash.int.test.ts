@@ -8,6 +8,7 @@ import { approveAction, createConnector, proposeAction, type CoreDeps } from "@l
 import { waitFor } from "@leash/core/testing";
 
 import { startFaultStack, type FaultStack } from "./fault-stack.ts";
+import { recordScenario } from "./scenario-results.ts";
 
 // An outside effect cannot share Postgres' transaction: the worker sends the request inside its
 // fenced execution transaction, so a crash after the receiver got it and before the commit sends it
@@ -97,6 +98,7 @@ describe("a worker killed with SIGKILL while the receiver holds the request of a
     });
     await approveAction(deps, { actor: stack.tenant.approver, input: { actionId: action.id } });
     const workerEnv = { CONNECTOR_SECRET_KEY: connectorKey.toString("hex") };
+    const startedAt = Date.now();
 
     const first = stack.spawnWorker(workerEnv);
     await waitFor(() => Promise.resolve(receiver.requests.length >= 1), { timeoutMs: 60_000, what: "the first worker's request to reach the receiver" });
@@ -127,10 +129,20 @@ describe("a worker killed with SIGKILL while the receiver holds the request of a
 
     const events = await stack.db.actionEvent.findMany({ where: { actionId: action.id }, orderBy: { id: "asc" } });
     const executedEvents = events.filter((event) => event.type === "executed").length;
-    const deliveries = { total: receiver.requests.length, afterRecovery: afterRecovery.length, keys: new Set(receiver.requests.map((request) => request.idempotencyKey)).size };
-    console.info(`[faults] http worker SIGKILL: ${JSON.stringify({ deliveries, executedEvents, attempts: done.attempts })}`);
     expect(executedEvents).toBe(1);
     expect(events.filter((event) => event.type === "started").length).toBeGreaterThanOrEqual(2);
     expect(await second.stop("SIGTERM")).toBe(0);
+    await recordScenario(
+      stack,
+      "http-worker-sigkill",
+      {
+        actionIds: [action.id],
+        outcome: { inFlight: 1, executed: 1, terminalWithReason: 0, lost: 0, duplicated: executedEvents - 1 },
+        executedBeforeFault: 0,
+        serverErrors: null,
+        startedAt,
+      },
+      { deliveries: receiver.requests.length, idempotencyKeys: new Set(receiver.requests.map((request) => request.idempotencyKey)).size },
+    );
   });
 });

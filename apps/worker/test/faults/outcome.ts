@@ -60,8 +60,12 @@ export async function countRecovery(db: Db, actionIds: number[]) {
   return { requeuedByReconciler: requeued, attemptsStartedAgain: started - startedActions.length };
 }
 
-/** One line per scenario in the test output; RELIABILITY.md quotes the last run's. */
-export async function report(db: Db, scenario: string, actionIds: number[], figures: RunFigures & { faults: number }) {
-  const recovery = await countRecovery(db, actionIds);
-  console.info(`[faults] ${scenario}: ${JSON.stringify({ ...figures, ...recovery })}`);
+/**
+ * Accepted proposals (answered 200) whose action is not in Postgres under the key they were sent
+ * with: a 200 must mean committed, whatever crashed after it.
+ */
+export async function acceptedButNotStored(db: Db, accepted: Map<string, number>): Promise<string[]> {
+  const rows = await db.agentAction.findMany({ where: { id: { in: [...accepted.values()] } }, select: { id: true, idempotencyKey: true } });
+  const keyOf = new Map(rows.map((row) => [row.id, row.idempotencyKey]));
+  return [...accepted].filter(([key, id]) => keyOf.get(id) !== key).map(([key]) => key);
 }

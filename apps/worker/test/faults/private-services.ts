@@ -41,11 +41,21 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
+export interface PrivatePostgresOptions {
+  /**
+   * Flush the WAL to disk as production does (`fsync=on`, `synchronous_commit=on`). Off, commits
+   * skip the disk flush: harmless where the test never crashes Postgres, since the OS keeps every
+   * write of a killed process; a scenario that crashes Postgres turns it on, so a commit it relies
+   * on is one a real crash would keep.
+   */
+  durable: boolean;
+}
+
 /**
  * A Postgres cluster of the test's own, in a temporary directory on a free port, so a test can
  * crash and restart it without touching the machine's shared server.
  */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+export async function startPrivatePostgres({ durable }: PrivatePostgresOptions): Promise<PrivatePostgres> {
   const dir = await mkdtemp(join(tmpdir(), "leash-faults-pg-"));
   if (process.getuid?.() === 0) {
     const { stdout: uid } = await run("id", ["-u", "postgres"]);
@@ -55,8 +65,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const data = join(dir, "data");
   const port = await freePort();
   await runAsPostgres(join(PG_BIN, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
-  // fsync off: the tests crash the server process, never the machine, so the OS keeps every write.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const flush = durable ? "-c fsync=on -c synchronous_commit=on" : "-c fsync=off";
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${flush} -c max_connections=200`;
   const pgCtl = (args: string[]) => runAsPostgres(join(PG_BIN, "pg_ctl"), ["-D", data, ...args]);
   const start = async () => {
     await pgCtl(["-l", join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);

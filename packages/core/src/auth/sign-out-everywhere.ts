@@ -1,13 +1,14 @@
 import { z } from "zod";
 
 import type { Actor } from "../actor.ts";
+import { safeText } from "../actions/storable.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 
 export const signOutEverywhereInputSchema = z.strictObject({
-  email: z.string().trim().toLowerCase().min(1, "the email is required").max(320),
+  email: safeText(z.string().trim().toLowerCase().min(1, "the email is required").max(320)),
 });
 export type SignOutEverywhereInput = z.input<typeof signOutEverywhereInputSchema>;
 

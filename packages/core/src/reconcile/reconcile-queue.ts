@@ -14,9 +14,12 @@ import { acquireLease, type Lease } from "./acquire-lease.ts";
  */
 const LEASE = {
   name: "reconcile-queue",
-  // A worker that dies mid-pass keeps the others out this long; a page is cut off well before.
-  ttlMs: 30_000,
-  stepTimeoutMs: 15_000,
+  // A worker that dies mid-pass keeps the others out this long; a page is cut off well before. A page
+  // costs a few round trips per candidate: on a machine loaded past its cores (load 20 on 2 cores in
+  // the fault suite) 200 of them overran 15 s and every pass failed, so pages are smaller and the
+  // cut-off is wider.
+  ttlMs: 45_000,
+  stepTimeoutMs: 30_000,
 };
 
 export interface ReconcileOptions {
@@ -48,7 +51,7 @@ export async function reconcileQueue(deps: CoreDeps, options: ReconcileOptions):
   const lease = await acquireLease(deps.db, LEASE);
   if (!lease) return { ran: false, requeuedActions: [], requeuedReminders: [] };
   try {
-    const limit = options.batchSize ?? 200;
+    const limit = options.batchSize ?? 50;
     const now = deps.clock.now();
     const due = {
       OR: [

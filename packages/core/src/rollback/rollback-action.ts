@@ -39,7 +39,7 @@ export async function rollbackAction(
   deps: CoreDeps & { registry?: ActionRegistry },
   { actor, input }: { actor: Actor; input: RollbackActionInput },
 ): Promise<RollbackResult> {
-  assertCan(actor, "action.decide");
+  assertCan(actor, "action.roll_back");
   const request = parseInput(rollbackActionInputSchema, input, "rollback");
   const registry = deps.registry ?? registeredActionTypes();
   const now = deps.clock.now();

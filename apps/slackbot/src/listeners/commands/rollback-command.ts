@@ -28,7 +28,7 @@ export function rollbackCommand(deps: BotDeps): Middleware<SlackCommandMiddlewar
     const preview = await previewRollback(deps.core, { actor, input: request });
     const action = await getAction(deps.core, { actor, input: { actionId: request.actionId } });
     const items = await loadItemFacts(deps.core.db, actor.tenantId, [action]);
-    const reader = { mayRollBack: can(actor, "action.decide"), tenantName: (await requireWorkspace(context)).tenant.name };
+    const reader = { mayRollBack: can(actor, "action.roll_back"), tenantName: (await requireWorkspace(context)).tenant.name };
     await respond({ response_type: "ephemeral", ...rollbackPreviewMessage(preview, action, items, reader) });
   };
 }
