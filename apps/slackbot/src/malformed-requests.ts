@@ -3,13 +3,19 @@ import { parse } from "node:querystring";
 
 import { AuthorizationError, isValidSlackRequest, type ReceiverProcessEventErrorHandlerArgs } from "@slack/bolt";
 
+import { nestsDeeperThan } from "@leash/core";
+
 const FIVE_MINUTES_S = 5 * 60;
+
+/** Far deeper than any payload Slack sends (a modal's state with rich text nests about a dozen levels). */
+const MAX_PAYLOAD_DEPTH = 64;
 
 /**
  * Bolt 5.1's HTTP receiver reads `body.ssl_check` of the parsed request without checking that it is
- * an object: a signed body of `null` (or `payload=null`) ends in an unhandled rejection, and the
- * request is never answered. This listener reads the body first (up to `bodyLimit`), answers such a
- * body itself (401 unsigned, 400 signed), and hands every other request to Bolt with the body already
+ * an object, and writes a `url_verification` challenge back with `JSON.stringify` after sending the
+ * headers: a signed body of `null` (or `payload=null`), or a challenge nested thousands deep, ends in
+ * an unhandled rejection, and the request is never answered. This listener reads the body first (up
+ * to `bodyLimit`), answers such a body itself (401 unsigned, 400 signed), and hands every other request to Bolt with the body already
  * read (Bolt reuses `rawBody`). It also refuses timestamps from the future, which Bolt lets through,
  * and a body over the limit (413, and the connection is closed).
  */
@@ -20,7 +26,7 @@ export function guardMalformedRequests(bolt: RequestListener, { signingSecret, b
     // The rest of an oversized body is never read, so a next request on the same connection would wait
     // behind it unanswered: Node closes a connection once an answer with `Connection: close` is sent.
     if (rawBody === null) answer(response, 413, { connection: "close" });
-    else if (parsesToNull(request, text)) answer(response, isSigned(request, text, signingSecret) ? 400 : 401);
+    else if (unusable(parsedBody(request, text))) answer(response, isSigned(request, text, signingSecret) ? 400 : 401);
     else {
       Object.assign(request, { rawBody });
       bolt(request, response);
@@ -54,17 +60,21 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
-/** Whether Bolt's own parsing (a form's `payload` field as JSON, or the body as JSON) gives null. */
-function parsesToNull(request: IncomingMessage, text: string): boolean {
+/** What Bolt's own parsing makes of the body (a form's `payload` field as JSON, or the body as JSON); undefined when it is not JSON. */
+function parsedBody(request: IncomingMessage, text: string): unknown {
   try {
     if (request.headers["content-type"] === "application/x-www-form-urlencoded") {
       const { payload } = parse(text);
-      return typeof payload === "string" && JSON.parse(payload) === null;
+      return typeof payload === "string" ? JSON.parse(payload) : undefined;
     }
-    return JSON.parse(text) === null;
+    return JSON.parse(text);
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function unusable(body: unknown): boolean {
+  return body === null || nestsDeeperThan(body, MAX_PAYLOAD_DEPTH);
 }
 
 function isSigned(request: IncomingMessage, body: string, signingSecret: string): boolean {

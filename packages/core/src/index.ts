@@ -167,6 +167,7 @@ export { slackTeamIdSchema } from "./slack/slack-inputs.ts";
 export { actionDetailSchema, actionEventViewSchema, actionViewSchema, type ActionDetail } from "./actions/action-view.ts";
 export { actionFilterFields } from "./actions/action-inputs.ts";
 export { jsonObjectSchema, jsonValueSchema } from "./actions/json.ts";
+export { nestsDeeperThan } from "./actions/json-walk.ts";
 export { actionPageSchema, type ActionPage } from "./actions/list-actions.ts";
 export { proposeBatchResultSchema, proposeResultSchema, type ProposeBatchResult } from "./proposals/propose-action.ts";
 export type { ItemState, RollbackChange, RollbackSupport, UndoContext } from "./action-types/action-definition.ts";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { nestsDeeperThan } from "./json-walk.ts";
 import { unsafeTextMessage, unsafeTextPath } from "./storable.ts";
 
 /** Values that survive a round trip through a jsonb column. */
@@ -23,13 +24,7 @@ export const MAX_JSON_DEPTH = 10;
 export const tooDeepMessage = `must not nest more than ${MAX_JSON_DEPTH} levels deep`;
 
 export function nestsTooDeep(value: unknown): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    if (typeof next.value !== "object" || next.value === null) continue;
-    if (next.depth >= MAX_JSON_DEPTH) return true;
-    for (const child of Object.values(next.value)) stack.push({ value: child, depth: next.depth + 1 });
-  }
-  return false;
+  return nestsDeeperThan(value, MAX_JSON_DEPTH);
 }
 
 /** An object of JSON values a jsonb column can hold, refused before any recursive check when it nests too deep. */

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 
-import { nestsDeeperThan } from "./json-walk.ts";
+import { nestsDeeperThan } from "../actions/json-walk.ts";
 import { hasUnsafeText, jsonHasUnsafeText, toStorableText } from "../actions/storable.ts";
 import { withoutControlCharacters } from "./safe-text.ts";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { jsonValueSchema } from "../actions/json.ts";
 import { httpMethodSchema } from "./connector-fields.ts";
 import { pathProblem } from "./connector-path.ts";
-import { jsonStrings, nestsDeeperThan } from "./json-walk.ts";
+import { jsonStrings, nestsDeeperThan } from "../actions/json-walk.ts";
 import { jsonHasUnsafeText, safeText, unsafeTextMessage } from "../actions/storable.ts";
 import { ANY_UNDO_PLACEHOLDER, undoPlaceholderHint, unknownUndoPlaceholder } from "./undo-placeholders.ts";
 
