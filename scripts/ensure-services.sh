@@ -6,6 +6,9 @@
 # cluster: local TCP connections need no password, as the default DATABASE_URL expects), and a
 # stopped server is started. A default port held by a program that does not answer as the server is
 # reported at once. A server anywhere else is only checked: it is not ours to install or start.
+# PgBouncer and HAProxy are installed too when missing: the tests start private ones of their own (the
+# pooler and load-balancer scenarios), never Debian's services, which are stopped and disabled where
+# systemd started them.
 set -euo pipefail
 # shellcheck source=scripts/lib/as-root.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/as-root.sh"
@@ -14,6 +17,8 @@ DATABASE_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/leash}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 # Debian keeps each installed PostgreSQL server version in a folder of its own here (the tests point it elsewhere).
 PG_LIB_DIR=${LEASH_PG_LIB_DIR:-/usr/lib/postgresql}
+# Where Debian puts pgbouncer and haproxy: not on every user's PATH.
+SBIN_DIR=${LEASH_SBIN_DIR:-/usr/sbin}
 PG_PORT=5432
 REDIS_PORT=6379
 # pg_isready and psql refuse options meant for the app's driver (?schema=...).
@@ -115,6 +120,10 @@ redis_installed() {
   command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1
 }
 
+tool_installed() {
+  [[ -x $SBIN_DIR/$1 ]] || command -v "$1" >/dev/null 2>&1
+}
+
 # Sets pg_plan: ok, starting (it answers but is not ready yet) or setup (install, create, start: the default local address only).
 plan_postgres() {
   local status=0
@@ -179,13 +188,30 @@ install_missing() {
     packages+=(redis-server)
     names+=(Redis)
   fi
+  local servers=${#packages[@]} tools=()
+  if ! tool_installed pgbouncer; then tools+=(pgbouncer); names+=(PgBouncer); fi
+  if ! tool_installed haproxy; then tools+=(haproxy); names+=(HAProxy); fi
+  packages+=("${tools[@]}")
   ((${#packages[@]})) || return 0
-  local missing="${names[0]} is"
-  if ((${#names[@]} == 2)); then missing="${names[0]} and ${names[1]} are"; fi
-  command -v apt-get >/dev/null 2>&1 ||
-    fail "$missing not installed, and this script installs them on Debian only: run PostgreSQL 15+ and Redis 7+ yourself (see \"On other systems\" in README.md), or set DATABASE_URL and REDIS_URL"
+  local missing="${names[0]} is" count=${#names[@]} i
+  if ((count > 1)); then
+    missing=""
+    for ((i = 0; i < count - 1; i++)); do missing+="${names[i]}, "; done
+    missing="${missing%, } and ${names[count - 1]} are"
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    ((servers == 0)) ||
+      fail "$missing not installed, and this script installs them on Debian only: run PostgreSQL 15+ and Redis 7+ yourself (see \"On other systems\" in README.md), or set DATABASE_URL and REDIS_URL"
+    # Only some tests need them: the apps run without.
+    echo "warning: $missing not installed (the pooler and load-balancer tests need them), and this script installs them on Debian only" >&2
+    return 0
+  fi
   install_debian_packages services "$missing not installed" "${packages[@]}"
   if [[ ${packages[0]} == postgresql ]]; then pg_installed_now=true; fi
+  if ((${#tools[@]})) && [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
+    # Debian starts its own pgbouncer (port 6432) and haproxy; nothing here uses them.
+    as_root "Debian's ${tools[*]} services were started" systemctl disable --now "${tools[@]}"
+  fi
 }
 
 create_dev_cluster() {

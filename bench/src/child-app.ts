@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { inheritedEnv } from "./env.ts";
@@ -39,7 +39,11 @@ export async function startChildApp(options: StartOptions): Promise<ChildApp> {
   // One folder per app: Node names each thread's profile itself (tsx's loader runs in a thread of its own).
   const profileDir = options.profileDir ? join(options.profileDir, options.name) : undefined;
   const profileArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  // A profile of an earlier run left there would be summarised as this one's.
+  if (profileDir) {
+    rmSync(profileDir, { recursive: true, force: true });
+    mkdirSync(profileDir, { recursive: true });
+  }
   const child = spawn(process.execPath, [...profileArgs, "--import", "tsx", options.script], {
     cwd: options.cwd,
     env: { ...inheritedEnv, ...options.env },
@@ -64,13 +68,14 @@ export async function startChildApp(options: StartOptions): Promise<ChildApp> {
     exitCode = code;
   });
 
-  const deadline = Date.now() + 60_000;
+  // Generous: on a machine busy with other work, loading an app through tsx has taken most of a minute.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (exitCode !== undefined) throw new Error(`${options.name} exited (${String(exitCode)}) while starting:\n${output.slice(-8_000)}`);
     if (options.readyUrl ? await answers(options.readyUrl) : sawReady) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`${options.name} was not ready after 60 s:\n${output.slice(-8_000)}`);
+      throw new Error(`${options.name} was not ready after 180 s:\n${output.slice(-8_000)}`);
     }
     await sleep(100);
   }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { createBullActionQueue } from "@leash/core";
 
 import type { BenchFixtures } from "./bench-database.ts";
+import { startExecutionWatch } from "./execution-watch.ts";
 import type { HttpClient } from "./http-client.ts";
 import { wallClock } from "./load.ts";
 import type { Pipeline } from "./pipeline.ts";
@@ -15,11 +16,15 @@ import { mixedProposal } from "./workload.ts";
 const proposeAnswer = z.object({ action: z.object({ id: z.number(), status: z.string() }) });
 const batchAnswer = z.object({ actions: z.array(z.object({ id: z.number() })) });
 
+/** The actions among `$1` that ended for good, for an execution watch. */
+export const LEASH_ENDED_SQL =
+  "SELECT id AS key, status::text AS status FROM agent_action WHERE id = ANY($1::int[]) AND status IN ('executed', 'failed', 'cancelled', 'rejected')";
+
 /**
  * Leash as agents and approvers see it: every call goes through the real API over HTTP; the
  * benchmark only reads the database to learn when actions executed.
  */
-export function createLeashPipeline(options: {
+export async function createLeashPipeline(options: {
   http: HttpClient;
   fixtures: BenchFixtures;
   databaseUrl: string;
@@ -32,15 +37,18 @@ export function createLeashPipeline(options: {
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const queue = createBullActionQueue({ connection: redis, prefix: BENCH_QUEUE_PREFIX });
   const tenants = [fixtures.agents.id, fixtures.approvals.id];
+  const executions = await startExecutionWatch(options.databaseUrl, LEASH_ENDED_SQL);
   let bursts = 0;
 
   const pipeline: Pipeline = {
     name: "leash",
     processes: options.processes,
+    executions,
     async propose(index) {
       const key = fixtures.agents.agentKeys[index % fixtures.agents.agentKeys.length] ?? "";
       const answer = proposeAnswer.parse(await http.mutation("action.propose", key, mixedProposal(fixtures.agents.items, index, options.tag)));
       if (answer.action.status !== "approved") throw new Error(`action ${answer.action.id} was not auto-approved`);
+      executions.add([answer.action.id]);
       return answer.action.id;
     },
     async proposePending(count) {
@@ -60,6 +68,7 @@ export function createLeashPipeline(options: {
     },
     async approve(actionId) {
       await http.mutation("action.approve", fixtures.approvals.approverKey, { actionId });
+      executions.add([actionId]);
     },
     async burst(count) {
       bursts += 1;
@@ -75,22 +84,10 @@ export function createLeashPipeline(options: {
         [fixtures.agents.id, JSON.stringify(proposals)],
       );
       const enqueuedAt = wallClock();
+      const ids = rows.map((row) => row.id);
+      executions.add(ids);
       await queue.enqueueExecutions(rows.map((row) => ({ actionId: row.id, tenantId: row.tenant_id })));
-      return { ids: rows.map((row) => row.id), enqueuedAt };
-    },
-    async executedAt(ids) {
-      const { rows } = await pool.query<{ id: number; executed_at: Date }>(
-        "SELECT id, executed_at FROM agent_action WHERE id = ANY($1) AND status = 'executed'",
-        [ids],
-      );
-      return new Map(rows.map((row) => [row.id, row.executed_at.getTime()]));
-    },
-    async unfinished(ids) {
-      const { rows } = await pool.query<{ count: string }>(
-        "SELECT count(*) FROM agent_action WHERE id = ANY($1) AND status IN ('pending', 'approved', 'executing')",
-        [ids],
-      );
-      return Number(rows[0]?.count ?? 0);
+      return { ids, enqueuedAt };
     },
     async backlog() {
       const { rows } = await pool.query<{ count: string }>(
@@ -103,6 +100,7 @@ export function createLeashPipeline(options: {
   return {
     pipeline,
     async close() {
+      await executions.close();
       await queue.close();
       redis.disconnect();
       await pool.end();

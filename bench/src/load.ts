@@ -47,13 +47,19 @@ export async function openLoop<T>(options: {
 }
 
 /** Closed loop: `agents` callers, each starting its next call as soon as the previous one answered. */
-export async function closedLoop<T>(options: { agents: number; durationMs: number; call: (index: number) => Promise<T> }): Promise<CallSample<T>[]> {
+export async function closedLoop<T>(options: {
+  agents: number;
+  durationMs: number;
+  /** Checked before each call: true ends the run before its duration (a count of samples reached). */
+  stopWhen?: () => boolean;
+  call: (index: number) => Promise<T>;
+}): Promise<CallSample<T>[]> {
   const deadline = wallClock() + options.durationMs;
   const samples: CallSample<T>[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: options.agents }, async () => {
-      while (wallClock() < deadline) {
+      while (wallClock() < deadline && !options.stopWhen?.()) {
         const index = next;
         next += 1;
         samples.push(await timed(wallClock(), () => options.call(index)));

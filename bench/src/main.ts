@@ -8,32 +8,36 @@ import pg from "pg";
 
 import { BENCH_CONNECTOR, createFixtures, createMetricsTenant, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
 import { startChildApp, type ChildApp } from "./child-app.ts";
-import { env } from "./env.ts";
+import { env, inheritedEnv } from "./env.ts";
 import { createHttpClient } from "./http-client.ts";
-import { createLeashPipeline } from "./leash-pipeline.ts";
+import { startExecutionWatch } from "./execution-watch.ts";
+import { createLeashPipeline, LEASH_ENDED_SQL } from "./leash-pipeline.ts";
 import { sleep, wallClock } from "./load.ts";
 import { describeMachine } from "./machine.ts";
 import { parseOptions, type BenchOptions } from "./options.ts";
-import { sharedServices } from "./process-cpu.ts";
-import { repoRoot, resultsDir } from "./paths.ts";
+import { sharedServices, type MeasuredProcess } from "./process-cpu.ts";
+import { profilesDir, repoRoot, resultsDir } from "./paths.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { createRawPipeline } from "./raw/raw-pipeline.ts";
 import { createRawSchema, RAW_QUEUE_PREFIX } from "./raw/raw-schema.ts";
-import { renderResults, RESULTS_END, RESULTS_START } from "./report/markdown.ts";
-import type { BenchResults, PipelineResults } from "./report/results.ts";
-import { measureApprovals, type ApprovalResult } from "./scenarios/approvals.ts";
+import { summariseProfiles } from "./report/cpu-profile.ts";
+import { APPROVALS_UNDER_LOAD_RATE, renderResults, RESULTS_END, RESULTS_START, typedFigures } from "./report/markdown.ts";
+import type { BenchResults, PipelineResults, ProfileResult } from "./report/results.ts";
+import { checkUnderLoad, measureApprovals, type ApprovalResult } from "./scenarios/approvals.ts";
 import { measureBurst } from "./scenarios/burst.ts";
 import { measureExport } from "./scenarios/export-csv.ts";
 import { fillHistory, measureLists, type HistoryResult } from "./scenarios/history.ts";
 import { leashHttpRequests, rawFetchRequests, type HttpWorkloadResult } from "./scenarios/http-requests.ts";
 import { runLoad, type LoadRunResult } from "./scenarios/load-run.ts";
 import { fillMetrics, measureMetrics, type MetricsResult } from "./scenarios/metrics.ts";
+import { measureMicro } from "./scenarios/micro.ts";
+import { measureProposeAndWait, type ProposeAndWaitResult } from "./scenarios/propose-and-wait.ts";
 import { measureSlackApprovals, SLACK_APPROVER_ID, type SlackResult } from "./scenarios/slack-approvals.ts";
 import { FAKE_TEAM, startFakeSlackApi } from "./slack/fake-slack-api.ts";
 import { BENCH_API_PORT, BENCH_QUEUE_PREFIX, BENCH_RECEIVER_PORT, startLoneApi, startStack, type Stack } from "./stack.ts";
+import { mixedProposal } from "./workload.ts";
 
 const AGENT_KEYS = 8;
-const APPROVALS_UNDER_LOAD_RATE = 300;
 const redisUrl = env.REDIS_URL;
 const receiverUrl = `http://127.0.0.1:${BENCH_RECEIVER_PORT}`;
 
@@ -46,8 +50,11 @@ async function clearQueues(redis: Redis): Promise<void> {
   }
 }
 
+/** More worker processes of a pipeline for the `--workers N` run, measured with it. */
+type AddWorkers = (count: number) => Promise<{ processes: MeasuredProcess[]; stop(): Promise<void> }>;
+
 /** The same sequence of scenarios for either pipeline, so every figure has its baseline beside it. */
-async function runPipeline(pipeline: Pipeline, options: BenchOptions): Promise<PipelineResults> {
+async function runPipeline(pipeline: Pipeline, options: BenchOptions, addWorkers: AddWorkers): Promise<PipelineResults> {
   const durationMs = options.loadSeconds * 1000;
   const warmupMs = durationMs / 5;
   let nextIndex = 0;
@@ -59,44 +66,76 @@ async function runPipeline(pipeline: Pipeline, options: BenchOptions): Promise<P
   log(`${pipeline.name}: approve → executed at low load (${options.approvalSamples} approvals at ${options.approvalRate}/s)`);
   const approvalsAtLowLoad = await measureApprovals(pipeline, await pipeline.proposePending(options.approvalSamples), options.approvalRate);
   const pendingForLoad = await pipeline.proposePending(options.approvalSamples);
+  // Approvals under load start after the warm-up and are all sent within 70% of the measured window, so they execute while the load runs.
+  const approvalRateUnderLoad = Math.max(options.approvalRate, options.approvalSamples / ((0.7 * (durationMs - warmupMs)) / 1000));
 
   const fixedLoads: LoadRunResult[] = [];
   let approvalsUnderLoad: ApprovalResult | null = null;
   for (const rate of options.fixedRates) {
     const withApprovals = rate === APPROVALS_UNDER_LOAD_RATE;
-    log(`${pipeline.name}: ${rate}/s offered for ${options.loadSeconds} s${withApprovals ? ", with approvals alongside" : ""}`);
+    log(`${pipeline.name}: ${rate}/s offered for ${options.loadSeconds} s${withApprovals ? `, with ${options.approvalSamples} approvals at ${approvalRateUnderLoad.toFixed(1)}/s alongside` : ""}`);
     const [run, approvals] = await Promise.all([
-      runLoad(pipeline, { ratePerSecond: rate, durationMs, warmupMs }, indexes()),
-      withApprovals ? sleep(warmupMs).then(() => measureApprovals(pipeline, pendingForLoad, options.approvalRate)) : null,
+      runLoad(pipeline, { ratePerSecond: rate, durationMs, warmupMs, workers: 1 }, indexes()),
+      withApprovals ? sleep(warmupMs).then(() => measureApprovals(pipeline, pendingForLoad, approvalRateUnderLoad)) : null,
     ]);
-    approvalsUnderLoad ??= approvals;
+    if (approvals) {
+      approvals.underLoad = checkUnderLoad(approvals, run.timeline);
+      approvalsUnderLoad = approvals;
+      const check = approvals.underLoad;
+      log(`  approvals ${check.valid ? "ran" : "did NOT all run"} under load: ${check.executedWhileLoadRan} of ${approvals.samples} executed while the load ran (load window ${check.loadWindowSeconds.join("–")} s, approvals ${check.approvalsSeconds.join("–")} s)`);
+    }
     fixedLoads.push(run);
     log(`  executed/s median ${run.executedPerSecond.p50}, propose p50 ${run.proposeLatencyMs.p50.toFixed(1)} ms, to executed p50/p99 ${run.proposeToExecutedMs.p50.toFixed(1)}/${run.proposeToExecutedMs.p99.toFixed(1)} ms, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
     await sleep(1000);
   }
   if (!approvalsUnderLoad) throw new Error(`the ${APPROVALS_UNDER_LOAD_RATE}/s load must be among the fixed loads`);
 
-  log(`${pipeline.name}: saturation, ${options.saturationAgents} agents for ${options.loadSeconds} s`);
-  const saturation = await runLoad(pipeline, { agents: options.saturationAgents, durationMs, warmupMs }, indexes());
-  log(`  sustained ${saturation.sustainedPerSecond.toFixed(0)}/s, executed/s median ${saturation.executedPerSecond.p50}, drain ${(saturation.drainMs / 1000).toFixed(1)} s, errors ${saturation.errors}${saturation.firstError ? ` (${saturation.firstError})` : ""}`);
-  await sleep(1000);
+  const saturate = async (workers: number) => {
+    log(`${pipeline.name}: saturation, ${options.saturationAgents} agents each waiting for its action, ${workers} worker${workers > 1 ? "s" : ""}, for ${options.loadSeconds} s`);
+    const run = await runLoad(pipeline, { agents: options.saturationAgents, durationMs, warmupMs, workers }, indexes());
+    log(`  executed/s median ${run.executedPerSecond.p50}, propose → executed p50 ${run.proposeToExecutedMs.p50.toFixed(1)} ms, load generator busy ${(run.generatorBusy * 100).toFixed(0)}%, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
+    await sleep(1000);
+    return run;
+  };
+  const saturation = await saturate(1);
+  let saturationWithWorkers: LoadRunResult | null = null;
+  if (options.workers > 1) {
+    const added = await addWorkers(options.workers - 1);
+    pipeline.processes.unshift(...added.processes);
+    try {
+      saturationWithWorkers = await saturate(options.workers);
+    } finally {
+      pipeline.processes.splice(0, added.processes.length);
+      await added.stop();
+    }
+  }
 
   log(`${pipeline.name}: burst of ${options.burstSize} x ${options.burstRepeats}`);
   const burst = await measureBurst(pipeline, options.burstSize, options.burstRepeats);
   log(`  drained in ${burst.drainSeconds.p50.toFixed(2)} s (median)`);
-  return { fixedLoads, saturation, approvalsAtLowLoad, approvalsUnderLoad, burst };
+  return { fixedLoads, saturation, saturationWithWorkers, approvalsAtLowLoad, approvalsUnderLoad, burst };
+}
+
+async function startRawWorker(databaseUrl: string, name: string): Promise<ChildApp> {
+  return startChildApp({ name, cwd: join(repoRoot, "bench"), script: "src/raw/raw-worker.ts", env: { RAW_DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } });
 }
 
 async function runRaw(options: BenchOptions, databaseUrl: string): Promise<PipelineResults> {
-  const worker = await startChildApp({
-    name: "raw-worker",
-    cwd: join(repoRoot, "bench"),
-    script: "src/raw/raw-worker.ts",
-    env: { RAW_DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
-  });
-  const raw = createRawPipeline({ databaseUrl, redisUrl, targetCount: options.itemCount, workerPid: worker.pid });
+  const worker = await startRawWorker(databaseUrl, "raw-worker");
+  const raw = await createRawPipeline({ databaseUrl, redisUrl, targetCount: options.itemCount, workerPids: [worker.pid] });
+  const addWorkers: AddWorkers = async (count) => {
+    const workers: ChildApp[] = [];
+    for (let index = 0; index < count; index += 1) workers.push(await startRawWorker(databaseUrl, `raw-worker-${index + 2}`));
+    return {
+      processes: workers.map((started, index) => ({ name: `worker ${index + 2}`, pid: started.pid })),
+      async stop() {
+        await Promise.all(workers.map((started) => started.stop()));
+        keepLogs(workers);
+      },
+    };
+  };
   try {
-    return await runPipeline(raw.pipeline, options);
+    return await runPipeline(raw.pipeline, options, addWorkers);
   } finally {
     await worker.stop();
     keepLogs([worker]);
@@ -144,13 +183,16 @@ async function runHttp(options: BenchOptions, stack: Stack, pool: pg.Pool, fixtu
   const measuredReceiver = { name: "receiver", pid: receiver.pid };
   log(`http: ${options.httpConcurrency} agents proposing auto-approved http actions, each waiting for its execution, for ${options.httpSeconds} s`);
   const http = createHttpClient(stack.apiUrl, { maxSockets: options.httpConcurrency * 2 });
+  const executions = await startExecutionWatch(
+    stack.databaseUrl, LEASH_ENDED_SQL);
   let leash: HttpWorkloadResult["leash"];
   try {
     leash = await leashHttpRequests(
-      { ...shape, http, pool, agentKeys: fixtures.agents.agentKeys, connector: BENCH_CONNECTOR },
+      { ...shape, http, pool, executions, agentKeys: fixtures.agents.agentKeys, connector: BENCH_CONNECTOR },
       [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, measuredReceiver, ...sharedServices],
     );
   } finally {
+    await executions.close();
     http.close();
   }
   log(`  executed/s median ${leash.perSecond.p50}, propose → executed p50/p99 ${leash.latencyMs.p50.toFixed(1)}/${leash.latencyMs.p99.toFixed(1)} ms, errors ${leash.errors}${leash.firstError ? ` (${leash.firstError})` : ""}`);
@@ -187,6 +229,7 @@ async function runMetricsAlone(options: BenchOptions): Promise<void> {
   const resultsPath = join(resultsDir, options.quick ? "quick.json" : "latest.json");
   if (!existsSync(resultsPath)) throw new Error(`--only metrics writes into ${resultsPath}, which a whole run (pnpm bench${options.quick ? " --quick" : ""}) makes first`);
   const previous = JSON.parse(readFileSync(resultsPath, "utf8")) as BenchResults;
+  if (!previous.profile) throw new Error(`${resultsPath} was written by an earlier harness: run pnpm bench${options.quick ? " --quick" : ""} once first`);
   const databaseUrl = await recreateBenchDatabase();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   let api: ChildApp | null = null;
@@ -203,21 +246,67 @@ async function runMetricsAlone(options: BenchOptions): Promise<void> {
   }
 }
 
+/**
+ * A saturation run of Leash alone on apps started under `node --cpu-prof`, apart from every other
+ * figure (the profiler costs a little): where the API's and the worker's CPU time goes.
+ */
+async function runProfile(options: BenchOptions, stack: Stack, fixtures: BenchFixtures, databaseUrl: string): Promise<ProfileResult> {
+  const http = createHttpClient(stack.apiUrl);
+  const pipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: `profile-${Date.now().toString(36)}`,
+    processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices],
+  });
+  const durationMs = options.loadSeconds * 1000;
+  log(`profile: saturation, ${options.saturationAgents} agents, ${options.loadSeconds} s, api and worker under node --cpu-prof`);
+  const loadStart = wallClock();
+  let run: LoadRunResult;
+  try {
+    run = await runLoad(pipeline.pipeline, { agents: options.saturationAgents, durationMs, warmupMs: durationMs / 5, workers: 1 }, 9_000_000);
+  } finally {
+    await pipeline.close();
+    http.close();
+    await stack.stop();
+    // Beside, not over, the logs of the apps that ran every other section.
+    keepLogs([stack.api, stack.worker], "profile-");
+  }
+  const windowMs = wallClock() - loadStart;
+  const summaries = [stack.api, stack.worker].flatMap((app) => summariseProfiles(join(profilesDir, app.name), app.name, windowMs) ?? []);
+  log(`  executed/s median ${run.executedPerSecond.p50}; ${summaries.map((summary) => `${summary.process}: ${summary.topModules.slice(0, 3).map((module) => `${module.name} ${(module.share * 100).toFixed(0)}%`).join(", ")}`).join("; ")}`);
+  return { run, processes: summaries };
+}
+
+/** Settings of the apps under test given to the harness's environment (the group-commit batch sizes among them), passed on as they are. */
+function passedThroughSettings(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(inheritedEnv).flatMap(([name, value]) => (/^(WORKER|API|DB)_\w*(BATCH|POOL|CONCURRENCY)\w*$/.test(name) && value ? [[name, value]] : [])),
+  );
+}
+
 /** The apps' logs (warnings and errors: they run with LOG_LEVEL=warn) go next to the results, to explain odd figures. */
-function keepLogs(apps: readonly (ChildApp | null)[]): void {
+function keepLogs(apps: readonly (ChildApp | null)[], prefix = ""): void {
   const dir = join(resultsDir, "logs");
   mkdirSync(dir, { recursive: true });
-  for (const app of apps) if (app) writeFileSync(join(dir, `${app.name}.log`), app.output());
+  for (const app of apps) if (app) writeFileSync(join(dir, `${prefix}${app.name}.log`), app.output());
+}
+
+/** BENCHMARKS.md's prose may only say what the generated block shows: a figure typed outside it is pointed out. */
+function warnOfTypedFigures(document: string): void {
+  const figures = typedFigures(document);
+  if (figures.length) log(`BENCHMARKS.md states figures outside the generated block; move them into the harness or remove them:\n  ${figures.join("\n  ")}`);
 }
 
 function writeReport(results: BenchResults): string {
   mkdirSync(resultsDir, { recursive: true });
   const json = JSON.stringify(results, null, 2);
-  writeFileSync(join(resultsDir, `run-${results.startedAt.replaceAll(":", "-")}.json`), json);
+  // Every run's results stay beside the latest (a full run's are kept in the repository: bench/results/.gitignore);
+  // a `--only metrics` run is named after its own start, so the whole run's file stays as it was measured.
+  const runStart = results.metrics?.alone ? results.metrics.measuredAt : results.startedAt;
+  writeFileSync(join(resultsDir, `${runStart.replaceAll(":", "-")}-${results.mode}.json`), json);
   const generated = renderResults(results);
   if (results.mode === "quick") {
     writeFileSync(join(resultsDir, "quick.json"), json);
     writeFileSync(join(resultsDir, "quick.md"), `${generated}\n`);
+    const benchmarks = join(repoRoot, "BENCHMARKS.md");
+    if (existsSync(benchmarks)) warnOfTypedFigures(readFileSync(benchmarks, "utf8"));
     return join(resultsDir, "quick.md");
   }
   writeFileSync(join(resultsDir, "latest.json"), json);
@@ -230,6 +319,7 @@ function writeReport(results: BenchResults): string {
       ? `${current.slice(0, start)}${generated}${current.slice(end + RESULTS_END.length)}`
       : `# Benchmarks\n\n${generated}\n`;
   writeFileSync(path, next);
+  warnOfTypedFigures(next);
   return path;
 }
 
@@ -241,7 +331,7 @@ async function main() {
   }
   const started = wallClock();
   const startedAt = new Date().toISOString();
-  log(`${options.quick ? "quick" : "full"} run${options.profile ? " with CPU profiles" : ""}`);
+  log(`${options.quick ? "quick" : "full"} run${options.workers > 1 ? `, saturation with ${options.workers} workers too` : ""}`);
 
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const databaseUrl = await recreateBenchDatabase();
@@ -279,22 +369,42 @@ async function main() {
       env: { BENCH_RECEIVER_PORT: String(BENCH_RECEIVER_PORT) },
       readyUrl: `${receiverUrl}/healthz`,
     });
-    stack = await startStack({
-      databaseUrl,
-      redisUrl,
-      profile: options.profile,
-      slack: { apiUrl: fakeSlack.apiUrl, signingSecret },
-      env: { CONNECTOR_SECRET_KEY: connectorKey.toString("hex") },
-    });
+    const stackEnv = { CONNECTOR_SECRET_KEY: connectorKey.toString("hex") };
+    stack = await startStack({ databaseUrl, redisUrl, profile: false, slack: { apiUrl: fakeSlack.apiUrl, signingSecret }, env: stackEnv });
     log("Leash api, worker and Slack bot started, and the http workload's receiver");
     const http = createHttpClient(stack.apiUrl);
-    const leashPipeline = createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
+    const leashPipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
       processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices],
     });
+    const runningStack = stack;
+    const addWorkers: AddWorkers = async (count) => {
+      const workers = await runningStack.addWorkers(count);
+      return {
+        processes: workers.map((worker, index) => ({ name: `worker ${index + 2}`, pid: worker.pid })),
+        async stop() {
+          await Promise.all(workers.map((worker) => worker.stop()));
+          keepLogs(workers);
+        },
+      };
+    };
     let leash: PipelineResults;
     let slack: SlackResult;
+    let proposeAndWait: ProposeAndWaitResult;
     try {
-      leash = await runPipeline(leashPipeline.pipeline, options);
+      leash = await runPipeline(leashPipeline.pipeline, options, addWorkers);
+      log(`proposeAndWait: ${options.proposeAndWaitSamples} calls by ${options.proposeAndWaitAgents} agents, one at a time each`);
+      const { rows: newest } = await pool.query<{ id: number | null }>("SELECT max(id) AS id FROM agent_action");
+      const pawTag = `paw-${Date.now().toString(36)}`;
+      proposeAndWait = await measureProposeAndWait({
+        http,
+        databaseUrl,
+        agentKeys: fixtures.agents.agentKeys,
+        agents: options.proposeAndWaitAgents,
+        samples: options.proposeAndWaitSamples,
+        fromActionId: newest[0]?.id ?? 0,
+        proposal: (index) => mixedProposal(fixtures.agents.items, index, pawTag),
+      });
+      log(`  answer after the commit p50/p99 ${proposeAndWait.answerAfterCommitMs.p50.toFixed(1)}/${proposeAndWait.answerAfterCommitMs.p99.toFixed(1)} ms (seen late by at most ${proposeAndWait.lateByAtMostMs.p99.toFixed(1)} ms p99), call p50 ${proposeAndWait.callMs.p50.toFixed(1)} ms, errors ${proposeAndWait.errors}${proposeAndWait.firstError ? ` (${proposeAndWait.firstError})` : ""}`);
       log(`slack: ${options.slackSamples} signed Approve clicks at ${options.approvalRate}/s`);
       const slackHttp = createHttpClient(stack.slackUrl ?? "", { maxSockets: 16 });
       try {
@@ -329,6 +439,13 @@ async function main() {
     stack = null;
     receiver = null;
 
+    stack = await startStack({ databaseUrl, redisUrl, profile: true, env: stackEnv });
+    const profile = await runProfile(options, stack, fixtures, databaseUrl);
+    stack = null;
+    log(`micro-benchmarks: ${options.microCalls} calls each, one at a time`);
+    const micro = await measureMicro(databaseUrl, options.microCalls);
+    for (const call of micro) log(`  ${call.label}: ${call.cpuMsPerCall.toFixed(3)} ms CPU, wall p50 ${call.wallMs.p50.toFixed(2)} ms`);
+
     const results: BenchResults = {
       mode: options.quick ? "quick" : "full",
       startedAt,
@@ -339,13 +456,19 @@ async function main() {
         dbPoolSize: env.DB_POOL_SIZE ?? "app default",
         approvalsUnderLoadRate: APPROVALS_UNDER_LOAD_RATE,
         agentKeys: AGENT_KEYS,
+        saturationAgents: options.saturationAgents,
+        workers: options.workers,
+        passedThrough: passedThroughSettings(),
       },
       raw,
       leash,
       history,
       slack,
+      proposeAndWait,
       http: httpWorkload,
       metrics,
+      profile,
+      micro,
     };
     log(`report written to ${writeReport(results)} in ${(results.durationSeconds / 60).toFixed(1)} min`);
   } finally {

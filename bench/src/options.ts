@@ -1,13 +1,18 @@
 /** Sizes and durations of one run; `--quick` shrinks every one of them so a run fits in two minutes. */
 export interface BenchOptions {
   quick: boolean;
-  /** Start the apps with `node --cpu-prof` and keep their profiles in bench/results/profiles. */
-  profile: boolean;
+  /** Worker processes of a second saturation run of each pipeline (`--workers N`); 1: no second run. */
+  workers: number;
   /** Seconds each fixed offered load runs for; the first fifth is warm-up and is not counted. */
   loadSeconds: number;
   fixedRates: number[];
-  /** Concurrent agents (closed loop) for the saturation run. */
+  /** Agents of the saturation run (closed loop, each waiting for its action to execute), the same for both pipelines. */
   saturationAgents: number;
+  /** Calls of each micro-benchmark (one data-layer call, one at a time, in the harness). */
+  microCalls: number;
+  /** Agents calling `action.proposeAndWait` one call at a time each, and how many calls they make in all. */
+  proposeAndWaitAgents: number;
+  proposeAndWaitSamples: number;
   approvalSamples: number;
   /** Approve calls per second in the approval scenarios. */
   approvalRate: number;
@@ -34,25 +39,36 @@ export interface BenchOptions {
 
 const sections = ["metrics"] as const;
 
+/** The value after `name` in `args`, and its index; null when the option is absent. */
+function valueOf(args: readonly string[], name: string): { value: string | undefined; at: number } | null {
+  const at = args.indexOf(name);
+  return at >= 0 ? { value: args[at + 1], at: at + 1 } : null;
+}
+
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const args = argv.filter((arg) => arg !== "--");
-  const onlyAt = args.indexOf("--only");
-  const onlyValue = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-  const only = sections.find((section) => section === onlyValue) ?? null;
-  if (onlyAt >= 0 && only === null) throw new Error(`--only takes one of: ${sections.join(", ")}`);
-  const known = new Set(["--quick", "--profile", "--only"]);
-  const unknown = args.filter((arg, index) => !known.has(arg) && !(onlyAt >= 0 && index === onlyAt + 1));
-  if (unknown.length) throw new Error(`unknown option ${unknown.join(" ")} (known: --quick, --profile, --only metrics)`);
+  const onlyArg = valueOf(args, "--only");
+  const only = sections.find((section) => section === onlyArg?.value) ?? null;
+  if (onlyArg && only === null) throw new Error(`--only takes one of: ${sections.join(", ")}`);
+  const workersArg = valueOf(args, "--workers");
+  const workers = workersArg ? Number(workersArg.value) : 1;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new Error("--workers takes a whole number from 1 to 8");
+  const known = new Set(["--quick", "--only", "--workers"]);
+  const values = new Set([onlyArg?.at, workersArg?.at]);
+  const unknown = args.filter((arg, index) => !known.has(arg) && !values.has(index));
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(" ")} (known: --quick, --workers N, --only metrics)`);
   const quick = args.includes("--quick");
-  const profile = args.includes("--profile");
   return quick
     ? {
         quick,
-        profile,
+        workers,
         only,
         loadSeconds: 4,
         fixedRates: [50, 300, 600],
-        saturationAgents: 48,
+        saturationAgents: 128,
+        proposeAndWaitAgents: 4,
+        proposeAndWaitSamples: 40,
+        microCalls: 300,
         approvalSamples: 30,
         approvalRate: 10,
         slackSamples: 20,
@@ -70,11 +86,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       }
     : {
         quick,
-        profile,
+        workers,
         only,
         loadSeconds: 20,
         fixedRates: [50, 300, 600],
-        saturationAgents: 48,
+        saturationAgents: 128,
+        proposeAndWaitAgents: 4,
+        proposeAndWaitSamples: 200,
+        microCalls: 2_000,
         approvalSamples: 150,
         approvalRate: 10,
         slackSamples: 150,

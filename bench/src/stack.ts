@@ -9,14 +9,19 @@ export const BENCH_QUEUE_PREFIX = "{leash-bench}";
 export const BENCH_SLACKBOT_PORT = 3193;
 /** The `http` workload's receiver (bench/src/http/invoice-receiver.ts). */
 export const BENCH_RECEIVER_PORT = 3194;
+/** Health ports of the workers `--workers N` adds: 3201, 3202, ... */
+const EXTRA_WORKER_PORTS_FROM = 3201;
 
 export interface Stack {
   apiUrl: string;
+  databaseUrl: string;
   api: ChildApp;
   worker: ChildApp;
   slackbot: ChildApp | null;
   /** The Slack bot's base URL (its receiver is `/slack/events`), when it was started. */
   slackUrl: string | null;
+  /** Starts `count` more worker processes on the same queue, as a second instance is started (`--workers N`). */
+  addWorkers(count: number): Promise<ChildApp[]>;
   stop(): Promise<void>;
 }
 
@@ -38,14 +43,16 @@ export async function startStack(options: {
     ...options.env,
   };
   const profileDir = options.profile ? profilesDir : undefined;
-  const worker = await startChildApp({
-    name: "worker",
-    cwd: join(repoRoot, "apps", "worker"),
-    script: "src/main.ts",
-    env: { ...env, WORKER_HEALTH_PORT: String(BENCH_WORKER_HEALTH_PORT) },
-    readyUrl: `http://127.0.0.1:${BENCH_WORKER_HEALTH_PORT}/healthz`,
-    ...(profileDir ? { profileDir } : {}),
-  });
+  const startWorker = (name: string, port: number) =>
+    startChildApp({
+      name,
+      cwd: join(repoRoot, "apps", "worker"),
+      script: "src/main.ts",
+      env: { ...env, WORKER_HEALTH_PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/healthz`,
+      ...(profileDir ? { profileDir } : {}),
+    });
+  const worker = await startWorker("worker", BENCH_WORKER_HEALTH_PORT);
   const api = await startChildApp({
     name: "api",
     cwd: join(repoRoot, "apps", "api"),
@@ -80,10 +87,16 @@ export async function startStack(options: {
     : null;
   return {
     apiUrl: `http://127.0.0.1:${BENCH_API_PORT}`,
+    databaseUrl: options.databaseUrl,
     api,
     worker,
     slackbot,
     slackUrl: slackbot ? `http://127.0.0.1:${BENCH_SLACKBOT_PORT}` : null,
+    async addWorkers(count) {
+      const started: ChildApp[] = [];
+      for (let index = 0; index < count; index += 1) started.push(await startWorker(`worker-${index + 2}`, EXTRA_WORKER_PORTS_FROM + index));
+      return started;
+    },
     async stop() {
       await Promise.all([api.stop(), worker.stop(), slackbot?.stop()]);
     },

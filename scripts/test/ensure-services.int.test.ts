@@ -40,6 +40,8 @@ function standIns(state: string, bin: string): Record<string, string> {
             echo "15 main 5432 down scram" >> ${clusters} ;;
           redis-server)
             for command in ${redisCommands.join(" ")}; do cp ${state}/available/$command ${bin}/; done ;;
+          pgbouncer|haproxy)
+            printf '#!/bin/bash\n' > ${state}/sbin/$package && chmod +x ${state}/sbin/$package ;;
         esac
       done`,
     ss: `grep ":\${2##*:} " ${state}/listeners 2>/dev/null; exit 0`,
@@ -83,6 +85,8 @@ interface Machine {
   redisRunning?: boolean;
   /** What `ss -Hltnp` shows. */
   listeners?: string[];
+  /** Which of pgbouncer and haproxy are installed (both unless said otherwise). */
+  tools?: ("pgbouncer" | "haproxy")[];
 }
 
 interface Run {
@@ -109,7 +113,7 @@ async function runOn(machine: Machine, env: Record<string, string> = {}): Promis
     string,
   ];
   await Promise.all(
-    [bin, tools, join(state, "available")].map((directory) => mkdir(directory, { recursive: true })),
+    [bin, tools, join(state, "available"), join(state, "sbin")].map((directory) => mkdir(directory, { recursive: true })),
   );
   await Promise.all(realTools.map((tool) => symlink(`/usr/bin/${tool}`, join(tools, tool))));
 
@@ -139,10 +143,13 @@ async function runOn(machine: Machine, env: Record<string, string> = {}): Promis
   await writeFile(join(state, "clusters"), (machine.clusters ?? []).map((line) => `${line}\n`).join(""));
   await writeFile(join(state, "listeners"), (machine.listeners ?? []).map((line) => `${line}\n`).join(""));
   if (machine.redisRunning) await writeFile(join(state, "redis-running"), "");
+  for (const tool of machine.tools ?? ["pgbouncer", "haproxy"]) {
+    await writeFile(join(state, "sbin", tool), "#!/bin/bash\n", { mode: 0o755 });
+  }
 
   const { code, stdout, stderr } = await new Promise<Omit<Run, "calls">>((resolve, reject) => {
     const child = spawn(script, [], {
-      env: { PATH: `${bin}:${tools}`, LEASH_PG_LIB_DIR: join(state, "pglib"), ...env },
+      env: { PATH: `${bin}:${tools}`, LEASH_PG_LIB_DIR: join(state, "pglib"), LEASH_SBIN_DIR: join(state, "sbin"), ...env },
     });
     let out = "";
     let err = "";
@@ -303,5 +310,44 @@ describe("scripts/ensure-services.sh", () => {
     expect(run.stderr).toContain("does not let DATABASE_URL's user in (psql: error:");
     expect(run.stderr).toContain('"host all all 127.0.0.1/32 trust"');
     expect([...commandsCalled(run)].sort()).toEqual(["pg_isready", "psql", "redis-cli"]);
+  });
+  it("installs PgBouncer and HAProxy, which the pooler and load-balancer tests start privately, when only they are missing", async () => {
+    const run = await runOn({
+      commands: [...postgresCommands, ...redisCommands],
+      clusters: ["15 main 5432 online trust"],
+      redisRunning: true,
+      tools: [],
+    });
+
+    expect(run.code).toBe(0);
+    expect(run.calls.filter((call) => call.startsWith("apt-get"))).toEqual(["apt-get update -qq", "apt-get install -y -qq pgbouncer haproxy"]);
+    expect(run.stdout).toContain("[services] installing Debian's pgbouncer haproxy: PgBouncer and HAProxy are not installed");
+    expect(commandsCalled(run)).not.toContain("pg_createcluster");
+  });
+
+  it("installs the missing servers and tools in one go, and tells a user without root the whole command", async () => {
+    const asRoot = await runOn({ root: true, tools: ["pgbouncer"] });
+    expect(asRoot.code).toBe(0);
+    expect(asRoot.calls).toContain("apt-get install -y -qq postgresql redis-server haproxy");
+
+    const withoutRoot = await runOn({ root: false, tools: [] });
+    expect(withoutRoot.code).toBe(1);
+    expect(withoutRoot.stderr).toBe(
+      "error: PostgreSQL, Redis, PgBouncer and HAProxy are not installed; as root, run: apt-get update && apt-get install -y postgresql redis-server pgbouncer haproxy\n",
+    );
+  });
+
+  it("only warns about the tools on a machine without apt-get: the apps run without them", async () => {
+    const run = await runOn({
+      debian: false,
+      commands: [...postgresCommands, ...redisCommands],
+      clusters: ["15 main 5432 online trust"],
+      redisRunning: true,
+      tools: ["haproxy"],
+    });
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("warning: PgBouncer is not installed (the pooler and load-balancer tests need them)");
+    expect(run.stdout).toContain("[services] PostgreSQL and Redis answer");
   });
 });

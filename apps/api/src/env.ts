@@ -1,7 +1,7 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
-import { deliveryEnv, engineEnv, observabilityEnv, storesEnv, tracingEnv } from "@leash/core";
+import { DEFAULT_PROPOSAL_BATCH_SIZE, deliveryEnv, engineEnv, observabilityEnv, storesEnv, tracingEnv } from "@leash/core";
 
 export const env = createEnv({
   server: {
@@ -18,6 +18,8 @@ export const env = createEnv({
     API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(2_000),
     /** Requests a key may send above its per-second rate, spread over 10 seconds (bursts). */
     API_RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(10_000),
+    /** Single proposals of concurrent requests written together, by one statement and one enqueue, at most (group commit); 0 writes each alone. */
+    PROPOSAL_BATCH_SIZE: z.coerce.number().int().min(0).max(1_000).default(DEFAULT_PROPOSAL_BATCH_SIZE),
   },
   runtimeEnv: process.env,
   emptyStringAsUndefined: true,

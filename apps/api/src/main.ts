@@ -1,5 +1,3 @@
-import { Redis } from "ioredis";
-
 import {
   configureEngine,
   createActionCounters,
@@ -9,8 +7,10 @@ import {
   createBullActionQueue,
   createLogger,
   createMetricsRegistry,
+  createRedisConnection,
   createWaitSlots,
   loadActionTypeModules,
+  resolveRedisUrl,
   startTracing,
   systemClock,
   type CoreDeps,
@@ -26,10 +26,11 @@ const logger = createLogger({ name: "api", level: env.LOG_LEVEL });
 // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (see README, "Tracing").
 const tracing = await startTracing({ serviceName: env.OTEL_SERVICE_NAME ?? "leash-api", endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
 await loadActionTypeModules(env.LEASH_ACTION_TYPES);
-const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE });
+const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE, pooler: env.DATABASE_POOLER });
+// One server or a Redis Cluster (REDIS_URL, REDIS_CLUSTER_NODES); every connection below is made from it.
+const redisUrl = resolveRedisUrl(env);
 // Producers fail fast when Redis is away: the action is safe in Postgres and the reconciler enqueues it later.
-const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+const redis = createRedisConnection({ url: redisUrl, role: "producer", name: "producer", logger });
 const registry = createMetricsRegistry("api");
 const deps: CoreDeps = {
   db,
@@ -40,7 +41,13 @@ const deps: CoreDeps = {
   counters: createActionCounters(registry),
 };
 
-const watcher = createActionWatcher({ db, logger });
+// Writers announce each committed change on Redis, so waits answer at once; the watcher still polls Postgres, slowly, for an announcement lost to a Redis restart.
+const watcher = createActionWatcher({
+  db,
+  logger,
+  subscriber: createRedisConnection({ url: redisUrl, role: "subscriber", name: "action changes", logger }),
+  prefix: env.QUEUE_PREFIX,
+});
 
 const server = createApiServer({
   deps,
@@ -52,6 +59,7 @@ const server = createApiServer({
   ...(env.API_RATE_LIMIT_PER_SECOND > 0
     ? { rateLimiter: createApiKeyRateLimiter({ redis, prefix: env.QUEUE_PREFIX, points: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST }) }
     : {}),
+  proposalBatchSize: env.PROPOSAL_BATCH_SIZE,
   checkReady: readinessCheck({ db, redis, logger }),
   metrics: { registry, requests: createApiMetrics(registry), token: env.METRICS_TOKEN },
 });

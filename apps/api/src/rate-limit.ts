@@ -1,8 +1,7 @@
 import type { TRPCError } from "@trpc/server";
-import type { Redis } from "ioredis";
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
-import { CoreError, isCoreError, type ApiKeyAuthenticator } from "@leash/core";
+import { CoreError, isCoreError, type ApiKeyAuthenticator, type RedisConnection } from "@leash/core";
 
 import { DATABASE_UNAVAILABLE_RETRY_SECONDS } from "./error-mapping.ts";
 
@@ -36,7 +35,7 @@ export function createApiKeyRateLimiter({
   windowSeconds = 1,
   burst,
 }: {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   points: number;
   windowSeconds?: number;

@@ -7,7 +7,9 @@ import {
   authenticateApiKey,
   cacheApiKeyActors,
   createActionWatcher,
+  createProposalBatcher,
   createWaitSlots,
+  DEFAULT_PROPOSAL_BATCH_SIZE,
   metricsHandler,
   throttleApiKeyLookups,
   type ActionWatcher,
@@ -50,22 +52,27 @@ export interface ApiServerOptions {
   keyLookupThrottle?: Throttle;
   /** Request counts and latencies, and /metrics when a token is set; nothing is counted without. */
   metrics?: ApiServerMetrics;
+  /** Single proposals of concurrent requests written together at most (core's createProposalBatcher); 0 writes each alone. */
+  proposalBatchSize?: number;
 }
 
 export function createApiServer({
-  deps,
+  deps: given,
   checkReady,
   apiKeyCacheMs = 0,
-  watcher = createActionWatcher({ db: deps.db, logger: deps.logger }),
-  waitSlots = createWaitSlots({ logger: deps.logger }),
+  watcher = createActionWatcher({ db: given.db, logger: given.logger }),
+  waitSlots = createWaitSlots({ logger: given.logger }),
   keyRecheckMs,
   rateLimiter,
   keyLookupThrottle,
   metrics,
+  proposalBatchSize = DEFAULT_PROPOSAL_BATCH_SIZE,
 }: ApiServerOptions): Server {
+  // One batcher per process: every way in (tRPC, proposeAndWait, MCP) shares its group commit.
+  const deps: CoreDeps = proposalBatchSize > 0 ? { ...given, proposalBatcher: createProposalBatcher(given, { maxBatchSize: proposalBatchSize }) } : given;
   // A cached key is answered without a lookup, and so without the throttle's round trip to Redis.
   const lookUpKeyFrom = cacheApiKeyActors(
-    throttleApiKeyLookups((presented) => authenticateApiKey(deps.db, presented), keyLookupThrottle),
+    throttleApiKeyLookups((presented) => authenticateApiKey(deps.db, presented, deps.clock), keyLookupThrottle),
     { ttlMs: apiKeyCacheMs, clock: deps.clock },
   );
   /** The key lookup and authentication of one request, whose refused keys count against its client's address. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
+import { createActionWatcher } from "@leash/core";
 import { createTestEnvironment, type TestEnvironment } from "@leash/core/testing";
 import { startTestWorker } from "@leash/worker/test-support";
 
@@ -11,9 +12,18 @@ import { createLeashClient } from "../src/client.ts";
 import { createApiServer } from "../src/server.ts";
 
 /** The real HTTP server on a free port, against the test file's database and queue. */
-export async function startTestApi(environment: TestEnvironment) {
+export async function startTestApi(environment: TestEnvironment, options: { watchIntervalMs?: number } = {}) {
+  // Woken by the writers' announcements on the test file's own channel, as in production.
+  const watcher = createActionWatcher({
+    db: environment.db,
+    logger: environment.deps.logger,
+    subscriber: environment.redis.duplicate({ maxRetriesPerRequest: null }),
+    prefix: environment.queuePrefix,
+    ...(options.watchIntervalMs === undefined ? {} : { intervalMs: options.watchIntervalMs }),
+  });
   const server = createApiServer({
     deps: environment.deps,
+    watcher,
     checkReady: () => Promise.resolve({ ok: true, checks: { postgres: "ok", redis: "ok" } }),
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -36,7 +46,10 @@ export async function startTestApi(environment: TestEnvironment) {
       });
       return { status: response.status, body: (await response.json()) as { result?: { data: unknown }; error?: { message: string; data: { code: string; httpStatus: number; issues: { path: string[]; message: string }[] | null } } } };
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async close() {
+      watcher.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

@@ -1,8 +1,18 @@
 import type { Server } from "node:http";
 
-import { Redis } from "ioredis";
-
-import { configureEngine, createBullActionQueue, createLogger, createMetricsRegistry, createSlackbotMetrics, loadActionTypeModules, metricsHandler, systemClock, type CoreDeps } from "@leash/core";
+import {
+  configureEngine,
+  createBullActionQueue,
+  createLogger,
+  createMetricsRegistry,
+  createRedisConnection,
+  createSlackbotMetrics,
+  loadActionTypeModules,
+  metricsHandler,
+  resolveRedisUrl,
+  systemClock,
+  type CoreDeps,
+} from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
@@ -33,14 +43,15 @@ if (reason !== null || !env.SLACK_BOT_TOKEN) {
   server.listen(env.SLACKBOT_PORT, env.SLACKBOT_HOST);
   stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
 } else {
-  const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE });
+  const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE, pooler: env.DATABASE_POOLER });
+  // One server or a Redis Cluster (REDIS_URL, REDIS_CLUSTER_NODES); every connection of the bot is made from it.
+  const redisUrl = resolveRedisUrl(env);
   // Producers fail fast when Redis is away: decisions are safe in Postgres and the reconciler enqueues them later.
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  const redis = createRedisConnection({ url: redisUrl, role: "producer", name: "producer", logger });
   const core: CoreDeps = { db, queue: createBullActionQueue({ connection: redis, prefix: env.QUEUE_PREFIX }), clock: systemClock, logger, ...configureEngine(env) };
   const bot: SlackBot = await startSlackBot({
     core,
-    redisUrl: env.REDIS_URL,
+    redisUrl,
     queuePrefix: env.QUEUE_PREFIX,
     botToken: env.SLACK_BOT_TOKEN,
     ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),

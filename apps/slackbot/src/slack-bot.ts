@@ -2,9 +2,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { App, AuthorizationError, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
-import { Redis } from "ioredis";
 
-import { findSlackWorkspace, slackTeamIdSchema, type CoreDeps, type Logger } from "@leash/core";
+import { createRedisConnection, findSlackWorkspace, slackTeamIdSchema, type CoreDeps, type Logger } from "@leash/core";
 
 import { boltLogger } from "./bolt-logger.ts";
 import type { BotDeps } from "./bot-deps.ts";
@@ -25,6 +24,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface SlackBotOptions {
   core: CoreDeps;
+  /** One server or a cluster (`redis+cluster://`), as resolveRedisUrl gives it. */
   redisUrl: string;
   queuePrefix: string;
   botToken: string;
@@ -79,8 +79,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   const botUserId = identity.user_id;
   const teamId = identity.team_id;
 
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-  redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  // Delivery dedupe and card locks: a request asks once and goes on without it when Redis is away.
+  const redis = createRedisConnection({ url: options.redisUrl, role: "producer", name: "dedupe and card locks", logger });
   const deps: BotDeps = { core: options.core, redis, keyPrefix: options.queuePrefix, slack, webBaseUrl: options.webBaseUrl };
 
   const status = { enabled: true, mode } as const;

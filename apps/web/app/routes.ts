@@ -2,6 +2,8 @@ import { type RouteConfig, index, layout, route } from "@react-router/dev/routes
 
 export default [
   route("sign-in", "routes/sign-in.tsx"),
+  route("sign-in/sso", "routes/sso-sign-in.tsx"),
+  route("sign-in/sso/callback", "routes/sso-callback.ts"),
   route("sign-out", "routes/sign-out.ts"),
   route("healthz", "routes/healthz.ts"),
   route("history/export", "routes/history-export.ts"),
@@ -24,5 +26,8 @@ export default [
     route("webhooks/:endpointId", "routes/webhook-detail.tsx"),
     route("notifications", "routes/notifications.tsx"),
     route("settings", "routes/settings.tsx"),
+    route("people", "routes/people.tsx"),
+    route("api-keys", "routes/api-keys.tsx"),
+    route("single-sign-on", "routes/single-sign-on.tsx"),
   ]),
 ] satisfies RouteConfig;

@@ -162,6 +162,7 @@ beforeAll(async () => {
   // Every page that reads its address's query string, with each parameter it (or the filter module the history shares with its export) reads.
   const history = ["type", "status", "target", "actor", "from", "to", "cursor", "format"];
   pages = [
+    { route: "inbox.tsx", path: "/", parameters: ["selected"] },
     { route: "history.tsx", path: "/history", parameters: history },
     { route: "history-export.ts", path: "/history/export?format=csv", parameters: history },
     { route: "items.tsx", path: "/items", parameters: ["kind", "q", "deleted", "cursor"] },

@@ -34,7 +34,10 @@ async function proposeUpdate(title: string, status: "at_risk" | "done", reason?:
   return { action, project };
 }
 
+/** The selected action, beside the list. */
 const card = (page: Page, actionId: number) => page.locator(`article[data-action-id="${actionId}"]`);
+/** An action's row in the list. */
+const row = (page: Page, actionId: number) => page.locator(`[data-row-id="${actionId}"]`);
 const statusOf = async (actionId: number) => (await environment.db.agentAction.findUniqueOrThrow({ where: { id: actionId } })).status;
 const csrfOf = (page: Page) => page.locator('input[name="csrf"]').first().inputValue();
 
@@ -93,7 +96,6 @@ describe("the approval inbox", () => {
     const pending = card(page, action.id);
     await pending.waitFor();
 
-    await pending.getByText("Reject…").click();
     await pending.getByRole("button", { name: `Reject #${action.id}` }).click();
     const reason = pending.getByLabel(`Why reject #${action.id}?`);
     await expect.poll(() => reason.getAttribute("aria-invalid")).toBe("true");
@@ -115,8 +117,8 @@ describe("the approval inbox", () => {
     const first = await proposeUpdate("Bulk one", "done");
     const second = await proposeUpdate("Bulk two", "done");
     await card(page, second.action.id).waitFor();
-    await card(page, first.action.id).getByRole("checkbox", { name: `Select #${first.action.id}` }).check();
-    await card(page, second.action.id).getByRole("checkbox", { name: `Select #${second.action.id}` }).check();
+    await row(page, first.action.id).getByRole("checkbox", { name: `Select #${first.action.id}` }).check();
+    await row(page, second.action.id).getByRole("checkbox", { name: `Select #${second.action.id}` }).check();
     await expect.poll(() => page.locator(".bulk-bar").textContent()).toContain("2 selected");
     await page.getByRole("button", { name: "Approve selected" }).click();
     await expect.poll(() => page.locator(".notice-region").textContent()).toContain("Approved 2 actions");

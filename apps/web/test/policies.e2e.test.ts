@@ -80,6 +80,8 @@ describe("deciding under policies in the console", () => {
       const dana = await pageFor("approver");
       await expect.poll(() => card(dana, action.id).getByTestId("approvals").textContent()).toContain("0 of 2 approvals");
       await card(dana, action.id).getByRole("button", { name: "Approve" }).click();
+      // Dana's part is done: the action moves to "You already approved", where she can still read it.
+      await dana.locator(`section[data-group="you_approved"] [data-row-id="${action.id}"]`).getByRole("link").click();
       await expect.poll(() => card(dana, action.id).getByTestId("approvals").textContent()).toContain("1 of 2 approvals");
       expect(await card(dana, action.id).getByTestId("approvals").textContent()).toContain(tenant.approver.label);
       expect(await statusOf(action.id)).toBe("pending");
@@ -92,20 +94,24 @@ describe("deciding under policies in the console", () => {
     }
   });
 
-  it("the proposer approving their own action is refused (403) with the reason, and nothing changes", async () => {
+  it("the proposer sees why they may not approve their own action instead of a button, a crafted approval is refused (403), and nothing changes", async () => {
     const project = await createTestItem(environment.db, tenant.id, { kind: "project", title: "Dana's own", data: { status: "active" } });
     const { action } = await proposeAction(environment.deps, {
       actor: tenant.approver,
       input: { actionType: "update", targetType: "project", targetId: project.id, parameters: { data: { status: "done" } } },
     });
     const page = await pageFor("approver");
-    await card(page, action.id).getByRole("button", { name: "Approve" }).click();
-    await expect.poll(() => card(page, action.id).getByRole("alert").textContent()).toContain("separation of duties requires another approver");
-    expect(await statusOf(action.id)).toBe("pending");
+    await page.goto(`${web.url}/?selected=${action.id}`);
+    await hydrated(page);
+    expect(await card(page, action.id).getByTestId("refusal").textContent()).toContain("separation of duties requires another approver");
+    expect(await card(page, action.id).getByRole("button", { name: "Approve" }).count()).toBe(0);
 
     const csrf = await page.locator('input[name="csrf"]').first().inputValue();
     const response = await page.request.post(`${web.url}/actions/${action.id}`, { form: { csrf, intent: "approve" }, maxRedirects: 0 });
     expect(response.status()).toBe(403);
+    const fromInbox = await page.request.post(`${web.url}/?index`, { form: { csrf, intent: "approve", actionId: String(action.id) }, maxRedirects: 0 });
+    expect(fromInbox.status()).toBe(403);
+    expect(await fromInbox.text()).toContain("separation of duties requires another approver");
     expect(await statusOf(action.id)).toBe("pending");
   });
 

@@ -72,6 +72,7 @@ beforeAll(async () => {
 
   await agent.action.propose.mutate({ actionType: "schedule", targetType: "admin", targetId: ssl.id, parameters: { dueAt: "2026-12-20T09:00:00Z", message: "Renew the SSL certificates before the holidays", recipient: "ops@example.com" } });
   await agent.action.propose.mutate({ actionType: "delete", targetType: "idea", targetId: onboarding.id, reason: "Parked until next year" });
+  await agent.action.propose.mutate({ actionType: "notify", parameters: { channel: "email", recipient: "customers@example.com", message: "The customer portal opens on March 1" }, reason: "Announce the launch date" });
   await agent.action.propose.mutate({ actionType: "create", targetType: "person", parameters: { title: "Katherine Johnson", data: { email: "katherine@example.com", role: "Analyst" } }, reason: "New contact from the NASA meeting" });
   await agent.action.propose.mutate({ actionType: "update", targetType: "project", targetId: portal.id, parameters: { title: "Customer portal v2", data: { status: "active", dueDate: "2027-03-01" } }, reason: "Kick-off confirmed by the client" });
 });
@@ -117,24 +118,33 @@ async function shoot(page: Page, path: string, name: string, shows: Shows, optio
   expect((await stat(file)).size).toBeGreaterThan(10_000);
 }
 
-/** The inbox lists the four proposals still waiting. */
-const inboxShows: Shows = { heading: { level: 1, name: "Inbox" }, texts: [/Katherine Johnson/, /Customer portal/, /Renew the SSL certificates|Renew SSL certificates/, "Parked until next year"] };
+/** The triage inbox lists the five proposals still waiting, what cannot be undone marked as such. */
+const inboxShows: Shows = {
+  heading: { level: 1, name: "Inbox" },
+  texts: [/Needs you/, /Katherine Johnson/, /Customer portal/, /Renew the SSL certificates|Renew SSL certificates/, "Parked until next year", "Cannot be undone"],
+};
 
 describe("screenshots", () => {
   it("of the inbox, an action's detail, the rollback dialog and the history, at desktop width", async () => {
     const page = await signedInPage(1440, 1000);
     await shoot(page, "/", "inbox.png", inboxShows);
+    // The split view: five rows, and the newest beside them with its decision.
+    expect(await page.locator("[data-row-id]").count()).toBe(5);
+    expect(await page.locator("article[data-action-id] h2").textContent()).toContain("Notify customers@example.com by email");
+    expect(await page.locator("article[data-action-id]").getByLabel(/to approve what cannot be undone/).isVisible()).toBe(true);
     await shoot(page, `/actions/${executedUpdateId}`, "action-detail.png", { heading: { level: 1, name: new RegExp(`^#${executedUpdateId} · `) }, texts: ["Deadline moved after the client call", "Timeline"] }, { fullPage: true });
     await shoot(page, `/actions/${executedUpdateId}/rollback`, "rollback-dialog.png", { heading: { level: 2, name: `Roll back #${executedUpdateId}?` }, texts: ["Confirm rollback", "An undo action will restore this:"] });
     const history = { heading: { level: 1 as const, name: "History" }, texts: [/Alan Turing/, /Self-serve onboarding/] };
     await shoot(page, "/history", "history.png", history);
-    expect(await page.locator("tbody tr[data-action-id]").count()).toBe(9);
+    expect(await page.locator("tbody tr[data-action-id]").count()).toBe(10);
     await page.context().close();
   });
 
   it("of the inbox on a phone", async () => {
     const page = await signedInPage(390, 844);
     await shoot(page, "/", "inbox-phone.png", inboxShows);
+    // On a phone the list comes first; the selected action opens as its own page.
+    expect(await page.locator("article[data-action-id]").isVisible()).toBe(false);
     await page.context().close();
   });
 });

@@ -80,7 +80,8 @@ export async function startConsole(environment: TestEnvironment, env: Record<str
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // A start takes seconds on an idle machine, but near half a minute when the machine is shared and loaded.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The console exited with ${child.exitCode}:\n${output}`);
     const ready = await fetch(`${url}/healthz`).then((response) => response.ok, () => false);

@@ -77,9 +77,12 @@ describe("templates", () => {
     // Both steps wait for a person other than the one who ran the template (separation of duties):
     // the admin approves them in the inbox, and the run page follows them.
     const admin = await stack.pageFor("admin");
-    await admin.goto(`${web.url}/`);
-    await hydrated(admin);
-    for (const id of actionIds) await admin.locator(`article[data-action-id="${id}"]`).getByRole("button", { name: "Approve" }).click();
+    for (const id of actionIds) {
+      await admin.goto(`${web.url}/?selected=${id}`);
+      await hydrated(admin);
+      await admin.locator(`article[data-action-id="${id}"]`).getByRole("button", { name: "Approve", exact: true }).click();
+      await expect.poll(() => admin.locator(".notice-region").textContent()).toContain(`Approved #${id}`);
+    }
     await page.reload();
     await hydrated(page);
     await expect.poll(() => run.locator('[data-status="executed"]').count(), { timeout: 20_000 }).toBe(2);

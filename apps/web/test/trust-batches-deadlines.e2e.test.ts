@@ -76,12 +76,14 @@ describe("trust ramp, batches and deadlines in the console", () => {
       actions: [person("Batch A"), person("Batch B"), person("Batch C")],
     });
     const [a, b, c] = actions.map((action) => action.id) as [number, number, number];
-    const group = page.locator(`section[data-batch-id="${batchId}"]`);
-    await group.waitFor();
-    expect(await group.locator("article[data-action-id]").count()).toBe(3);
-    expect(await group.getByRole("heading", { level: 2 }).first().textContent()).toBe(
+    // The list keeps the batch's rows together under one heading; the selected member's detail decides the batch.
+    const rows = page.locator(`.triage-run[data-batch-id="${batchId}"]`);
+    await rows.waitFor();
+    expect(await rows.locator("[data-row-id]").count()).toBe(3);
+    expect(await rows.getByRole("heading", { level: 3 }).first().textContent()).toBe(
       "Batch · 3 actions waiting",
     );
+    const group = page.locator(`article[data-action-id] section[data-batch-id="${batchId}"]`);
 
     await group.getByLabel(`Leave out #${b} (create person "Batch B")`).check();
     await group.getByRole("button", { name: "Approve batch" }).click();
@@ -95,7 +97,7 @@ describe("trust ramp, batches and deadlines in the console", () => {
         ),
       );
     await expect.poll(statuses).toEqual(["executed", "pending", "executed"]);
-    await card(page, b).waitFor();
+    await page.locator(`[data-row-id="${b}"]`).waitFor();
   });
 
   it("an action under a time limit shows how long it has left, and that it was escalated", async () => {

@@ -1,7 +1,7 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
-import { consoleLinkEnv, deliveryEnv, engineEnv, observabilityEnv, storesEnv, tracingEnv } from "@leash/core";
+import { DEFAULT_EXECUTION_BATCHES_IN_FLIGHT, DEFAULT_EXECUTION_BATCH_SIZE, consoleLinkEnv, deliveryEnv, engineEnv, observabilityEnv, storesEnv, tracingEnv } from "@leash/core";
 
 export const env = createEnv({
   server: {
@@ -11,7 +11,16 @@ export const env = createEnv({
     ...observabilityEnv,
     ...tracingEnv,
     ...consoleLinkEnv,
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    /**
+     * Jobs of the actions queue one worker process runs at once. Ready jobs are executed in batches
+     * (group commit), so this should be at least WORKER_BATCH_SIZE x WORKER_BATCHES_IN_FLIGHT for
+     * batches to fill under load.
+     */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(DEFAULT_EXECUTION_BATCH_SIZE * DEFAULT_EXECUTION_BATCHES_IN_FLIGHT),
+    /** The most ready actions claimed, run and committed together in one transaction; 1 turns batching off. */
+    WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(256).default(DEFAULT_EXECUTION_BATCH_SIZE),
+    /** Batches one process runs at once: a slow handler holds up its own batch, not the others. */
+    WORKER_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(DEFAULT_EXECUTION_BATCHES_IN_FLIGHT),
     /** How long a job's lock lasts without renewal; a worker silent for longer is presumed dead. */
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
     RETRY_BASE_DELAY_MS: z.coerce.number().int().min(1).default(1_000),

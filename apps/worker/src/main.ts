@@ -1,6 +1,16 @@
-import { Redis } from "ioredis";
-
-import { configureEngine, createActionCounters, createLogger, createMetricsRegistry, createWorkerMetrics, loadActionTypeModules, metricsHandler, startTracing, systemClock } from "@leash/core";
+import {
+  configureEngine,
+  createActionCounters,
+  createLogger,
+  createMetricsRegistry,
+  createRedisConnection,
+  createWorkerMetrics,
+  loadActionTypeModules,
+  metricsHandler,
+  resolveRedisUrl,
+  startTracing,
+  systemClock,
+} from "@leash/core";
 import { createDb } from "@leash/db";
 
 import { env } from "./env.ts";
@@ -12,22 +22,25 @@ const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (see README, "Tracing").
 const tracing = await startTracing({ serviceName: env.OTEL_SERVICE_NAME ?? "leash-worker", endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
 await loadActionTypeModules(env.LEASH_ACTION_TYPES);
-const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE });
+const db = createDb({ connectionString: env.DATABASE_URL, maxConnections: env.DB_POOL_SIZE, pooler: env.DATABASE_POOLER });
 
 const engine = configureEngine(env);
 logger.info({ channels: engine.delivery.channels }, "notification delivery channels");
 
 // The gauges read Redis and Postgres only when Prometheus scrapes, on a connection that fails fast.
 const registry = createMetricsRegistry("worker");
-const samplerConnection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-samplerConnection.on("error", (error) => logger.warn({ err: error.message }, "redis (metrics) connection error"));
+// One server or a Redis Cluster (REDIS_URL, REDIS_CLUSTER_NODES); every connection of this process is made from it.
+const redisUrl = resolveRedisUrl(env);
+const samplerConnection = createRedisConnection({ url: redisUrl, role: "producer", name: "metrics", logger });
 const samplers = createWorkerSamplers({ db, connection: samplerConnection, prefix: env.QUEUE_PREFIX, clock: systemClock });
 
 const runtime = await startWorkerRuntime({
   db,
-  redisUrl: env.REDIS_URL,
+  redisUrl,
   queuePrefix: env.QUEUE_PREFIX,
   concurrency: env.WORKER_CONCURRENCY,
+  executionBatchSize: env.WORKER_BATCH_SIZE,
+  executionBatchesInFlight: env.WORKER_BATCHES_IN_FLIGHT,
   lockDurationMs: env.WORKER_LOCK_MS,
   retryPolicy: { baseDelayMs: env.RETRY_BASE_DELAY_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS },
   reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,

@@ -1,11 +1,12 @@
 import { hostname } from "node:os";
 
 import { Worker } from "bullmq";
-import { Redis } from "ioredis";
 
 import {
   createBullActionQueue,
+  createExecutionBatcher,
   createNotificationDelivery,
+  createRedisConnection,
   registeredActionTypes,
   queueNames,
   reconcileQueue,
@@ -35,9 +36,16 @@ import { createFireReminderProcessor } from "./processors/fire-reminder-processo
 
 export interface WorkerRuntimeOptions {
   db: Db;
+  /** One server or a cluster (`redis+cluster://`), as resolveRedisUrl gives it. */
   redisUrl: string;
   queuePrefix: string;
   concurrency: number;
+  /** The most actions executed together in one transaction (default 64). */
+  executionBatchSize?: number;
+  /** Batches run at once (default 2). */
+  executionBatchesInFlight?: number;
+  /** Told the size of each execution batch as it starts (tests assert on it). */
+  onExecutionBatch?: (size: number) => void;
   lockDurationMs: number;
   retryPolicy: RetryPolicy;
   reconcileIntervalMs: number;
@@ -84,10 +92,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const logger = options.logger.child({ workerId });
   // Workers block on Redis and must retry forever; producers (the queue) fail fast instead.
-  const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const producerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  workerConnection.on("error", (error) => logger.warn({ err: error.message }, "redis (worker) connection error"));
-  producerConnection.on("error", (error) => logger.warn({ err: error.message }, "redis (producer) connection error"));
+  const workerConnection = createRedisConnection({ url: options.redisUrl, role: "worker", name: "worker", logger });
+  const producerConnection = createRedisConnection({ url: options.redisUrl, role: "producer", name: "producer", logger });
 
   const queue = createBullActionQueue({ connection: producerConnection, prefix: options.queuePrefix });
   const clock = options.clock ?? systemClock;
@@ -114,16 +120,20 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
 
   const actionsWorker = new Worker(
     queueNames.actions,
-    createExecuteActionProcessor({
-      deps,
-      workerId,
-      retryPolicy: options.retryPolicy,
-      staleClaimMs: options.lockDurationMs,
-      // A blocked job is woken when its blocker finishes; checking again, after 1 s, 2 s, 4 s, then
-      // every 5 s, is the fallback for a wake-up it missed (one that came while it was still running),
-      // so the cap is what such a miss can cost.
-      blockedRecheck: { baseDelayMs: 1_000, maxDelayMs: 5_000 },
-    }),
+    createExecuteActionProcessor(
+      createExecutionBatcher(deps, {
+        workerId,
+        retryPolicy: options.retryPolicy,
+        staleClaimMs: options.lockDurationMs,
+        // A blocked job is woken when its blocker finishes; checking again, after 1 s, 2 s, 4 s, then
+        // every 5 s, is the fallback for a wake-up it missed (one that came while it was still running),
+        // so the cap is what such a miss can cost.
+        blockedRecheck: { baseDelayMs: 1_000, maxDelayMs: 5_000 },
+        ...(options.executionBatchSize !== undefined ? { maxBatchSize: options.executionBatchSize } : {}),
+        ...(options.executionBatchesInFlight !== undefined ? { maxBatchesInFlight: options.executionBatchesInFlight } : {}),
+        ...(options.onExecutionBatch ? { onBatch: options.onExecutionBatch } : {}),
+      }),
+    ),
     { ...workerSettings, concurrency: options.concurrency },
   );
   const remindersWorker = new Worker(queueNames.reminders, createFireReminderProcessor(deps), {

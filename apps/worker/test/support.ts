@@ -21,6 +21,10 @@ export interface TestWorkerOverrides {
   delivery?: NotificationDelivery;
   /** Webhook retries and disabling in milliseconds rather than hours. */
   webhookPolicy?: Partial<WebhookPolicy>;
+  /** The most actions executed together in one transaction, and a listener told each batch's size. */
+  executionBatchSize?: number;
+  executionBatchesInFlight?: number;
+  onExecutionBatch?: (size: number) => void;
 }
 
 export function startTestWorker(
@@ -44,6 +48,9 @@ export function startTestWorker(
     ...(delivery ? { delivery } : {}),
     ...(environment.deps.connectorKey ? { connectorKey: environment.deps.connectorKey } : {}),
     ...(overrides.webhookPolicy ? { webhookPolicy: overrides.webhookPolicy } : {}),
+    ...(overrides.executionBatchSize !== undefined ? { executionBatchSize: overrides.executionBatchSize } : {}),
+    ...(overrides.executionBatchesInFlight !== undefined ? { executionBatchesInFlight: overrides.executionBatchesInFlight } : {}),
+    ...(overrides.onExecutionBatch ? { onExecutionBatch: overrides.onExecutionBatch } : {}),
   });
 }
 

@@ -2,6 +2,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 
+import { startExecutionWatch } from "../execution-watch.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { sharedServices } from "../process-cpu.ts";
 import { wallClock } from "../load.ts";
@@ -10,11 +11,12 @@ import { RAW_QUEUE_NAME, RAW_QUEUE_PREFIX, rawJobId } from "./raw-schema.ts";
 const statuses = ["planned", "active", "at_risk", "done"] as const;
 
 /** The baseline's producer: one transaction (one statement) per action inserting it and its audit row, then one enqueue. */
-export function createRawPipeline(options: { databaseUrl: string; redisUrl: string; targetCount: number; workerPid: number }) {
+export async function createRawPipeline(options: { databaseUrl: string; redisUrl: string; targetCount: number; workerPids: readonly number[] }) {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 20 });
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const queue = new Queue(RAW_QUEUE_NAME, { connection: redis, prefix: RAW_QUEUE_PREFIX });
   const jobOptions = (id: number) => ({ jobId: rawJobId(id), removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } });
+  const executions = await startExecutionWatch(options.databaseUrl, "SELECT id AS key, status FROM raw_action WHERE id = ANY($1::int[]) AND status = 'executed'");
   const targetOf = (index: number) => 1 + ((Math.imul(index, 2654435761) >>> 0) % options.targetCount);
 
   const insert = async (index: number, status: "approved" | "pending"): Promise<number> => {
@@ -30,10 +32,12 @@ export function createRawPipeline(options: { databaseUrl: string; redisUrl: stri
 
   const pipeline: Pipeline = {
     name: "raw",
-    processes: [{ name: "worker", pid: options.workerPid }, ...sharedServices],
+    processes: [...options.workerPids.map((pid, index) => ({ name: index === 0 ? "worker" : `worker ${index + 1}`, pid })), ...sharedServices],
+    executions,
     async propose(index) {
       const id = await insert(index, "approved");
       await queue.add("execute", { id }, jobOptions(id));
+      executions.add([id]);
       return id;
     },
     async proposePending(count) {
@@ -52,6 +56,7 @@ export function createRawPipeline(options: { databaseUrl: string; redisUrl: stri
       );
       if (rowCount !== 1) throw new Error(`raw action ${actionId} was not pending`);
       await queue.add("execute", { id: actionId }, jobOptions(actionId));
+      executions.add([actionId]);
     },
     async burst(count) {
       const { rows } = await pool.query<{ id: number }>(
@@ -61,22 +66,9 @@ export function createRawPipeline(options: { databaseUrl: string; redisUrl: stri
       );
       const ids = rows.map((row) => row.id);
       const enqueuedAt = wallClock();
+      executions.add(ids);
       await queue.addBulk(ids.map((id) => ({ name: "execute", data: { id }, opts: jobOptions(id) })));
       return { ids, enqueuedAt };
-    },
-    async executedAt(ids) {
-      const { rows } = await pool.query<{ id: number; executed_at: Date }>(
-        "SELECT id, executed_at FROM raw_action WHERE id = ANY($1) AND status = 'executed'",
-        [ids],
-      );
-      return new Map(rows.map((row) => [row.id, row.executed_at.getTime()]));
-    },
-    async unfinished(ids) {
-      const { rows } = await pool.query<{ count: string }>(
-        "SELECT count(*) FROM raw_action WHERE id = ANY($1) AND status IN ('pending', 'approved', 'executing')",
-        [ids],
-      );
-      return Number(rows[0]?.count ?? 0);
     },
     async backlog() {
       const { rows } = await pool.query<{ count: string }>("SELECT count(*) FROM raw_action WHERE status IN ('approved', 'executing')");
@@ -86,6 +78,7 @@ export function createRawPipeline(options: { databaseUrl: string; redisUrl: stri
   return {
     pipeline,
     async close() {
+      await executions.close();
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       redis.disconnect();

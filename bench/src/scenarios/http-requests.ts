@@ -1,11 +1,11 @@
 import type pg from "pg";
 import { z } from "zod";
 
+import type { ExecutionWatch } from "../execution-watch.ts";
 import type { HttpClient } from "../http-client.ts";
 import { closedLoop, wallClock, type CallSample } from "../load.ts";
 import { startCpuCount, type MeasuredProcess } from "../process-cpu.ts";
 import { distribution, perSecondCounts, type Distribution } from "../stats.ts";
-import { startSettlementWatch } from "./settlement-watch.ts";
 
 /** One side of the `http` workload: requests that reached the receiver and were answered 2xx. */
 export interface HttpRunResult {
@@ -16,7 +16,7 @@ export interface HttpRunResult {
   perSecond: Distribution;
   /** Completed requests in the measured window divided by its length. */
   overallPerSecond: number;
-  /** Leash: from the propose call's start to the action's executed_at; raw: the fetch call. */
+  /** Leash: from the propose call's start to the first harness poll that saw the action executed; raw: the fetch call. */
   latencyMs: Distribution;
   /** CPU milliseconds each measured process spent per completed request over the run. */
   cpuMsPerRequest: Record<string, number>;
@@ -97,37 +97,32 @@ export async function rawFetchRequests(options: HttpWorkloadOptions, processes: 
  * execute before proposing the next; the worker sends them through the connector to the receiver.
  */
 export async function leashHttpRequests(
-  options: HttpWorkloadOptions & { http: HttpClient; pool: pg.Pool; agentKeys: readonly string[]; connector: string },
+  options: HttpWorkloadOptions & { http: HttpClient; pool: pg.Pool; executions: ExecutionWatch; agentKeys: readonly string[]; connector: string },
   processes: readonly MeasuredProcess[],
 ): Promise<HttpWorkloadResult["leash"]> {
-  const watch = startSettlementWatch(options.pool);
   const proposeCalls: { scheduledAt: number; ms: number; id: number }[] = [];
   const started = wallClock();
   const cpu = startCpuCount(processes);
-  let samples: CallSample<Completed>[];
-  try {
-    samples = await closedLoop({
-      agents: options.concurrency,
-      durationMs: options.durationMs,
-      call: async (index): Promise<Completed> => {
-        const scheduledAt = wallClock();
-        const answer = proposeAnswer.parse(
-          await options.http.mutation("action.propose", options.agentKeys[index % options.agentKeys.length] ?? "", {
-            actionType: "http",
-            parameters: { connector: options.connector, method: "POST", path: "/invoices", body: invoice(options.tag, index) },
-            reason: `benchmark ${options.tag} #${index}`,
-          }),
-        );
-        proposeCalls.push({ scheduledAt, ms: wallClock() - scheduledAt, id: answer.action.id });
-        if (answer.action.status !== "approved") throw new Error(`action ${answer.action.id} was not auto-approved (${answer.action.status})`);
-        const settlement = await watch.settled(answer.action.id);
-        if (settlement.executedAt === null) throw new Error(`action ${answer.action.id} ended ${settlement.status}: ${settlement.error ?? ""}`);
-        return { scheduledAt, completedAt: settlement.executedAt };
-      },
-    });
-  } finally {
-    await watch.stop();
-  }
+  const samples = await closedLoop({
+    agents: options.concurrency,
+    durationMs: options.durationMs,
+    call: async (index): Promise<Completed> => {
+      const scheduledAt = wallClock();
+      const answer = proposeAnswer.parse(
+        await options.http.mutation("action.propose", options.agentKeys[index % options.agentKeys.length] ?? "", {
+          actionType: "http",
+          parameters: { connector: options.connector, method: "POST", path: "/invoices", body: invoice(options.tag, index) },
+          reason: `benchmark ${options.tag} #${index}`,
+        }),
+      );
+      proposeCalls.push({ scheduledAt, ms: wallClock() - scheduledAt, id: answer.action.id });
+      if (answer.action.status !== "approved") throw new Error(`action ${answer.action.id} was not auto-approved (${answer.action.status})`);
+      options.executions.add([answer.action.id]);
+      const ended = await options.executions.ended(answer.action.id, 30_000);
+      if (ended.status !== "executed") throw new Error(`action ${answer.action.id} ended ${ended.status}`);
+      return { scheduledAt, completedAt: ended.seenAt };
+    },
+  });
   const window = { from: started + options.warmupMs, to: started + options.durationMs };
   const measured = proposeCalls.filter((call) => call.scheduledAt >= window.from);
   const { rows } = await options.pool.query<{ ms: number }>(

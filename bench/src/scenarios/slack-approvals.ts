@@ -3,9 +3,9 @@ import { createHmac } from "node:crypto";
 import type { HttpClient } from "../http-client.ts";
 import { openLoop, sleep } from "../load.ts";
 import type { Pipeline } from "../pipeline.ts";
+import { executedTimes } from "../execution-watch.ts";
 import { FAKE_TEAM } from "../slack/fake-slack-api.ts";
 import { distribution, type Distribution } from "../stats.ts";
-import { waitForExecuted } from "./wait-for-executed.ts";
 
 export interface SlackResult {
   samples: number;
@@ -13,7 +13,7 @@ export interface SlackResult {
   firstError: string | null;
   /** From the scheduled click to the bot's HTTP answer (Bolt acks before doing the work). */
   ackMs: Distribution;
-  /** From the scheduled click to the action's executed_at. */
+  /** From the scheduled click to the first harness poll that saw the action executed. */
   clickToExecutedMs: Distribution;
 }
 
@@ -76,16 +76,16 @@ export async function measureSlackApprovals(options: {
         headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-signature": signature, "x-slack-request-timestamp": String(timestamp) },
       });
       if (answer.status !== 200) throw new Error(`the bot answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+      options.pipeline.executions.add([id]);
       return id;
     },
   });
   const clicked = samples.flatMap((sample) => (sample.error === null && sample.value !== null ? [{ ...sample, value: sample.value }] : []));
   // A click the bot failed to act on leaves its action pending for good: wait a bounded time.
-  const executed = await waitForExecuted(
-    options.pipeline,
+  const executed = executedTimes(await options.pipeline.executions.settled(
     clicked.map((sample) => sample.value),
     30_000,
-  );
+  ));
   return {
     samples: clicked.length,
     errors: samples.length - clicked.length,

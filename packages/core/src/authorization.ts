@@ -18,10 +18,16 @@ export type Permission =
   | "connector.write"
   | "webhook.manage"
   /** Ending another person's console sessions (anyone may end their own). */
-  | "session.revoke_any";
+  | "session.revoke_any"
+  /** Adding people, changing their role, deactivating them, resetting their password. */
+  | "user.manage"
+  /** Seeing every API key of the tenant, creating, renaming and revoking them. */
+  | "api_key.manage"
+  /** Setting up single sign-on (OpenID Connect) for the tenant. */
+  | "sso.manage";
 
 const grants: Record<ActorRole, readonly Permission[]> = {
-  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "action.roll_back", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write", "connector.read", "connector.write", "webhook.manage", "session.revoke_any"],
+  admin: ["action.read", "action.propose", "action.decide", "action.cancel_any", "action.roll_back", "preference.read", "preference.write", "policy.read", "policy.write", "queue.read", "template.write", "connector.read", "connector.write", "webhook.manage", "session.revoke_any", "user.manage", "api_key.manage", "sso.manage"],
   approver: ["action.read", "action.propose", "action.decide", "action.cancel_any", "action.roll_back", "preference.read", "policy.read", "queue.read", "template.write", "connector.read"],
   viewer: ["action.read", "preference.read", "policy.read", "queue.read", "connector.read"],
   // Agents read connectors (never their secrets) to know what they may propose `http` requests to.
@@ -50,6 +56,9 @@ const refusals: Record<Permission, string> = {
   "connector.write": "create, change or delete connectors",
   "webhook.manage": "see or manage webhook endpoints",
   "session.revoke_any": "sign other people out",
+  "user.manage": "manage people",
+  "api_key.manage": "manage API keys",
+  "sso.manage": "set up single sign-on",
 };
 
 export function assertCan(actor: Actor, permission: Permission): void {

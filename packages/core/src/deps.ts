@@ -5,6 +5,7 @@ import type { Clock } from "./clock.ts";
 import type { NotificationDelivery } from "./delivery/create-notification-delivery.ts";
 import type { Logger } from "./logger.ts";
 import type { ActionCounters } from "./observability/action-counters.ts";
+import type { ProposalBatcher } from "./proposals/proposal-batcher.ts";
 import type { ActionQueue } from "./queue/action-queue.ts";
 
 /** What core services run against; every app builds one at start and passes it explicitly. */
@@ -23,6 +24,8 @@ export interface CoreDeps {
   delivery?: NotificationDelivery;
   /** Prometheus counters of actions proposed, executed, failed and retried in this process (apps that serve /metrics). */
   counters?: ActionCounters;
+  /** Writes single proposals of concurrent requests together (the API's group commit); each proposal is written alone without it. */
+  proposalBatcher?: ProposalBatcher;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;

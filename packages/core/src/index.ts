@@ -74,6 +74,7 @@ export {
 } from "./proposals/proposal-schema.ts";
 export { actionTransitions, canTransition, isTerminal, terminalStatuses } from "./actions/state-machine.ts";
 export { proposeAction, proposeBatch, type ProposeResult } from "./proposals/propose-action.ts";
+export { createProposalBatcher, DEFAULT_PROPOSAL_BATCH_SIZE, type ProposalBatcher } from "./proposals/proposal-batcher.ts";
 export { approveAction } from "./decisions/approve-action.ts";
 export { approveActionInputSchema, type ApproveActionInput } from "./actions/action-inputs.ts";
 export { approvalsViewSchema, describeApprovals, type ApprovalsView } from "./decisions/action-approvals.ts";
@@ -85,7 +86,8 @@ export { cancelAction } from "./decisions/cancel-action.ts";
 export { getAction, actionHistory } from "./actions/get-action.ts";
 export { listActions } from "./actions/list-actions.ts";
 
-export { executeAction, type ExecuteActionOptions, type ExecutionOutcome } from "./execution/execute-action.ts";
+export { executeActions, type ExecuteActionsOptions, type ExecutionOutcome, type ExecutionRequest, type ExecutionSettings } from "./execution/execute-actions.ts";
+export { createExecutionBatcher, DEFAULT_EXECUTION_BATCH_SIZE, DEFAULT_EXECUTION_BATCHES_IN_FLIGHT, type ExecutionBatcher, type ExecutionBatcherOptions } from "./execution/execution-batcher.ts";
 export { completeAction } from "./execution/complete-action.ts";
 export { failUnreportedActions } from "./execution/fail-unreported-actions.ts";
 export { fireReminder, type FireReminderDeps, type FireReminderOutcome } from "./reminders/fire-reminder.ts";
@@ -115,6 +117,7 @@ export { resolveAutoApproval } from "./preferences/resolve-auto-approval.ts";
 
 export { createBullActionQueue, type ActionQueue } from "./queue/action-queue.ts";
 export {
+  actionChangedChannel,
   actionEventJob,
   actionEventTypes,
   DEFAULT_QUEUE_PREFIX,
@@ -137,13 +140,38 @@ export { cacheApiKeyActors, type ApiKeyAuthenticator, type ApiKeyCacheOptions } 
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { createTenant, createUser, findTenantBySlug } from "./auth/tenants-and-users.ts";
 
-export { actionReversibility, loadItemFacts, presentAction, type ActionPresentation } from "./presentation/action-presentation.ts";
+export { actionReversibility, loadItemFacts, presentAction, type ActionPresentation, type PresentOptions } from "./presentation/action-presentation.ts";
+export { nameStepReferences, type RunStep } from "./presentation/step-references.ts";
 export { humanField, quoted, showParameter, showValue, truncate, type ChangeLine, type ItemFacts } from "./presentation/present-values.ts";
 
 export { signIn, signInInputSchema, type SignInInput } from "./auth/sign-in.ts";
 export { SESSION_MAX_AGE_MS, sessionClaimsSchema, userForSession, type SessionClaims } from "./auth/user-for-session.ts";
 export { signOutEverywhere, signOutEverywhereInputSchema, type SignOutEverywhereInput } from "./auth/sign-out-everywhere.ts";
 export type { SignedInUser } from "./auth/signed-in-user.ts";
+
+export { listUsers } from "./people/list-users.ts";
+export { addUser } from "./people/add-user.ts";
+export { changeUserRole } from "./people/change-user-role.ts";
+export { deactivateUser } from "./people/deactivate-user.ts";
+export { reactivateUser } from "./people/reactivate-user.ts";
+export { resetUserPassword } from "./people/reset-user-password.ts";
+export { addUserInputSchema, changeUserRoleInputSchema, userRefInputSchema, userRoles, type AddUserInput, type ChangeUserRoleInput, type UserRefInput } from "./people/people-inputs.ts";
+export type { PersonView } from "./people/person-view.ts";
+export { listAdminEvents, type AdminEventView } from "./audit/list-admin-events.ts";
+export { listApiKeys } from "./api-keys/list-api-keys.ts";
+export { issueApiKey } from "./api-keys/issue-api-key.ts";
+export { renameApiKey } from "./api-keys/rename-api-key.ts";
+export { revokeTenantApiKey } from "./api-keys/revoke-tenant-api-key.ts";
+export { apiKeyRefInputSchema, issueApiKeyInputSchema, renameApiKeyInputSchema, type ApiKeyRefInput, type IssueApiKeyInput, type RenameApiKeyInput } from "./api-keys/api-key-inputs.ts";
+export type { ApiKeyView } from "./api-keys/api-key-view.ts";
+export { getSsoSettings } from "./sso/get-sso-settings.ts";
+export { saveSsoSettings } from "./sso/save-sso-settings.ts";
+export { removeSsoSettings } from "./sso/remove-sso-settings.ts";
+export { startSsoSignIn } from "./sso/start-sso-sign-in.ts";
+export { finishSsoSignIn } from "./sso/finish-sso-sign-in.ts";
+export { pendingSsoSignInSchema, saveSsoSettingsInputSchema, startSsoSignInInputSchema, type PendingSsoSignIn, type SaveSsoSettingsInput, type StartSsoSignInInput } from "./sso/sso-inputs.ts";
+export type { SsoDeps } from "./sso/sso-client.ts";
+export type { SsoSettingsView } from "./sso/sso-settings-view.ts";
 export { createThrottle, type Throttle, type ThrottleLimit } from "./throttle/create-throttle.ts";
 export { createSignInThrottle, SIGN_IN_THROTTLE_LIMITS, type SignInThrottle } from "./throttle/create-sign-in-throttle.ts";
 export { API_KEY_LOOKUP_THROTTLE_LIMIT, createApiKeyLookupThrottle } from "./throttle/create-api-key-lookup-throttle.ts";
@@ -222,7 +250,14 @@ export { sweepPendingDeadlines, DEADLINE_ACTOR_LABEL, type SweepResult } from ".
 export { policyDeadlines, type DeadlinePolicy, type PendingDeadlines } from "./deadlines/policy-deadlines.ts";
 export { describeDuration, describeExpiry } from "./deadlines/duration-wording.ts";
 
-export { createActionWatcher, DEFAULT_WATCH_INTERVAL_MS, type ActionWatcher } from "./waiting/action-watcher.ts";
+export {
+  createActionWatcher,
+  DEFAULT_SAFETY_POLL_MS,
+  DEFAULT_WATCH_INTERVAL_MS,
+  type ActionChangeSubscriber,
+  type ActionWatcher,
+  type ActionWatcherOptions,
+} from "./waiting/action-watcher.ts";
 export { proposeAndWait } from "./waiting/propose-and-wait.ts";
 export { waitForAction } from "./waiting/wait-for-action.ts";
 export { watchAction } from "./waiting/watch-action.ts";
@@ -267,6 +302,9 @@ export { notificationChannels, isNotificationChannel, type NotificationChannel }
 export { checkChannelConfigured, channelNotConfigured } from "./delivery/check-channel-configured.ts";
 export { configureDelivery, type DeliverySettings } from "./delivery/configure-delivery.ts";
 export { consoleLinkEnv, deliveryEnv, engineEnv, observabilityEnv, storesEnv } from "./settings/settings-env.ts";
+export { createRedisConnection, type RedisConnection, type RedisConnectionOptions, type RedisRole } from "./redis/create-redis-connection.ts";
+export { parseRedisUrl, type RedisClusterSeed, type RedisTarget } from "./redis/parse-redis-url.ts";
+export { hashTagOf, resolveRedisUrl, type RedisSettings } from "./redis/resolve-redis-url.ts";
 export { configureEngine, type EngineDeps, type EngineSettings } from "./settings/configure-engine.ts";
 export {
   createNotificationDelivery,
@@ -287,6 +325,8 @@ export {
 } from "./delivery/create-slack-sender.ts";
 export { deliveryReference, type ApprovalMailReference, type DeliveryReference, type EmailReference } from "./delivery/delivery-reference.ts";
 export { mayDecide, type DecisionFacts } from "./decisions/may-decide.ts";
+export { decisionRefusalFor, type DecisionRefusal } from "./decisions/decision-refusal-for.ts";
+export { INBOX_LIMIT, listInbox, listInboxInputSchema, type Inbox, type InboxEntry, type InboxGroup, type InboxRun, type ListInboxInput } from "./inbox/list-inbox.ts";
 export { getApprovalMailSetting } from "./approval-mail/get-approval-mail-setting.ts";
 export { setApprovalMailSetting } from "./approval-mail/set-approval-mail-setting.ts";
 export {

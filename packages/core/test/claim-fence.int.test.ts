@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
-import { claimAction } from "../src/execution/claim-action.ts";
-import { ClaimLostError, runClaimedAction } from "../src/execution/run-claimed-action.ts";
+import { runClaimedActions } from "../src/execution/run-claimed-actions.ts";
 import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
+import { claimOne, runOne } from "./support/execution.ts";
 
 let environment: TestEnvironment;
 
@@ -21,7 +21,7 @@ it("a worker whose claim was taken over cannot commit its effect; the new claim 
   const item = await createTestItem(db, tenant.id, { kind: "project", title: "Website" });
   const action = await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "active" } });
   const deps = { db, clock: environment.deps.clock, registry: registeredActionTypes() };
-  const claim = (workerId: string) => claimAction(db, { actionId: action.id, workerId, now: new Date(), staleClaimMs: 0 });
+  const claim = (workerId: string) => claimOne(db, { actionId: action.id, workerId, now: new Date(), staleClaimMs: 0 });
 
   const presumedDead = await claim("worker-a");
   if (presumedDead.kind !== "claimed") throw new Error(`expected a claim, got ${presumedDead.kind}`);
@@ -30,10 +30,10 @@ it("a worker whose claim was taken over cannot commit its effect; the new claim 
   if (takeover.kind !== "claimed") throw new Error(`expected a takeover, got ${takeover.kind}`);
   expect(takeover.claimToken).not.toBe(presumedDead.claimToken);
 
-  await expect(runClaimedAction(deps, { ...presumedDead, startedAt: Date.now() })).rejects.toBeInstanceOf(ClaimLostError);
+  expect(await runClaimedActions(deps, [{ ...presumedDead, startedAt: Date.now() }])).toEqual([{ kind: "lost" }]);
   expect((await db.item.findUniqueOrThrow({ where: { id: item.id } })).version).toBe(item.version);
 
-  await runClaimedAction(deps, { ...takeover, startedAt: Date.now() });
+  await runOne(deps, takeover);
   const updated = await db.item.findUniqueOrThrow({ where: { id: item.id } });
   expect(updated.version).toBe(item.version + 1);
   expect(updated.data).toMatchObject({ status: "active" });

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@leash/db";
 
 import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
-import { claimAction } from "../src/execution/claim-action.ts";
-import { runClaimedAction } from "../src/execution/run-claimed-action.ts";
+import { claimOne, runOne } from "./support/execution.ts";
 import {
   approveAction,
   CoreError,
@@ -45,17 +44,14 @@ const rowsWithKey = (idempotencyKey: string) =>
 
 /** Runs an approved action to its end here, as the worker would. */
 async function execute(actionId: number) {
-  const claimed = await claimAction(environment.db, {
+  const claimed = await claimOne(environment.db, {
     actionId,
     workerId: "test",
     now: new Date(),
     staleClaimMs: 60_000,
   });
   if (claimed.kind !== "claimed") throw new Error(`expected a claim, got ${claimed.kind}`);
-  await runClaimedAction(
-    { db: environment.db, clock: environment.deps.clock, registry: registeredActionTypes() },
-    { ...claimed, startedAt: Date.now() },
-  );
+  await runOne({ db: environment.db, clock: environment.deps.clock, registry: registeredActionTypes() }, claimed);
 }
 
 describe("a retried proposal (same idempotencyKey) finds the first action, whatever happened to it since", () => {

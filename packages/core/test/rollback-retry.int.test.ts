@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
 import { cancelAction } from "../src/decisions/cancel-action.ts";
-import { executeAction } from "../src/execution/execute-action.ts";
+import { executeActions } from "../src/execution/execute-actions.ts";
 import { previewRollback } from "../src/rollback/preview-rollback.ts";
 import { rollbackAction } from "../src/rollback/rollback-action.ts";
 import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment, type TestTenant } from "../src/testing/index.ts";
@@ -25,15 +25,16 @@ const deps = () => ({ ...environment.deps, registry: registeredActionTypes() });
 const row = (id: number) => environment.db.agentAction.findUniqueOrThrow({ where: { id } });
 
 /** What the worker does with the action's job, once. */
-function run(actionId: number) {
-  return executeAction(deps(), {
-    actionId,
+async function run(actionId: number) {
+  const [outcome] = await executeActions(deps(), {
+    requests: [{ actionId, earlierRuns: 0 }],
     workerId: "test",
     retryPolicy: { baseDelayMs: 10, maxDelayMs: 10 },
     staleClaimMs: 60_000,
     blockedRecheck: { baseDelayMs: 10, maxDelayMs: 10 },
-    earlierRuns: 0,
   });
+  if (!outcome) throw new Error("no outcome");
+  return outcome;
 }
 
 async function executedUpdate(itemId: number, status: string) {

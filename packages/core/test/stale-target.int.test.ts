@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
-import { claimAction } from "../src/execution/claim-action.ts";
-import { runClaimedAction } from "../src/execution/run-claimed-action.ts";
+import { claimOne, runOne } from "./support/execution.ts";
 import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment } from "../src/testing/index.ts";
 
 let environment: TestEnvironment;
@@ -30,9 +29,9 @@ it("an update queued ahead that committed just after the proposal read the versi
   await db.item.update({ where: { id: item.id }, data: { data: { status: "at_risk" }, version: 2 } });
   const later = await createApprovedUpdate(db, tenant.id, { itemId: item.id, data: { status: "done" } }, { requiresApproval: true, targetVersion: 1, createdAt: proposedAt });
 
-  const claimed = await claimAction(db, { actionId: later.id, workerId: "worker", now: new Date(), staleClaimMs: 60_000 });
+  const claimed = await claimOne(db, { actionId: later.id, workerId: "worker", now: new Date(), staleClaimMs: 60_000 });
   if (claimed.kind !== "claimed") throw new Error(`expected a claim, got ${claimed.kind}`);
-  const outcome = await runClaimedAction({ db, clock: environment.deps.clock, registry: registeredActionTypes() }, { ...claimed, startedAt: Date.now() });
+  const outcome = await runOne({ db, clock: environment.deps.clock, registry: registeredActionTypes() }, claimed);
 
   expect(outcome.returnedToPending).toBeNull();
   expect(await db.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ version: 3, data: { status: "done" } });

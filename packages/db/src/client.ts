@@ -4,10 +4,21 @@ import { PrismaPg } from "@prisma/adapter-pg";
 
 import { PrismaClient } from "./generated/prisma/client.ts";
 
+/**
+ * What stands between the apps and PostgreSQL. `transaction`: a pooler in transaction mode (PgBouncer
+ * before 1.21, or without `max_prepared_statements`), which hands each transaction to whichever server
+ * connection is free, so nothing may outlive a transaction on a connection, named prepared statements
+ * included.
+ */
+export const databasePoolers = ["none", "transaction"] as const;
+export type DatabasePooler = (typeof databasePoolers)[number];
+
 export interface CreateDbOptions {
   connectionString: string;
   /** Pool size of the underlying `pg` pool. */
   maxConnections?: number;
+  /** `transaction` turns named prepared statements off (see `databasePoolers`). */
+  pooler?: DatabasePooler;
 }
 
 export type Db = PrismaClient;
@@ -27,8 +38,14 @@ function statementName({ sql, args }: { sql: string; args: unknown[] }): string 
   return `leash_${createHash("sha1").update(sql).digest("base64url")}`;
 }
 
-/** Builds a Prisma client on the `pg` driver adapter (no native query engine involved). */
-export function createDb({ connectionString, maxConnections = 10 }: CreateDbOptions): Db {
-  const adapter = new PrismaPg({ connectionString, max: maxConnections }, { statementNameGenerator: statementName });
+/**
+ * Builds a Prisma client on the `pg` driver adapter (no native query engine involved). Behind a
+ * transaction-mode pooler every statement is unnamed: a name prepared on one server connection is
+ * unknown on the next one the pooler hands out ("prepared statement ... does not exist"), and a second
+ * client preparing it on the same one fails ("... already exists").
+ */
+export function createDb({ connectionString, maxConnections = 10, pooler = "none" }: CreateDbOptions): Db {
+  const named = pooler === "none" ? { statementNameGenerator: statementName } : {};
+  const adapter = new PrismaPg({ connectionString, max: maxConnections }, named);
   return new PrismaClient({ adapter });
 }

@@ -35,5 +35,15 @@ const UNAVAILABLE_CODES = new Set([
   "P1001", "P1002", "P1008", "P1017", "P2024",
 ]);
 
-/** What pg says when a connection ends under it (it carries no code). */
-const UNAVAILABLE_MESSAGES = ["Connection terminated", "Client has encountered a connection error", "timeout exceeded when trying to connect"];
+/**
+ * What pg says when a connection ends under it (it carries no code), and Prisma's P2028 when a
+ * transaction could not even begin within its `maxWait`: like P2024, no connection was free in time
+ * (behind a transaction-mode pooler, BEGIN itself waits for a server connection), and nothing ran.
+ * P2028's other messages (a transaction that outlived its timeout) are not unavailability.
+ */
+const UNAVAILABLE_MESSAGES = [
+  "Connection terminated",
+  "Client has encountered a connection error",
+  "timeout exceeded when trying to connect",
+  "Unable to start a transaction in the given time",
+];

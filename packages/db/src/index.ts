@@ -1,4 +1,4 @@
-export { createDb, type CreateDbOptions, type Db } from "./client.ts";
+export { createDb, databasePoolers, type CreateDbOptions, type DatabasePooler, type Db } from "./client.ts";
 export { migrate, defaultMigrationsDir, type MigrateOptions, type MigrateResult } from "./migrate.ts";
 export type { DbTransaction } from "./transaction.ts";
 export * from "./generated/prisma/client.ts";

@@ -15,6 +15,10 @@ describe("isDatabaseUnavailable", () => {
     ["Prisma's cannot reach", known("P1001")],
     ["the driver adapter's kind, wrapped by Prisma", known("P2010", { driverAdapterError: { cause: { kind: "DatabaseNotReachable", host: "h", port: 1 } } })],
     ["a cause several levels down", new Error("outer", { cause: new Error("middle", { cause: { kind: "ConnectionClosed" } }) })],
+    [
+      "a transaction that could not begin in time (every connection busy, or the pooler's queue)",
+      new Prisma.PrismaClientKnownRequestError("Transaction API error: Unable to start a transaction in the given time.", { code: "P2028", clientVersion: "7.10.1" }),
+    ],
   ])("%s is unavailability", (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });
@@ -24,6 +28,10 @@ describe("isDatabaseUnavailable", () => {
     ["a refused statement", Object.assign(new Error("invalid input syntax"), { code: "22P02" })],
     ["a raw query failure that mentions a host", known("P2010", { message: "ConnectorError(... 127.0.0.1:5432 ...)" })],
     ["a programming error", new TypeError("Cannot read properties of undefined")],
+    [
+      "a transaction that outlived its timeout",
+      new Prisma.PrismaClientKnownRequestError("Transaction API error: A query cannot be executed on an expired transaction.", { code: "P2028", clientVersion: "7.10.1" }),
+    ],
     ["not an error", "ECONNREFUSED"],
     ["a cycle of causes", (() => { const a: { cause?: unknown } = {}; a.cause = a; return a; })()],
   ])("%s is not", (_name, error) => {

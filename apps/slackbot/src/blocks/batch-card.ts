@@ -39,8 +39,10 @@ export function batchCard(card: SlackCard, batch: Batch, options: { webBaseUrl: 
   const intro = [`Proposed by *${escapeText(first.proposedBy.label)}* · ${slackTime(first.createdAt)}`];
   if (first.reason) intro.push(`Reason: “${escapeText(fit(first.reason, 500))}”`);
 
+  // The run's own steps name what a step's placeholders stand for ("the project created by step 1"), as in the console.
+  const runSteps = members.flatMap((member) => (member.templateStep !== null ? [{ step: member.templateStep, actionType: member.actionType, targetType: member.targetType }] : []));
   const lines = members.map((member) => {
-    const headline = escapeText(fit(presentAction(member, batch.items).headline, 150));
+    const headline = escapeText(fit(presentAction(member, batch.items, { runSteps }).headline, 150));
     const state =
       member.status === "pending" ? "waiting" : (actionStateLines(member, null)[0] ?? member.status);
     return `• <${consoleUrl(options.webBaseUrl, member.id)}|#${member.id}> ${headline} — ${state}`;

@@ -1,7 +1,6 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import { Redis } from "ioredis";
 
-import { actionEventJob, queueNames, type Logger } from "@leash/core";
+import { actionEventJob, createRedisConnection, queueNames, type Logger } from "@leash/core";
 
 import type { BotDeps } from "../bot-deps.ts";
 import { withCardLock } from "./card-lock.ts";
@@ -20,8 +19,7 @@ export async function startCardWorker(
   options: { redisUrl: string; queuePrefix: string; teamId: string; logger: Logger; concurrency?: number },
 ): Promise<CardWorker> {
   // A worker blocks on Redis and must retry forever; see BullMQ's guide on connections.
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  connection.on("error", (error) => options.logger.warn({ err: error.message }, "redis (card worker) connection error"));
+  const connection = createRedisConnection({ url: options.redisUrl, role: "worker", name: "card worker", logger: options.logger });
   const worker = new Worker(
     queueNames.actionEvents,
     async (job: Job, token?: string): Promise<SyncOutcome> => {

@@ -3,8 +3,15 @@
  * `form` names the form that was posted when a page holds several (a card's decision, the bulk bar).
  */
 export type FormResult =
-  | { ok: true; message: string; form?: string }
+  | { ok: true; message: string; form?: string; rollbackHref?: string; outcomes?: DecisionOutcome[] }
   | { ok: false; status: number; error: string; fieldErrors: Record<string, string>; form?: string };
+
+/** One action's part of a bulk decision: decided, or refused with the reason. */
+export interface DecisionOutcome {
+  actionId: number;
+  ok: boolean;
+  message: string;
+}
 
 /** The name of the hidden field that carries the session's anti-forgery token in every form. */
 export const CSRF_FIELD = "csrf";

@@ -1,4 +1,4 @@
-import { data, Form, Link, Outlet, useNavigation } from "react-router";
+import { data, Form, Link, Outlet, useNavigation, useSearchParams } from "react-router";
 
 import { approveAction, can, canTransition, cancelAction, describeApprovals, getAction, loadItemFacts, presentAction, rejectAction, type ActionView } from "@leash/core";
 
@@ -42,7 +42,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       show: {
         decide: can(actor, "action.decide") && action.status === "pending",
         cancel: canTransition(action.status, "cancelled") && (can(actor, "action.cancel_any") || proposedByMe),
-        rollback: can(actor, "action.roll_back") && action.status === "executed" && action.rollbackActionId === null,
+        // An undo is not rolled back itself (core refuses): the change is proposed again instead.
+        rollback: can(actor, "action.roll_back") && action.status === "executed" && action.rollbackActionId === null && action.rollbackOfId === null,
       },
     },
     headers ? { headers } : undefined,
@@ -93,6 +94,9 @@ const hasValue = (value: unknown) => value !== null && !(typeof value === "objec
 export default function ActionDetail({ loaderData, actionData }: Route.ComponentProps) {
   const { action, presentation, approvals, changes, notice, show } = loaderData;
   const navigation = useNavigation();
+  // The inbox's "e" (edit and approve) opens this page with the parameters' form open.
+  const [searchParams] = useSearchParams();
+  const editing = searchParams.has("edit");
   const posting = navigation.state === "submitting" ? navigation.formData?.get("intent") : undefined;
   const rejectError = fieldError(resultFor(actionData, "reject"), "reason");
   const parametersError = fieldError(resultFor(actionData, "approve-edited"), "parameters");
@@ -112,6 +116,7 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
             #{action.id} · {capitalize(presentation.headline)}
           </h1>
           <div role="status" aria-live="polite" aria-label="Status" data-testid="action-status">
+            {action.rollbackOfId !== null ? <span className="badge badge-rolled-back">Undo</span> : null}{" "}
             <StatusBadge status={action.status} rolledBack={action.rolledBackAt !== null} />
           </div>
         </div>
@@ -206,7 +211,7 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
                         Approve
                       </button>
                     </Form>
-                    <details className="edit-approve" open={parametersError !== undefined}>
+                    <details className="edit-approve" open={parametersError !== undefined || editing}>
                       <summary>Edit parameters, then approve</summary>
                       <Form method="post" className="stack" noValidate>
                         <CsrfField />
@@ -217,6 +222,7 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
                             name="parameters"
                             rows={6}
                             className="code-input"
+                            autoFocus={editing}
                             defaultValue={prettyJson(action.parameters)}
                             aria-invalid={parametersError ? true : undefined}
                             aria-describedby={parametersError ? "edited-parameters-error" : "edited-parameters-hint"}
@@ -287,7 +293,7 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
             <h2 id="facts-heading">Facts</h2>
             <dl className="kv">
               <dt>Type</dt>
-              <dd>{action.actionType}</dd>
+              <dd>{action.rollbackOfId !== null ? `undo of a ${action.actionType}` : action.actionType}</dd>
               <dt>Target</dt>
               <dd>
                 {target && action.targetId !== null ? (

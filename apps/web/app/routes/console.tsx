@@ -3,7 +3,7 @@ import { Form, NavLink, Outlet } from "react-router";
 import { can, countActions, countUnreadNotifications } from "@leash/core";
 
 import { CsrfField } from "../components/csrf-field.tsx";
-import { BellIcon, ConnectorsIcon, HistoryIcon, InboxIcon, ItemsIcon, LeashMark, MetricsIcon, PoliciesIcon, PreferencesIcon, QueueIcon, SignOutIcon, TemplatesIcon, WebhooksIcon } from "../components/icons.tsx";
+import { BellIcon, ConnectorsIcon, HistoryIcon, InboxIcon, ItemsIcon, KeyIcon, LeashMark, MetricsIcon, PeopleIcon, PoliciesIcon, PreferencesIcon, QueueIcon, SignOutIcon, SsoIcon, TemplatesIcon, WebhooksIcon } from "../components/icons.tsx";
 import { RoleBadge } from "../components/status-badge.tsx";
 import { formatCount } from "../lib/format.ts";
 import { useLiveRevalidation } from "../lib/use-live-revalidation.ts";
@@ -32,6 +32,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       readConnectors: can(actor, "connector.read"),
       writeConnectors: can(actor, "connector.write"),
       manageWebhooks: can(actor, "webhook.manage"),
+      managePeople: can(actor, "user.manage"),
     },
     now: new Date().toISOString(),
   };
@@ -48,6 +49,9 @@ const navigation = [
   { to: "/policies", label: "Policies", icon: <PoliciesIcon />, end: false },
   { to: "/connectors", label: "Connectors", icon: <ConnectorsIcon />, end: false },
   { to: "/webhooks", label: "Webhooks", icon: <WebhooksIcon />, end: false },
+  { to: "/people", label: "People", icon: <PeopleIcon />, end: false, admin: true },
+  { to: "/api-keys", label: "API keys", icon: <KeyIcon />, end: false, admin: true },
+  { to: "/single-sign-on", label: "Single sign-on", icon: <SsoIcon />, end: false, admin: true },
 ];
 
 export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
@@ -65,7 +69,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
         </div>
         <nav aria-label="Console">
           <ul className="nav">
-            {navigation.filter((entry) => (entry.to !== "/connectors" || permissions.readConnectors) && (entry.to !== "/webhooks" || permissions.manageWebhooks)).map((entry) => (
+            {navigation.filter((entry) => (entry.to !== "/connectors" || permissions.readConnectors) && (entry.to !== "/webhooks" || permissions.manageWebhooks) && (!("admin" in entry) || permissions.managePeople)).map((entry) => (
               <li key={entry.to}>
                 <NavLink to={entry.to} end={entry.end} className="nav-link" prefetch="intent">
                   {entry.icon}

@@ -175,7 +175,7 @@ export default function History({ loaderData }: Route.ComponentProps) {
                     </time>
                   </td>
                   <td className="truncate truncate-wide" title={capitalize(headline)}>
-                    <span className="badge badge-neutral">{action.actionType}</span> {capitalize(headline)}
+                    {action.rollbackOfId !== null ? <span className="badge badge-rolled-back">undo</span> : <span className="badge badge-neutral">{action.actionType}</span>} {capitalize(headline)}
                   </td>
                   <td className="truncate">
                     {target && action.targetId !== null ? <Link to={`/items/${action.targetId}`}>{target}</Link> : (target ?? <span className="muted">—</span>)}

@@ -1,4 +1,4 @@
-import { data, Form, redirect, useNavigation } from "react-router";
+import { data, Form, Link, redirect, useNavigation } from "react-router";
 
 import { signIn } from "@leash/core";
 
@@ -101,6 +101,11 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
             {busy ? "Signing in…" : "Sign in"}
           </button>
         </Form>
+        <p className="auth-alternative">
+          <Link to={loaderData.redirectTo === "/" ? "/sign-in/sso" : `/sign-in/sso?redirectTo=${encodeURIComponent(loaderData.redirectTo)}`} className="button button-block">
+            Sign in with SSO
+          </Link>
+        </p>
       </div>
     </main>
   );

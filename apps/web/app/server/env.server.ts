@@ -13,6 +13,11 @@ export const env = createEnv({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     /** Signs the session cookie; at least 32 characters, and required in production. */
     SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+    /**
+     * "true" lets single sign-on talk to an OpenID provider over plain http: for tests against a
+     * provider on 127.0.0.1 only (tokens and the client secret would cross the network in clear).
+     */
+    SSO_ALLOW_INSECURE_ISSUER: z.enum(["true", "false"], "SSO_ALLOW_INSECURE_ISSUER must be true or false").default("false"),
   },
   runtimeEnv: process.env,
   emptyStringAsUndefined: true,

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 
 import { createCookieSessionStorage, type Session } from "react-router";
 
-import { SESSION_MAX_AGE_MS, type SessionClaims } from "@leash/core";
+import { SESSION_MAX_AGE_MS, type PendingSsoSignIn, type SessionClaims } from "@leash/core";
 
 import { sessionSecret } from "./env.server.ts";
 
@@ -10,10 +10,16 @@ import { sessionSecret } from "./env.server.ts";
 interface SessionData extends SessionClaims {
   /** The anti-forgery token every form of this session carries back. */
   csrf: string;
+  /** A single sign-on under way: what its callback checks the provider's answer against (core's finishSsoSignIn). */
+  ssoPending: PendingSsoSignIn;
+  /** Where to go once that sign-on completes. */
+  ssoRedirectTo: string;
 }
 
 interface FlashData {
   notice: string;
+  /** Why a single sign-on did not sign the person in, shown once on the sign-in page. */
+  signInError: string;
 }
 
 export type ConsoleSession = Session<SessionData, FlashData>;

@@ -2,25 +2,21 @@ import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 
 import {
   contextFromTraceparent,
-  executeAction,
   executeActionJob,
   inSpan,
   markSpanFailed,
   queueNames,
   queueSpanAttributes,
   spanAttributes,
-  type CoreDeps,
-  type ActionRegistry,
-  type ExecuteActionOptions,
+  type ExecutionBatcher,
   type ExecutionOutcome,
 } from "@leash/core";
 
-export interface ExecuteProcessorOptions extends Omit<ExecuteActionOptions, "actionId" | "earlierRuns"> {
-  deps: CoreDeps & { registry: ActionRegistry };
-}
-
-/** Maps core's decision for one action to BullMQ: done, wait and come back, or stop for good. */
-export function createExecuteActionProcessor({ deps, ...options }: ExecuteProcessorOptions) {
+/**
+ * Maps core's decision for one action to BullMQ: done, wait and come back, or stop for good. The
+ * batcher runs the job's action together with the other jobs ready at the same time.
+ */
+export function createExecuteActionProcessor(batcher: ExecutionBatcher) {
   return async (job: Job, token?: string): Promise<ExecutionOutcome> => {
     const payload = executeActionJob.payload.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`Malformed job payload: ${payload.error.message}`);
@@ -30,7 +26,7 @@ export function createExecuteActionProcessor({ deps, ...options }: ExecuteProces
     const attributes = { ...queueSpanAttributes(queueNames.actions, "process"), "messaging.message.id": job.id, [spanAttributes.actionId]: actionId, [spanAttributes.tenantId]: tenantId };
     // A child of the span that enqueued the job, so one trace follows the action from the API call to its commit.
     const outcome = await inSpan(`process ${queueNames.actions}`, { role: "consumer", parent: contextFromTraceparent(trace), attributes, unitOfWork: true }, async (span) => {
-      const decided = await executeAction(deps, { ...options, actionId, earlierRuns });
+      const decided = await batcher.execute({ actionId, earlierRuns });
       span.setAttribute("leash.execution.outcome", decided.kind);
       if (decided.kind === "failed") markSpanFailed(span, decided.error);
       return decided;

@@ -6,16 +6,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-
-import { createBullActionQueue, MAX_BATCH_SIZE, proposeBatch, queueNames, setPreference, silentLogger, systemClock, type CoreDeps } from "@leash/core";
+import { createBullActionQueue, createRedisConnection, MAX_BATCH_SIZE, proposeBatch, queueNames, setPreference, silentLogger, systemClock, type CoreDeps } from "@leash/core";
 import { createTestTenant, waitFor, type TestTenant } from "@leash/core/testing";
 import { createDb, migrate, type Db } from "@leash/db";
 
 import { freePort, startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis } from "./private-services.ts";
 
 const appsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const QUEUE_PREFIX = "{leash-faults}";
+/** Hash-tagged, as a Redis Cluster needs: every key of every queue lands in one slot. */
+export const QUEUE_PREFIX = "{leash-faults}";
 
 /** One of the real app processes (src/main.ts), started as a child process. */
 export interface AppProcess {
@@ -28,9 +27,16 @@ export interface AppProcess {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export interface FaultStack {
+/** The Redis a stack runs on: a private server by default, or a private cluster (see redis-cluster-failover.int.test.ts). */
+export interface StackRedis {
+  /** REDIS_URL of the apps: `redis://` or `redis+cluster://`. */
+  url: string;
+  destroy(): Promise<void>;
+}
+
+export interface FaultStack<R extends StackRedis = PrivateRedis> {
   postgres: PrivatePostgres;
-  redis: PrivateRedis;
+  redis: R;
   databaseUrl: string;
   db: Db;
   deps: CoreDeps;
@@ -50,8 +56,13 @@ export interface FaultStack {
  * A private Postgres cluster and Redis server (so a test can crash them), a migrated database with
  * one tenant whose notify actions are auto-approved, and the real worker and API as child processes.
  */
-export async function startFaultStack({ durablePostgres = false }: { durablePostgres?: boolean } = {}): Promise<FaultStack> {
-  const [postgres, redis] = await Promise.all([startPrivatePostgres({ durable: durablePostgres }), startPrivateRedis()]);
+export async function startFaultStack(options?: { durablePostgres?: boolean }): Promise<FaultStack>;
+export async function startFaultStack<R extends StackRedis>(options: { durablePostgres?: boolean; startRedis: () => Promise<R> }): Promise<FaultStack<R>>;
+export async function startFaultStack({
+  durablePostgres = false,
+  startRedis = startPrivateRedis,
+}: { durablePostgres?: boolean; startRedis?: () => Promise<StackRedis> } = {}): Promise<FaultStack<StackRedis>> {
+  const [postgres, redis] = await Promise.all([startPrivatePostgres({ durable: durablePostgres }), startRedis()]);
   const logDir = await mkdtemp(join(tmpdir(), "leash-faults-logs-"));
   const admin = createDb({ connectionString: postgres.url("postgres"), maxConnections: 1 });
   await admin.$executeRaw`CREATE DATABASE leash`;
@@ -60,9 +71,8 @@ export async function startFaultStack({ durablePostgres = false }: { durablePost
   await migrate({ connectionString: databaseUrl });
 
   const db = createDb({ connectionString: databaseUrl, maxConnections: 10 });
-  const connection = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-  // The tests restart this Redis on purpose; the client reconnects by itself.
-  connection.on("error", () => undefined);
+  // The test's own producer, made as the apps make theirs; the tests restart this Redis on purpose and the client reconnects by itself.
+  const connection = createRedisConnection({ url: redis.url, role: "producer", name: "fault stack", logger: silentLogger() });
   const deps: CoreDeps = { db, queue: createBullActionQueue({ connection, prefix: QUEUE_PREFIX }), clock: systemClock, logger: silentLogger() };
   const executions = new Queue(queueNames.actions, { connection, prefix: QUEUE_PREFIX });
   executions.on("error", () => undefined);
@@ -110,7 +120,10 @@ export async function startFaultStack({ durablePostgres = false }: { durablePost
     logDir,
     spawnWorker: (env = {}) =>
       spawnApp("worker", {
-        WORKER_CONCURRENCY: "8",
+        // Batches of the largest size (64, two in flight): a kill lands in the middle of a full batch.
+        WORKER_CONCURRENCY: "128",
+        WORKER_BATCH_SIZE: "64",
+        WORKER_BATCHES_IN_FLIGHT: "2",
         WORKER_LOCK_MS: "3000",
         RECONCILE_INTERVAL_MS: "1000",
         RETRY_BASE_DELAY_MS: "200",
@@ -125,7 +138,8 @@ export async function startFaultStack({ durablePostgres = false }: { durablePost
           if (api.child.exitCode !== null) throw new Error(`the API exited with code ${api.child.exitCode}; see ${logDir}`);
           return fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.ok, () => false);
         },
-        { timeoutMs: 30_000, intervalMs: 50, what: "the API to listen" },
+        // Starting through tsx takes a few seconds idle, and over 40 s when the machine's two cores are saturated.
+        { timeoutMs: 120_000, intervalMs: 50, what: "the API to listen" },
       );
       return api;
     },

@@ -2,10 +2,11 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { Redis } from "ioredis";
 import { z } from "zod";
 
-import type { FaultStack } from "./fault-stack.ts";
+import { createRedisConnection, silentLogger } from "@leash/core";
+
+import type { FaultStack, StackRedis } from "./fault-stack.ts";
 import { countRecovery, type RunFigures } from "./outcome.ts";
 
 /** A count as RELIABILITY.md writes it (2,000). */
@@ -88,6 +89,24 @@ export const scenarios = {
     describe: (e) =>
       `the receiver got the request ${figure(e.deliveries)} times, under ${figure(e.idempotencyKeys)} distinct idempotency key${e.idempotencyKeys === 1 ? "" : "s"}`,
   }),
+  "pgbouncer-transaction-mode": scenario({
+    title: "API and worker through PgBouncer 1.18 (transaction mode, `DATABASE_POOLER=transaction`): worker SIGKILL, then Redis `FLUSHALL` before the new worker",
+    evidence: ["serverBackendsAtFault", "rollbacks", "auditEventsSealed"],
+    describe: (e) =>
+      `notify, create, update, link and delete actions, the last four approved through the API, and ${figure(e.rollbacks)} rollbacks; ${figure(e.serverBackendsAtFault)} Postgres connections served both apps' pools of 20 at the kill; ${figure(e.auditEventsSealed)} audit events sealed, the chain verified`,
+  }),
+  "two-apis-two-workers-sigkill": scenario({
+    title: "two APIs behind haproxy (round robin) and two workers: one API and one worker SIGKILL, not restarted",
+    evidence: ["acceptedAtFault", "unanswered", "throttledOf150", "heldAtFault"],
+    describe: (e) =>
+      `${figure(e.acceptedAtFault)} proposals accepted at the kills; ${figure(e.heldAtFault)} actions held \`executing\` by the killed worker; ${figure(e.unanswered)} requests cut, all retried; before the kills, 150 invalid keys through the balancer were refused 429 ${figure(e.throttledOf150)} times (limit 100 per address per minute, counted once across both APIs)`,
+  }),
+  "redis-cluster-master-sigkill": scenario({
+    title: "Redis Cluster (3 masters, 3 replicas): the queues' master SIGKILL while 16 agents propose through the API, two workers",
+    evidence: ["acceptedAtFault", "jobsAtFault", "failoverMs", "nodeTimeoutMs"],
+    describe: (e) =>
+      `${figure(e.acceptedAtFault)} proposals accepted and ${figure(e.jobsAtFault)} jobs waiting, active or delayed on the killed master; its replica served the queues ${formatDuration(e.failoverMs)} after the kill (cluster-node-timeout ${formatDuration(e.nodeTimeoutMs)}); not restarted`,
+  }),
 };
 
 export type ScenarioId = keyof typeof scenarios;
@@ -131,14 +150,17 @@ export interface ScenarioRun {
   serverErrors: number | null;
   /** Date.now() when the first action was proposed. */
   startedAt: number;
+  /** Faults injected when more than one. */
+  faults?: number;
 }
 
-async function describeServices(stack: FaultStack): Promise<ScenarioResult["services"]> {
+async function describeServices(stack: FaultStack<StackRedis>): Promise<ScenarioResult["services"]> {
   const [settings] = await stack.db.$queryRaw<
     { version: string; fsync: string; synchronous_commit: string }[]
   >`
     SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`;
-  const redis = new Redis(stack.redis.url, { maxRetriesPerRequest: 1 });
+  // A waiting connection: this one read must not fail for being sent before the connection is up.
+  const redis = createRedisConnection({ url: stack.redis.url, role: "worker", name: "scenario results", logger: silentLogger() });
   try {
     const info = await redis.info("server");
     return {
@@ -158,7 +180,7 @@ async function describeServices(stack: FaultStack): Promise<ScenarioResult["serv
  * refuses as older than the run.
  */
 export async function recordScenario<Id extends ScenarioId>(
-  stack: FaultStack,
+  stack: FaultStack<StackRedis>,
   id: Id,
   run: ScenarioRun,
   evidence: EvidenceOf<Id>,
@@ -170,7 +192,7 @@ export async function recordScenario<Id extends ScenarioId>(
     finishedAt: new Date().toISOString(),
     figures: {
       ...run.outcome,
-      faults: 1,
+      faults: run.faults ?? 1,
       executedBeforeFault: run.executedBeforeFault,
       ...recovery,
       serverErrors: run.serverErrors,

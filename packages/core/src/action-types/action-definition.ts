@@ -162,6 +162,12 @@ export type RollbackSupport =
        * permanent delete cannot; a reminder only until it fires).
        */
       reversibility(parameters: JsonObject): Reversibility;
+      /**
+       * What the undo action of one of these does, as the headline of that undo: `remove person
+       * "Wile E. Coyote"`. Read with the original's parameters and target; without it an undo reads
+       * `undo <the original's headline>`.
+       */
+      undoHeadline?(context: PresentContext): string;
       /** What the rollback did, for the thread of the Slack card: `project restored`. */
       undone(original: Pick<AgentAction, "targetType">): string;
       /** Why this executed action cannot be undone (any more), after `#id `; null when it can. */

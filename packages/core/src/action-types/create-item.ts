@@ -49,6 +49,7 @@ export const createAction = defineActionType({
     reversible: true,
     laterChanges: "item_and_links",
     reversibility: () => ({ reversible: true, until: null, explanation: "rollback removes the created item" }),
+    undoHeadline: ({ parameters, targetType }) => `remove ${targetType ?? "item"} ${quoted(typeof parameters.title === "string" ? parameters.title : "")}`.trim(),
     undone: (original) => `${original.targetType ?? "item"} removed`,
     async refusal({ db, original }) {
       const item = await db.item.findFirst({ where: { id: original.targetId ?? 0, tenantId: original.tenantId } });

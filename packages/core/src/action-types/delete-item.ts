@@ -54,6 +54,7 @@ export const deleteAction = defineActionType({
       parameters.permanent === true
         ? { reversible: false, until: null, explanation: "a permanent delete cannot be undone" }
         : { reversible: true, until: null, explanation: "rollback restores the item" },
+    undoHeadline: ({ targetLabel }) => `restore ${targetLabel ?? "item"}`,
     undone: (original) => `${original.targetType ?? "item"} restored`,
     async refusal({ db, original }) {
       const label = `${original.targetType ?? "item"} #${original.targetId ?? "?"}`;

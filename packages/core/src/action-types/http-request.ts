@@ -101,6 +101,7 @@ export const httpAction = defineActionType({
       parameters.undoable === true
         ? { reversible: true, until: null, explanation: "rollback sends the connector's undo request" }
         : { reversible: false, until: null, explanation: "its connector has no undo request, so it cannot be undone" },
+    undoHeadline: ({ parameters }) => `send ${showParameter(parameters.connector, 64)}'s undo request`,
     undone: () => "undo request sent",
     async refusal({ db, original }) {
       const stored = storedUndo.safeParse(original.rollbackData);

@@ -63,6 +63,7 @@ export const linkAction = defineActionType({
     reversible: true,
     laterChanges: "none",
     reversibility: () => ({ reversible: true, until: null, explanation: "rollback removes the link" }),
+    undoHeadline: ({ targetLabel }) => `remove a link from ${targetLabel ?? "item"}`,
     undone: () => "link removed",
     async refusal({ db, original }) {
       const { linkId } = readStored(madeLink, original.result, `result of #${original.id}`);

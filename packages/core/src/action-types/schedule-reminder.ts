@@ -58,6 +58,7 @@ export const scheduleAction = defineActionType({
       until: typeof parameters.dueAt === "string" ? parameters.dueAt : null,
       explanation: "rollback cancels the reminder until it has fired",
     }),
+    undoHeadline: ({ targetLabel }) => `cancel the reminder${targetLabel ? ` on ${targetLabel}` : ""}`,
     undone: () => "reminder cancelled",
     async refusal({ db, original }) {
       const { reminderId } = readStored(scheduled, original.result, `result of #${original.id}`);

@@ -54,6 +54,7 @@ export const updateAction = defineActionType({
     reversible: true,
     laterChanges: "item",
     reversibility: () => ({ reversible: true, until: null, explanation: "rollback restores the previous fields" }),
+    undoHeadline: ({ targetLabel }) => `restore the previous fields of ${targetLabel ?? "item"}`,
     undone: (original) => `${original.targetType ?? "item"} restored`,
     async refusal({ db, original }) {
       const item = await db.item.findFirst({ where: { id: original.targetId ?? 0, tenantId: original.tenantId } });

@@ -23,10 +23,10 @@ import { createWebhookEndpoint } from "../webhooks/create-webhook-endpoint.ts";
 import { deleteWebhookEndpoint } from "../webhooks/delete-webhook-endpoint.ts";
 import { listWebhookEndpoints } from "../webhooks/list-webhook-endpoints.ts";
 import { webhookEventTypes, type WebhookEventType } from "../webhooks/webhook-event-types.ts";
+import { userRoles } from "../people/people-inputs.ts";
 import { env } from "./env.ts";
 
 const apiKeyRoles: ApiKeyRole[] = ["admin", "approver", "viewer", "agent"];
-const userRoles = ["admin", "approver", "viewer"] as const;
 
 function oneOf<T extends string>(values: readonly T[]) {
   return (value: string): T => {
@@ -35,7 +35,7 @@ function oneOf<T extends string>(values: readonly T[]) {
   };
 }
 
-const db = createDb({ connectionString: env.DATABASE_URL });
+const db = createDb({ connectionString: env.DATABASE_URL, pooler: env.DATABASE_POOLER });
 
 const program = new Command("admin").description("Administer Leash tenants, users and API keys");
 

@@ -4,6 +4,7 @@ import { engineEnv, storesEnv } from "../settings/settings-env.ts";
 
 const schema = z.object({
   DATABASE_URL: storesEnv.DATABASE_URL,
+  DATABASE_POOLER: storesEnv.DATABASE_POOLER,
   /** As the apps read it: connectors and webhook endpoints are created with it; without it the seed skips the demo's. */
   CONNECTOR_SECRET_KEY: engineEnv.CONNECTOR_SECRET_KEY,
   /** `create-user`'s password when --password is not given, so it stays out of the shell's history. */

@@ -16,7 +16,7 @@ function writeSecretFile(path: string, secret: string): void {
   chmodSync(path, 0o600);
 }
 
-const db = createDb({ connectionString: env.DATABASE_URL });
+const db = createDb({ connectionString: env.DATABASE_URL, pooler: env.DATABASE_POOLER });
 try {
   const result = await seedDemo(
     { db, logger: silentLogger(), ...(env.CONNECTOR_SECRET_KEY ? { connectorKey: env.CONNECTOR_SECRET_KEY } : {}) },

@@ -50,7 +50,8 @@ export async function signIn(
     ? await deps.db.user.findUnique({ where: { tenantId_email: { tenantId: tenant.id, email: credentials.email } } })
     : null;
   const matches = await verifyPassword(credentials.password, user?.passwordHash ?? UNKNOWN_USER_HASH);
-  if (!tenant || !user || !matches) throw new CoreError("UNAUTHORIZED", "That workspace, email and password do not match an account");
+  // A deactivated person gets the same answer as a wrong password: the form does not tell who exists.
+  if (!tenant || !user || !matches || user.deactivatedAt !== null) throw new CoreError("UNAUTHORIZED", "That workspace, email and password do not match an account");
   await deps.signInThrottle.perAccount.forgive(account);
   return {
     user: toSignedInUser(user, tenant),

@@ -1,10 +1,12 @@
 import { z } from "zod";
 
-import { Prisma, type Db, type Tenant, type User, type UserRole } from "@leash/db";
+import { Prisma, type Db, type Tenant, type User } from "@leash/db";
 
 import { CoreError } from "../errors.ts";
 import { safeText } from "../actions/storable.ts";
 import { parseInput } from "../validation.ts";
+import { insertUser } from "../people/insert-user.ts";
+import { personFieldsSchema } from "../people/people-inputs.ts";
 import { hashPassword } from "./passwords.ts";
 
 export const createTenantInputSchema = z.strictObject({
@@ -12,11 +14,9 @@ export const createTenantInputSchema = z.strictObject({
   name: safeText(z.string().trim().min(1).max(200)),
 });
 
-export const createUserInputSchema = z.strictObject({
+/** The admin CLI's create-user: the console's rules for a person (people-inputs.ts), plus a password of the operator's choosing. */
+export const createUserInputSchema = personFieldsSchema.extend({
   tenantSlug: safeText(z.string().min(1)),
-  email: z.email().max(320).transform((email) => email.toLowerCase()),
-  name: safeText(z.string().trim().min(1).max(200)),
-  role: z.enum(["admin", "approver", "viewer"]),
   password: z.string().min(10, "at least 10 characters").max(200),
 });
 
@@ -40,15 +40,8 @@ export async function findTenantBySlug(db: Db, slug: string): Promise<Tenant> {
   return tenant;
 }
 
-export async function createUser(db: Db, input: z.input<typeof createUserInputSchema>): Promise<User & { role: UserRole }> {
+export async function createUser(db: Db, input: z.input<typeof createUserInputSchema>): Promise<User> {
   const data = parseInput(createUserInputSchema, input, "user");
   const tenant = await findTenantBySlug(db, data.tenantSlug);
-  try {
-    return await db.user.create({
-      data: { tenantId: tenant.id, email: data.email, name: data.name, role: data.role, passwordHash: await hashPassword(data.password) },
-    });
-  } catch (error) {
-    if (uniqueViolation(error)) throw new CoreError("CONFLICT", `${data.email} already has an account in ${data.tenantSlug}`);
-    throw error;
-  }
+  return insertUser(db, { tenantId: tenant.id, email: data.email, name: data.name, role: data.role, passwordHash: await hashPassword(data.password) });
 }

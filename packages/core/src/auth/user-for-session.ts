@@ -19,7 +19,7 @@ export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
 
 /**
  * The signed-in person of a session as they are now, read on every request: a changed role applies
- * at once, and a removed account, a session older than SESSION_MAX_AGE_MS or one from before the
+ * at once, and a removed or deactivated account, a session older than SESSION_MAX_AGE_MS or one from before the
  * person was signed out everywhere is refused (UNAUTHORIZED).
  */
 export async function userForSession(deps: Pick<CoreDeps, "db" | "clock">, { session }: { session: Partial<Record<keyof SessionClaims, unknown>> }): Promise<SignedInUser> {
@@ -30,6 +30,7 @@ export async function userForSession(deps: Pick<CoreDeps, "db" | "clock">, { ses
   if (deps.clock.now().getTime() - issuedAt > SESSION_MAX_AGE_MS) throw ended("This session has expired");
   const user = await deps.db.user.findUnique({ where: { id: userId }, include: { tenant: true } });
   if (!user) throw ended("This account no longer exists");
+  if (user.deactivatedAt !== null) throw ended("This account was deactivated");
   if (user.sessionVersion !== sessionVersion) throw ended("This session was ended (signed out everywhere)");
   return toSignedInUser(user, user.tenant);
 }

@@ -1,13 +1,8 @@
 import type { AgentAction } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
-import { can } from "../authorization.ts";
-import { approverIdentity } from "./approver-identity.ts";
-import {
-  assertSeparationOfDuties,
-  SeparationOfDutiesError,
-  type DutiesFacts,
-} from "./check-separation-of-duties.ts";
+import type { DutiesFacts } from "./check-separation-of-duties.ts";
+import { decisionRefusalFor } from "./decision-refusal-for.ts";
 
 /** What says whether someone may decide an action now: the action, who approved it so far, and the facts separation of duties needs. */
 export interface DecisionFacts {
@@ -23,15 +18,6 @@ export interface DecisionFacts {
  * quorum counts each person once). The rules approveAction enforces, asked ahead to tell people
  * what waits for them; approveAction still decides for real, since anything may change in between.
  */
-export function mayDecide(actor: Actor, { action, approverKeys, duties }: DecisionFacts): boolean {
-  if (action.status !== "pending" || action.tenantId !== actor.tenantId || !can(actor, "action.decide"))
-    return false;
-  if (approverKeys.includes(approverIdentity(actor).key)) return false;
-  try {
-    assertSeparationOfDuties(action, actor, duties);
-  } catch (error) {
-    if (error instanceof SeparationOfDutiesError) return false;
-    throw error;
-  }
-  return true;
+export function mayDecide(actor: Actor, facts: DecisionFacts): boolean {
+  return decisionRefusalFor(actor, facts) === null;
 }

@@ -2,6 +2,7 @@ import type { AgentAction } from "@leash/db";
 
 import type { CoreDeps } from "../deps.ts";
 import type { ActionEventPayload } from "../queue/queue-definitions.ts";
+import { publishActionChanges } from "./publish-action-changes.ts";
 
 type Changed = Pick<AgentAction, "id" | "tenantId" | "requiresApproval"> & { rollbackOfId?: number | null };
 
@@ -13,6 +14,10 @@ type Changed = Pick<AgentAction, "id" | "tenantId" | "requiresApproval"> & { rol
  * failed or was cancelled is news for the card of the action it undoes (`rollback_requested`,
  * `rolled_back`: its rollback is over). A failure to publish is logged and never fails the
  * caller's request: the change itself has committed.
+ *
+ * Every change published here also wakes the actions' waiters first (`publishActionChanges`), Slack
+ * card or not, so each writer's one call after its commit covers both. A proposal is the exception:
+ * nobody can be waiting on an action before its proposal has answered with its id.
  */
 export async function publishActionEvents(
   deps: Pick<CoreDeps, "db" | "queue" | "logger">,
@@ -22,6 +27,7 @@ export async function publishActionEvents(
   const shown = actions.filter((action) => action.requiresApproval);
   const forOriginal: ActionEventPayload["type"] | null = type === "failed" || type === "cancelled" ? "rolled_back" : type === "rollback_requested" ? type : null;
   const undoneIds = forOriginal ? actions.flatMap((action) => (action.rollbackOfId ? [action.rollbackOfId] : [])) : [];
+  if (type !== "proposed") await publishActionChanges(deps, [...actions.map((action) => action.id), ...undoneIds]);
   if (shown.length === 0 && undoneIds.length === 0) return;
   try {
     const undone = undoneIds.length

@@ -8,7 +8,12 @@ import type { CoreDeps } from "../deps.ts";
  * the actions stay approved in Postgres, and the worker's reconciler enqueues them later: the
  * caller's request has still succeeded.
  */
-export async function enqueueApproved(deps: Pick<CoreDeps, "queue" | "logger">, actions: readonly AgentAction[]): Promise<void> {
+export async function enqueueApproved(
+  deps: Pick<CoreDeps, "queue" | "logger">,
+  actions: readonly AgentAction[],
+  /** The trace context each action's job continues, by action id (the enqueuing span's for an action not in it). */
+  traces?: ReadonlyMap<number, string>,
+): Promise<void> {
   // What the agent carries out itself never goes to the worker: it waits for the agent's report.
   const approved = actions.filter((action) => action.status === "approved" && findActionType(action.actionType)?.performedBy !== "agent");
   if (approved.length === 0) return;
@@ -18,7 +23,7 @@ export async function enqueueApproved(deps: Pick<CoreDeps, "queue" | "logger">, 
     // that first run may still sit in Redis under the same job id and would swallow the new one.
     const returned = approved.filter((action) => action.claimedAt !== null);
     await Promise.all(returned.map((action) => deps.queue.hasLiveExecution(action.id)));
-    await deps.queue.enqueueExecutions(approved.map((action) => ({ actionId: action.id, tenantId: action.tenantId })));
+    await deps.queue.enqueueExecutions(approved.map((action) => ({ actionId: action.id, tenantId: action.tenantId, trace: traces?.get(action.id) })));
   } catch (error) {
     deps.logger.warn({ err: error, actionIds: approved.map((action) => action.id) }, "enqueue failed; the reconciler will retry");
   }

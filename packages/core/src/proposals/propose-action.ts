@@ -1,23 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { isDeepStrictEqual } from "node:util";
 
 import { z } from "zod";
 
 import { Prisma, type AgentAction } from "@leash/db";
 
-import { findActionType } from "../action-types/action-type-registry.ts";
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import { actionServices, DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
-import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { inSpan, noteActions, spanAttributes } from "../observability/tracing.ts";
 import { parseInput } from "../validation.ts";
 import { approvalsInclude, withNoApprovals } from "../decisions/action-approvals.ts";
 import { actionViewSchema, toActionView } from "../actions/action-view.ts";
 import { checkPendingCap } from "./check-pending-cap.ts";
 import { referencedItemIds, targetProblemError, targetProblems } from "./check-targets.ts";
-import { enqueueApproved } from "./enqueue-approved.ts";
+import { announceProposed } from "./announce-proposed.ts";
+import { earlierProposal } from "./earlier-proposal.ts";
 import { insertProposals, type StoredProposal } from "./insert-proposals.ts";
 import { prepareProposals } from "./prepare-proposals.ts";
 import { readProposalContext, type ProposalContext } from "./proposal-context.ts";
@@ -45,40 +43,13 @@ export const proposeBatchResultSchema = z.object({
 });
 export type ProposeBatchResult = z.infer<typeof proposeBatchResultSchema>;
 
-/** The stored parameters as the agent sent them: without what the type's `prepare` resolved and added. */
-function asProposed(actionType: string, parameters: unknown): unknown {
-  const resolved = findActionType(actionType)?.resolvedParameters ?? [];
-  if (resolved.length === 0 || typeof parameters !== "object" || parameters === null) return parameters;
-  return Object.fromEntries(Object.entries(parameters).filter(([key]) => !resolved.includes(key)));
-}
-
-/**
- * For rows stored before request hashes (migration 20261204000500): the row compared with the
- * request as far as it still tells it. Refusing a real retry is safer than answering a different
- * request with an old action as if it were stored; the parameters as proposed are kept when an
- * approver edited them, and a create's target is the item it made, which the request never named.
- */
-function sameAsStoredProposal(existing: AgentAction, proposal: ActionProposal): boolean {
-  return (
-    existing.actionType === proposal.actionType &&
-    existing.targetType === (proposal.targetType ?? null) &&
-    (findActionType(existing.actionType)?.target === "new" || existing.targetId === (proposal.targetId ?? null)) &&
-    isDeepStrictEqual(asProposed(existing.actionType, existing.originalParameters ?? existing.parameters), proposal.parameters)
-  );
-}
-
 async function findByIdempotencyKey(deps: CoreDeps, tenantId: string, proposal: ActionProposal, hash: string): Promise<ProposeResult | null> {
   if (proposal.idempotencyKey === undefined) return null;
   const existing = await deps.db.agentAction.findUnique({
     where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: proposal.idempotencyKey } },
     include: approvalsInclude,
   });
-  if (!existing) return null;
-  const same = existing.requestHash === null ? sameAsStoredProposal(existing, proposal) : existing.requestHash === hash;
-  if (!same) {
-    throw new CoreError("CONFLICT", `idempotencyKey "${proposal.idempotencyKey}" was already used for a different action (#${existing.id})`);
-  }
-  return { action: toActionView(existing), duplicate: true };
+  return existing ? earlierProposal(existing, proposal, hash) : null;
 }
 
 /**
@@ -118,6 +89,8 @@ async function proposeOne(deps: CoreDeps, { actor, input }: { actor: Actor; inpu
   const proposal = parseInput(proposeActionInputSchema, input, "action");
   // Only a proposal with a key is ever compared with a retry.
   const hash = proposal.idempotencyKey === undefined ? undefined : requestHash({ kind: "proposal", proposal });
+  // In the API, proposals arriving together are written together (the batcher applies the same rules).
+  if (deps.proposalBatcher) return deps.proposalBatcher.propose({ actor, proposal, hash });
   const earlier = hash === undefined ? null : await findByIdempotencyKey(deps, actor.tenantId, proposal, hash);
   if (earlier) return earlier;
 
@@ -208,8 +181,6 @@ async function createActions(
     maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     ...(batchId ? { batchId } : {}),
   });
-  deps.counters?.proposed(actions);
-  await enqueueApproved(deps, actions);
-  await publishActionEvents(deps, actions, "proposed");
+  await announceProposed(deps, actions);
   return actions;
 }

@@ -1,8 +1,10 @@
-import { Queue, type ConnectionOptions } from "bullmq";
+import { Queue } from "bullmq";
+import type { Cluster, Redis } from "ioredis";
 
 import { currentTraceparent, inSpan, noteActions, queueSpanAttributes } from "../observability/tracing.ts";
 
 import {
+  actionChangedChannel,
   actionEventJob,
   DEFAULT_QUEUE_PREFIX,
   deliverWebhookJob,
@@ -17,8 +19,11 @@ import {
 
 /** What services need from the queue; core never touches Redis any other way. */
 export interface ActionQueue {
-  /** When tracing is on, each job carries the enqueuing span's trace context (the queue sets `trace`). */
-  enqueueExecutions(jobs: Omit<ExecuteActionPayload, "trace">[]): Promise<void>;
+  /**
+   * When tracing is on, each job carries a trace context: its own `trace` when given (a batch of
+   * proposals from several requests, each continuing its request's trace), else the enqueuing span's.
+   */
+  enqueueExecutions(jobs: (Omit<ExecuteActionPayload, "trace"> & { trace?: string | undefined })[]): Promise<void>;
   enqueueReminder(job: FireReminderPayload & { dueAt: Date }): Promise<void>;
   /** Removes a reminder's delayed job (its reminder was cancelled); nothing happens if there is none. */
   cancelReminder(reminderId: number): Promise<void>;
@@ -37,11 +42,14 @@ export interface ActionQueue {
   hasLiveWebhookDelivery(deliveryId: number): Promise<boolean>;
   /** Tells the Slack bot that actions changed (see publish-action-events.ts for which). */
   publishActionEvents(events: ActionEventPayload[]): Promise<void>;
+  /** Names, in one PUBLISH, actions whose rows just changed, to wake their waiters (see `actionChangedChannel`). */
+  publishActionChanges(actionIds: readonly number[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface BullActionQueueOptions {
-  connection: ConnectionOptions;
+  /** A connection rather than options: the queues share it, and action changes are published over it. */
+  connection: Redis | Cluster;
   prefix?: string;
 }
 
@@ -87,9 +95,9 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
         noteActions(jobs.map((job) => job.actionId));
         const trace = currentTraceparent();
         await actions.addBulk(
-          jobs.map((payload) => ({
+          jobs.map(({ trace: own, ...payload }) => ({
             name: executeActionJob.name,
-            data: trace === undefined ? payload : { ...payload, trace },
+            data: { ...payload, ...((own ?? trace) === undefined ? {} : { trace: own ?? trace }) },
             opts: {
               jobId: executeActionJob.jobId(payload.actionId),
               ...infrastructureRetries,
@@ -164,6 +172,10 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
           opts: { attempts: 6, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
         })),
       );
+    },
+    async publishActionChanges(actionIds) {
+      if (actionIds.length === 0) return;
+      await connection.publish(actionChangedChannel.name(prefix), JSON.stringify(actionIds));
     },
     async close() {
       await Promise.all([actions.close(), reminders.close(), actionEvents.close(), webhooks.close()]);

@@ -65,6 +65,18 @@ export const actionEventJob = {
 };
 export type ActionEventPayload = z.infer<typeof actionEventJob.payload>;
 
+/**
+ * The pub/sub channel on which writers name, after their commit, the actions whose rows changed, so
+ * that waits (action.wait, action.watch, proposeAndWait) wake at once instead of at their next poll.
+ * A message carries ids only: waiters read the row again, Postgres stays the source of truth. A
+ * plain PUBLISH reaches the subscribers of every node of a Redis Cluster, so one channel serves all
+ * API instances whichever node each is subscribed through.
+ */
+export const actionChangedChannel = {
+  name: (prefix: string) => `${prefix}:action-changed`,
+  payload: z.array(z.int().positive()).min(1),
+};
+
 export interface RetryPolicy {
   /** Delay before the second attempt; each further attempt waits twice as long, up to `maxDelayMs`. */
   baseDelayMs: number;

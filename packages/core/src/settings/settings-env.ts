@@ -1,9 +1,12 @@
 import { z } from "zod";
 
+import { databasePoolers } from "@leash/db";
+
 import { actionTypeModulesEnv } from "../action-types/load-action-type-modules.ts";
 import { connectorKeyEnvSchema } from "../connectors/connector-secrets.ts";
 import { DEFAULT_MAX_ATTEMPTS } from "../deps.ts";
 import { DEFAULT_MAX_PENDING_ACTIONS } from "../proposals/check-pending-cap.ts";
+import { clusterSeedsSchema, redisUrlSchema } from "../redis/parse-redis-url.ts";
 
 /*
  * The settings several processes share, declared once and grouped by concern. Each app's env module
@@ -11,10 +14,22 @@ import { DEFAULT_MAX_PENDING_ACTIONS } from "../proposals/check-pending-cap.ts";
  * has one name, one default and one check everywhere. Core itself reads no environment.
  */
 
-/** Where the data lives: PostgreSQL, Redis, and the key prefix of every queue. */
+/** Where the data lives: PostgreSQL, Redis, and the key prefix of every queue (hash-tagged, which a Redis Cluster needs). */
 export const storesEnv = {
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/leash"),
-  REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  /** `transaction` when DATABASE_URL points at a transaction-mode pooler (PgBouncer before 1.21): named prepared statements are turned off. */
+  DATABASE_POOLER: z.enum(databasePoolers).default("none"),
+  /**
+   * One Redis server (`redis://`, `rediss://` for TLS), or a Redis Cluster as
+   * `redis+cluster://[user:password@]host:port,host:port` (`rediss+cluster://` for TLS). Every
+   * connection goes through resolveRedisUrl and createRedisConnection.
+   */
+  REDIS_URL: redisUrlSchema.default("redis://127.0.0.1:6379"),
+  /**
+   * A Redis Cluster's seed nodes, `host:port,host:port` (any of its nodes: the client discovers the
+   * rest); REDIS_URL's username, password and TLS still apply. Unset: REDIS_URL alone says where Redis is.
+   */
+  REDIS_CLUSTER_NODES: clusterSeedsSchema.optional(),
   QUEUE_PREFIX: z.string().min(1).default("{leash}"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
 };

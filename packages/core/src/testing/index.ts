@@ -16,4 +16,5 @@ export {
 } from "./junk-input.ts";
 export { startDroppingServer, startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./smtp-catcher.ts";
 export { renameItemActionType } from "./rename-item-action-type.ts";
+export { startPrivateRedisCluster, type ClusterNodeProcess, type PrivateRedisCluster } from "./redis-cluster.ts";
 export { startInMemoryTracing, type InMemoryTracing, type ReadableSpan } from "./in-memory-tracing.ts";

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../redis/create-redis-connection.ts";
 
 import { createThrottle, type Throttle, type ThrottleLimit } from "./create-throttle.ts";
 
@@ -10,7 +10,7 @@ export function createApiKeyLookupThrottle({
   prefix,
   limits = API_KEY_LOOKUP_THROTTLE_LIMIT,
 }: {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   limits?: ThrottleLimit;
 }): Throttle {

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../redis/create-redis-connection.ts";
 
 import { createThrottle, type Throttle, type ThrottleLimit } from "./create-throttle.ts";
 
@@ -28,7 +28,7 @@ export function createSignInThrottle({
   prefix,
   limits = SIGN_IN_THROTTLE_LIMITS,
 }: {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   limits?: { perAccount: ThrottleLimit; perAddress: ThrottleLimit };
 }): SignInThrottle {

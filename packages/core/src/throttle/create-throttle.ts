@@ -1,7 +1,7 @@
-import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
 import { CoreError } from "../errors.ts";
+import type { RedisConnection } from "../redis/create-redis-connection.ts";
 
 /** How many attempts a key may make in a fixed window; the window starts with the key's first attempt. */
 export interface ThrottleLimit {
@@ -20,7 +20,7 @@ export interface Throttle {
 }
 
 export interface ThrottleOptions extends ThrottleLimit {
-  redis: Redis;
+  redis: RedisConnection;
   /** Keeps apps and test files that share a Redis apart (the queue prefix). */
   prefix: string;
   name: string;

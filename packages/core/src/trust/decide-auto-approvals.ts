@@ -44,7 +44,7 @@ const grantCovers = (grant: AutoApprovalGrant, proposal: Proposal) =>
  * (`trustRefusal`: it cannot be undone, its policy needs several approvers, or a preference keeps
  * it for people), in which case it waits and says why. A policy's `autoApproveBudgetPerHour` caps
  * those auto-approvals of its scope over the last rolling hour (counting the ones earlier in this
- * batch); beyond it the proposal waits for a person and says why. Proposals that are all for people cost
+ * batch, and in `budgetUsed`); beyond it the proposal waits for a person and says why. Proposals that are all for people cost
  * one grant query at most.
  */
 export async function decideAutoApprovals(
@@ -56,6 +56,12 @@ export async function decideAutoApprovals(
     /** The tenant's policies (the snapshot of waiting proposals needs them too). */
     policies: readonly ApprovalPolicy[];
     now: Date;
+    /**
+     * Auto-approvals counted so far by policy id, shared by the calls that decide one write
+     * together (the API's proposal batcher decides each proposer's proposals apart, and the
+     * budget must count them all); this call's own map when omitted.
+     */
+    budgetUsed?: Map<string, number>;
   },
 ): Promise<AutoApprovalOutcome[]> {
   const { actor, now } = options;
@@ -84,7 +90,7 @@ export async function decideAutoApprovals(
     return covered.map(({ heldBack }) => ({ autoApprove: false, preference: null, grant: null, heldBack }));
   }
 
-  const used = new Map<string, number>();
+  const used = options.budgetUsed ?? new Map<string, number>();
   const usedUnder = async (policy: ApprovalPolicy) => {
     const known = used.get(policy.id);
     if (known !== undefined) return known;

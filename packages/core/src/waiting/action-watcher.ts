@@ -1,6 +1,7 @@
 import type { AgentAction, Db } from "@leash/db";
 
 import type { Logger } from "../logger.ts";
+import { actionChangedChannel, DEFAULT_QUEUE_PREFIX } from "../queue/queue-definitions.ts";
 
 /** What a waiter compares to notice a change: the status and the time of the last write. */
 export function actionVersion(action: Pick<AgentAction, "status" | "updatedAt">): string {
@@ -9,43 +10,112 @@ export function actionVersion(action: Pick<AgentAction, "status" | "updatedAt">)
 
 export interface ActionWatcher {
   /**
+   * A mark to take just before reading the action a wait then passes to `nextChange` as `since`: a
+   * change announced while that read was under way wakes the wait at once, where it would
+   * otherwise have been announced to nobody and found only by the next poll.
+   */
+  mark(): number;
+  /**
    * Resolves once the action's version differs from `seen` (or the action is gone), when `signal`
    * aborts, or when the watcher closes; the caller re-reads the action in every case. Answers
    * false once the watcher is closed: the caller answers with what it has instead of waiting again.
    */
-  nextChange(options: { actionId: number; seen: string; signal: AbortSignal }): Promise<boolean>;
-  /** Wakes every waiter and stops checking: for shutdown, so no request is held open. */
+  nextChange(options: { actionId: number; seen: string; since: number; signal: AbortSignal }): Promise<boolean>;
+  /** Wakes every waiter, stops checking and drops the subscription: for shutdown, so no request is held open. */
   close(): void;
 }
 
+/**
+ * What the watcher needs of its Redis connection; ioredis' `Redis` and `Cluster` both fit. The
+ * connection is the watcher's own from then on (a subscribed connection can do nothing else), and
+ * `close` disconnects it. Give it an offline queue and retries (createRedisConnection's
+ * "subscriber" role), so that it reconnects and subscribes again after Redis comes back; its
+ * errors are its creator's to log.
+ */
+export interface ActionChangeSubscriber {
+  subscribe(channel: string): Promise<unknown>;
+  on(event: "message", listener: (channel: string, message: string) => void): unknown;
+  on(event: "ready", listener: () => void): unknown;
+  disconnect(): void;
+}
+
+/** The poll's period when nothing announces changes: the only way a wait learns of one. */
 export const DEFAULT_WATCH_INTERVAL_MS = 250;
+/** The poll's period beside a subscription: only the safety net for an announcement that was lost. */
+export const DEFAULT_SAFETY_POLL_MS = 2_000;
+/** How long a change announced with nobody waiting on it is remembered for a read under way (see `mark`). */
+const ANNOUNCEMENT_MEMORY_MS = 5_000;
 
 interface Waiter {
   seen: string;
   wake: () => void;
 }
 
+export interface ActionWatcherOptions {
+  db: Db;
+  logger: Logger;
+  /** Period of the poll; DEFAULT_SAFETY_POLL_MS with a subscriber, DEFAULT_WATCH_INTERVAL_MS without. */
+  intervalMs?: number;
+  /** Hears writers' `publishActionChanges`, so waiters wake as soon as a change commits. */
+  subscriber?: ActionChangeSubscriber;
+  /** The queue prefix the writers publish under (the channel is `actionChangedChannel.name(prefix)`). */
+  prefix?: string;
+}
+
 /**
- * One watcher per process: every waiting request registers here, and while anyone waits a single
- * query on the primary key (`WHERE id IN (...)`) reads the version of every watched action each
- * `intervalMs`. The cost is one indexed query per interval per process whatever the number of
- * waiters, nothing is written, and it needs no coordination between API instances: a change made
- * by any process (a worker, the web console, another API) is seen by reading Postgres, the source
- * of truth. Chosen over Redis pub/sub (every writer would have to publish and a missed message
- * would still need this check as a fallback) and over Postgres NOTIFY (it serialises commits).
+ * One watcher per process: every waiting request registers here. Writers announce the ids of the
+ * actions they changed on a Redis channel after their commit (`publishActionChanges`), and the
+ * watcher wakes those actions' waiters at once; each waiter then reads its action again, so
+ * Postgres stays the source of truth and a message needs no trust beyond "look again". Pub/sub
+ * loses what is published while a subscriber is disconnected, so the watcher also polls: while
+ * anyone waits, one query on the primary key (`WHERE id IN (...)`) reads the version of every
+ * watched action each `intervalMs`, and it polls at once whenever its subscription is (re)made.
+ * Postgres NOTIFY was not chosen: it serialises the commits of every writer.
  */
-export function createActionWatcher({ db, logger, intervalMs = DEFAULT_WATCH_INTERVAL_MS }: { db: Db; logger: Logger; intervalMs?: number }): ActionWatcher {
+export function createActionWatcher({ db, logger, subscriber, prefix = DEFAULT_QUEUE_PREFIX, intervalMs }: ActionWatcherOptions): ActionWatcher {
+  const pollMs = intervalMs ?? (subscriber ? DEFAULT_SAFETY_POLL_MS : DEFAULT_WATCH_INTERVAL_MS);
+  const channel = actionChangedChannel.name(prefix);
   const waiters = new Map<number, Set<Waiter>>();
   let timer: NodeJS.Timeout | null = null;
   // At most one query in flight: a slow database slows the checks down instead of piling them up.
   let checking = false;
+  let checkAgain = false;
   let closed = false;
+  // Announcements are numbered; each id keeps the number of the last one that named it, in two
+  // generations swapped at most every ANNOUNCEMENT_MEMORY_MS, so memory stays bounded without a timer.
+  let announcements = 0;
+  let recent = new Map<number, number>();
+  let older = new Map<number, number>();
+  let rotatedAt = performance.now();
 
   const remove = (actionId: number, waiter: Waiter) => {
     const set = waiters.get(actionId);
     set?.delete(waiter);
     if (set?.size === 0) waiters.delete(actionId);
   };
+
+  function rotate() {
+    const now = performance.now();
+    if (now - rotatedAt < ANNOUNCEMENT_MEMORY_MS) return;
+    // An old entry is harmless (any wait's mark is newer), so the swap only needs to bound memory.
+    older = recent;
+    recent = new Map<number, number>();
+    rotatedAt = now;
+  }
+
+  function lastAnnounced(actionId: number): number {
+    rotate();
+    return recent.get(actionId) ?? older.get(actionId) ?? 0;
+  }
+
+  function announced(ids: readonly number[]) {
+    rotate();
+    announcements += 1;
+    for (const id of ids) {
+      recent.set(id, announcements);
+      for (const waiter of [...(waiters.get(id) ?? [])]) waiter.wake();
+    }
+  }
 
   async function check() {
     timer = null;
@@ -56,7 +126,7 @@ export function createActionWatcher({ db, logger, intervalMs = DEFAULT_WATCH_INT
       const versions = new Map(rows.map((row) => [row.id, actionVersion(row)]));
       for (const id of ids) {
         const version = versions.get(id);
-        for (const waiter of waiters.get(id) ?? []) {
+        for (const waiter of [...(waiters.get(id) ?? [])]) {
           if (version !== waiter.seen) waiter.wake();
         }
       }
@@ -65,19 +135,66 @@ export function createActionWatcher({ db, logger, intervalMs = DEFAULT_WATCH_INT
       logger.warn({ err: error }, "checking watched actions failed");
     }
     checking = false;
-    schedule();
+    if (checkAgain) {
+      checkAgain = false;
+      checkNow();
+    } else {
+      schedule();
+    }
   }
 
   function schedule() {
     if (timer !== null || checking || closed || waiters.size === 0) return;
-    timer = setTimeout(() => void check(), intervalMs);
+    timer = setTimeout(() => void check(), pollMs);
     // A watcher alone never keeps the process alive.
     timer.unref();
   }
 
+  /** Checks every waiter now rather than at the next poll (after a check under way, if there is one). */
+  function checkNow() {
+    if (closed || waiters.size === 0) return;
+    if (checking) {
+      checkAgain = true;
+      return;
+    }
+    if (timer !== null) clearTimeout(timer);
+    void check();
+  }
+
+  async function subscribe(current: ActionChangeSubscriber) {
+    try {
+      await current.subscribe(channel);
+      // Whatever was announced while unsubscribed is lost: look at every watched action once.
+      checkNow();
+    } catch (error) {
+      // The next "ready" subscribes again; until then the poll answers.
+      if (!closed) logger.warn({ err: error, channel }, "subscribing to action changes failed; waits rely on the poll until it succeeds");
+    }
+  }
+
+  if (subscriber) {
+    subscriber.on("message", (from, message) => {
+      if (from !== channel || closed) return;
+      let ids: unknown = null;
+      try {
+        ids = JSON.parse(message);
+      } catch {
+        // Not JSON: refused below like any other foreign message.
+      }
+      const parsed = actionChangedChannel.payload.safeParse(ids);
+      if (parsed.success) announced(parsed.data);
+      else logger.warn({ channel, message: message.slice(0, 200) }, "ignored a malformed action change message");
+    });
+    // Reconnected (ioredis subscribes again by itself; asking again is harmless) or connected for the first time.
+    subscriber.on("ready", () => void subscribe(subscriber));
+    void subscribe(subscriber);
+  }
+
   return {
-    nextChange({ actionId, seen, signal }) {
+    mark: () => announcements,
+    nextChange({ actionId, seen, since, signal }) {
       if (closed || signal.aborted) return Promise.resolve(!closed);
+      if (lastAnnounced(actionId) > since) return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {
         const waiter: Waiter = {
           seen,
@@ -99,6 +216,7 @@ export function createActionWatcher({ db, logger, intervalMs = DEFAULT_WATCH_INT
       if (timer !== null) clearTimeout(timer);
       timer = null;
       for (const set of [...waiters.values()]) for (const waiter of [...set]) waiter.wake();
+      subscriber?.disconnect();
     },
   };
 }

@@ -42,9 +42,10 @@ export async function settleAction(
   const stop = signal ? AbortSignal.any([signal, bound]) : bound;
   let watching = true;
   for (;;) {
+    const since = deps.watcher.mark();
     const action = await findActionOrThrow(deps.db, tenantId, actionId);
     const done = settled(action);
     if (done || stop.aborted || !watching) return { action: toActionView(action), done, cursor: encodeWaitCursor(action.id) };
-    watching = await deps.watcher.nextChange({ actionId, seen: actionVersion(action), signal: stop });
+    watching = await deps.watcher.nextChange({ actionId, seen: actionVersion(action), since, signal: stop });
   }
 }

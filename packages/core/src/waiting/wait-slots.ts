@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 
-import type { Redis } from "ioredis";
-
 import { CoreError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { DEFAULT_QUEUE_PREFIX } from "../queue/queue-definitions.ts";
+import type { RedisConnection } from "../redis/create-redis-connection.ts";
 
 /** Waits and watches an API key may have open at once, across every API instance. */
 export const DEFAULT_MAX_WAITS_PER_KEY = 32;
@@ -27,7 +26,7 @@ export interface WaitSlots {
 
 export interface WaitSlotsOptions {
   /** Shared by every API instance; without it the count holds in this process only. */
-  redis?: Redis | undefined;
+  redis?: RedisConnection | undefined;
   /** The queue prefix (hash-tagged, so the keys suit Redis Cluster). */
   prefix?: string;
   maxPerKey?: number;

@@ -26,6 +26,7 @@ export async function* watchAction(
     let watching = true;
     while (watching && !signal.aborted) {
       lease.assertValid();
+      const since = deps.watcher.mark();
       const action = await findActionOrThrow(deps.db, actor.tenantId, actionId);
       const version = actionVersion(action);
       if (version !== sent) {
@@ -33,7 +34,7 @@ export async function* watchAction(
         sent = version;
       }
       if (isTerminal(action.status)) return;
-      watching = await deps.watcher.nextChange({ actionId, seen: version, signal: lease.signal });
+      watching = await deps.watcher.nextChange({ actionId, seen: version, since, signal: lease.signal });
     }
   } finally {
     await lease.end();

@@ -1,8 +1,19 @@
-import { Prisma, type AgentAction, type DbTransaction } from "@leash/db";
+import { z } from "zod";
+
+import { Prisma, type AgentAction, type Db, type DbTransaction } from "@leash/db";
 
 import { actionColumns, actionFromRow, type ActionRow } from "../actions/action-columns.ts";
+import type { ActionWithApprovals } from "../decisions/action-approvals.ts";
 
-type EventRow = Omit<Prisma.ActionEventCreateManyInput, "actionId">;
+/*
+ * The statements a batch of proposals costs where Prisma's model API would cost more, written as SQL
+ * and kept together: each serves a whole batch (its rows as one JSON parameter, its keys as one
+ * array), through the same pool and transaction as the model API ($queryRaw on the caller's client).
+ * test/proposal-statements.int.test.ts compares what they write and read with the model API's.
+ */
+
+/** An action's event as written with it (the action's id is known only once it is inserted). */
+export type EventRow = Omit<Prisma.ActionEventCreateManyInput, "actionId">;
 
 const isActionField = (key: string): key is keyof ActionRow => Object.hasOwn(actionColumns, key);
 
@@ -10,7 +21,11 @@ const isActionField = (key: string): key is keyof ActionRow => Object.hasOwn(act
 function asUniqueViolation(error: unknown): unknown {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2010") return error;
   if (!JSON.stringify(error.meta ?? {}).includes('"kind":"UniqueConstraintViolation"')) return error;
-  return new Prisma.PrismaClientKnownRequestError(error.message, { code: "P2002", clientVersion: error.clientVersion, meta: error.meta ?? {} });
+  return new Prisma.PrismaClientKnownRequestError(error.message, {
+    code: "P2002",
+    clientVersion: error.clientVersion,
+    meta: error.meta ?? {},
+  });
 }
 
 /**
@@ -32,7 +47,9 @@ export async function insertActionRows(
   const fields = [...new Set(rows.flatMap(setFields))].filter(isActionField);
   // The JSON rows carry Prisma's field names; the table has its own column names.
   const inserted = fields.filter((field) => field !== "id");
-  const definitions = Prisma.raw(inserted.map((field) => `"${field}" ${actionColumns[field].type}`).join(", "));
+  const definitions = Prisma.raw(
+    inserted.map((field) => `"${field}" ${actionColumns[field].type}`).join(", "),
+  );
   const fieldNames = Prisma.raw(inserted.map((field) => `"${field}"`).join(", "));
   const columnNames = Prisma.raw(inserted.map((field) => `"${actionColumns[field].column}"`).join(", "));
   const events = rows.flatMap((_, index) => eventsOf(index).map((event) => ({ ...event, ord: index + 1 })));
@@ -58,4 +75,26 @@ export async function insertActionRows(
   } catch (error) {
     throw asUniqueViolation(error);
   }
+}
+
+const approvalsSchema = z.array(z.object({ approverLabel: z.string(), createdAt: z.coerce.date() }));
+
+/**
+ * The tenant's actions stored under any of `keys` (idempotency keys), with their approvals as the
+ * action view shows them: one statement, where the model API's `include` costs a second.
+ */
+export async function findActionsByKeys(
+  db: Db | DbTransaction,
+  tenantId: string,
+  keys: readonly string[],
+): Promise<ActionWithApprovals[]> {
+  if (keys.length === 0) return [];
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT a.*, (
+      SELECT coalesce(json_agg(json_build_object('approverLabel', p.approver_label, 'createdAt', p.created_at) ORDER BY p.created_at), '[]')
+      FROM action_approval p WHERE p.action_id = a.id
+    ) AS approvals
+    FROM agent_action a
+    WHERE a.tenant_id = ${tenantId}::uuid AND a.idempotency_key = ANY(${[...keys]}::text[])`;
+  return rows.map((row) => ({ ...actionFromRow(row), approvals: approvalsSchema.parse(row.approvals) }));
 }

@@ -1,0 +1,240 @@
+import { Link, type FetcherWithComponents } from "react-router";
+
+import { capitalize, formatDateTime, plural, timeAgo } from "../lib/format.ts";
+import { fieldError, type FormResult } from "../lib/form-result.ts";
+import { irreversible, type TriageEntry } from "../lib/triage.ts";
+import { ChangesList, DetailsList } from "./changes-list.tsx";
+import { CsrfField } from "./csrf-field.tsx";
+import { ArrowRightIcon, CheckIcon, CrossIcon } from "./icons.tsx";
+import { RunDecision } from "./run-decision.tsx";
+
+/** The trust periods the inbox offers (core takes up to MAX_TRUST_DAYS). */
+const TRUST_DAYS = [1, 7, 30, 90] as const;
+
+interface TriageDetailProps {
+  entry: TriageEntry;
+  /** The other waiting steps of its run, in order, when it is one of two or more. */
+  runMembers: readonly TriageEntry[];
+  canDecide: boolean;
+  now: string;
+  /** Where this action's decision is posted (one fetcher for the page, so its answer becomes a toast). */
+  decider: FetcherWithComponents<FormResult>;
+  /** Back to the list, where the list and the action take turns (phones). */
+  onBack: () => void;
+  /** The answer to this action's last decision, for its fields' errors. */
+  result: FormResult | undefined;
+  batcher: FetcherWithComponents<FormResult>;
+}
+
+function targetLabel(entry: TriageEntry): string {
+  const { presentation, action } = entry;
+  const target = presentation.target;
+  if (!target) return "none";
+  if (target.title) return `${target.kind} "${target.title}"`;
+  return action.targetId !== null ? `${target.kind} #${action.targetId}` : `new ${target.kind}`;
+}
+
+/** The selected action beside the list: what it does, and the decision (or why the reader cannot make it). */
+export function TriageDetail({ entry, runMembers, canDecide, now, decider, onBack, result, batcher }: TriageDetailProps) {
+  const { action, presentation } = entry;
+  const busy = decider.state === "submitting";
+  const cannotUndo = irreversible(entry);
+  const reasonError = fieldError(result, "reason");
+  const confirmError = fieldError(result, "confirm");
+  const error = result && !result.ok && !reasonError && !confirmError ? result.error : undefined;
+  const decide = canDecide && entry.refusal === null;
+
+  return (
+    <article className={`triage-detail${cannotUndo ? " is-irreversible" : ""}`} aria-labelledby="triage-title" data-action-id={action.id}>
+      <Link
+        to="/"
+        className="triage-back"
+        onClick={(event) => {
+          event.preventDefault();
+          onBack();
+        }}
+      >
+        ← All waiting actions
+      </Link>
+      <header className="triage-detail-head">
+        <p className="eyebrow">
+          Approval needed · #{action.id}
+          {action.templateStep !== null ? ` · step ${action.templateStep + 1}` : ""}
+        </p>
+        <h2 id="triage-title">
+          <Link to={`/actions/${action.id}`}>{capitalize(presentation.headline)}</Link>
+        </h2>
+        <p className="meta">
+          Proposed by <strong>{action.proposedBy.label}</strong> ·{" "}
+          <time dateTime={action.createdAt} title={formatDateTime(action.createdAt)}>
+            {timeAgo(action.createdAt, now)}
+          </time>
+        </p>
+      </header>
+      {cannotUndo ? (
+        <p className="irreversible-warning" data-testid="irreversible">
+          <strong>Cannot be undone:</strong> {presentation.reversible.explanation}.
+        </p>
+      ) : null}
+      {entry.expiry !== null || action.escalatedTo !== null ? (
+        <p className="deadline-line" data-testid="deadline">
+          {entry.expiry !== null && action.expiresAt !== null ? (
+            <span className="badge badge-pending" title={`Expires at ${formatDateTime(action.expiresAt)}`}>
+              {capitalize(entry.expiry)}
+            </span>
+          ) : null}
+          {action.escalatedTo !== null ? <span className="badge badge-escalated">Escalated to {action.escalatedTo}</span> : null}
+        </p>
+      ) : null}
+      {entry.approvals !== null ? (
+        <p className="approvals-line" data-testid="approvals">
+          <span className="badge badge-pending">{entry.approvals}</span>
+          {action.approvals.approvers.length > 0 ? <span className="muted"> approved by {action.approvals.approvers.map((approver) => approver.label).join(", ")}</span> : null}
+        </p>
+      ) : null}
+      {action.reason ? <blockquote className="reason">“{action.reason}”</blockquote> : null}
+
+      {entry.refusal !== null ? (
+        <p className="refusal" data-testid="refusal">
+          {entry.refusal}.
+        </p>
+      ) : null}
+      {error ? (
+        <p className="notice notice-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      {decide ? (
+        <div className="triage-actions">
+          {cannotUndo ? (
+            <decider.Form method="post" className="confirm-form" noValidate>
+              <CsrfField />
+              <input type="hidden" name="intent" value="approve" />
+              <input type="hidden" name="actionId" value={action.id} />
+              <div className="field">
+                <label htmlFor="triage-confirm">Type {action.id} to approve what cannot be undone</label>
+                <input
+                  id="triage-confirm"
+                  name="confirm"
+                  autoComplete="off"
+                  inputMode="numeric"
+                  aria-invalid={confirmError ? true : undefined}
+                  aria-describedby={confirmError ? "triage-confirm-error" : undefined}
+                />
+                {confirmError ? (
+                  <p className="field-error" id="triage-confirm-error">
+                    {confirmError}
+                  </p>
+                ) : null}
+              </div>
+              <button type="submit" className="button button-danger" disabled={busy}>
+                <CheckIcon />
+                Approve #{action.id} for good
+              </button>
+            </decider.Form>
+          ) : (
+            <decider.Form method="post" className="inline-form" data-approve-form="">
+              <CsrfField />
+              <input type="hidden" name="intent" value="approve" />
+              <input type="hidden" name="actionId" value={action.id} />
+              <button type="submit" className="button button-primary" disabled={busy} aria-keyshortcuts="a">
+                <CheckIcon />
+                Approve
+              </button>
+            </decider.Form>
+          )}
+          <decider.Form method="post" className="reject-form" noValidate>
+            <CsrfField />
+            <input type="hidden" name="intent" value="reject" />
+            <input type="hidden" name="actionId" value={action.id} />
+            <div className="field">
+              <label htmlFor="triage-reason">Why reject #{action.id}?</label>
+              <input
+                id="triage-reason"
+                name="reason"
+                placeholder="The proposer sees this reason (r, then Enter)"
+                autoComplete="off"
+                aria-invalid={reasonError ? true : undefined}
+                aria-describedby={reasonError ? "triage-reason-error" : undefined}
+              />
+              {reasonError ? (
+                <p className="field-error" id="triage-reason-error">
+                  {reasonError}
+                </p>
+              ) : null}
+            </div>
+            <button type="submit" className="button button-danger-outline" disabled={busy} aria-keyshortcuts="r">
+              <CrossIcon />
+              Reject #{action.id}
+            </button>
+          </decider.Form>
+          <div className="triage-more">
+            <Link to={`/actions/${action.id}?edit`} className="button button-ghost" aria-keyshortcuts="e">
+              Edit and approve…
+            </Link>
+            {entry.trustRefusal === null ? (
+              <details className="trust">
+                <summary className="button button-ghost">Approve and trust…</summary>
+                <decider.Form method="post" className="trust-form">
+                  <CsrfField />
+                  <input type="hidden" name="actionId" value={action.id} />
+                  <div className="field">
+                    <label htmlFor="triage-days">
+                      Auto-approve {action.actionType} on {action.targetType ?? "any target"} from {action.proposedBy.label} for
+                    </label>
+                    <select id="triage-days" name="days" defaultValue="7">
+                      {TRUST_DAYS.map((days) => (
+                        <option key={days} value={days}>
+                          {plural(days, "day")}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                  <button type="submit" name="intent" value="approve-trust" className="button button-primary" disabled={busy}>
+                    <CheckIcon />
+                    Approve and trust
+                  </button>
+                </decider.Form>
+              </details>
+            ) : (
+              <p className="muted small" data-testid="no-trust">
+                Approve and trust is not offered: {entry.trustRefusal}.
+              </p>
+            )}
+          </div>
+        </div>
+      ) : null}
+
+      <dl className="facts">
+        <div>
+          <dt>Action</dt>
+          <dd>{action.actionType}</dd>
+        </div>
+        <div>
+          <dt>Target</dt>
+          <dd>{presentation.target && action.targetId !== null ? <Link to={`/items/${action.targetId}`}>{targetLabel(entry)}</Link> : targetLabel(entry)}</dd>
+        </div>
+        <div className="fact-wide">
+          <dt>Reversible</dt>
+          <dd>
+            {presentation.reversible.reversible ? "Yes" : "No"}
+            {presentation.reversible.until ? `, until ${formatDateTime(presentation.reversible.until)}` : ""} <span className="muted">({presentation.reversible.explanation})</span>
+          </dd>
+        </div>
+      </dl>
+      {presentation.changes.length > 0 ? (
+        <section className="card-section" aria-label="Changes">
+          <h3>Changes</h3>
+          <ChangesList changes={presentation.changes} />
+        </section>
+      ) : null}
+      <DetailsList details={presentation.details} code={presentation.code} />
+      {runMembers.length > 1 && entry.run ? <RunDecision run={entry.run} members={runMembers} canDecide={canDecide} fetcher={batcher} /> : null}
+      <Link to={`/actions/${action.id}`} className="button button-ghost">
+        Open the full page
+        <ArrowRightIcon />
+      </Link>
+    </article>
+  );
+}

@@ -1,0 +1,292 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+
+import { approveAction, createTemplate, proposeAction, rollbackAction, runTemplate } from "@leash/core";
+import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+
+import { hydrated, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
+
+let stack: TenantConsoleStack;
+let environment: TestEnvironment;
+let tenant: TestTenant;
+let api: TenantConsoleStack["api"];
+let web: RunningConsole;
+let pageFor: TenantConsoleStack["pageFor"];
+
+beforeAll(async () => {
+  stack = await startConsoleStack();
+  ({ environment, tenant, api, web, pageFor } = stack);
+});
+
+afterAll(() => stack.close());
+
+// Every test starts from an empty inbox, so what it counts and walks is its own.
+beforeEach(async () => {
+  await environment.db.agentAction.updateMany({ where: { tenantId: tenant.id, status: "pending" }, data: { status: "cancelled", cancelledAt: new Date() } });
+});
+
+const agent = () => api.client(tenant.keys.agent);
+
+async function proposeIdea(title: string, reason?: string) {
+  const { action } = await agent().action.propose.mutate({ actionType: "create", targetType: "idea", parameters: { title }, ...(reason ? { reason } : {}) });
+  return action;
+}
+
+async function proposeMessage(message: string) {
+  const { action } = await agent().action.propose.mutate({ actionType: "notify", parameters: { channel: "in_app", recipient: tenant.inbox, message } });
+  return action;
+}
+
+const row = (page: Page, actionId: number) => page.locator(`[data-row-id="${actionId}"]`);
+const detail = (page: Page, actionId: number) => page.locator(`article[data-action-id="${actionId}"]`);
+const selectedRowId = async (page: Page) => Number(await page.locator('[data-row-id][aria-current="true"]').getAttribute("data-row-id"));
+const statusOf = async (actionId: number) => (await environment.db.agentAction.findUniqueOrThrow({ where: { id: actionId } })).status;
+const toasts = (page: Page) => page.locator(".toast-region");
+
+describe("the inbox as a triage tool", () => {
+  it("lists one dense row per action in groups by what the reader can do, says why instead of a button, and keeps the selection in the URL", async () => {
+    const waiting = await proposeIdea("Needs Dana", "Found in the backlog");
+    const own = await proposeAction(environment.deps, { actor: tenant.approver, input: { actionType: "create", targetType: "idea", parameters: { title: "Dana's own idea" } } });
+    const quorum = await proposeIdea("Needs two people");
+    await environment.db.agentAction.update({ where: { id: quorum.id }, data: { requiredApprovals: 2 } });
+    await approveAction(environment.deps, { actor: tenant.approver, input: { actionId: quorum.id } });
+
+    const page = await pageFor("approver");
+    const group = (name: string) => page.locator(`section[data-group="${name}"]`);
+    await row(page, waiting.id).waitFor();
+    expect(await group("needs_you").locator("[data-row-id]").count()).toBe(1);
+    expect(await group("you_proposed").locator(`[data-row-id="${own.action.id}"]`).count()).toBe(1);
+    expect(await group("you_approved").locator(`[data-row-id="${quorum.id}"]`).count()).toBe(1);
+    expect(await page.getByRole("heading", { name: /Needs you/ }).count()).toBe(1);
+    // One row holds what, who, age and the quorum's state.
+    const waitingRow = await row(page, waiting.id).textContent();
+    expect(waitingRow).toContain('Create idea "Needs Dana"');
+    expect(waitingRow).toContain('agent key "agent-acme"');
+    expect(waitingRow).toContain("Found in the backlog");
+    expect(await row(page, quorum.id).textContent()).toContain("1 of 2 approvals");
+
+    // The first action that needs the reader is selected; a click selects another, in the URL.
+    await detail(page, waiting.id).waitFor();
+    await row(page, own.action.id).getByRole("link").click();
+    await expect.poll(() => page.url()).toBe(`${web.url}/?selected=${own.action.id}`);
+    const refused = detail(page, own.action.id);
+    expect(await refused.getByTestId("refusal").textContent()).toContain("separation of duties requires another approver");
+    expect(await refused.getByRole("button", { name: "Approve" }).count()).toBe(0);
+    await page.reload();
+    await hydrated(page);
+    await detail(page, own.action.id).waitFor();
+    await row(page, quorum.id).getByRole("link").click();
+    expect(await detail(page, quorum.id).getByTestId("refusal").textContent()).toContain(`You approved #${quorum.id}; it waits for 1 more approval from others`);
+
+    const viewer = await pageFor("viewer");
+    await row(viewer, waiting.id).waitFor();
+    expect(await viewer.locator('section[data-group="waiting_on_others"] [data-row-id]').count()).toBe(3);
+    await row(viewer, waiting.id).getByRole("link").click();
+    expect(await detail(viewer, waiting.id).getByTestId("refusal").textContent()).toContain("Approvers decide");
+    expect(await viewer.getByRole("button", { name: "Approve" }).count()).toBe(0);
+  });
+
+  it("decides fifty actions from the keyboard alone, at most three keys each, selecting the next one after every decision", async () => {
+    const proposed: number[] = [];
+    for (let index = 0; index < 50; index += 1) proposed.push((await proposeIdea(`Keyboard idea ${index}`)).id);
+    const page = await pageFor("approver");
+    await row(page, proposed[0] ?? 0).waitFor();
+    expect(await page.locator('section[data-group="needs_you"] [data-row-id]').count()).toBe(50);
+
+    let keystrokes = 0;
+    const decided: number[] = [];
+    for (let round = 0; round < 50; round += 1) {
+      const current = await selectedRowId(page);
+      await page.keyboard.press("a");
+      keystrokes += 1;
+      await expect.poll(() => toasts(page).textContent(), { timeout: 10_000 }).toContain(`Approved #${current} `);
+      decided.push(current);
+      if (round < 49) await expect.poll(() => selectedRowId(page), { timeout: 10_000 }).not.toBe(current);
+    }
+    expect(keystrokes).toBeLessThanOrEqual(3 * 50);
+    expect(new Set(decided)).toEqual(new Set(proposed));
+    for (const id of proposed) expect(await statusOf(id)).not.toBe("pending");
+    await expect.poll(() => page.getByTestId("inbox-summary").textContent()).toBe("Nothing waiting for you.");
+  });
+
+  it("moves with j and k, selects with x, rejects with r and a reason, opens with Enter, and lists the keys with ?", async () => {
+    const older = await proposeIdea("Older idea");
+    const newer = await proposeIdea("Newer idea");
+    const page = await pageFor("approver");
+    await row(page, older.id).waitFor();
+    expect(await selectedRowId(page)).toBe(newer.id);
+    await page.keyboard.press("j");
+    await expect.poll(() => selectedRowId(page)).toBe(older.id);
+    expect(page.url()).toBe(`${web.url}/?selected=${older.id}`);
+    await page.keyboard.press("k");
+    await expect.poll(() => selectedRowId(page)).toBe(newer.id);
+
+    await page.keyboard.press("x");
+    await expect.poll(() => row(page, newer.id).getByRole("checkbox").isChecked()).toBe(true);
+    expect(await page.locator(".bulk-bar").textContent()).toContain("1 selected");
+    await page.keyboard.press("x");
+    await expect.poll(() => row(page, newer.id).getByRole("checkbox").isChecked()).toBe(false);
+
+    await page.keyboard.press("?");
+    const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await help.waitFor();
+    expect(await help.textContent()).toContain("Approve");
+    await page.keyboard.press("Escape");
+    await help.waitFor({ state: "hidden" });
+
+    // r puts the focus in the reason; Enter with none is refused at the field, then a reason rejects.
+    await page.keyboard.press("r");
+    const reason = detail(page, newer.id).getByLabel(`Why reject #${newer.id}?`);
+    await expect.poll(() => reason.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => reason.getAttribute("aria-invalid")).toBe("true");
+    expect(await statusOf(newer.id)).toBe("pending");
+    await page.keyboard.type("Duplicate");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => toasts(page).textContent()).toContain(`Rejected #${newer.id}`);
+    expect(await environment.db.agentAction.findUniqueOrThrow({ where: { id: newer.id } })).toMatchObject({ status: "rejected", rejectionReason: "Duplicate" });
+    await expect.poll(() => selectedRowId(page)).toBe(older.id);
+
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${web.url}/actions/${older.id}`);
+    await page.goBack();
+    await hydrated(page);
+    await row(page, older.id).waitFor();
+    await page.keyboard.press("e");
+    await page.waitForURL(`${web.url}/actions/${older.id}?edit`);
+    await expect.poll(() => page.getByLabel("Parameters (JSON)").evaluate((element) => element === document.activeElement)).toBe(true);
+  });
+
+  it("marks what cannot be undone, leaves it out of Select all and of Approve and trust, and approves it only once its id is typed", async () => {
+    const reversible = await proposeIdea("An idea that can go back");
+    const message = await proposeMessage("This goes out to the whole team");
+    const page = await pageFor("approver");
+    await row(page, message.id).waitFor();
+    expect(await row(page, message.id).textContent()).toContain("Cannot be undone");
+    expect(await row(page, reversible.id).textContent()).not.toContain("Cannot be undone");
+    expect(await row(page, message.id).getByRole("checkbox").count()).toBe(0);
+
+    await page.getByLabel("Select all").check();
+    await expect.poll(() => page.locator(".bulk-bar").textContent()).toContain("1 selected");
+    expect(await row(page, reversible.id).getByRole("checkbox").isChecked()).toBe(true);
+
+    expect(await selectedRowId(page)).toBe(message.id);
+    const pane = detail(page, message.id);
+    expect(await pane.getByTestId("irreversible").textContent()).toContain("a sent message cannot be recalled");
+    expect(await pane.getByText("Approve and trust…").count()).toBe(0);
+    expect(await pane.getByTestId("no-trust").textContent()).toContain("cannot be undone");
+
+    // a opens the confirmation instead of approving; Enter without the id is refused.
+    await page.keyboard.press("a");
+    const confirm = pane.getByLabel(`Type ${message.id} to approve what cannot be undone`);
+    await expect.poll(() => confirm.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => confirm.getAttribute("aria-invalid")).toBe("true");
+    expect(await statusOf(message.id)).toBe("pending");
+    await page.keyboard.type(String(message.id));
+    await page.keyboard.press("Enter");
+    await expect.poll(() => toasts(page).textContent()).toContain(`Approved #${message.id}`);
+    await waitFor(async () => (await statusOf(message.id)) === "executed", { what: "the message sent" });
+
+    // A crafted selection that holds one is refused for it and decides the rest.
+    const another = await proposeMessage("A second message");
+    const csrf = await page.locator('input[name="csrf"]').first().inputValue();
+    const response = await page.request.post(`${web.url}/?index`, { form: { csrf, intent: "approve-selected", actionId: String(another.id) } });
+    expect(response.status()).toBe(200);
+    expect(await statusOf(another.id)).toBe("pending");
+  });
+
+  it("shows each decision in a toast with a rollback link, and lists a bulk decision action by action with refusals as errors", async () => {
+    const first = await proposeIdea("Toast idea");
+    const page = await pageFor("approver");
+    await row(page, first.id).waitFor();
+    await detail(page, first.id).getByRole("button", { name: "Approve" }).click();
+    const toast = page.locator(".toast").filter({ hasText: `Approved #${first.id}` });
+    await toast.waitFor();
+    expect(await toast.getByRole("link", { name: "Roll back…" }).getAttribute("href")).toBe(`/actions/${first.id}/rollback`);
+    expect(await page.locator(".toast-region").getAttribute("aria-live")).toBe("polite");
+
+    const stays = await proposeIdea("Stays pending");
+    const one = await proposeIdea("Bulk one");
+    const two = await proposeIdea("Bulk two");
+    await row(page, two.id).waitFor();
+    await row(page, one.id).getByRole("checkbox").check();
+    await row(page, two.id).getByRole("checkbox").check();
+    // Someone else decides one of them first: the bulk decision is refused for it alone.
+    await approveAction(environment.deps, { actor: tenant.admin, input: { actionId: two.id } });
+    await page.getByRole("button", { name: "Approve selected" }).click();
+    const results = page.getByRole("list", { name: "Outcome of the decision on several actions" });
+    await results.waitFor();
+    expect(await results.locator('[data-outcome="decided"]').textContent()).toContain(`Approved #${one.id}`);
+    const refused = results.locator('[data-outcome="refused"]');
+    expect(await refused.textContent()).toContain(`#${two.id} was already approved by ${tenant.admin.label}`);
+    expect(await refused.getAttribute("class")).toContain("notice-error");
+    // Decided ones leave the selection, and so does the refused one, no longer listed: nothing stays selected.
+    await expect.poll(() => page.locator(".bulk-bar").textContent()).toContain("x selects");
+    expect(await row(page, stays.id).getByRole("checkbox").isChecked()).toBe(false);
+  });
+
+  it("reads a template run as one unit, with its name, its steps in order and placeholders in words", async () => {
+    const person = await createTestItem(environment.db, tenant.id, { kind: "person", title: "Wile E. Coyote" });
+    const template = await createTemplate(environment.deps, {
+      actor: tenant.admin,
+      input: {
+        name: "Start a project with a person",
+        steps: [
+          { actionType: "create", targetType: "project", parameters: { title: "Rocket skates" } },
+          { actionType: "link", targetType: "person", targetId: person.id, parameters: { toType: "project", toId: "{{steps.0.result.itemId}}", relation: "works_on" } },
+        ],
+      },
+    });
+    const run = await runTemplate(environment.deps, { actor: tenant.admin, input: { templateId: template.id } });
+    const [create, link] = run.actions;
+    const page = await pageFor("approver");
+    const block = page.locator(`.triage-run[data-batch-id="${run.batchId}"]`);
+    await block.waitFor();
+    expect(await block.getByRole("heading").textContent()).toContain("Template run: Start a project with a person");
+    const rows = await block.locator("[data-row-id]").evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-row-id"))));
+    expect(rows).toEqual([create?.id, link?.id]);
+    expect(await row(page, link?.id ?? 0).textContent()).toContain('Step 2 · #');
+    expect(await row(page, link?.id ?? 0).textContent()).toContain('Link person "Wile E. Coyote" to the project created by step 1');
+    expect(await page.locator("main").textContent()).not.toContain("{{");
+    await row(page, link?.id ?? 0).getByRole("link").click();
+    const unit = detail(page, link?.id ?? 0).locator(`section[data-batch-id="${run.batchId}"]`);
+    expect(await unit.locator("ol li").allTextContents()).toEqual([`#${create?.id} Create project "Rocket skates"`, `#${link?.id} Link person "Wile E. Coyote" to the project created by step 1`]);
+  });
+
+  it("says what an undo action is, in the history and on its page, without a rollback of its own", async () => {
+    const { action } = await agent().action.propose.mutate({ actionType: "create", targetType: "person", parameters: { title: "Wile E. Coyote", data: {} } });
+    await approveAction(environment.deps, { actor: tenant.approver, input: { actionId: action.id } });
+    await waitFor(async () => (await statusOf(action.id)) === "executed", { what: "created" });
+    const { undoActions } = await rollbackAction(environment.deps, { actor: tenant.approver, input: { actionId: action.id, confirm: true } });
+    const undoId = undoActions[0]?.id ?? 0;
+    await waitFor(async () => (await statusOf(undoId)) === "executed", { what: "undone" });
+
+    const page = await pageFor("approver");
+    await page.goto(`${web.url}/history`);
+    await hydrated(page);
+    const historyRow = page.locator(`tr[data-action-id="${undoId}"]`);
+    expect(await historyRow.textContent()).toContain(`Undo of #${action.id}: remove person "Wile E. Coyote"`);
+    expect(await historyRow.locator(".badge-rolled-back").textContent()).toBe("undo");
+
+    await page.goto(`${web.url}/actions/${undoId}`);
+    await hydrated(page);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`#${undoId} · Undo of #${action.id}: remove person "Wile E. Coyote"`);
+    expect(await page.getByText("Roll back…").count()).toBe(0);
+    expect(await page.locator(".changes .change-before").first().textContent()).toBe("Wile E. Coyote");
+    expect(await page.locator(".changes").textContent()).toContain("(removed)");
+  });
+
+  it("on a phone shows the list, and a selected action as a full page with a way back", async () => {
+    const idea = await proposeIdea("Phone idea");
+    const page = await pageFor("approver", { viewport: { width: 390, height: 844 } });
+    await row(page, idea.id).waitFor();
+    expect(await detail(page, idea.id).isVisible()).toBe(false);
+    await row(page, idea.id).getByRole("link").click();
+    await expect.poll(() => page.url()).toBe(`${web.url}/?selected=${idea.id}`);
+    await detail(page, idea.id).waitFor();
+    expect(await row(page, idea.id).isVisible()).toBe(false);
+    await detail(page, idea.id).getByRole("link", { name: "← All waiting actions" }).click();
+    await row(page, idea.id).waitFor();
+  });
+});

@@ -1,0 +1,23 @@
+import type { Actor } from "../actor.ts";
+import { recordAdminEvent } from "../audit/record-admin-event.ts";
+import { assertCan } from "../authorization.ts";
+import type { CoreDeps } from "../deps.ts";
+import { CoreError } from "../errors.ts";
+import { parseInput } from "../validation.ts";
+import { apiKeyRefInputSchema, type ApiKeyRefInput } from "./api-key-inputs.ts";
+import { findTenantApiKey } from "./tenant-api-key.ts";
+
+/**
+ * Revokes a key of the tenant (admins), for good. The API refuses it from its next lookup: at once,
+ * or after the API's key cache (API_KEY_CACHE_MS, 5 s by default) in a process that had just seen it.
+ */
+export async function revokeTenantApiKey(deps: Pick<CoreDeps, "db" | "clock">, { actor, input }: { actor: Actor; input: ApiKeyRefInput }): Promise<void> {
+  assertCan(actor, "api_key.manage");
+  const { publicId } = parseInput(apiKeyRefInputSchema, input, "API key");
+  await deps.db.$transaction(async (tx) => {
+    const key = await findTenantApiKey(tx, actor.tenantId, publicId);
+    const { count } = await tx.apiKey.updateMany({ where: { id: key.id, revokedAt: null }, data: { revokedAt: deps.clock.now() } });
+    if (count === 0) throw new CoreError("CONFLICT", `${key.name} (${publicId}) was already revoked`);
+    await recordAdminEvent(tx, { actor, type: "api_key.revoked", subject: `${key.name} (${publicId})` });
+  });
+}

@@ -1,0 +1,27 @@
+import type { Actor } from "../actor.ts";
+import { recordAdminEvent } from "../audit/record-admin-event.ts";
+import { assertCan } from "../authorization.ts";
+import type { CoreDeps } from "../deps.ts";
+import { parseInput } from "../validation.ts";
+import { userRefInputSchema, type UserRefInput } from "./people-inputs.ts";
+import { toPersonView, type PersonView } from "./person-view.ts";
+import { keepAnActiveAdmin, lockTenantUser } from "./tenant-user.ts";
+
+/**
+ * Deactivates a person (admins): they cannot sign in, every console session of theirs ends at its
+ * next request (their session version moves on), and API keys they own are refused while they stay
+ * inactive. The last active admin cannot be deactivated.
+ */
+export async function deactivateUser(deps: Pick<CoreDeps, "db" | "clock">, { actor, input }: { actor: Actor; input: UserRefInput }): Promise<PersonView> {
+  assertCan(actor, "user.manage");
+  const { userId } = parseInput(userRefInputSchema, input, "person");
+  const user = await deps.db.$transaction(async (tx) => {
+    const { user: before, activeAdminIds } = await lockTenantUser(tx, actor.tenantId, userId);
+    if (before.deactivatedAt !== null) return before;
+    keepAnActiveAdmin(before, activeAdminIds, "deactivating them");
+    const after = await tx.user.update({ where: { id: userId }, data: { deactivatedAt: deps.clock.now(), sessionVersion: { increment: 1 } } });
+    await recordAdminEvent(tx, { actor, type: "user.deactivated", subject: after.email });
+    return after;
+  });
+  return toPersonView(user);
+}
