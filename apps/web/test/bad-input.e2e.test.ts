@@ -15,6 +15,7 @@ import {
   toJsonText,
   waitFor,
 } from "@leash/core/testing";
+import { createApiKey } from "@leash/core";
 import { databaseFingerprint } from "@leash/db/testing";
 
 import { signInOverHttp, type HttpSession } from "./http-session.ts";
@@ -120,6 +121,19 @@ beforeAll(async () => {
     ["steps.0.parameters", '{"title":"{{params.title}}"}'],
     ["steps.0.reason", "onboarding"],
   ];
+  // People, keys and single sign-on act on rows of their own, so that deactivating or revoking one leaves every other form's session and key alone.
+  const person = await stack.environment.db.user.create({ data: { tenantId: tenant.id, email: `fuzzed@${tenant.slug}.test`, name: "Fuzzed Person", role: "approver", passwordHash: "unusable" } });
+  const renamedKey = await createApiKey(stack.environment.db, { tenantId: tenant.id, name: "renamed-key", role: "agent" });
+  const revokedKey = await createApiKey(stack.environment.db, { tenantId: tenant.id, name: "revoked-key", role: "agent" });
+  const ssoFields: [string, string][] = [
+    ["intent", "save"],
+    // Nothing answers there: a valid post is refused once discovery fails, which writes nothing either.
+    ["issuerUrl", "https://127.0.0.1:9/"],
+    ["clientId", "leash"],
+    ["clientSecret", "secret"],
+    ["allowedEmailDomain", "example.com"],
+    ["newUserRole", "viewer"],
+  ];
   // A valid post of every form of the console, spoiled one field at a time by the property below.
   forms = [
     { name: "inbox approve", route: "inbox.tsx", path: "/?index", fields: [["intent", "approve"], ["actionId", id]] },
@@ -158,6 +172,16 @@ beforeAll(async () => {
     { name: "webhook test", route: "webhook-detail.tsx", path: `/webhooks/${pausedEndpoint.id}`, fields: [["intent", "test"]] },
     { name: "webhook send again", route: "webhook-detail.tsx", path: `/webhooks/${pausedEndpoint.id}`, fields: [["intent", "redeliver"], ["deliveryId", String(failedDelivery.id)]] },
     { name: "webhook delete", route: "webhook-detail.tsx", path: `/webhooks/${doomedEndpoint.id}`, fields: [["intent", "delete"]] },
+    { name: "person add", route: "people.tsx", path: "/people", fields: [["intent", "add"], ["name", "Added Person"], ["email", `added@${tenant.slug}.test`], ["role", "viewer"]] },
+    { name: "person role", route: "people.tsx", path: "/people", fields: [["intent", "role"], ["userId", person.id], ["role", "approver"]] },
+    { name: "person reset", route: "people.tsx", path: "/people", fields: [["intent", "reset"], ["userId", person.id]] },
+    { name: "person deactivate", route: "people.tsx", path: "/people", fields: [["intent", "deactivate"], ["userId", person.id]] },
+    { name: "person reactivate", route: "people.tsx", path: "/people", fields: [["intent", "reactivate"], ["userId", person.id]] },
+    { name: "api key create", route: "api-keys.tsx", path: "/api-keys", fields: [["intent", "create"], ["name", "fuzzed-key"], ["role", "agent"], ["ownerId", tenant.admin.userId], ["expiresOn", ""]] },
+    { name: "api key rename", route: "api-keys.tsx", path: "/api-keys", fields: [["intent", "rename"], ["publicId", renamedKey.publicId], ["name", "renamed-again"]] },
+    { name: "api key revoke", route: "api-keys.tsx", path: "/api-keys", fields: [["intent", "revoke"], ["publicId", revokedKey.publicId]] },
+    { name: "single sign-on save", route: "single-sign-on.tsx", path: "/single-sign-on", fields: ssoFields },
+    { name: "single sign-on remove", route: "single-sign-on.tsx", path: "/single-sign-on", fields: [["intent", "remove"]] },
   ];
   // Every page that reads its address's query string, with each parameter it (or the filter module the history shares with its export) reads.
   const history = ["type", "status", "target", "actor", "from", "to", "cursor", "format"];
@@ -172,6 +196,7 @@ beforeAll(async () => {
     { route: "template-run.tsx", path: `/templates/${template.id}/run`, parameters: ["actions"] },
     { route: "action-rollback.tsx", path: `/actions/${id}/rollback`, parameters: ["cascade"] },
     { route: "sign-in.tsx", path: "/sign-in", parameters: ["redirectTo", "workspace"], anonymous: true },
+    { route: "sso-sign-in.tsx", path: "/sign-in/sso", parameters: ["redirectTo"], anonymous: true },
   ];
 });
 
@@ -240,8 +265,8 @@ async function routeSurface(): Promise<{ route: string; action: boolean; intents
   );
 }
 
-/** Answered on their own below: sign-in's junk credentials, and sign-out, which has no fields but the token. */
-const formsTestedOnTheirOwn = ["sign-in.tsx", "sign-out.ts"];
+/** Answered on their own below: sign-in's and single sign-on's junk from someone signed out, and sign-out, which has no fields but the token. */
+const formsTestedOnTheirOwn = ["sign-in.tsx", "sso-sign-in.tsx", "sign-out.ts"];
 
 describe("every form and page of the console refuses junk with a 4xx, quotes nothing internal, and writes nothing", () => {
   it("covers every route with an action, every intent of its forms, and every query parameter a page reads", async () => {
@@ -383,6 +408,30 @@ describe("every form and page of the console refuses junk with a 4xx, quotes not
   });
 
   // 40 attempts from one address stay under the sign-in throttle's limit; a 429 would still be a 4xx.
+  it("single sign-on started with a junk workspace or email and a valid token: a 4xx, nothing internal quoted, nothing written", async () => {
+    const { url } = stack.web;
+    const before = await databaseFingerprint(stack.environment.db);
+    await fc.assert(
+      fc.asyncProperty(junkText, junkText, async (workspaceOrEmail, redirectTo) => {
+        const page = await fetch(`${url}/sign-in/sso`);
+        const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+        const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
+        const response = await fetch(`${url}/sign-in/sso`, {
+          method: "POST",
+          redirect: "manual",
+          headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ workspaceOrEmail, redirectTo, csrf }),
+        });
+        const text = await response.text();
+        expect(response.status, text.slice(0, 300)).toBeGreaterThanOrEqual(400);
+        expect(response.status, text.slice(0, 300)).toBeLessThan(500);
+        expectNothingInternal("single sign-on", text);
+      }),
+      { numRuns: 40 },
+    );
+    expect(await databaseFingerprint(stack.environment.db)).toBe(before);
+  });
+
   it("sign-in with junk credentials and a valid token: a 4xx, nothing internal quoted, nothing written", async () => {
     const { url } = stack.web;
     const before = await databaseFingerprint(stack.environment.db);

@@ -4,6 +4,7 @@ import {
   actionReversibility,
   approveAction,
   approveAndTrust,
+  assertCan,
   decideBatch,
   describeApprovals,
   getAction,
@@ -32,6 +33,8 @@ const rollbackHrefOf = (action: ActionView) => (action.status !== "pending" && a
  * into the `confirm` field. Null when the approval may go ahead; otherwise the refusal to answer.
  */
 async function irreversibleGuard(deps: Deps, actor: Actor, actionId: number, confirm: string | undefined, form: string) {
+  // Who may not decide at all hears that first, whatever the id: reading the action would answer "not found" for another tenant's.
+  assertCan(actor, "action.decide");
   const action = await getAction(deps, { actor, input: { actionId } });
   const reversibility = actionReversibility(action);
   if (reversibility.reversible || confirm?.trim() === String(actionId)) return null;
@@ -78,6 +81,7 @@ async function decideSelected(deps: Deps, actor: Actor, form: FormData, intent: 
     try {
       if (intent === "approve-selected") {
         // Select all leaves these out; a crafted or stale selection is refused here as well.
+        assertCan(actor, "action.decide");
         const action = await getAction(deps, { actor, input: { actionId } });
         const reversibility = actionReversibility(action);
         if (!reversibility.reversible) {
