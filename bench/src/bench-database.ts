@@ -1,9 +1,10 @@
 import pg from "pg";
 
-import { createApiKey, createConnector, linkSlackUser, linkSlackWorkspace, silentLogger, systemActor } from "@leash/core";
+import { createApiKey, createConnector, hashPassword, linkSlackUser, linkSlackWorkspace, silentLogger, systemActor } from "@leash/core";
 import { createDb, migrate, type Db } from "@leash/db";
 
 import { env } from "./env.ts";
+import type { InboxTenant } from "./scenarios/inbox.ts";
 import type { MetricsTenant } from "./scenarios/metrics.ts";
 
 export const BENCH_DATABASE = "leash_bench";
@@ -141,6 +142,27 @@ export async function createMetricsTenant(url: string): Promise<MetricsTenant> {
     }
     const viewerKey = (await createApiKey(db, { tenantId: tenant.id, name: "metrics-viewer", role: "viewer" })).key;
     return { id: tenant.id, agentKeyIds, viewerKey };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** The tenant of the inbox section: items, an approver who signs in to the console, an agent key that proposes and an admin key that sets a policy and a template. */
+export async function createInboxTenant(url: string, itemCount: number): Promise<InboxTenant> {
+  const db = createDb({ connectionString: url, maxConnections: 2 });
+  try {
+    const tenant = await createTenant(db, "bench-inbox", itemCount);
+    const approver = { email: "approver@bench-inbox.test", password: "bench-inbox-approver-password" };
+    await db.user.create({
+      data: { tenantId: tenant.id, email: approver.email, name: "Inbox Approver", role: "approver", passwordHash: await hashPassword(approver.password) },
+    });
+    return {
+      ...tenant,
+      slug: "bench-inbox",
+      approver,
+      agentKey: (await createApiKey(db, { tenantId: tenant.id, name: "inbox-agent", role: "agent" })).key,
+      adminKey: (await createApiKey(db, { tenantId: tenant.id, name: "inbox-admin", role: "admin" })).key,
+    };
   } finally {
     await db.$disconnect();
   }

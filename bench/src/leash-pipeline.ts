@@ -7,7 +7,7 @@ import { createBullActionQueue } from "@leash/core";
 import type { BenchFixtures } from "./bench-database.ts";
 import { startExecutionWatch } from "./execution-watch.ts";
 import type { HttpClient } from "./http-client.ts";
-import { wallClock } from "./load.ts";
+import { sleep, wallClock } from "./load.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { MeasuredProcess } from "./process-cpu.ts";
 import { BENCH_QUEUE_PREFIX } from "./stack.ts";
@@ -31,6 +31,8 @@ export async function createLeashPipeline(options: {
   redisUrl: string;
   tag: string;
   processes: MeasuredProcess[];
+  /** A Slack bot runs: proposals that wait for a person are answered once it posted their cards. */
+  slackCards: boolean;
 }) {
   const { http, fixtures } = options;
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
@@ -39,6 +41,18 @@ export async function createLeashPipeline(options: {
   const tenants = [fixtures.agents.id, fixtures.approvals.id];
   const executions = await startExecutionWatch(options.databaseUrl, LEASH_ENDED_SQL);
   let bursts = 0;
+
+  // A person approves an action they were shown: the bot's posting of the cards (a load of its own)
+  // is over before anyone clicks, as with the baseline, which has nothing to post.
+  const cardsPosted = async (ids: readonly number[]) => {
+    const deadline = wallClock() + 60_000;
+    for (;;) {
+      const { rows } = await pool.query<{ count: string }>("SELECT count(*) FROM agent_action WHERE id = ANY($1) AND slack_message_ts IS NOT NULL", [ids]);
+      if (Number(rows[0]?.count ?? 0) >= ids.length) return;
+      if (wallClock() > deadline) throw new Error(`the Slack bot had not posted the cards of ${ids.length} proposals after 60 s`);
+      await sleep(100);
+    }
+  };
 
   const pipeline: Pipeline = {
     name: "leash",
@@ -64,6 +78,7 @@ export async function createLeashPipeline(options: {
         const answer = batchAnswer.parse(await http.mutation("action.proposeBatch", fixtures.approvals.agentKey, { actions, reason: "approval benchmark" }));
         ids.push(...answer.actions.map((action) => action.id));
       }
+      if (options.slackCards) await cardsPosted(ids);
       return ids;
     },
     async approve(actionId) {

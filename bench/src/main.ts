@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 
-import { BENCH_CONNECTOR, createFixtures, createMetricsTenant, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
+import { BENCH_CONNECTOR, benchDatabaseUrl, createFixtures, createInboxTenant, createMetricsTenant, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
 import { startChildApp, type ChildApp } from "./child-app.ts";
 import { env, inheritedEnv } from "./env.ts";
-import { createHttpClient } from "./http-client.ts";
+import { createHttpClient, type HttpClient } from "./http-client.ts";
 import { startExecutionWatch } from "./execution-watch.ts";
 import { createLeashPipeline, LEASH_ENDED_SQL } from "./leash-pipeline.ts";
 import { sleep, wallClock } from "./load.ts";
@@ -29,15 +29,19 @@ import { measureExport } from "./scenarios/export-csv.ts";
 import { fillHistory, measureLists, type HistoryResult } from "./scenarios/history.ts";
 import { leashHttpRequests, rawFetchRequests, type HttpWorkloadResult } from "./scenarios/http-requests.ts";
 import { runLoad, type LoadRunResult } from "./scenarios/load-run.ts";
+import { fillInboxHistory, measureInbox, proposeInbox, type InboxResult } from "./scenarios/inbox.ts";
 import { fillMetrics, measureMetrics, type MetricsResult } from "./scenarios/metrics.ts";
 import { measureMicro } from "./scenarios/micro.ts";
 import { measureProposeAndWait, type ProposeAndWaitResult } from "./scenarios/propose-and-wait.ts";
 import { measureSlackApprovals, SLACK_APPROVER_ID, type SlackResult } from "./scenarios/slack-approvals.ts";
 import { FAKE_TEAM, startFakeSlackApi } from "./slack/fake-slack-api.ts";
-import { BENCH_API_PORT, BENCH_QUEUE_PREFIX, BENCH_RECEIVER_PORT, startLoneApi, startStack, type Stack } from "./stack.ts";
+import { BENCH_API_PORT, BENCH_QUEUE_PREFIX, BENCH_RECEIVER_PORT, buildConsole, startConsole, startLoneApi, startStack, type Stack } from "./stack.ts";
 import { mixedProposal } from "./workload.ts";
 
 const AGENT_KEYS = 8;
+/** Items of the inbox tenant its proposals target, and the requests and page loads of each kind that warm up before the measured ones. */
+const INBOX_ITEMS = 300;
+const INBOX_WARMUP = 3;
 const redisUrl = env.REDIS_URL;
 const receiverUrl = `http://127.0.0.1:${BENCH_RECEIVER_PORT}`;
 
@@ -63,8 +67,7 @@ async function runPipeline(pipeline: Pipeline, options: BenchOptions, addWorkers
     return nextIndex;
   };
 
-  log(`${pipeline.name}: approve → executed at low load (${options.approvalSamples} approvals at ${options.approvalRate}/s)`);
-  const approvalsAtLowLoad = await measureApprovals(pipeline, await pipeline.proposePending(options.approvalSamples), options.approvalRate);
+  const approvalsAtLowLoad = await runApprovalsAtLowLoad(options, pipeline);
   const pendingForLoad = await pipeline.proposePending(options.approvalSamples);
   // Approvals under load start after the warm-up and are all sent within 70% of the measured window, so they execute while the load runs.
   const approvalRateUnderLoad = Math.max(options.approvalRate, options.approvalSamples / ((0.7 * (durationMs - warmupMs)) / 1000));
@@ -226,10 +229,7 @@ async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, 
  * results of the same mode (whose other sections stay as measured) and from there into the report.
  */
 async function runMetricsAlone(options: BenchOptions): Promise<void> {
-  const resultsPath = join(resultsDir, options.quick ? "quick.json" : "latest.json");
-  if (!existsSync(resultsPath)) throw new Error(`--only metrics writes into ${resultsPath}, which a whole run (pnpm bench${options.quick ? " --quick" : ""}) makes first`);
-  const previous = JSON.parse(readFileSync(resultsPath, "utf8")) as BenchResults;
-  if (!previous.profile) throw new Error(`${resultsPath} was written by an earlier harness: run pnpm bench${options.quick ? " --quick" : ""} once first`);
+  const previous = latestResults(options, "metrics");
   const databaseUrl = await recreateBenchDatabase();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   let api: ChildApp | null = null;
@@ -239,10 +239,202 @@ async function runMetricsAlone(options: BenchOptions): Promise<void> {
     await api.stop();
     keepLogs([api]);
     api = null;
-    log(`report written to ${writeReport({ ...previous, metrics })}`);
+    log(`report written to ${writeReport({ ...previous, metrics }, metrics.measuredAt)}`);
   } finally {
     await api?.stop();
     await pool.end();
+  }
+}
+
+/** The latest results of the options' mode, which a section run alone (`--only <section>`) is written into. */
+function latestResults(options: BenchOptions, section: string): BenchResults {
+  const resultsPath = join(resultsDir, options.quick ? "quick.json" : "latest.json");
+  if (!existsSync(resultsPath)) throw new Error(`--only ${section} writes into ${resultsPath}, which a whole run (pnpm bench${options.quick ? " --quick" : ""}) makes first`);
+  const previous = JSON.parse(readFileSync(resultsPath, "utf8")) as BenchResults;
+  if (!previous.profile) throw new Error(`${resultsPath} was written by an earlier harness: run pnpm bench${options.quick ? " --quick" : ""} once first`);
+  return previous;
+}
+
+/**
+ * The console's inbox holding `inboxPending` actions of a tenant with a decided past, proposed
+ * through the API at `apiUrl`, served by the freshly built console: `GET /` over HTTP, then page loads in Chromium.
+ */
+async function runInbox(options: BenchOptions, apiUrl: string, pool: pg.Pool, databaseUrl: string, alone: boolean): Promise<InboxResult> {
+  const measuredAt = new Date().toISOString();
+  const loadAverage = loadavg().map((value) => Math.round(value * 100) / 100);
+  log("inbox: building the console");
+  await buildConsole();
+  const tenant = await createInboxTenant(databaseUrl, INBOX_ITEMS);
+  log(`inbox: inserting ${options.inboxHistoryRows} decided actions, then proposing ${options.inboxPending} through the API`);
+  const fillStarted = wallClock();
+  await fillInboxHistory(pool, tenant, options.inboxHistoryRows);
+  const api = createHttpClient(apiUrl, { maxSockets: 8 });
+  let pending: InboxResult["pending"];
+  try {
+    pending = await proposeInbox(api, tenant, options.inboxPending);
+  } finally {
+    api.close();
+  }
+  const fillSeconds = (wallClock() - fillStarted) / 1000;
+  const web = await startConsole({ databaseUrl, redisUrl });
+  const http = createHttpClient(web.url, { maxSockets: 1 });
+  try {
+    log(`  filled in ${fillSeconds.toFixed(1)} s; GET / ${options.inboxServerRequests} times, then ${options.inboxBrowserLoads} page loads in Chromium`);
+    const measured = await measureInbox({
+      consoleUrl: web.url,
+      http,
+      tenant,
+      pending: pending.total,
+      serverRequests: options.inboxServerRequests,
+      browserLoads: options.inboxBrowserLoads,
+      warmup: INBOX_WARMUP,
+    });
+    const { server, browser } = measured;
+    log(`  GET / p50/p95/p99 ${server.ms.p50.toFixed(0)}/${server.ms.p95.toFixed(0)}/${server.ms.p99.toFixed(0)} ms, ${(server.htmlBytes / 1024).toFixed(0)} KB HTML (${(server.gzipBytes / 1024).toFixed(0)} KB gzip)`);
+    log(`  page loaded and hydrated with ${browser.rows} rows p50/p95 ${browser.loadedMs.p50.toFixed(0)}/${browser.loadedMs.p95.toFixed(0)} ms (document received p50 ${browser.responseEndMs.p50.toFixed(0)} ms)`);
+    return { measuredAt, alone, loadAverage, pending, historyRows: options.inboxHistoryRows, fillSeconds, warmup: INBOX_WARMUP, ...measured };
+  } finally {
+    http.close();
+    await web.app.stop();
+    keepLogs([web.app]);
+  }
+}
+
+/** `--only inbox`: the inbox section alone, with the API alone to propose through, written into the latest results as `--only metrics` is. */
+async function runInboxAlone(options: BenchOptions): Promise<void> {
+  const previous = latestResults(options, "inbox");
+  const databaseUrl = await recreateBenchDatabase();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  let api: ChildApp | null = null;
+  try {
+    api = await startLoneApi({ databaseUrl, redisUrl });
+    const inbox = await runInbox(options, `http://127.0.0.1:${BENCH_API_PORT}`, pool, databaseUrl, true);
+    await api.stop();
+    keepLogs([api]);
+    api = null;
+    log(`report written to ${writeReport({ ...previous, inbox }, inbox.measuredAt)}`);
+  } finally {
+    await api?.stop();
+    await pool.end();
+  }
+}
+
+/** `action.proposeAndWait` by a few agents, one call at a time each, timed against the commits the harness sees. */
+async function runProposeAndWait(options: BenchOptions, http: HttpClient, pool: pg.Pool, fixtures: BenchFixtures): Promise<ProposeAndWaitResult> {
+  log(`proposeAndWait: ${options.proposeAndWaitSamples} calls by ${options.proposeAndWaitAgents} agents, one at a time each`);
+  const { rows: newest } = await pool.query<{ id: number | null }>("SELECT max(id) AS id FROM agent_action");
+  const pawTag = `paw-${Date.now().toString(36)}`;
+  const measured = await measureProposeAndWait({
+    http,
+    databaseUrl: benchDatabaseUrl(),
+    agentKeys: fixtures.agents.agentKeys,
+    agents: options.proposeAndWaitAgents,
+    samples: options.proposeAndWaitSamples,
+    fromActionId: newest[0]?.id ?? 0,
+    proposal: (index) => mixedProposal(fixtures.agents.items, index, pawTag),
+  });
+  log(`  answer after the commit p50/p99 ${measured.answerAfterCommitMs.p50.toFixed(1)}/${measured.answerAfterCommitMs.p99.toFixed(1)} ms (seen late by at most ${measured.lateByAtMostMs.p99.toFixed(1)} ms p99), call p50 ${measured.callMs.p50.toFixed(1)} ms, errors ${measured.errors}${measured.firstError ? ` (${measured.firstError})` : ""}`);
+  return measured;
+}
+
+/** Signed Approve clicks on the Slack bot's receiver, on the cards it posted for newly proposed actions. */
+async function runSlackClicks(options: BenchOptions, stack: Stack, pipeline: Pipeline, pool: pg.Pool, signingSecret: string): Promise<SlackResult> {
+  log(`slack: ${options.slackSamples} signed Approve clicks at ${options.approvalRate}/s`);
+  const slackHttp = createHttpClient(stack.slackUrl ?? "", { maxSockets: 16 });
+  try {
+    const slack = await measureSlackApprovals({
+      http: slackHttp,
+      signingSecret,
+      pipeline,
+      ids: await pipeline.proposePending(options.slackSamples),
+      ratePerSecond: options.approvalRate,
+      cardsPosted: async (ids) => {
+        const { rows } = await pool.query<{ count: string }>(
+          "SELECT count(*) FROM agent_action WHERE id = ANY($1) AND slack_message_ts IS NOT NULL",
+          [ids],
+        );
+        return Number(rows[0]?.count ?? 0);
+      },
+    });
+    log(`  ack p50/p99/max ${slack.ackMs.p50.toFixed(1)}/${slack.ackMs.p99.toFixed(1)}/${slack.ackMs.max.toFixed(1)} ms, click → executed p50 ${slack.clickToExecutedMs.p50.toFixed(1)} ms, errors ${slack.errors}${slack.firstError ? ` (${slack.firstError})` : ""}`);
+    return slack;
+  } finally {
+    slackHttp.close();
+  }
+}
+
+/** Approve → executed at low load on one pipeline: approvals one at a time, nothing else running. */
+async function runApprovalsAtLowLoad(options: BenchOptions, pipeline: Pipeline): Promise<ApprovalResult> {
+  log(`${pipeline.name}: approve → executed at low load (${options.approvalSamples} approvals at ${options.approvalRate}/s)`);
+  const approvals = await measureApprovals(pipeline, await pipeline.proposePending(options.approvalSamples), options.approvalRate);
+  log(`  approve → executed p50/p99/max ${approvals.approveToExecutedMs.p50.toFixed(1)}/${approvals.approveToExecutedMs.p99.toFixed(1)}/${approvals.approveToExecutedMs.max.toFixed(1)} ms (seen late by at most ${approvals.lateByAtMostMs.p99.toFixed(1)} ms p99), approve call p50 ${approvals.approveCallMs.p50.toFixed(1)} ms, errors ${approvals.errors}${approvals.firstError ? ` (${approvals.firstError})` : ""}`);
+  return approvals;
+}
+
+/**
+ * `--only approvals`: the latency figures at low load alone, on a fresh database and stack: approve →
+ * executed for the baseline and Leash, then proposeAndWait and Slack clicks on Leash. They are logged
+ * and kept in `<start>-<mode>-approvals.json` beside the results; the report is left as it was.
+ */
+async function runApprovalsAlone(options: BenchOptions): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const databaseUrl = await recreateBenchDatabase();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const fakeSlack = await startFakeSlackApi();
+  let stack: Stack | null = null;
+  try {
+    await clearQueues(redis);
+    const client = await pool.connect();
+    try {
+      await createRawSchema(client, options.itemCount);
+    } finally {
+      client.release();
+    }
+    const fixtures = await createFixtures(databaseUrl, {
+      itemCount: options.itemCount,
+      agentKeys: AGENT_KEYS,
+      slack: { teamId: FAKE_TEAM.teamId, channelId: FAKE_TEAM.channelId, userId: SLACK_APPROVER_ID },
+      connector: { baseUrl: `${receiverUrl}/api`, key: randomBytes(32) },
+    });
+    const rawWorker = await startRawWorker(databaseUrl, "raw-worker");
+    const raw = await createRawPipeline({ databaseUrl, redisUrl, targetCount: options.itemCount, workerPids: [rawWorker.pid] });
+    let rawApprovals: ApprovalResult;
+    try {
+      rawApprovals = await runApprovalsAtLowLoad(options, raw.pipeline);
+    } finally {
+      await raw.close();
+      await rawWorker.stop();
+    }
+    await clearQueues(redis);
+
+    const signingSecret = randomBytes(16).toString("hex");
+    stack = await startStack({ databaseUrl, redisUrl, profile: false, slack: { apiUrl: fakeSlack.apiUrl, signingSecret } });
+    const http = createHttpClient(stack.apiUrl);
+    const leashPipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
+      processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices], slackCards: stack.slackbot !== null,
+    });
+    try {
+      const leashApprovals = await runApprovalsAtLowLoad(options, leashPipeline.pipeline);
+      const proposeAndWait = await runProposeAndWait(options, http, pool, fixtures);
+      const slack = await runSlackClicks(options, stack, leashPipeline.pipeline, pool, signingSecret);
+      const path = join(resultsDir, `${startedAt.replaceAll(":", "-")}-${options.quick ? "quick" : "full"}-approvals.json`);
+      mkdirSync(resultsDir, { recursive: true });
+      writeFileSync(path, JSON.stringify({ startedAt, raw: rawApprovals, leash: leashApprovals, proposeAndWait, slack }, null, 2));
+      log(`results written to ${path}`);
+    } finally {
+      await leashPipeline.close();
+      http.close();
+    }
+    await stack.stop();
+    keepLogs([stack.api, stack.worker, stack.slackbot]);
+    stack = null;
+  } finally {
+    await stack?.stop();
+    await clearQueues(redis).catch(() => undefined);
+    redis.disconnect();
+    await pool.end();
+    await fakeSlack.close();
   }
 }
 
@@ -253,7 +445,7 @@ async function runMetricsAlone(options: BenchOptions): Promise<void> {
 async function runProfile(options: BenchOptions, stack: Stack, fixtures: BenchFixtures, databaseUrl: string): Promise<ProfileResult> {
   const http = createHttpClient(stack.apiUrl);
   const pipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: `profile-${Date.now().toString(36)}`,
-    processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices],
+    processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices], slackCards: stack.slackbot !== null,
   });
   const durationMs = options.loadSeconds * 1000;
   log(`profile: saturation, ${options.saturationAgents} agents, ${options.loadSeconds} s, api and worker under node --cpu-prof`);
@@ -294,12 +486,11 @@ function warnOfTypedFigures(document: string): void {
   if (figures.length) log(`BENCHMARKS.md states figures outside the generated block; move them into the harness or remove them:\n  ${figures.join("\n  ")}`);
 }
 
-function writeReport(results: BenchResults): string {
+/** `runStart` names the results file: a section run alone is named after its own start, so the whole run's file stays as it was measured. */
+function writeReport(results: BenchResults, runStart = results.startedAt): string {
   mkdirSync(resultsDir, { recursive: true });
   const json = JSON.stringify(results, null, 2);
-  // Every run's results stay beside the latest (a full run's are kept in the repository: bench/results/.gitignore);
-  // a `--only metrics` run is named after its own start, so the whole run's file stays as it was measured.
-  const runStart = results.metrics?.alone ? results.metrics.measuredAt : results.startedAt;
+  // Every run's results stay beside the latest (a full run's are kept in the repository: bench/results/.gitignore).
   writeFileSync(join(resultsDir, `${runStart.replaceAll(":", "-")}-${results.mode}.json`), json);
   const generated = renderResults(results);
   if (results.mode === "quick") {
@@ -327,6 +518,14 @@ async function main() {
   const options = parseOptions(process.argv.slice(2));
   if (options.only === "metrics") {
     await runMetricsAlone(options);
+    return;
+  }
+  if (options.only === "inbox") {
+    await runInboxAlone(options);
+    return;
+  }
+  if (options.only === "approvals") {
+    await runApprovalsAlone(options);
     return;
   }
   const started = wallClock();
@@ -374,7 +573,7 @@ async function main() {
     log("Leash api, worker and Slack bot started, and the http workload's receiver");
     const http = createHttpClient(stack.apiUrl);
     const leashPipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
-      processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices],
+      processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices], slackCards: stack.slackbot !== null,
     });
     const runningStack = stack;
     const addWorkers: AddWorkers = async (count) => {
@@ -392,40 +591,8 @@ async function main() {
     let proposeAndWait: ProposeAndWaitResult;
     try {
       leash = await runPipeline(leashPipeline.pipeline, options, addWorkers);
-      log(`proposeAndWait: ${options.proposeAndWaitSamples} calls by ${options.proposeAndWaitAgents} agents, one at a time each`);
-      const { rows: newest } = await pool.query<{ id: number | null }>("SELECT max(id) AS id FROM agent_action");
-      const pawTag = `paw-${Date.now().toString(36)}`;
-      proposeAndWait = await measureProposeAndWait({
-        http,
-        databaseUrl,
-        agentKeys: fixtures.agents.agentKeys,
-        agents: options.proposeAndWaitAgents,
-        samples: options.proposeAndWaitSamples,
-        fromActionId: newest[0]?.id ?? 0,
-        proposal: (index) => mixedProposal(fixtures.agents.items, index, pawTag),
-      });
-      log(`  answer after the commit p50/p99 ${proposeAndWait.answerAfterCommitMs.p50.toFixed(1)}/${proposeAndWait.answerAfterCommitMs.p99.toFixed(1)} ms (seen late by at most ${proposeAndWait.lateByAtMostMs.p99.toFixed(1)} ms p99), call p50 ${proposeAndWait.callMs.p50.toFixed(1)} ms, errors ${proposeAndWait.errors}${proposeAndWait.firstError ? ` (${proposeAndWait.firstError})` : ""}`);
-      log(`slack: ${options.slackSamples} signed Approve clicks at ${options.approvalRate}/s`);
-      const slackHttp = createHttpClient(stack.slackUrl ?? "", { maxSockets: 16 });
-      try {
-        slack = await measureSlackApprovals({
-          http: slackHttp,
-          signingSecret,
-          pipeline: leashPipeline.pipeline,
-          ids: await leashPipeline.pipeline.proposePending(options.slackSamples),
-          ratePerSecond: options.approvalRate,
-          cardsPosted: async (ids) => {
-            const { rows } = await pool.query<{ count: string }>(
-              "SELECT count(*) FROM agent_action WHERE id = ANY($1) AND slack_message_ts IS NOT NULL",
-              [ids],
-            );
-            return Number(rows[0]?.count ?? 0);
-          },
-        });
-      } finally {
-        slackHttp.close();
-      }
-      log(`  ack p50/p99/max ${slack.ackMs.p50.toFixed(1)}/${slack.ackMs.p99.toFixed(1)}/${slack.ackMs.max.toFixed(1)} ms, click → executed p50 ${slack.clickToExecutedMs.p50.toFixed(1)} ms, errors ${slack.errors}${slack.firstError ? ` (${slack.firstError})` : ""}`);
+      proposeAndWait = await runProposeAndWait(options, http, pool, fixtures);
+      slack = await runSlackClicks(options, stack, leashPipeline.pipeline, pool, signingSecret);
     } finally {
       await leashPipeline.close();
       http.close();
@@ -433,6 +600,7 @@ async function main() {
     const httpWorkload = await runHttp(options, stack, pool, fixtures, receiver);
     const history = await runHistory(options, stack, pool, fixtures);
     const metrics = await runMetrics(options, stack.apiUrl, pool, databaseUrl, false);
+    const inbox = await runInbox(options, stack.apiUrl, pool, databaseUrl, false);
     await stack.stop();
     await receiver.stop();
     keepLogs([stack.api, stack.worker, stack.slackbot, receiver]);
@@ -467,6 +635,7 @@ async function main() {
       proposeAndWait,
       http: httpWorkload,
       metrics,
+      inbox,
       profile,
       micro,
     };

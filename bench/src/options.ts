@@ -33,11 +33,21 @@ export interface BenchOptions {
   metricsRows: number;
   metricsDays: number;
   metricsCalls: number;
-  /** `--only metrics`: run that section alone and write it into the latest results of the same mode. */
-  only: "metrics" | null;
+  /** Pending actions of the inbox section's tenant, the decided actions before them, and the measured `GET /` requests and Chromium page loads. */
+  inboxPending: number;
+  inboxHistoryRows: number;
+  inboxServerRequests: number;
+  inboxBrowserLoads: number;
+  /**
+   * `--only metrics`: run that section alone and write it into the latest results of the same mode.
+   * `--only approvals`: the latency figures at low load alone (approve → executed for Leash and the
+   * baseline, proposeAndWait, Slack clicks), logged and kept beside the results, the report untouched.
+   * `--only inbox`: the inbox section alone, written into the latest results of the same mode as metrics is.
+   */
+  only: (typeof sections)[number] | null;
 }
 
-const sections = ["metrics"] as const;
+const sections = ["metrics", "approvals", "inbox"] as const;
 
 /** The value after `name` in `args`, and its index; null when the option is absent. */
 function valueOf(args: readonly string[], name: string): { value: string | undefined; at: number } | null {
@@ -56,7 +66,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const known = new Set(["--quick", "--only", "--workers"]);
   const values = new Set([onlyArg?.at, workersArg?.at]);
   const unknown = args.filter((arg, index) => !known.has(arg) && !values.has(index));
-  if (unknown.length) throw new Error(`unknown option ${unknown.join(" ")} (known: --quick, --workers N, --only metrics)`);
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(" ")} (known: --quick, --workers N, --only ${sections.join("|")})`);
   const quick = args.includes("--quick");
   return quick
     ? {
@@ -83,6 +93,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         metricsRows: 50_000,
         metricsDays: 30,
         metricsCalls: 5,
+        inboxPending: 500,
+        inboxHistoryRows: 20_000,
+        inboxServerRequests: 10,
+        inboxBrowserLoads: 5,
       }
     : {
         quick,
@@ -108,5 +122,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         metricsRows: 1_000_000,
         metricsDays: 30,
         metricsCalls: 15,
+        inboxPending: 500,
+        inboxHistoryRows: 20_000,
+        inboxServerRequests: 30,
+        inboxBrowserLoads: 10,
       };
 }

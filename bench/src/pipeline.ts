@@ -10,7 +10,7 @@ export interface Pipeline {
   executions: ExecutionWatch;
   /** Proposes one auto-approved action of the mixed workload; answers its id once the call returned. */
   propose(index: number): Promise<number>;
-  /** Creates actions that wait for a person, for the approval scenarios. */
+  /** Creates actions that wait for a person, for the approval scenarios; answers once a person would see them (Leash: their Slack cards are posted). */
   proposePending(count: number): Promise<number[]>;
   approve(actionId: number): Promise<void>;
   /** Puts `count` approved actions into the queue at once; answers their ids and when enqueuing began. */

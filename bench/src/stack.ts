@@ -1,6 +1,10 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { promisify } from "node:util";
 
 import { startChildApp, type ChildApp } from "./child-app.ts";
+import { inheritedEnv } from "./env.ts";
 import { profilesDir, repoRoot } from "./paths.ts";
 
 export const BENCH_API_PORT = 3191;
@@ -9,6 +13,8 @@ export const BENCH_QUEUE_PREFIX = "{leash-bench}";
 export const BENCH_SLACKBOT_PORT = 3193;
 /** The `http` workload's receiver (bench/src/http/invoice-receiver.ts). */
 export const BENCH_RECEIVER_PORT = 3194;
+/** The web console's server (apps/web/server/main.ts) for the inbox section. */
+export const BENCH_CONSOLE_PORT = 3195;
 /** Health ports of the workers `--workers N` adds: 3201, 3202, ... */
 const EXTRA_WORKER_PORTS_FROM = 3201;
 
@@ -120,4 +126,39 @@ export async function startLoneApi(options: { databaseUrl: string; redisUrl: str
     },
     readyUrl: `http://127.0.0.1:${BENCH_API_PORT}/readyz`,
   });
+}
+
+const webRoot = join(repoRoot, "apps", "web");
+
+/**
+ * The console built as `pnpm --filter @leash/web build` builds it, so that what is measured is the
+ * code as it stands and not an earlier build left in apps/web/build.
+ */
+export async function buildConsole(): Promise<void> {
+  await promisify(execFile)(join(webRoot, "node_modules", ".bin", "react-router"), ["build"], {
+    cwd: webRoot,
+    env: { ...inheritedEnv, NODE_ENV: "production" },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+/** The built console served by its own server, as `pnpm --filter @leash/web start` runs it, on the benchmark's database. */
+export async function startConsole(options: { databaseUrl: string; redisUrl: string }): Promise<{ app: ChildApp; url: string }> {
+  const app = await startChildApp({
+    name: "web",
+    cwd: webRoot,
+    script: "server/main.ts",
+    env: {
+      DATABASE_URL: options.databaseUrl,
+      REDIS_URL: options.redisUrl,
+      QUEUE_PREFIX: BENCH_QUEUE_PREFIX,
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+      SESSION_SECRET: randomBytes(32).toString("hex"),
+      HOST: "127.0.0.1",
+      PORT: String(BENCH_CONSOLE_PORT),
+    },
+    readyUrl: `http://127.0.0.1:${BENCH_CONSOLE_PORT}/healthz`,
+  });
+  return { app, url: `http://127.0.0.1:${BENCH_CONSOLE_PORT}` };
 }

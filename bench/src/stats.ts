@@ -8,7 +8,7 @@ export interface Distribution {
 }
 
 /** Nearest-rank percentile of sorted values. */
-function percentile(sorted: readonly number[], fraction: number): number {
+export function percentile(sorted: readonly number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
   return sorted[rank] ?? Number.NaN;

@@ -176,7 +176,7 @@ describe("irreversible actions are refused with their reason", () => {
       return reminder.status === "fired" ? reminder : undefined;
     });
     const error = await errorOf(approver().action.rollback.mutate({ actionId: schedule.id, confirm: true }));
-    expect(error?.message).toBe(`#${schedule.id} scheduled a reminder that already fired at ${fired.firedAt?.toISOString() ?? ""}; it cannot be recalled`);
+    expect(error?.message).toBe(`#${schedule.id} scheduled a reminder that already fired at ${fired.firedAt?.toISOString().slice(0, 16).replace("T", " ") ?? ""} UTC; it cannot be recalled`);
     expect(error?.data).toMatchObject({ code: "UNPROCESSABLE_CONTENT" });
   });
 });

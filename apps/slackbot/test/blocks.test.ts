@@ -103,6 +103,29 @@ describe("approvalCard", () => {
     });
   });
 
+  it("asks Slack to confirm an approval that cannot be undone, saying why", () => {
+    const permanent = approvalCard(card(action({ actionType: "delete", parameters: { permanent: true } })), { webBaseUrl: "https://leash.example", now: new Date(AT) });
+    const buttons = permanent.blocks.find((block) => block.type === "actions");
+    expect(buttons).toMatchObject({
+      elements: expect.arrayContaining([
+        expect.objectContaining({
+          action_id: ids.actions.approve,
+          confirm: {
+            title: { type: "plain_text", text: "Approve #4211?" },
+            text: { type: "plain_text", text: "This cannot be undone: a permanent delete cannot be undone." },
+            confirm: { type: "plain_text", text: "Approve for good" },
+            deny: { type: "plain_text", text: "Go back" },
+            style: "danger",
+          },
+        }),
+      ]),
+    });
+    const reversible = approvalCard(card(action({ actionType: "delete", parameters: {} })), { webBaseUrl: "https://leash.example", now: new Date(AT) });
+    const approve = reversible.blocks.flatMap((block) => (block.type === "actions" ? block.elements : [])).find((element) => element.action_id === ids.actions.approve);
+    expect(approve).toBeDefined();
+    expect(approve).not.toHaveProperty("confirm");
+  });
+
   it("shows a quorum's progress and until when a reminder can be rolled back", () => {
     const waiting = action({ approvals: { count: 1, required: 2, approvers: [{ label: "Dana", approvedAt: AT }] } });
     const message = approvalCard(card(waiting), { webBaseUrl: "https://leash.example", now: new Date(AT) });
@@ -184,6 +207,9 @@ describe("refusalText", () => {
   it("names who won a race, at a time Slack shows in the reader's zone", () => {
     expect(refusalText(new CoreError("CONFLICT", `#4211 was already approved by Dana at ${AT}`), context)).toMatch(
       /^#4211 was already approved by Dana at <!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-11-25 10:42 UTC>$/,
+    );
+    expect(refusalText(new CoreError("CONFLICT", "#4211 was already approved by Dana at 2026-11-25 10:42 UTC"), context)).toBe(
+      `#4211 was already approved by Dana at <!date^${Date.parse(AT) / 1000}^{date_short_pretty} {time}|2026-11-25 10:42 UTC>`,
     );
   });
 

@@ -62,7 +62,7 @@ describe("Reject", () => {
 
     const blank = await sendToBot(harness.bot.baseUrl, signed(rejectSubmission({ slackUserId: SLACK_USERS.approver, reason: "   ", privateMetadata: view.private_metadata })));
     expect(blank.status).toBe(200);
-    expect(JSON.parse(blank.text)).toEqual({ response_action: "errors", errors: { [ids.blocks.rejectReason]: "a reason is required" } });
+    expect(JSON.parse(blank.text)).toEqual({ response_action: "errors", errors: { [ids.blocks.rejectReason]: "A reason is required" } });
     expect((await rowOf(action.id)).status).toBe("pending");
 
     const submit = await sendToBot(

@@ -2,17 +2,26 @@ import { useEffect, type ReactNode } from "react";
 import { data, isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration } from "react-router";
 
 import type { Route } from "./+types/root";
+import { ReaderClockProvider, TIME_ZONE_COOKIE_SCRIPT } from "./lib/reader-clock.tsx";
+import { useTheme } from "./lib/use-theme.ts";
+import { readServerClock } from "./server/reader-clock.server.ts";
 import { commitSession, getSession, newCsrfToken } from "./server/session.server.ts";
+import { readTheme } from "./server/theme.server.ts";
 import "./app.css";
 
-/** Every page gets the session's anti-forgery token for its forms; a visitor without one gets one. */
+/**
+ * Every page gets the session's anti-forgery token for its forms (a visitor without one gets one),
+ * the reader's clock its dates are shown in, and the reader's theme, so the server renders the page in
+ * it and nothing flashes in the other.
+ */
 export async function loader({ request }: Route.LoaderArgs) {
-  const session = await getSession(request);
+  const [session, theme] = await Promise.all([getSession(request), readTheme(request)]);
+  const clock = readServerClock(request, new Date());
   const existing = session.get("csrf");
-  if (existing) return { csrf: existing };
+  if (existing) return { csrf: existing, clock, theme };
   const csrf = newCsrfToken();
   session.set("csrf", csrf);
-  return data({ csrf }, { headers: await commitSession(session, request) });
+  return data({ csrf, clock, theme }, { headers: await commitSession(session, request) });
 }
 
 export function links() {
@@ -24,12 +33,15 @@ export function meta() {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  // "system" sets no attribute: the stylesheet then follows the system's preference.
+  const theme = useTheme();
   return (
-    <html lang="en">
+    <html lang="en" data-theme={theme === "system" ? undefined : theme}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light" />
+        <script dangerouslySetInnerHTML={{ __html: TIME_ZONE_COOKIE_SCRIPT }} />
+        <meta name="color-scheme" content={theme === "system" ? "light dark" : theme} />
         <Meta />
         <Links />
       </head>
@@ -42,12 +54,16 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-export default function App() {
+export default function App({ loaderData }: Route.ComponentProps) {
   // Marks the page as interactive: CSS shows script-only controls from then on, and browser tests wait for it.
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
   }, []);
-  return <Outlet />;
+  return (
+    <ReaderClockProvider server={loaderData.clock}>
+      <Outlet />
+    </ReaderClockProvider>
+  );
 }
 
 /** A thrown response's message: a plain string, or the `error` of a form result. */

@@ -6,6 +6,7 @@ export default [
   route("sign-in/sso/callback", "routes/sso-callback.ts"),
   route("sign-out", "routes/sign-out.ts"),
   route("healthz", "routes/healthz.ts"),
+  route("theme", "routes/theme.ts"),
   route("history/export", "routes/history-export.ts"),
   layout("routes/console.tsx", [
     index("routes/inbox.tsx"),

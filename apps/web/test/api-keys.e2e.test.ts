@@ -48,9 +48,9 @@ describe("the API keys page", () => {
     expect(await page.getByTestId("secret-value").count()).toBe(0);
     expect(await page.content()).not.toContain(key);
     const cells = (await row(page, "crm-sync").locator("td").allTextContents()).map((text) => text.trim());
-    expect(cells[1]).toBe("agent");
+    expect(cells[1]).toBe("Agent");
     expect(cells[2]).toBe(stack.tenant.approver.label);
-    expect(cells[4]).toContain("31 Jan 2099");
+    expect(cells[4]).toContain("Jan 31, 2099");
     expect(cells[5]).toBe("just now");
     expect(cells[6]).toBe("Active");
     await page.context().close();

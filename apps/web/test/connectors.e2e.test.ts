@@ -43,8 +43,8 @@ describe("the Connectors page", () => {
     await page.getByLabel("Base URL").fill("ftp://billing.example.com");
     await page.getByLabel("Headers", { exact: true }).fill("Host: evil.example");
     await page.getByRole("button", { name: "Add connector" }).click();
-    await expect.poll(() => page.locator("#name-error").textContent()).toContain("Must be a slug");
-    expect(await page.locator("#baseUrl-error").textContent()).toContain("Must start with http:// or https://");
+    await expect.poll(() => page.locator("#name-error").textContent()).toContain("Name must be a slug");
+    expect(await page.locator("#baseUrl-error").textContent()).toContain("Base URL must start with http:// or https://");
     expect(await page.locator("#headers-error").textContent()).toContain("Host is set by Leash on every request and cannot be configured (at line 1)");
     expect(await page.getByLabel("Base URL").getAttribute("aria-invalid")).toBe("true");
     expect(await environment.db.connector.count()).toBe(0);

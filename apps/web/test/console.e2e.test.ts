@@ -97,8 +97,9 @@ describe("the session", () => {
     expect(decodeURIComponent(new URL(page.url()).searchParams.get("redirectTo") ?? "")).toBe("/history?status=pending");
   });
 
-  it("on a phone, the navigation stays reachable across the top", async () => {
+  it("on a phone, the navigation opens from the Menu button at the top", async () => {
     const page = await pageFor("approver", { viewport: { width: 390, height: 844 } });
+    await page.locator("summary.nav-menu-button").click();
     await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "History" }).click();
     await page.waitForURL(`${web.url}/history`);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);

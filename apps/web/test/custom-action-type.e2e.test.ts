@@ -70,7 +70,7 @@ describe("a type registered from one module, in the console", () => {
     await pending.waitFor();
     expect(await pending.getByRole("heading", { level: 2 }).textContent()).toBe('Rename project "Website relaunch" to "Website 2.0"');
     const facts = await pending.locator("dl.facts").textContent();
-    expect(facts).toContain("rename_item");
+    expect(facts).toContain("Rename item");
     expect(facts).toMatch(/Reversible\s*Yes\s*\(rollback gives back the old title\)/);
     const changes = pending.getByRole("region", { name: "Changes" });
     expect(await changes.locator(".change-field").allTextContents()).toEqual(["title"]);

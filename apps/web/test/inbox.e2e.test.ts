@@ -74,7 +74,7 @@ describe("the approval inbox", () => {
     expect(text).toContain('Update project "Website relaunch"');
     expect(text).toContain('agent key "agent-acme"');
     expect(text).toContain("Deadline moved after the client call");
-    expect(text).toMatch(/status\s*active\s*→\s*at_risk/);
+    expect(text).toMatch(/status\s*active\s*→\s*at risk/);
 
     await arrived.getByRole("button", { name: "Approve" }).click();
     await arrived.waitFor({ state: "detached" });

@@ -94,7 +94,7 @@ describe("the People page", () => {
     await victor.reload();
     await hydrated(victor);
     expect(new URL(victor.url()).pathname).toBe("/");
-    expect(await victor.locator(".account .badge-role").textContent()).toBe("approver");
+    expect(await victor.locator(".account .badge-role").textContent()).toBe("Approver");
 
     await row(page, "viewer@acme.test").getByText("Deactivate…").click();
     await row(page, "viewer@acme.test").getByRole("button", { name: `Yes, deactivate ${tenant.viewer.label}` }).click();

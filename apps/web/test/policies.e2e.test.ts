@@ -43,24 +43,37 @@ describe("the Policies page", () => {
     await hydrated(page);
     await expect.poll(() => page.getByRole("heading", { name: "Policies", level: 1 }).isVisible()).toBe(true);
 
+    const remind = page.getByLabel("Remind after", { exact: true });
+    const expires = page.getByLabel("Expires after", { exact: true });
     await page.getByLabel("Action type").selectOption("notify");
-    await page.getByLabel("Remind after (seconds)").fill("600");
-    await page.getByLabel("Expires after (seconds)").fill("300");
+    // A wait that is not a whole number of its unit is refused under its field, before anything else.
+    await remind.fill("1.5");
+    await page.getByRole("button", { name: "Save policy" }).click();
+    await expect.poll(() => page.locator("#remindAfter-error").textContent()).toContain("whole number of hours");
+    expect(await environment.db.approvalPolicy.count({ where: { tenantId: tenant.id, actionType: "notify" } })).toBe(0);
+
+    await remind.fill("10");
+    await page.getByLabel("Remind after: unit").selectOption("minutes");
+    await expires.fill("5");
+    await page.getByLabel("Expires after: unit").selectOption("minutes");
     await page.getByLabel("At expiry").selectOption("auto_approve");
     await page.getByRole("button", { name: "Save policy" }).click();
-    await expect.poll(() => page.locator("#remindAfterSeconds-error").textContent()).toContain("before the action expires");
+    await expect.poll(() => page.locator("#remindAfter-error").textContent()).toContain("before the action expires");
     expect(await page.locator("#expiryFallback-error").textContent()).toContain("Notify cannot be rolled back");
-    expect(await page.getByLabel("Remind after (seconds)").getAttribute("aria-invalid")).toBe("true");
+    expect(await remind.getAttribute("aria-invalid")).toBe("true");
 
     await page.getByLabel("Action type").selectOption("delete");
     await page.getByLabel("Target type").selectOption("project");
     await page.getByLabel("Approvers needed").fill("2");
-    await page.getByLabel("Remind after (seconds)").fill("");
-    await page.getByLabel("Expires after (seconds)").fill("");
+    // Two hours is stored as 7200 seconds and read as "2 h".
+    await remind.fill("2");
+    await page.getByLabel("Remind after: unit").selectOption("hours");
+    await expires.fill("");
     await page.getByLabel("At expiry").selectOption("reject");
     await page.getByRole("button", { name: "Save policy" }).click();
-    await expect.poll(() => page.getByTestId("policies").textContent()).toContain("Delete on project needs 2 distinct approvers; the proposer may not approve.");
-    expect(await environment.db.approvalPolicy.count({ where: { tenantId: tenant.id, actionType: "delete", targetType: "project", requiredApprovals: 2 } })).toBe(1);
+    await expect.poll(() => page.getByTestId("policies").textContent()).toContain("Delete on project needs 2 distinct approvers; the proposer may not approve; reminder after 2 h.");
+    expect(await environment.db.approvalPolicy.count({ where: { tenantId: tenant.id, actionType: "delete", targetType: "project", requiredApprovals: 2, remindAfterSeconds: 7_200 } })).toBe(1);
+    expect(await page.getByTestId("policies").textContent()).toContain("2 h / — / —");
   });
 
   it("is read-only for an approver", async () => {
@@ -115,18 +128,19 @@ describe("deciding under policies in the console", () => {
     expect(await statusOf(action.id)).toBe("pending");
   });
 
-  it("approve with edits on the detail page: invalid edits are refused in the form, valid ones run and the timeline shows the edit", async () => {
+  it("approve with edits in the JSON view of the detail page: invalid edits are refused in the form, valid ones run and the timeline shows the edit", async () => {
     const { action, project } = await proposeUpdate("Edited in the console");
     const page = await pageFor("approver");
     await page.goto(`${web.url}/actions/${action.id}`);
     await hydrated(page);
     await page.getByText("Edit parameters, then approve").click();
+    await page.getByText("Advanced: edit as JSON").click();
     const editor = page.getByLabel("Parameters (JSON)");
     expect(JSON.parse(await editor.inputValue())).toEqual({ data: { status: "at_risk" } });
 
     await editor.fill('{"data": {"status": "on fire"}}');
     await page.getByRole("button", { name: "Approve with edits" }).click();
-    await expect.poll(() => page.locator("#edited-parameters-error").textContent()).toContain("parameters.data.status");
+    await expect.poll(() => page.locator("#parameters-error").textContent()).toContain("status");
     expect(await statusOf(action.id)).toBe("pending");
 
     await editor.fill('{"data": {"status": "done"}}');

@@ -42,7 +42,7 @@ describe("rollback from the action detail page", () => {
     const dialog = page.getByRole("dialog", { name: `Roll back #${actionId}?` });
     await dialog.waitFor();
     const preview = await dialog.getByTestId("rollback-steps").textContent();
-    expect(preview).toMatch(/status\s*at_risk\s*→\s*active/);
+    expect(preview).toMatch(/status\s*at risk\s*→\s*active/);
     expect(preview).toMatch(/due date\s*2026-12-15\s*→\s*2026-12-01/);
 
     await dialog.getByRole("link", { name: "Cancel" }).click();
@@ -65,7 +65,7 @@ describe("rollback from the action detail page", () => {
     const fields = await page.getByTestId("item-fields").textContent();
     expect(fields).toContain("active");
     expect(fields).toContain("2026-12-01");
-    expect(fields).not.toContain("at_risk");
+    expect(fields).not.toContain("at risk");
     const undo = await environment.db.agentAction.findFirstOrThrow({ where: { rollbackOfId: actionId } });
     expect(await page.locator(`tr[data-action-id="${undo.id}"]`).textContent()).toContain("Executed");
   });

@@ -36,26 +36,31 @@ describe("templates", () => {
     await form.locator('select[name="parameters.1.type"]').selectOption("integer");
     await form.locator('select[name="steps.0.actionType"]').selectOption("create");
     await form.locator('select[name="steps.0.targetType"]').selectOption("person");
-    await form.getByLabel("Parameters (JSON)").first().fill('{"title": "{{params.name}}", "data": {"email": "not an email"}}');
+    // Choosing the type shows its fields at once; a placeholder goes where text is wanted.
+    await form.locator('input[name="steps.0.p.title"]').fill("{{params.name}}");
+    await form.locator('input[name="steps.0.p.data.0.key"]').fill("email");
+    await form.locator('input[name="steps.0.p.data.0.value"]').fill("not an email");
     await form.getByRole("button", { name: "+ Add a step" }).click();
     await form.locator('select[name="steps.1.actionType"]').selectOption("link");
     await form.locator('select[name="steps.1.targetType"]').selectOption("person");
     await form.locator('input[name="steps.1.targetId"]').fill("{{steps.0.result.itemId}}");
-    await form.locator('textarea[name="steps.1.parameters"]').fill('{"toType": "project", "toId": "{{params.projectId}}", "relation": "works_on"}');
+    await form.locator('select[name="steps.1.p.toType"]').selectOption("project");
+    // A placeholder is accepted where the schema wants a number.
+    await form.locator('input[name="steps.1.p.toId"]').fill("{{params.projectId}}");
+    await form.locator('input[name="steps.1.p.relation"]').fill("works_on");
     await form.getByRole("button", { name: "Save template" }).click();
 
     // The name is missing and the email is not one: each message sits next to its field, nothing is saved.
     const name = form.getByLabel("Name", { exact: true });
     await expect.poll(() => name.getAttribute("aria-invalid")).toBe("true");
     expect(await page.locator("#name-error").textContent()).toBeTruthy();
-    const stepParameters = form.locator('textarea[name="steps.0.parameters"]');
-    expect(await stepParameters.getAttribute("aria-invalid")).toBe("true");
-    expect(await page.locator('[id="steps.0.parameters-error"]').textContent()).toContain("data.email");
+    expect(await page.locator('[id="steps.0.p.data-error"]').textContent()).toContain("email");
     expect(await environment.db.actionTemplate.count()).toBe(0);
 
     await name.fill("Onboard a person");
-    await form.getByLabel("Description").fill("Creates the person and puts them on a project");
-    await stepParameters.fill('{"title": "{{params.name}}"}');
+    await form.getByLabel("Description", { exact: true }).fill("Creates the person and puts them on a project");
+    await form.locator('input[name="steps.0.p.data.0.key"]').fill("");
+    await form.locator('input[name="steps.0.p.data.0.value"]').fill("");
     await form.getByRole("button", { name: "Save template" }).click();
     await page.waitForURL(`${web.url}/templates`);
     const card = page.getByRole("article", { name: "Onboard a person" });

@@ -58,7 +58,7 @@ describe("trust ramp, batches and deadlines in the console", () => {
     await grants.waitFor();
     const row = grants.locator("tbody tr").first();
     expect(await row.textContent()).toContain('agent key "agent-acme"');
-    expect(await row.textContent()).toContain("active");
+    expect(await row.textContent()).toContain("Active");
     await row.getByRole("button", { name: "Revoke" }).click();
     await expect
       .poll(() => page.locator(".notice-region").textContent())

@@ -252,16 +252,19 @@ describe("the Webhooks pages", () => {
     await hydrated(page);
     const state = endpointRow(page, receiver.url).locator("[data-state]");
     expect(await state.textContent()).toContain("Disabled");
-    expect(await state.textContent()).toContain("4 Dec 2026, 10:00:00 UTC");
-    expect(await state.textContent()).toContain(
-      "Disabled on 2026-12-04 10:00 UTC after failing for 24 hours: last error HTTP 500",
-    );
+    // The browser's zone here is UTC and its locale en-US: both dates read in them, neither as core wrote it.
+    expect(await state.locator("time").evaluateAll((times) => times.map((time) => time.getAttribute("datetime")))).toEqual([
+      "2026-12-04T10:00:00.000Z",
+      "2026-12-04T10:00:00Z",
+    ]);
+    expect(await state.textContent()).toContain("since Dec 4, 2026, 10:00 AM");
+    expect(await state.textContent()).toContain("Disabled on Dec 4, 2026, 10:00 AM after failing for 24 hours: last error HTTP 500");
     expect(await endpointRow(page, receiver.url).textContent()).toContain("1 delivery");
 
     await page.goto(`${web.url}/webhooks/${endpointId}`);
     await hydrated(page);
     expect(await page.getByTestId("disabled-reason").textContent()).toContain(
-      `${reason}. 1 delivery waits to be sent. Enable it to send it, and new events.`,
+      "disabled on Dec 4, 2026, 10:00 AM after failing for 24 hours: last error HTTP 500. 1 delivery waits to be sent. Enable it to send it, and new events.",
     );
     expect(await page.getByRole("button", { name: "Send a test event" }).count()).toBe(0);
     expect(await page.getByRole("button", { name: "Send again" }).count()).toBe(0);
@@ -300,12 +303,12 @@ describe("the Webhooks pages", () => {
     await page.getByRole("button", { name: "Add endpoint" }).click();
     await expect
       .poll(() => page.locator("#url-error").textContent(), SOON)
-      .toBe("Must start with http:// or https://");
+      .toBe("URL must start with http:// or https://");
     expect(await page.locator("#eventTypes-error").textContent()).toBe(
       "Subscribe to at least one event type",
     );
     expect(await page.locator("#description-error").textContent()).toBe(
-      "Must not contain NUL characters or lone UTF-16 surrogates",
+      "Description must not contain NUL characters or lone UTF-16 surrogates",
     );
     expect(await page.getByLabel("URL").getAttribute("aria-invalid")).toBe("true");
     expect(await page.getByLabel("URL").inputValue()).toBe("ftp://hooks.example.com/leash");

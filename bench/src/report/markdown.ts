@@ -3,6 +3,7 @@ import { MAX_LAG_SECONDS, type LoadRunResult } from "../scenarios/load-run.ts";
 import type { ProposeAndWaitResult } from "../scenarios/propose-and-wait.ts";
 import { round, type Distribution } from "../stats.ts";
 import type { HttpRunResult, HttpWorkloadResult } from "../scenarios/http-requests.ts";
+import { INBOX_LOAD_TARGET_MS, type InboxResult, type Percentiles } from "../scenarios/inbox.ts";
 import type { MetricsResult } from "../scenarios/metrics.ts";
 import type { MicroResult } from "../scenarios/micro.ts";
 import type { BenchResults, PipelineResults, ProfileResult } from "./results.ts";
@@ -105,6 +106,7 @@ export function targets(results: BenchResults): Target[] {
   const exportCsv = "notMeasured" in history.exportCsv ? null : history.exportCsv;
   const paw = results.proposeAndWait;
   const month = results.metrics?.calls.find((call) => call.label === "month");
+  const inbox = results.inbox;
   return [
     { label: "sustained end-to-end throughput >= 600/s", measured: `${fmt(sustained, 0)}/s`, raw: `${fmt(rawSustained, 0)}/s`, met: sustained >= 600 },
     { label: "sustained throughput >= 0.5x raw", measured: ratio(sustained, rawSustained), raw: "1x", met: sustained >= 0.5 * rawSustained },
@@ -146,6 +148,14 @@ export function targets(results: BenchResults): Target[] {
     month && results.metrics
       ? { label: `metrics.summary for a month p50 < ${METRICS_MONTH_TARGET_MS} ms (${results.metrics.rows} actions)`, measured: dist(month.ms), raw: "", met: month.ms.p50 < METRICS_MONTH_TARGET_MS }
       : { label: `metrics.summary for a month p50 < ${METRICS_MONTH_TARGET_MS} ms`, measured: "not measured", raw: "", met: null },
+    inbox
+      ? {
+          label: `inbox of ${inbox.pending.total} pending actions loaded and hydrated in Chromium: p95 < ${INBOX_LOAD_TARGET_MS} ms`,
+          measured: `p50 ${fmt(inbox.browser.loadedMs.p50, 0)} / p95 ${fmt(inbox.browser.loadedMs.p95, 0)} ms (n=${inbox.browser.loadedMs.n})`,
+          raw: "",
+          met: inbox.browser.loadedMs.p95 < INBOX_LOAD_TARGET_MS,
+        }
+      : { label: `inbox loaded and hydrated in Chromium: p95 < ${INBOX_LOAD_TARGET_MS} ms`, measured: "not measured", raw: "", met: null },
   ];
 }
 
@@ -278,6 +288,28 @@ function metricsSection(metrics: MetricsResult | undefined): string[] {
   ];
 }
 
+const percentilesRow = (label: string, value: Percentiles) => `| ${label} | ${fmt(value.p50, 0)} | ${fmt(value.p95, 0)} | ${fmt(value.p99, 0)} | ${value.n} |`;
+
+function inboxSection(inbox: InboxResult | undefined): string[] {
+  if (!inbox) return ["### 8b. Inbox", "", "Not measured in this run."];
+  const { pending, server, browser } = inbox;
+  const kib = (bytes: number) => `${fmt(bytes / 1024, 0)} KiB`;
+  return [
+    "### 8b. Inbox",
+    "",
+    `${inbox.alone ? `Measured on its own (\`pnpm bench --only inbox\`) at ${inbox.measuredAt}, not in the run above; load average ${inbox.loadAverage.join(" / ")} (1/5/15 min) when it started. ` : ""}One tenant with ${inbox.historyRows} decided actions (spread over 90 days, each with its events) and ${pending.total} pending ones an agent key proposed through the API, interleaved: ${pending.templateRunSteps} steps of template runs (three steps each), ${pending.quorumOfTwo} project updates a policy makes wait for two approvals, ${pending.irreversible} that cannot be rolled back (permanent deletes and notifications, template steps among them), the rest plain updates, creates, links, soft deletes and reminders (filled in ${fmt(inbox.fillSeconds, 1)} s). The console is built (\`react-router build\`) and served by its own server (\`apps/web/server/main.ts\`, production mode) as \`pnpm start\` runs it; an approver signs in through the form. Server: \`GET /\` with the session cookie, one request at a time, timed to the last byte of the HTML. Browser: headless Chromium, its cache warm, opens \`/\` in a new tab; a load runs from navigation start to the first animation frame at which the page is hydrated and shows every row. ${inbox.warmup} requests and ${inbox.warmup} loads came first and are not counted.`,
+    "",
+    "| figure, ms | p50 | p95 | p99 | n |",
+    "| --- | --- | --- | --- | --- |",
+    percentilesRow("`GET /`, whole HTML", server.ms),
+    percentilesRow("browser: document received (`responseEnd`)", browser.responseEndMs),
+    percentilesRow("browser: `DOMContentLoaded` ended", browser.domContentLoadedMs),
+    percentilesRow("browser: hydrated, every row shown", browser.loadedMs),
+    "",
+    `The HTML is ${kib(server.htmlBytes)} (${kib(server.gzipBytes)} gzipped, as the server sends it), ${kib(server.inlineScriptBytes)} of it inline scripts (the loader data the page hydrates from); rows in the HTML ${server.rows}, on the hydrated page ${browser.rows}.`,
+  ];
+}
+
 /** A measured-looking figure: a number with a unit of time, rate, size or ratio. */
 const FIGURE = /(?<![\w.-])\d[\d,.]*\s?(?:ms|µs|s|\/s|x|%|[KMG]i?B)(?![\w/])/g;
 
@@ -382,6 +414,8 @@ export function renderResults(results: BenchResults): string {
     ...httpSection(results.http),
     "",
     ...metricsSection(results.metrics),
+    "",
+    ...inboxSection(results.inbox),
     "",
     ...profileSection(results.profile),
     "",

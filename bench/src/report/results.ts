@@ -4,6 +4,7 @@ import type { ApprovalResult } from "../scenarios/approvals.ts";
 import type { BurstResult } from "../scenarios/burst.ts";
 import type { HistoryResult } from "../scenarios/history.ts";
 import type { HttpWorkloadResult } from "../scenarios/http-requests.ts";
+import type { InboxResult } from "../scenarios/inbox.ts";
 import type { LoadRunResult } from "../scenarios/load-run.ts";
 import type { MetricsResult } from "../scenarios/metrics.ts";
 import type { MicroResult } from "../scenarios/micro.ts";
@@ -48,6 +49,8 @@ export interface BenchResults {
   http: HttpWorkloadResult;
   /** `metrics.summary` on a tenant of many actions; missing from runs before it existed. */
   metrics?: MetricsResult;
+  /** The console's inbox with many pending actions, over HTTP and in Chromium; missing from runs before it existed. */
+  inbox?: InboxResult;
   /** Where Leash's API and worker spend their CPU at saturation, from a run of its own under `node --cpu-prof`. */
   profile?: ProfileResult;
   /** One data-layer call at a time through Prisma and bare `pg`, in the harness. */

@@ -5,6 +5,7 @@ export { type CoreDeps, DEFAULT_MAX_ATTEMPTS } from "./deps.ts";
 export { DEFAULT_MAX_PENDING_ACTIONS } from "./proposals/check-pending-cap.ts";
 export { CoreError, isCoreError, type CoreErrorCode, type InvalidIssue } from "./errors.ts";
 export { inputIssues } from "./validation.ts";
+export { fieldLabel, issueSentence, issuesSummary, issueWording } from "./issue-wording.ts";
 export { createLogger, silentLogger, type Logger } from "./logger.ts";
 
 export { itemDataSchemas } from "./items/item-data.ts";
@@ -79,6 +80,16 @@ export { approveAction } from "./decisions/approve-action.ts";
 export { approveActionInputSchema, type ApproveActionInput } from "./actions/action-inputs.ts";
 export { approvalsViewSchema, describeApprovals, type ApprovalsView } from "./decisions/action-approvals.ts";
 export { isReversibleType } from "./action-types/reversible-types.ts";
+export {
+  fieldForIssue,
+  parameterFieldName,
+  parameterFormFields,
+  parameterFormValues,
+  parametersFromForm,
+  type FormIssue,
+  type ParameterField,
+  type PostedForm,
+} from "./action-types/parameter-form.ts";
 export { SeparationOfDutiesError } from "./decisions/check-separation-of-duties.ts";
 export { checkApproval } from "./decisions/check-approval.ts";
 export { rejectAction } from "./decisions/reject-action.ts";
@@ -100,6 +111,7 @@ export { listPolicies } from "./policies/list-policies.ts";
 export { deletePolicy } from "./policies/delete-policy.ts";
 export { resolvePolicy } from "./policies/resolve-policy.ts";
 export { listBackupApprovers } from "./policies/list-backup-approvers.ts";
+export { durationParts, durationUnits, formatDuration, MAX_POLICY_SECONDS, secondsFromDuration, type DurationUnit } from "./policies/policy-duration.ts";
 export {
   deletePolicyInputSchema,
   MAX_REQUIRED_APPROVALS,
@@ -326,6 +338,7 @@ export {
 export { deliveryReference, type ApprovalMailReference, type DeliveryReference, type EmailReference } from "./delivery/delivery-reference.ts";
 export { mayDecide, type DecisionFacts } from "./decisions/may-decide.ts";
 export { decisionRefusalFor, type DecisionRefusal } from "./decisions/decision-refusal-for.ts";
+export { irreversibleApprovalRefusal } from "./decisions/irreversible-approval.ts";
 export { INBOX_LIMIT, listInbox, listInboxInputSchema, type Inbox, type InboxEntry, type InboxGroup, type InboxRun, type ListInboxInput } from "./inbox/list-inbox.ts";
 export { getApprovalMailSetting } from "./approval-mail/get-approval-mail-setting.ts";
 export { setApprovalMailSetting } from "./approval-mail/set-approval-mail-setting.ts";

@@ -1,15 +1,16 @@
 import type { z } from "zod";
 
 import { CoreError, type InvalidIssue } from "./errors.ts";
+import { issueWording } from "./issue-wording.ts";
 
 /** Zod quotes unknown keys and values in its messages: a caller never gets more than this much of its own input back. */
 const MAX_ISSUE_MESSAGE_LENGTH = 200;
 
-/** Zod's issues as every medium reports them: the path, and a message of bounded length. */
+/** Zod's issues as every medium reports them: the path, and a message in plain words of bounded length. */
 export function inputIssues(issues: readonly z.core.$ZodIssue[]): InvalidIssue[] {
   return issues.map((issue) => ({
     path: issue.path.filter((part): part is string | number => typeof part !== "symbol").map((part) => (typeof part === "string" ? clip(part) : part)),
-    message: clip(issue.message),
+    message: clip(issueWording(issue)),
   }));
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import type { ActionView } from "../src/actions/action-view.ts";
 import { presentAction } from "../src/presentation/action-presentation.ts";
@@ -36,6 +36,9 @@ describe("presentAction", () => {
     expect(notify.reversible.reversible).toBe(false);
     const reminder = presentAction({ ...base, actionType: "schedule", targetType: null, targetId: null, parameters: { dueAt: "2026-12-01T09:00:00.000Z", message: "Call" } }, items);
     expect(reminder.reversible).toMatchObject({ reversible: true, until: "2026-12-01T09:00:00.000Z" });
+    // People read the due time without guessing a zone; the console and Slack show it in the reader's.
+    expect(reminder.headline).toBe("schedule a reminder for 2026-12-01 09:00 UTC");
+    expect(reminder.details[0]).toBe("When: 2026-12-01 09:00 UTC");
   });
 
   it("lists what a delete removes and names an unknown target by id", () => {
@@ -49,5 +52,29 @@ describe("presentAction", () => {
   it("cuts long values with an ellipsis", () => {
     expect(truncate("x".repeat(200), 10)).toBe(`${"x".repeat(9)}…`);
     expect(truncate("short")).toBe("short");
+  });
+
+  it("counts graphemes, not code units, and cuts only past the limit", () => {
+    const family = "👨‍👩‍👧";
+    expect(truncate(family.repeat(10), 10)).toBe(family.repeat(10));
+    expect(truncate(family.repeat(11), 10)).toBe(`${family.repeat(9)}…`);
+    expect(truncate("x".repeat(10), 10)).toBe("x".repeat(10));
+    expect(truncate("x".repeat(11), 10)).toBe(`${"x".repeat(9)}…`);
+  });
+
+  it("leaves a value within the limit as it is without segmenting it, and segments with one segmenter", () => {
+    const segment = vi.spyOn(Intl.Segmenter.prototype, "segment");
+    const construct = vi.spyOn(Intl, "Segmenter");
+    try {
+      for (let call = 0; call < 100; call += 1) truncate(`a title of a project #${call}`);
+      expect(segment).not.toHaveBeenCalled();
+      truncate("y".repeat(500), 20);
+      truncate("z".repeat(500), 20);
+      expect(segment).toHaveBeenCalledTimes(2);
+      expect(construct).not.toHaveBeenCalled();
+    } finally {
+      segment.mockRestore();
+      construct.mockRestore();
+    }
   });
 });

@@ -90,7 +90,7 @@ describe("an undo that ended without running undid nothing", () => {
     expect((await run(retry?.id ?? 0)).kind).toBe("executed");
     expect(await statusOf(item.id)).toEqual({ status: "new" });
     expect(await row(update.id)).toMatchObject({ rollbackActionId: retry?.id });
-    await expect(rollBack(update.id)).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(new RegExp(`^#${update.id} was already rolled back by #${retry?.id ?? 0} at `)) });
+    await expect(rollBack(update.id)).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(new RegExp(`^#${update.id} was already rolled back by #${retry?.id ?? 0} at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`)) });
     const undos = await environment.db.agentAction.findMany({ where: { rollbackOfId: update.id }, orderBy: { id: "asc" } });
     expect(undos.map((undo) => [undo.id, undo.status])).toEqual([
       [failing?.id, "failed"],

@@ -47,6 +47,23 @@ function reversibleText(presentation: ActionPresentation): string {
   return `${answer} (${escapeText(explanation)})`;
 }
 
+/** Approve; for what cannot be undone, behind Slack's own confirmation dialog, which says why. */
+function approveButton(actionId: number, presentation: ActionPresentation): types.Button {
+  const button: types.Button = { type: "button", action_id: ids.actions.approve, text: { type: "plain_text", text: "Approve" }, style: "primary", value: String(actionId) };
+  const { reversible, explanation } = presentation.reversible;
+  if (reversible) return button;
+  return {
+    ...button,
+    confirm: {
+      title: { type: "plain_text", text: `Approve #${actionId}?` },
+      text: { type: "plain_text", text: fit(`This cannot be undone: ${explanation}.`, 300) },
+      confirm: { type: "plain_text", text: "Approve for good" },
+      deny: { type: "plain_text", text: "Go back" },
+      style: "danger",
+    },
+  };
+}
+
 /** A quorum's progress while it waits: "1 of 2 approvals · approved by Dana"; nothing for a single approver not yet given. */
 function quorumLine(action: ActionView): string | null {
   const { approvals } = action;
@@ -122,7 +139,7 @@ export function approvalCard(card: SlackCard, options: { webBaseUrl: string; now
     blocks.push({
       type: "actions",
       elements: [
-        { type: "button", action_id: ids.actions.approve, text: { type: "plain_text", text: "Approve" }, style: "primary", value: String(action.id) },
+        approveButton(action.id, presentation),
         { type: "button", action_id: ids.actions.editAndApprove, text: { type: "plain_text", text: "Edit & approve" }, value: String(action.id) },
         { type: "button", action_id: ids.actions.reject, text: { type: "plain_text", text: "Reject" }, style: "danger", value: String(action.id) },
         ...trustMenu(action),

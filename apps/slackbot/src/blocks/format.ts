@@ -10,9 +10,11 @@ export function slackTime(iso: string | Date): string {
   return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
 }
 
-/** Replaces the ISO timestamps core puts in its messages with times Slack localises. */
+/** Replaces the times core puts in its messages (`2026-12-05 14:03 UTC`, or ISO timestamps) with times Slack localises. */
 export function localiseTimes(text: string): string {
-  return text.replaceAll(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (iso) => slackTime(iso));
+  return text.replaceAll(/(\d{4}-\d\d-\d\d) (\d\d:\d\d) UTC|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (found, day?: string, minute?: string) =>
+    slackTime(day && minute ? `${day}T${minute}:00Z` : found),
+  );
 }
 
 export function consoleUrl(webBaseUrl: string, actionId: number): string {

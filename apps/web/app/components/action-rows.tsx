@@ -2,7 +2,8 @@ import { Link } from "react-router";
 
 import type { ActionView } from "@leash/core";
 
-import { capitalize, formatDateTime, formatShortDateTime } from "../lib/format.ts";
+import { LocalTime } from "./local-time.tsx";
+import { capitalize } from "../lib/format.ts";
 import { StatusBadge } from "./status-badge.tsx";
 
 /** A compact list of actions (an item's history): when, what, status, who. */
@@ -27,9 +28,7 @@ export function ActionRows({ actions, headlines }: { actions: ActionView[]; head
                 <Link to={`/actions/${action.id}`}>#{action.id}</Link>
               </td>
               <td className="nowrap">
-                <time dateTime={action.createdAt} title={formatDateTime(action.createdAt)}>
-                  {formatShortDateTime(action.createdAt)}
-                </time>
+                <LocalTime value={action.createdAt} style="short" />
               </td>
               <td className="truncate truncate-wide">
                 {action.rollbackOfId !== null ? <span className="badge badge-rolled-back">undo</span> : null} {capitalize(headlines[action.id] ?? action.actionType)}

@@ -25,9 +25,9 @@ export function AddPersonForm({ result, busy }: { result: FormResult | undefined
       </LabeledField>
       <LabeledField name="role" label="Role" hint="Viewers read; approvers also decide; admins also manage people, keys and settings." error={error("role")}>
         <select id="role" name="role" defaultValue="approver" {...invalid("role", error("role"))}>
-          <option value="viewer">viewer</option>
-          <option value="approver">approver</option>
-          <option value="admin">admin</option>
+          <option value="viewer">Viewer</option>
+          <option value="approver">Approver</option>
+          <option value="admin">Admin</option>
         </select>
       </LabeledField>
       <div>

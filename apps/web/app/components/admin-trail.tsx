@@ -1,6 +1,7 @@
 import type { AdminEventView } from "@leash/core";
 
-import { formatDateTime } from "../lib/format.ts";
+import { LocalTime } from "./local-time.tsx";
+
 
 const labels: Record<string, string> = {
   "user.added": "Person added",
@@ -29,7 +30,7 @@ export function AdminTrail({ events }: { events: AdminEventView[] }) {
               <strong>{labels[event.type] ?? event.type}</strong>: {event.subject}
               <span className="small muted">
                 {" "}
-                by {event.actorLabel}, {formatDateTime(event.at)}
+                by {event.actorLabel}, <LocalTime value={event.at} />
               </span>
             </li>
           ))}

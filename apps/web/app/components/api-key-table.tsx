@@ -1,14 +1,21 @@
+import type { ReactNode } from "react";
 import { Form } from "react-router";
 
 import type { ApiKeyView } from "@leash/core";
 
-import { formatDateTime, timeAgo } from "../lib/format.ts";
+import { LocalTime } from "./local-time.tsx";
 import { ConfirmDisclosure } from "./confirm-disclosure.tsx";
 import { CsrfField } from "./csrf-field.tsx";
 import { RoleBadge } from "./status-badge.tsx";
 
-function state(key: ApiKeyView, now: string): string {
-  if (key.revokedAt) return `Revoked ${formatDateTime(key.revokedAt)}`;
+function state(key: ApiKeyView, now: string): ReactNode {
+  if (key.revokedAt) {
+    return (
+      <>
+        Revoked <LocalTime value={key.revokedAt} />
+      </>
+    );
+  }
   if (key.usable) return "Active";
   return key.expiresAt && key.expiresAt <= now ? "Expired" : "Refused while its owner is deactivated";
 }
@@ -59,9 +66,11 @@ export function ApiKeyTable({ apiKeys, now }: { apiKeys: ApiKeyView[]; now: stri
                 <RoleBadge role={apiKey.role} />
               </td>
               <td>{apiKey.owner ? apiKey.owner.name : "—"}</td>
-              <td>{formatDateTime(apiKey.createdAt)}</td>
-              <td>{apiKey.expiresAt ? formatDateTime(apiKey.expiresAt) : "Never"}</td>
-              <td>{apiKey.lastUsedAt ? timeAgo(apiKey.lastUsedAt, now) : "Never"}</td>
+              <td>
+                <LocalTime value={apiKey.createdAt} />
+              </td>
+              <td>{apiKey.expiresAt ? <LocalTime value={apiKey.expiresAt} /> : "Never"}</td>
+              <td>{apiKey.lastUsedAt ? <LocalTime value={apiKey.lastUsedAt} style="relative" /> : "Never"}</td>
               <td>{state(apiKey, now)}</td>
               <td>
                 {apiKey.revokedAt ? null : (

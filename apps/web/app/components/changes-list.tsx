@@ -1,5 +1,8 @@
 import type { ChangeLine } from "@leash/core";
 
+import { humanValue } from "../lib/format.ts";
+import { DatedText } from "./local-time.tsx";
+
 /** Before -> after, one line per field; an empty side reads as "(none)". */
 export function ChangesList({ changes }: { changes: ChangeLine[] }) {
   if (changes.length === 0) return null;
@@ -9,11 +12,11 @@ export function ChangesList({ changes }: { changes: ChangeLine[] }) {
         <li key={change.field}>
           <span className="change-field">{change.field}</span>
           <span className="change-values">
-            {change.before !== null ? <del className="change-before">{change.before}</del> : <span className="change-none">(none)</span>}
+            {change.before !== null ? <del className="change-before">{humanValue(change.before)}</del> : <span className="change-none">(none)</span>}
             <span className="change-arrow" aria-label="becomes">
               →
             </span>
-            {change.after !== null ? <ins className="change-after">{change.after}</ins> : <span className="change-none">(removed)</span>}
+            {change.after !== null ? <ins className="change-after">{humanValue(change.after)}</ins> : <span className="change-none">(removed)</span>}
           </span>
         </li>
       ))}
@@ -29,7 +32,9 @@ export function DetailsList({ details, code }: { details: string[]; code?: strin
       {details.length > 0 && (
         <ul className="details">
           {details.map((detail) => (
-            <li key={detail}>{detail}</li>
+            <li key={detail}>
+              <DatedText text={detail} />
+            </li>
           ))}
         </ul>
       )}

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from "react";
 import type uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
+import { useColourScheme } from "../lib/use-colour-scheme.ts";
+
 export interface ChartSeries {
   label: string;
   /** A colour token of app.css (`--chart-...`): charts take their colours from the theme. */
@@ -15,7 +17,7 @@ export interface MetricChartProps {
   id: string;
   title: string;
   /** What the x positions are: bucket starts (a time series, with how a tick reads) or names (bars). */
-  x: { kind: "time"; seconds: number[]; labels: string[]; tick: (seconds: number) => string } | { kind: "category"; labels: string[] };
+  x: { kind: "time"; heading: string; seconds: number[]; labels: string[]; tick: (seconds: number) => string } | { kind: "category"; labels: string[] };
   series: ChartSeries[];
   /** How a value reads on the axis and in the table. */
   format: (value: number | null) => string;
@@ -75,11 +77,15 @@ function options(props: MetricChartProps, plot: typeof uPlot, width: number): uP
  */
 export function MetricChart(props: MetricChartProps) {
   const container = useRef<HTMLDivElement>(null);
-  const [drawn, setDrawn] = useState(false);
+  /** The scheme the chart was last drawn in (null before it is drawn): tests wait for it after a change of theme. */
+  const [drawnIn, setDrawnIn] = useState<"light" | "dark" | null>(null);
+  const drawn = drawnIn !== null;
   // Drawn again only when the figures change, not each time the page around it renders.
   const latest = useRef(props);
   latest.current = props;
   const figures = JSON.stringify([props.x, props.series, props.range]);
+  // The colours are read from the theme when drawing, so a change of theme draws the chart again.
+  const scheme = useColourScheme();
 
   useEffect(() => {
     const element = container.current;
@@ -93,44 +99,47 @@ export function MetricChart(props: MetricChartProps) {
       const xs = current.x.kind === "time" ? current.x.seconds : current.x.labels.map((_, index) => index);
       chart = new plot(options(current, plot, element.clientWidth), [xs, ...current.series.map((series) => series.values)], element);
       resize.observe(element);
-      setDrawn(true);
+      setDrawnIn(scheme);
     });
     return () => {
       cancelled = true;
       resize.disconnect();
       chart?.destroy();
     };
-  }, [figures]);
+  }, [figures, scheme]);
 
   return (
-    <figure className="card chart" data-testid={`chart-${props.id}`} data-drawn={drawn ? "true" : "false"}>
+    <figure className="card chart" data-testid={`chart-${props.id}`} data-drawn={drawn ? "true" : "false"} data-drawn-in={drawnIn ?? undefined}>
       <figcaption className="chart-title">{props.title}</figcaption>
       <div ref={container} className="chart-canvas" aria-hidden="true" />
-      <table className={drawn ? "visually-hidden" : "table chart-fallback"} data-testid={`chart-${props.id}-table`}>
-        <caption className="visually-hidden">{props.title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{props.x.kind === "time" ? "From (UTC)" : "Name"}</th>
-            {props.series.map((series) => (
-              <th key={series.label} scope="col">
-                {series.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {props.x.labels.map((label, index) => (
-            <tr key={index}>
-              <th scope="row">{label}</th>
+      {/* Hidden through a wrapper (a table keeps its width whatever width it is given); shown, it scrolls within the card on a phone. */}
+      <div className={drawn ? "visually-hidden" : "chart-table"} data-testid={`chart-${props.id}-table`}>
+        <table className={drawn ? undefined : "table chart-fallback"}>
+          <caption className="visually-hidden">{props.title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{props.x.kind === "time" ? props.x.heading : "Name"}</th>
               {props.series.map((series) => (
-                <td key={series.label} className="num">
-                  {props.format(series.values[index] ?? null)}
-                </td>
+                <th key={series.label} scope="col">
+                  {series.label}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {props.x.labels.map((label, index) => (
+              <tr key={index}>
+                <th scope="row">{label}</th>
+                {props.series.map((series) => (
+                  <td key={series.label} className="num">
+                    {props.format(series.values[index] ?? null)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

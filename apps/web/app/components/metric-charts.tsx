@@ -1,6 +1,7 @@
 import type { MetricsSummary } from "@leash/core";
 
 import { formatBucket, formatDuration, formatRate, formatTick, NO_DATA } from "../lib/metric-format.ts";
+import { useReaderClock } from "../lib/reader-clock.tsx";
 import { MetricChart } from "./metric-chart.tsx";
 
 const target = (value: number, length: number) => Array.from({ length }, () => value);
@@ -9,11 +10,13 @@ const count = (value: number | null) => (value === null ? NO_DATA : String(Math.
 /** The window's figures drawn: rates and execution times over time, volume, and success per action type and per agent. */
 export function MetricCharts({ summary }: { summary: MetricsSummary }) {
   const { series } = summary;
+  const clock = useReaderClock();
   const time = {
     kind: "time" as const,
+    heading: summary.bucket === "hour" ? "From" : "From (UTC)",
     seconds: series.map((bucket) => Date.parse(bucket.start) / 1000),
-    labels: series.map((bucket) => formatBucket(bucket.start, summary.bucket)),
-    tick: (seconds: number) => formatTick(seconds, summary.bucket),
+    labels: series.map((bucket) => formatBucket(bucket.start, summary.bucket, clock)),
+    tick: (seconds: number) => formatTick(seconds, summary.bucket, clock),
   };
   return (
     <div className="chart-grid">

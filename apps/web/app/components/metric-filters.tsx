@@ -2,6 +2,8 @@ import { Form, Link } from "react-router";
 
 import type { MetricsSummary, MetricWindow } from "@leash/core";
 
+import { humanLabel } from "../lib/format.ts";
+
 const windows: { value: MetricWindow; label: string }[] = [
   { value: "day", label: "Last 24 hours" },
   { value: "week", label: "Last 7 days" },
@@ -34,7 +36,7 @@ export function MetricFilters({ summary, actionTypes, search }: { summary: Metri
             <option value="">All types</option>
             {actionTypes.map((type) => (
               <option key={type} value={type}>
-                {type}
+                {humanLabel(type)}
               </option>
             ))}
           </select>

@@ -1,4 +1,5 @@
 import type { FormResult } from "../lib/form-result.ts";
+import { DatedText } from "./local-time.tsx";
 
 /**
  * The outcome of the last form post, announced to screen readers: politely for a success,
@@ -8,7 +9,9 @@ export function Notice({ result }: { result: FormResult | undefined }) {
   return (
     <div className="notice-region" role="status" aria-live="polite" aria-atomic="true">
       {result ? (
-        <p className={`notice ${result.ok ? "notice-success" : "notice-error"}`}>{result.ok ? result.message : result.error}</p>
+        <p className={`notice ${result.ok ? "notice-success" : "notice-error"}`}>
+          <DatedText text={result.ok ? result.message : result.error} />
+        </p>
       ) : null}
     </div>
   );

@@ -2,7 +2,7 @@ import { Form } from "react-router";
 
 import type { PersonView } from "@leash/core";
 
-import { formatDateTime } from "../lib/format.ts";
+import { LocalTime } from "./local-time.tsx";
 import { ConfirmDisclosure } from "./confirm-disclosure.tsx";
 import { CsrfField } from "./csrf-field.tsx";
 import { RoleBadge } from "./status-badge.tsx";
@@ -54,7 +54,15 @@ export function PeopleTable({ people, selfId }: { people: PersonView[]; selfId: 
                 <div className="small muted">{person.email}</div>
               </td>
               <td>{person.active ? <RoleForm person={person} /> : <RoleBadge role={person.role} />}</td>
-              <td>{person.active ? "Active" : `Deactivated ${formatDateTime(person.deactivatedAt ?? person.createdAt)}`}</td>
+              <td>
+                {person.active ? (
+                  "Active"
+                ) : (
+                  <>
+                    Deactivated <LocalTime value={person.deactivatedAt ?? person.createdAt} />
+                  </>
+                )}
+              </td>
               <td>
                 <div className="card-actions">
                   <ConfirmDisclosure

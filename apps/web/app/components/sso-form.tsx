@@ -28,9 +28,9 @@ export function SsoForm({ settings, result, busy }: { settings: SsoSettingsView 
       </LabeledField>
       <LabeledField name="newUserRole" label="Role for new people" hint="People who sign in for the first time get this role; existing accounts keep theirs." error={error("newUserRole")}>
         <select id="newUserRole" name="newUserRole" defaultValue={settings?.newUserRole ?? "viewer"} {...invalid("newUserRole", error("newUserRole"))}>
-          <option value="viewer">viewer</option>
-          <option value="approver">approver</option>
-          <option value="admin">admin</option>
+          <option value="viewer">Viewer</option>
+          <option value="approver">Approver</option>
+          <option value="admin">Admin</option>
         </select>
       </LabeledField>
       <div>

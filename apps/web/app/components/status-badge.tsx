@@ -1,5 +1,7 @@
 import type { ActionView } from "@leash/core";
 
+import { humanLabel } from "../lib/format.ts";
+
 const labels: Record<ActionView["status"], string> = {
   pending: "Pending",
   approved: "Approved",
@@ -29,5 +31,5 @@ export function StatusBadge({ status, rolledBack = false }: { status: ActionView
 }
 
 export function RoleBadge({ role }: { role: string }) {
-  return <span className={`badge badge-role badge-role-${role}`}>{role}</span>;
+  return <span className={`badge badge-role badge-role-${role}`}>{humanLabel(role)}</span>;
 }

@@ -2,7 +2,8 @@ import { Link } from "react-router";
 
 import type { ActionEventView } from "@leash/core";
 
-import { formatDateTime } from "../lib/format.ts";
+import { DatedText, LocalTime } from "./local-time.tsx";
+
 
 type Tone = "good" | "bad" | "info" | "neutral";
 
@@ -123,15 +124,23 @@ export function Timeline({ events }: { events: ActionEventView[] }) {
             <span className={`timeline-dot timeline-dot-${tone}`} aria-hidden="true" />
             <p className="timeline-title">{title}</p>
             <p className="timeline-meta">
-              by <strong>{event.actor.label}</strong> · <time dateTime={event.createdAt}>{formatDateTime(event.createdAt)}</time>
+              by <strong>{event.actor.label}</strong> · <LocalTime value={event.createdAt} />
             </p>
-            {note ? <p className="timeline-detail">{note}</p> : null}
+            {note ? (
+              <p className="timeline-detail">
+                <DatedText text={note} />
+              </p>
+            ) : null}
             {link ? (
               <p className="timeline-detail">
                 <Link to={link.to}>{link.label}</Link>
               </p>
             ) : null}
-            {error ? <p className="timeline-error">{error}</p> : null}
+            {error ? (
+              <p className="timeline-error">
+                <DatedText text={error} />
+              </p>
+            ) : null}
           </li>
         );
       })}

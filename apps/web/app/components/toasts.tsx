@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 
 import type { FormResult } from "../lib/form-result.ts";
+import { DatedText } from "./local-time.tsx";
 
 export interface Toast {
   id: number;
@@ -16,7 +17,9 @@ export function Toasts({ toasts, onDismiss }: { toasts: readonly Toast[]; onDism
     <div className="notice-region toast-region" role="status" aria-live="polite">
       {toasts.map(({ id, result }) => (
         <p key={id} className={`toast notice ${result.ok ? "notice-success" : "notice-error"}`} data-toast={result.ok ? "ok" : "error"}>
-          <span>{result.ok ? result.message : result.error}</span>
+          <span>
+            <DatedText text={result.ok ? result.message : result.error} />
+          </span>
           {result.ok && result.rollbackHref ? (
             <Link to={result.rollbackHref} className="toast-link">
               Roll back…

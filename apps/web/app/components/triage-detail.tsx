@@ -1,11 +1,13 @@
 import { Link, type FetcherWithComponents } from "react-router";
 
-import { capitalize, formatDateTime, plural, timeAgo } from "../lib/format.ts";
+import { DatedText, LocalTime } from "./local-time.tsx";
+import { capitalize, humanLabel, plural } from "../lib/format.ts";
 import { fieldError, type FormResult } from "../lib/form-result.ts";
 import { irreversible, type TriageEntry } from "../lib/triage.ts";
 import { ChangesList, DetailsList } from "./changes-list.tsx";
 import { CsrfField } from "./csrf-field.tsx";
 import { ArrowRightIcon, CheckIcon, CrossIcon } from "./icons.tsx";
+import { IrreversibleApproveForm } from "./irreversible-approve-form.tsx";
 import { RunDecision } from "./run-decision.tsx";
 
 /** The trust periods the inbox offers (core takes up to MAX_TRUST_DAYS). */
@@ -16,7 +18,6 @@ interface TriageDetailProps {
   /** The other waiting steps of its run, in order, when it is one of two or more. */
   runMembers: readonly TriageEntry[];
   canDecide: boolean;
-  now: string;
   /** Where this action's decision is posted (one fetcher for the page, so its answer becomes a toast). */
   decider: FetcherWithComponents<FormResult>;
   /** Back to the list, where the list and the action take turns (phones). */
@@ -35,7 +36,7 @@ function targetLabel(entry: TriageEntry): string {
 }
 
 /** The selected action beside the list: what it does, and the decision (or why the reader cannot make it). */
-export function TriageDetail({ entry, runMembers, canDecide, now, decider, onBack, result, batcher }: TriageDetailProps) {
+export function TriageDetail({ entry, runMembers, canDecide, decider, onBack, result, batcher }: TriageDetailProps) {
   const { action, presentation } = entry;
   const busy = decider.state === "submitting";
   const cannotUndo = irreversible(entry);
@@ -62,13 +63,13 @@ export function TriageDetail({ entry, runMembers, canDecide, now, decider, onBac
           {action.templateStep !== null ? ` · step ${action.templateStep + 1}` : ""}
         </p>
         <h2 id="triage-title">
-          <Link to={`/actions/${action.id}`}>{capitalize(presentation.headline)}</Link>
+          <Link to={`/actions/${action.id}`}>
+            <DatedText text={capitalize(presentation.headline)} />
+          </Link>
         </h2>
         <p className="meta">
           Proposed by <strong>{action.proposedBy.label}</strong> ·{" "}
-          <time dateTime={action.createdAt} title={formatDateTime(action.createdAt)}>
-            {timeAgo(action.createdAt, now)}
-          </time>
+          <LocalTime value={action.createdAt} style="relative" />
         </p>
       </header>
       {cannotUndo ? (
@@ -79,9 +80,12 @@ export function TriageDetail({ entry, runMembers, canDecide, now, decider, onBac
       {entry.expiry !== null || action.escalatedTo !== null ? (
         <p className="deadline-line" data-testid="deadline">
           {entry.expiry !== null && action.expiresAt !== null ? (
-            <span className="badge badge-pending" title={`Expires at ${formatDateTime(action.expiresAt)}`}>
-              {capitalize(entry.expiry)}
-            </span>
+            <>
+              <span className="badge badge-pending">{capitalize(entry.expiry)}</span>{" "}
+              <span className="muted small">
+                (<LocalTime value={action.expiresAt} style="short" />)
+              </span>
+            </>
           ) : null}
           {action.escalatedTo !== null ? <span className="badge badge-escalated">Escalated to {action.escalatedTo}</span> : null}
         </p>
@@ -96,43 +100,19 @@ export function TriageDetail({ entry, runMembers, canDecide, now, decider, onBac
 
       {entry.refusal !== null ? (
         <p className="refusal" data-testid="refusal">
-          {entry.refusal}.
+          <DatedText text={entry.refusal} />.
         </p>
       ) : null}
       {error ? (
         <p className="notice notice-error" role="alert">
-          {error}
+          <DatedText text={error} />
         </p>
       ) : null}
 
       {decide ? (
         <div className="triage-actions">
           {cannotUndo ? (
-            <decider.Form method="post" className="confirm-form" noValidate>
-              <CsrfField />
-              <input type="hidden" name="intent" value="approve" />
-              <input type="hidden" name="actionId" value={action.id} />
-              <div className="field">
-                <label htmlFor="triage-confirm">Type {action.id} to approve what cannot be undone</label>
-                <input
-                  id="triage-confirm"
-                  name="confirm"
-                  autoComplete="off"
-                  inputMode="numeric"
-                  aria-invalid={confirmError ? true : undefined}
-                  aria-describedby={confirmError ? "triage-confirm-error" : undefined}
-                />
-                {confirmError ? (
-                  <p className="field-error" id="triage-confirm-error">
-                    {confirmError}
-                  </p>
-                ) : null}
-              </div>
-              <button type="submit" className="button button-danger" disabled={busy}>
-                <CheckIcon />
-                Approve #{action.id} for good
-              </button>
-            </decider.Form>
+            <IrreversibleApproveForm actionId={action.id} form={decider.Form} inputId="triage-confirm" error={confirmError} busy={busy} />
           ) : (
             <decider.Form method="post" className="inline-form" data-approve-form="">
               <CsrfField />
@@ -209,7 +189,7 @@ export function TriageDetail({ entry, runMembers, canDecide, now, decider, onBac
       <dl className="facts">
         <div>
           <dt>Action</dt>
-          <dd>{action.actionType}</dd>
+          <dd>{humanLabel(action.actionType)}</dd>
         </div>
         <div>
           <dt>Target</dt>
@@ -219,7 +199,11 @@ export function TriageDetail({ entry, runMembers, canDecide, now, decider, onBac
           <dt>Reversible</dt>
           <dd>
             {presentation.reversible.reversible ? "Yes" : "No"}
-            {presentation.reversible.until ? `, until ${formatDateTime(presentation.reversible.until)}` : ""} <span className="muted">({presentation.reversible.explanation})</span>
+            {presentation.reversible.until ? (
+              <>
+                , until <LocalTime value={presentation.reversible.until} />
+              </>
+            ) : null} <span className="muted">({presentation.reversible.explanation})</span>
           </dd>
         </div>
       </dl>

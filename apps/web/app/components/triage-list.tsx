@@ -1,7 +1,8 @@
 import { useId, type MouseEvent } from "react";
 import { Link } from "react-router";
 
-import { capitalize, formatDateTime, plural, timeAgo } from "../lib/format.ts";
+import { LocalTime } from "./local-time.tsx";
+import { capitalize, plural } from "../lib/format.ts";
 import { irreversible, type arrange, type RowBlock, type TriageEntry } from "../lib/triage.ts";
 
 interface TriageListProps {
@@ -9,7 +10,6 @@ interface TriageListProps {
   selectedId: number | null;
   checked: ReadonlySet<number>;
   canDecide: boolean;
-  now: string;
   onCheck: (id: number, on: boolean) => void;
   onSelect: (id: number) => void;
 }
@@ -57,7 +57,7 @@ function Block({ block, ...props }: { block: RowBlock } & Omit<TriageListProps, 
 /** A plain click selects in place; a click meant for a new tab or window stays the link's own. */
 const plainClick = (event: MouseEvent<HTMLAnchorElement>) => event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
 
-function Row({ entry, inRun, selectedId, checked, canDecide, now, onCheck, onSelect }: { entry: TriageEntry; inRun: boolean } & Omit<TriageListProps, "groups">) {
+function Row({ entry, inRun, selectedId, checked, canDecide, onCheck, onSelect }: { entry: TriageEntry; inRun: boolean } & Omit<TriageListProps, "groups">) {
   const { action, presentation } = entry;
   const selected = action.id === selectedId;
   const cannotUndo = irreversible(entry);
@@ -96,9 +96,7 @@ function Row({ entry, inRun, selectedId, checked, canDecide, now, onCheck, onSel
         </span>
         <span className="triage-meta">
           <span className="triage-who">{action.proposedBy.label}</span>
-          <time dateTime={action.createdAt} title={formatDateTime(action.createdAt)}>
-            {timeAgo(action.createdAt, now)}
-          </time>
+          <LocalTime value={action.createdAt} style="relative" />
           {cannotUndo ? <span className="badge badge-irreversible">Cannot be undone</span> : null}
           {entry.approvals !== null ? <span className="badge badge-pending">{entry.approvals}</span> : null}
           {entry.expiry !== null ? <span className="badge badge-neutral">{capitalize(entry.expiry)}</span> : null}

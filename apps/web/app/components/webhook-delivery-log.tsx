@@ -3,7 +3,8 @@ import { Form, Link, useFetcher } from "react-router";
 
 import type { WebhookDeliveryPage, WebhookDeliveryView, WebhookEndpointView } from "@leash/core";
 
-import { formatDateTime, plural } from "../lib/format.ts";
+import { LocalTime } from "./local-time.tsx";
+import { plural } from "../lib/format.ts";
 import { webhookEventLabel } from "../lib/webhook-labels.ts";
 import { CsrfField } from "./csrf-field.tsx";
 
@@ -32,10 +33,6 @@ function outcomeOf({ statusCode, error }: WebhookDeliveryView["attempts"][number
 }
 
 function Delivery({ delivery, canSend }: { delivery: WebhookDeliveryView; canSend: boolean }) {
-  const next =
-    delivery.status === "pending" && delivery.nextAttemptAt
-      ? `next attempt ${formatDateTime(delivery.nextAttemptAt)}`
-      : null;
   return (
     <li className="card panel stack" data-delivery={delivery.id} data-event-type={delivery.eventType}>
       <div className="delivery-head">
@@ -49,9 +46,14 @@ function Delivery({ delivery, canSend }: { delivery: WebhookDeliveryView; canSen
           ) : null}
           <div className="small muted">
             #{delivery.id} · made{" "}
-            <time dateTime={delivery.createdAt}>{formatDateTime(delivery.createdAt)}</time> ·{" "}
+            <LocalTime value={delivery.createdAt} /> ·{" "}
             {plural(delivery.attempts.length, "attempt")}
-            {next ? ` · ${next}` : ""}
+            {delivery.status === "pending" && delivery.nextAttemptAt ? (
+              <>
+                {" · next attempt "}
+                <LocalTime value={delivery.nextAttemptAt} style="relative" />
+              </>
+            ) : null}
           </div>
         </div>
         <div className="delivery-actions">
@@ -85,7 +87,7 @@ function Delivery({ delivery, canSend }: { delivery: WebhookDeliveryView; canSen
               {delivery.attempts.map((attempt, index) => (
                 <tr key={`${attempt.at}-${index}`} data-attempt-status={attempt.statusCode ?? "none"}>
                   <td className="nowrap">
-                    <time dateTime={attempt.at}>{formatDateTime(attempt.at)}</time>
+                    <LocalTime value={attempt.at} />
                   </td>
                   <td>{outcomeOf(attempt)}</td>
                   <td className="num nowrap">{attempt.durationMs} ms</td>

@@ -4,6 +4,7 @@ import type { WebhookEndpointDetail } from "@leash/core";
 
 import { ConfirmDisclosure } from "./confirm-disclosure.tsx";
 import { CsrfField } from "./csrf-field.tsx";
+import { DatedText } from "./local-time.tsx";
 
 /** One button that posts an intent of the endpoint's page. */
 function IntentButton({
@@ -51,7 +52,13 @@ export function WebhookEndpointControls({ endpoint }: { endpoint: WebhookEndpoin
         <p>Leash sends the events chosen below to this endpoint as they happen. {waiting}</p>
       ) : (
         <p className="notice notice-error" data-testid="disabled-reason">
-          Leash does not send to this endpoint{endpoint.disabledReason ? `: ${endpoint.disabledReason}` : ""}.{" "}
+          Leash does not send to this endpoint
+          {endpoint.disabledReason ? (
+            <>
+              : <DatedText text={endpoint.disabledReason} />
+            </>
+          ) : null}
+          .{" "}
           {resume}
         </p>
       )}

@@ -1,6 +1,7 @@
 import type { WebhookEndpointView } from "@leash/core";
 
-import { capitalize, formatDateTime } from "../lib/format.ts";
+import { DatedText, LocalTime } from "./local-time.tsx";
+import { capitalize } from "../lib/format.ts";
 
 /** Whether Leash sends to an endpoint, in words and colour; a disabled one says when and why. */
 export function WebhookState({ endpoint }: { endpoint: WebhookEndpointView }) {
@@ -20,11 +21,13 @@ export function WebhookState({ endpoint }: { endpoint: WebhookEndpointView }) {
       </span>
       {endpoint.disabledAt ? (
         <div className="small">
-          since <time dateTime={endpoint.disabledAt}>{formatDateTime(endpoint.disabledAt)}</time>
+          since <LocalTime value={endpoint.disabledAt} />
         </div>
       ) : null}
       {endpoint.disabledReason ? (
-        <div className="small muted">{capitalize(endpoint.disabledReason)}</div>
+        <div className="small muted">
+          <DatedText text={capitalize(endpoint.disabledReason)} />
+        </div>
       ) : null}
     </div>
   );

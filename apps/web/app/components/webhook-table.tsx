@@ -2,7 +2,8 @@ import { Link } from "react-router";
 
 import type { WebhookEndpointDetail } from "@leash/core";
 
-import { formatDateTime, plural } from "../lib/format.ts";
+import { LocalTime } from "./local-time.tsx";
+import { plural } from "../lib/format.ts";
 import { webhookEventLabel } from "../lib/webhook-labels.ts";
 import { WebhookState } from "./webhook-state.tsx";
 
@@ -30,7 +31,7 @@ export function WebhookTable({ endpoints }: { endpoints: WebhookEndpointDetail[]
                 </Link>
                 {endpoint.description ? <div className="small muted">{endpoint.description}</div> : null}
                 <div className="small muted">
-                  since <time dateTime={endpoint.createdAt}>{formatDateTime(endpoint.createdAt)}</time>
+                  since <LocalTime value={endpoint.createdAt} />
                   {endpoint.allowPrivateNetwork ? "; may reach the private network" : ""}
                 </div>
               </td>

@@ -1,55 +1,5 @@
 import type { BoundedCount } from "@leash/core";
 
-/**
- * Dates are shown in UTC with a fixed format, so the server's first render and the browser's
- * hydration print exactly the same text.
- */
-const dateTime = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "UTC",
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-});
-
-const shortDateTime = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "UTC",
-  day: "numeric",
-  month: "short",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-
-export function formatDateTime(iso: string): string {
-  return `${dateTime.format(new Date(iso))} UTC`;
-}
-
-export function formatShortDateTime(iso: string): string {
-  return shortDateTime.format(new Date(iso));
-}
-
-const units: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["day", 86_400],
-  ["hour", 3_600],
-  ["minute", 60],
-];
-
-const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-
-/** "2 minutes ago", measured against the `now` the loader read, so server and browser agree. */
-export function timeAgo(iso: string, now: string): string {
-  const seconds = Math.round((new Date(now).getTime() - new Date(iso).getTime()) / 1000);
-  if (seconds < 45) return "just now";
-  for (const [unit, size] of units) {
-    if (seconds >= size) return relative.format(-Math.floor(seconds / size), unit);
-  }
-  return relative.format(-1, "minute");
-}
-
 /** `at_risk` -> `at risk`, `dueDate` -> `due date`. */
 export function humanize(value: string): string {
   return value
@@ -60,6 +10,16 @@ export function humanize(value: string): string {
 
 export function capitalize(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
+}
+
+/** An enum-like value as people read it: `at_risk` -> "At risk", `delete_item` -> "Delete item". */
+export function humanLabel(value: string): string {
+  return capitalize(humanize(value));
+}
+
+/** A value of an item's field: an enum-like `at_risk` reads "at risk"; anything else (names, text, dates) as it is. */
+export function humanValue(value: string): string {
+  return /^[a-z]+(?:_[a-z]+)+$/.test(value) ? humanize(value) : value;
 }
 
 const wholeNumber = new Intl.NumberFormat("en-GB");
@@ -75,12 +35,6 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 
 export function prettyJson(value: unknown): string {
   return JSON.stringify(value, null, 2);
-}
-
-const time = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
-
-export function formatTime(iso: string): string {
-  return `${time.format(new Date(iso))} UTC`;
 }
 
 /** Cuts long text with an ellipsis. */

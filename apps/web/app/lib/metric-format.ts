@@ -1,3 +1,5 @@
+import { formatDate, type ReaderClock } from "./local-dates.ts";
+
 /** Figures of the metrics page as people read them; "no data" where there is nothing to compute from. */
 
 export const NO_DATA = "no data";
@@ -22,18 +24,18 @@ export function formatChange(change: number | null, kind: "rate" | "duration"): 
   return kind === "rate" ? `${sign}${(size * 100).toFixed(1)} pts` : `${sign}${formatDuration(size)}`;
 }
 
-const hour = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-const day = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" });
-
-/** A bucket's start, in UTC like the rest of the console (server and browser print the same). */
-export function formatBucket(iso: string, bucket: "hour" | "day"): string {
-  return (bucket === "hour" ? hour : day).format(new Date(iso));
+/**
+ * A bucket's start. Hours read in the reader's zone and locale; days are the UTC days core counts
+ * (midnight to midnight UTC), so they are named as such, in the reader's locale.
+ */
+export function formatBucket(iso: string, bucket: "hour" | "day", clock: ReaderClock): string {
+  if (bucket === "hour") return formatDate(iso, "short", clock);
+  return new Intl.DateTimeFormat(clock.locale, { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }).format(new Date(iso));
 }
 
-const tickHour = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-const tickDay = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short" });
-
-/** A chart's time axis tick: the hour in the day window, the day in the others (UTC). */
-export function formatTick(seconds: number, bucket: "hour" | "day"): string {
-  return (bucket === "hour" ? tickHour : tickDay).format(new Date(seconds * 1000));
+/** A chart's time axis tick: the hour in the day window (reader's zone), the UTC day in the others. */
+export function formatTick(seconds: number, bucket: "hour" | "day", clock: ReaderClock): string {
+  const options: Intl.DateTimeFormatOptions =
+    bucket === "hour" ? { timeZone: clock.timeZone, hour: "numeric", minute: "2-digit" } : { timeZone: "UTC", day: "numeric", month: "short" };
+  return new Intl.DateTimeFormat(clock.locale, options).format(new Date(seconds * 1000));
 }

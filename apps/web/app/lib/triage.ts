@@ -1,7 +1,24 @@
-import type { InboxEntry, InboxGroup } from "@leash/core";
+import type { ActionView, InboxEntry, InboxGroup } from "@leash/core";
 
-/** An inbox entry as the page shows it: core's entry, with its deadline and quorum in words as of the loader's clock. */
-export interface TriageEntry extends InboxEntry {
+/** The fields of an action the inbox's list and detail show. */
+export type TriageAction = Pick<
+  ActionView,
+  "id" | "actionType" | "targetType" | "targetId" | "reason" | "status" | "proposedBy" | "approvals" | "createdAt" | "expiresAt" | "escalatedTo" | "templateStep"
+>;
+
+/**
+ * Only what the inbox shows of an action goes to the page: a full inbox is 500 of them, and every
+ * other field (results, rollback data, the fields a pending action has not reached yet) would be
+ * serialised into the document and decoded again before the page can hydrate.
+ */
+export function toTriageAction(action: ActionView): TriageAction {
+  const { id, actionType, targetType, targetId, reason, status, proposedBy, approvals, createdAt, expiresAt, escalatedTo, templateStep } = action;
+  return { id, actionType, targetType, targetId, reason, status, proposedBy, approvals, createdAt, expiresAt, escalatedTo, templateStep };
+}
+
+/** An inbox entry as the page shows it: core's entry, its action cut to what the page shows, with its deadline and quorum in words as of the loader's clock. */
+export interface TriageEntry extends Omit<InboxEntry, "action"> {
+  action: TriageAction;
   /** "expires in 1 h 20 min"; null without a time limit. */
   expiry: string | null;
   /** A quorum's progress, "1 of 2 approvals"; null for a single approver not yet given. */

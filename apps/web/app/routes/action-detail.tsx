@@ -5,17 +5,23 @@ import { approveAction, can, canTransition, cancelAction, describeApprovals, get
 import { ChangesList, DetailsList } from "../components/changes-list.tsx";
 import { CsrfField } from "../components/csrf-field.tsx";
 import { CheckIcon, CrossIcon, UndoIcon } from "../components/icons.tsx";
+import { IrreversibleApproveForm } from "../components/irreversible-approve-form.tsx";
+import { DatedText, LocalTime } from "../components/local-time.tsx";
+import { invalid } from "../components/field-error.tsx";
+import { LabeledField } from "../components/labeled-field.tsx";
 import { Notice } from "../components/notice.tsx";
+import { ParameterFields } from "../components/parameter-fields.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { Timeline } from "../components/timeline.tsx";
 import { executedChanges } from "../lib/executed-changes.ts";
-import { capitalize, formatDateTime, prettyJson } from "../lib/format.ts";
+import { capitalize, humanize, humanLabel, prettyJson } from "../lib/format.ts";
 import { fieldError, resultFor, type FormResult } from "../lib/form-result.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { formIntent, formText } from "../server/form.server.ts";
-import { editedParameters } from "../server/edited-parameters.server.ts";
+import { irreversibleGuard } from "../server/irreversible-guard.server.ts";
+import { approveEdited, editForm, type EditedTyped } from "../server/edited-parameters.server.ts";
 import { takeNotice } from "../server/session.server.ts";
 import type { Route } from "./+types/action-detail";
 
@@ -39,6 +45,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       approvals: action.status === "pending" && (action.approvals.required > 1 || action.approvals.count > 0) ? describeApprovals(action.approvals) : null,
       changes: executedChanges(action) ?? presentation.changes,
       notice,
+      // The form of "Edit parameters, then approve", built from the type's schema.
+      edit: can(actor, "action.decide") && action.status === "pending" ? editForm(action) : null,
       show: {
         decide: can(actor, "action.decide") && action.status === "pending",
         cancel: canTransition(action.status, "cancelled") && (can(actor, "action.cancel_any") || proposedByMe),
@@ -59,12 +67,15 @@ export async function action({ request, params }: Route.ActionArgs) {
   const reason = formText(form, "reason");
   try {
     if (intent === "approve") {
+      const guard = await irreversibleGuard(deps, actor, actionId, formText(form, "confirm"), intent);
+      if (guard) return guard;
       return approved(await approveAction(deps, { actor, input: { actionId } }), intent);
     }
     if (intent === "approve-edited") {
-      const parameters = editedParameters(formText(form, "parameters"));
-      if (!parameters.ok) return parameters.refusal;
-      return approved(await approveAction(deps, { actor, input: { actionId, parameters: parameters.value } }), intent);
+      const guard = await irreversibleGuard(deps, actor, actionId, formText(form, "confirm"), intent);
+      if (guard) return guard;
+      const edited = await approveEdited(deps, actor, actionId, form);
+      return "action" in edited ? approved(edited.action, intent) : edited;
     }
     if (intent === "reject") {
       await rejectAction(deps, { actor, input: { actionId, reason: reason ?? "" } });
@@ -73,8 +84,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     await cancelAction(deps, { actor, input: { actionId, ...(reason?.trim() ? { reason } : {}) } });
     return ok(`Cancelled #${actionId}; it will not run.`, intent);
   } catch (error) {
-    // Every issue with edited parameters shows next to the one field that holds them.
-    return refusal(error, intent, (path) => ({ field: intent === "approve-edited" ? "parameters" : path.join("."), prefix: path.join(".") || undefined }));
+    return refusal(error, intent);
   }
 }
 
@@ -92,15 +102,20 @@ function approved(action: ActionView, form: string): FormResult {
 const hasValue = (value: unknown) => value !== null && !(typeof value === "object" && Object.keys(value).length === 0);
 
 export default function ActionDetail({ loaderData, actionData }: Route.ComponentProps) {
-  const { action, presentation, approvals, changes, notice, show } = loaderData;
+  const { action, presentation, approvals, changes, notice, edit, show } = loaderData;
   const navigation = useNavigation();
   // The inbox's "e" (edit and approve) opens this page with the parameters' form open.
   const [searchParams] = useSearchParams();
   const editing = searchParams.has("edit");
   const posting = navigation.state === "submitting" ? navigation.formData?.get("intent") : undefined;
   const rejectError = fieldError(resultFor(actionData, "reject"), "reason");
-  const parametersError = fieldError(resultFor(actionData, "approve-edited"), "parameters");
-  const announced: FormResult | undefined = (rejectError || parametersError ? undefined : actionData) ?? (notice ? { ok: true, message: notice } : undefined);
+  const confirmError = fieldError(resultFor(actionData, "approve"), "confirm");
+  const editResult = resultFor(actionData, "approve-edited");
+  // A refused edit shows under its fields, with what was typed; a refusal about no field is announced.
+  const editRefused = editResult !== undefined && !editResult.ok && Object.keys(editResult.fieldErrors).length > 0;
+  // Only a refused edit answers with what was typed (React Router types the other answers' lack of it as unknown).
+  const typed = actionData && "typed" in actionData ? (actionData.typed as EditedTyped) : undefined;
+  const announced: FormResult | undefined = (rejectError || confirmError || editRefused ? undefined : actionData) ?? (notice ? { ok: true, message: notice } : undefined);
   const target = presentation.target;
 
   return (
@@ -113,7 +128,7 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
         </nav>
         <div className="detail-title">
           <h1>
-            #{action.id} · {capitalize(presentation.headline)}
+            #{action.id} · <DatedText text={capitalize(presentation.headline)} />
           </h1>
           <div role="status" aria-live="polite" aria-label="Status" data-testid="action-status">
             {action.rollbackOfId !== null ? <span className="badge badge-rolled-back">Undo</span> : null}{" "}
@@ -121,7 +136,7 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
           </div>
         </div>
         <p className="meta">
-          Proposed by <strong>{action.proposedBy.label}</strong> on <time dateTime={action.createdAt}>{formatDateTime(action.createdAt)}</time>
+          Proposed by <strong>{action.proposedBy.label}</strong> on <LocalTime value={action.createdAt} />
           {action.decidedBy ? (
             <>
               {" "}
@@ -155,7 +170,12 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
             <p className="muted small">
               {action.executedAt ? "What the action changed when it ran." : "What the action will change, compared with the item as it is now."}{" "}
               Reversible: {presentation.reversible.reversible ? "yes" : "no"}
-              {presentation.reversible.until ? `, until ${formatDateTime(presentation.reversible.until)}` : ""} ({presentation.reversible.explanation}).
+              {presentation.reversible.until ? (
+                <>
+                  , until <LocalTime value={presentation.reversible.until} />
+                </>
+              ) : null}{" "}
+              ({presentation.reversible.explanation}).
             </p>
           </section>
 
@@ -204,38 +224,28 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
               <div className="side-actions">
                 {show.decide ? (
                   <>
-                    <Form method="post">
-                      <CsrfField />
-                      <button type="submit" name="intent" value="approve" className="button button-primary" disabled={posting !== undefined}>
-                        <CheckIcon />
-                        Approve
-                      </button>
-                    </Form>
-                    <details className="edit-approve" open={parametersError !== undefined || editing}>
+                    {presentation.reversible.reversible ? (
+                      <Form method="post">
+                        <CsrfField />
+                        <button type="submit" name="intent" value="approve" className="button button-primary" disabled={posting !== undefined}>
+                          <CheckIcon />
+                          Approve
+                        </button>
+                      </Form>
+                    ) : (
+                      <IrreversibleApproveForm actionId={action.id} form={Form} inputId="approve-confirm" error={confirmError} busy={posting !== undefined} />
+                    )}
+                    <details className="edit-approve" open={editRefused || editing}>
                       <summary>Edit parameters, then approve</summary>
                       <Form method="post" className="stack" noValidate>
                         <CsrfField />
-                        <div className="field">
-                          <label htmlFor="edited-parameters">Parameters (JSON)</label>
-                          <textarea
-                            id="edited-parameters"
-                            name="parameters"
-                            rows={6}
-                            className="code-input"
-                            autoFocus={editing}
-                            defaultValue={prettyJson(action.parameters)}
-                            aria-invalid={parametersError ? true : undefined}
-                            aria-describedby={parametersError ? "edited-parameters-error" : "edited-parameters-hint"}
-                          />
-                          <p className="field-hint" id="edited-parameters-hint">
-                            Checked again before approving; the timeline keeps the original and your edit.
-                          </p>
-                          {parametersError ? (
-                            <p className="field-error" id="edited-parameters-error">
-                              {parametersError}
-                            </p>
-                          ) : null}
-                        </div>
+                        {edit ? <ParameterFields {...edit} {...typed} autoFocus={editing} error={(name) => fieldError(editResult, name)} /> : null}
+                        <p className="field-hint">Checked again before approving; the timeline keeps the original and your edit.</p>
+                        {presentation.reversible.reversible ? null : (
+                          <LabeledField name="edit-confirm" label={`Type ${action.id} to confirm these edits of what cannot be undone`} error={fieldError(editResult, "confirm")}>
+                            <input id="edit-confirm" name="confirm" autoComplete="off" inputMode="numeric" {...invalid("edit-confirm", fieldError(editResult, "confirm"))} />
+                          </LabeledField>
+                        )}
                         <button type="submit" name="intent" value="approve-edited" className="button button-primary" disabled={posting !== undefined}>
                           <CheckIcon />
                           Approve with edits
@@ -293,7 +303,7 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
             <h2 id="facts-heading">Facts</h2>
             <dl className="kv">
               <dt>Type</dt>
-              <dd>{action.rollbackOfId !== null ? `undo of a ${action.actionType}` : action.actionType}</dd>
+              <dd>{action.rollbackOfId !== null ? `Undo of ${humanize(action.actionType)}` : humanLabel(action.actionType)}</dd>
               <dt>Target</dt>
               <dd>
                 {target && action.targetId !== null ? (
@@ -311,13 +321,17 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
               {action.approvedAt ? (
                 <>
                   <dt>Approved</dt>
-                  <dd>{formatDateTime(action.approvedAt)}</dd>
+                  <dd>
+                    <LocalTime value={action.approvedAt} />
+                  </dd>
                 </>
               ) : null}
               {action.rejectedAt ? (
                 <>
                   <dt>Rejected</dt>
-                  <dd>{formatDateTime(action.rejectedAt)}</dd>
+                  <dd>
+                    <LocalTime value={action.rejectedAt} />
+                  </dd>
                   <dt>Why</dt>
                   <dd>{action.rejectionReason}</dd>
                 </>
@@ -325,13 +339,17 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
               {action.executedAt ? (
                 <>
                   <dt>Executed</dt>
-                  <dd>{formatDateTime(action.executedAt)}</dd>
+                  <dd>
+                    <LocalTime value={action.executedAt} />
+                  </dd>
                 </>
               ) : null}
               {action.cancelledAt ? (
                 <>
                   <dt>Cancelled</dt>
-                  <dd>{formatDateTime(action.cancelledAt)}</dd>
+                  <dd>
+                    <LocalTime value={action.cancelledAt} />
+                  </dd>
                 </>
               ) : null}
               {action.rollbackActionId !== null ? (
@@ -339,7 +357,14 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
                   <dt>Undone by</dt>
                   <dd>
                     <Link to={`/actions/${action.rollbackActionId}`}>#{action.rollbackActionId}</Link>
-                    {action.rolledBackAt ? ` on ${formatDateTime(action.rolledBackAt)}` : " (in progress)"}
+                    {action.rolledBackAt ? (
+                      <>
+                        {" on "}
+                        <LocalTime value={action.rolledBackAt} />
+                      </>
+                    ) : (
+                      " (in progress)"
+                    )}
                   </dd>
                 </>
               ) : null}
@@ -376,7 +401,9 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
                 </>
               ) : null}
               <dt>Last change</dt>
-              <dd>{formatDateTime(action.updatedAt)}</dd>
+              <dd>
+                <LocalTime value={action.updatedAt} />
+              </dd>
               {action.idempotencyKey ? (
                 <>
                   <dt>Idempotency key</dt>

@@ -5,7 +5,8 @@ import { previewRollback, rollbackAction, rollbackActionInputSchema, type JsonVa
 
 import { ChangesList } from "../components/changes-list.tsx";
 import { CsrfField } from "../components/csrf-field.tsx";
-import { humanize } from "../lib/format.ts";
+import { DatedText } from "../components/local-time.tsx";
+import { humanize, humanLabel } from "../lib/format.ts";
 import { formError } from "../lib/form-result.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
@@ -95,7 +96,7 @@ export default function RollbackDialog({ loaderData, actionData, params }: Route
               {preview.steps.map((step) => (
                 <li key={step.actionId}>
                   <p>
-                    <Link to={`/actions/${step.actionId}`}>#{step.actionId}</Link> {step.actionType}: {step.description}
+                    <Link to={`/actions/${step.actionId}`}>#{step.actionId}</Link> {humanLabel(step.actionType)}: {step.description}
                   </p>
                   <ChangesList changes={step.changes.map((change) => ({ field: fieldName(change.field), before: shown(change.current), after: shown(change.restored) }))} />
                 </li>
@@ -105,7 +106,7 @@ export default function RollbackDialog({ loaderData, actionData, params }: Route
         ) : (
           <>
             <p id="rollback-summary" className="notice notice-error">
-              {preview.refusal?.message ?? "This action cannot be rolled back."}
+              <DatedText text={preview.refusal?.message ?? "This action cannot be rolled back."} />
             </p>
             {preview.refusal?.code === "CONFLICT" && preview.laterActionIds.length > 0 && !preview.cascade ? (
               <p>

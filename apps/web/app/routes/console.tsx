@@ -2,10 +2,14 @@ import { Form, NavLink, Outlet } from "react-router";
 
 import { can, countActions, countUnreadNotifications } from "@leash/core";
 
+import { ConsoleAccountMenu } from "../components/console-account-menu.tsx";
 import { CsrfField } from "../components/csrf-field.tsx";
-import { BellIcon, ConnectorsIcon, HistoryIcon, InboxIcon, ItemsIcon, KeyIcon, LeashMark, MetricsIcon, PeopleIcon, PoliciesIcon, PreferencesIcon, QueueIcon, SignOutIcon, SsoIcon, TemplatesIcon, WebhooksIcon } from "../components/icons.tsx";
+import { BellIcon, ConnectorsIcon, HistoryIcon, InboxIcon, ItemsIcon, KeyIcon, LeashMark, MenuIcon, MetricsIcon, PeopleIcon, PoliciesIcon, PreferencesIcon, QueueIcon, SignOutIcon, SsoIcon, TemplatesIcon, WebhooksIcon } from "../components/icons.tsx";
 import { RoleBadge } from "../components/status-badge.tsx";
+import { ThemeSwitch } from "../components/theme-switch.tsx";
 import { formatCount } from "../lib/format.ts";
+import { useClosedOnNavigation } from "../lib/use-closed-on-navigation.ts";
+import { useCountInTitle } from "../lib/use-count-in-title.ts";
 import { useLiveRevalidation } from "../lib/use-live-revalidation.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
@@ -34,7 +38,6 @@ export async function loader({ request }: Route.LoaderArgs) {
       manageWebhooks: can(actor, "webhook.manage"),
       managePeople: can(actor, "user.manage"),
     },
-    now: new Date().toISOString(),
   };
 }
 
@@ -57,6 +60,10 @@ const navigation = [
 export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
   const { user, tenant, counts, permissions } = loaderData;
   useLiveRevalidation(LIVE_INTERVAL_MS);
+  // What waits for this reader: pending actions, for someone who may decide them.
+  const waiting = permissions.decide ? counts.pending : null;
+  useCountInTitle(waiting);
+  const menu = useClosedOnNavigation();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -67,28 +74,36 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
           <LeashMark />
           <span className="brand-name">Leash</span>
         </div>
-        <nav aria-label="Console">
-          <ul className="nav">
-            {navigation.filter((entry) => (entry.to !== "/connectors" || permissions.readConnectors) && (entry.to !== "/webhooks" || permissions.manageWebhooks) && (!("admin" in entry) || permissions.managePeople)).map((entry) => (
-              <li key={entry.to}>
-                <NavLink to={entry.to} end={entry.end} className="nav-link" prefetch="intent">
-                  {entry.icon}
-                  <span className="nav-label">{entry.label}</span>
-                  {entry.to === "/" && counts.pending.count > 0 ? (
-                    <span className="nav-count" aria-label={`${formatCount(counts.pending)} waiting`} data-testid="inbox-count">
-                      {formatCount(counts.pending)}
-                    </span>
-                  ) : null}
-                  {entry.to === "/queue" && counts.failed.count > 0 ? (
-                    <span className="nav-count nav-count-danger" aria-label={`${formatCount(counts.failed)} failed`}>
-                      {formatCount(counts.failed)}
-                    </span>
-                  ) : null}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <details className="nav-menu" ref={menu}>
+          <summary className="nav-menu-button">
+            <MenuIcon />
+            Menu
+            {waiting && waiting.count > 0 ? <span className="nav-count">{formatCount(waiting)}</span> : null}
+          </summary>
+          <nav aria-label="Console">
+            <ul className="nav">
+              {navigation.filter((entry) => (entry.to !== "/connectors" || permissions.readConnectors) && (entry.to !== "/webhooks" || permissions.manageWebhooks) && (!("admin" in entry) || permissions.managePeople)).map((entry) => (
+                <li key={entry.to}>
+                  <NavLink to={entry.to} end={entry.end} className="nav-link" prefetch="intent">
+                    {entry.icon}
+                    <span className="nav-label">{entry.label}</span>
+                    {entry.to === "/" && counts.pending.count > 0 ? (
+                      <span className="nav-count" aria-label={`${formatCount(counts.pending)} waiting`} data-testid="inbox-count">
+                        {formatCount(counts.pending)}
+                      </span>
+                    ) : null}
+                    {entry.to === "/queue" && counts.failed.count > 0 ? (
+                      <span className="nav-count nav-count-danger" aria-label={`${formatCount(counts.failed)} failed`}>
+                        {formatCount(counts.failed)}
+                      </span>
+                    ) : null}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+            <ConsoleAccountMenu unread={counts.unread} />
+          </nav>
+        </details>
       </aside>
       <div className="workspace">
         <header className="topbar">
@@ -106,6 +121,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
               ) : null}
             </NavLink>
             <span className="account-name">{user.name}</span>
+            <ThemeSwitch className="theme-switch-topbar" />
             <NavLink to="/settings" className="button button-ghost button-small" prefetch="intent">
               Settings
             </NavLink>

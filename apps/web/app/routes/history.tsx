@@ -3,9 +3,10 @@ import { Form, Link, useFetcher, useLocation } from "react-router";
 
 import { actionTypeNames, listActions, loadItemFacts, presentAction, targetTypeSchema, type ActionView } from "@leash/core";
 
+import { LocalTime } from "../components/local-time.tsx";
 import { DownloadIcon } from "../components/icons.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
-import { capitalize, formatDateTime, formatShortDateTime } from "../lib/format.ts";
+import { capitalize, humanLabel } from "../lib/format.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -170,12 +171,10 @@ export default function History({ loaderData }: Route.ComponentProps) {
                     </Link>
                   </td>
                   <td className="nowrap">
-                    <time dateTime={action.createdAt} title={formatDateTime(action.createdAt)}>
-                      {formatShortDateTime(action.createdAt)}
-                    </time>
+                    <LocalTime value={action.createdAt} style="short" />
                   </td>
                   <td className="truncate truncate-wide" title={capitalize(headline)}>
-                    {action.rollbackOfId !== null ? <span className="badge badge-rolled-back">undo</span> : <span className="badge badge-neutral">{action.actionType}</span>} {capitalize(headline)}
+                    {action.rollbackOfId !== null ? <span className="badge badge-rolled-back">undo</span> : <span className="badge badge-neutral">{humanLabel(action.actionType)}</span>} {capitalize(headline)}
                   </td>
                   <td className="truncate">
                     {target && action.targetId !== null ? <Link to={`/items/${action.targetId}`}>{target}</Link> : (target ?? <span className="muted">—</span>)}
@@ -225,7 +224,7 @@ function SelectFilter(props: { id: string; name: string; label: string; anyLabel
         <option value="">{props.anyLabel}</option>
         {props.choices.map((choice) => (
           <option key={choice} value={choice}>
-            {choice}
+            {humanLabel(choice)}
           </option>
         ))}
       </select>

@@ -11,7 +11,7 @@ import { TriageDetail } from "../components/triage-detail.tsx";
 import { TriageList } from "../components/triage-list.tsx";
 import { plural } from "../lib/format.ts";
 import { resultFor, type FormResult } from "../lib/form-result.ts";
-import { arrange, irreversible, nextAfter, type TriageEntry } from "../lib/triage.ts";
+import { arrange, irreversible, nextAfter, toTriageAction, type TriageEntry } from "../lib/triage.ts";
 import { useConsole } from "../lib/use-console.ts";
 import { useTriageKeys } from "../lib/use-triage-keys.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
@@ -31,6 +31,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const now = deps.clock.now();
   const entries: TriageEntry[] = inbox.entries.map((entry) => ({
     ...entry,
+    action: toTriageAction(entry.action),
     expiry: entry.action.expiresAt ? describeExpiry(entry.action.expiresAt, now) : null,
     approvals: entry.action.approvals.required > 1 || entry.action.approvals.count > 0 ? describeApprovals(entry.action.approvals) : null,
   }));
@@ -44,7 +45,7 @@ export async function action({ request }: Route.ActionArgs) {
 
 export default function Inbox({ loaderData, actionData }: Route.ComponentProps) {
   const { entries, more } = loaderData;
-  const { permissions, now } = useConsole();
+  const { permissions } = useConsole();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
   const decider = useFetcher<FormResult>({ key: "triage-decide" });
@@ -203,7 +204,7 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
       ) : (
         <div className="triage" data-open={open ? "" : undefined}>
           <nav className="triage-list" aria-label="Waiting actions">
-            <TriageList groups={groups} selectedId={selectedId} checked={checked} canDecide={canDecide} now={now} onCheck={onCheck} onSelect={select} />
+            <TriageList groups={groups} selectedId={selectedId} checked={checked} canDecide={canDecide} onCheck={onCheck} onSelect={select} />
             {more ? (
               <p className="muted small">
                 More are waiting: see them all in the <Link to="/history?status=pending">history</Link>.
@@ -217,7 +218,6 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
                 entry={selected}
                 runMembers={selected.run ? order.filter((entry) => entry.run?.batchId === selected.run?.batchId) : []}
                 canDecide={canDecide}
-                now={now}
                 decider={decider}
                 onBack={() => select(null)}
                 result={answer}

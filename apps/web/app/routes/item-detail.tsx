@@ -2,8 +2,9 @@ import { Link } from "react-router";
 
 import { getItem, loadItemFacts, presentAction } from "@leash/core";
 
+import { DatedText, LocalTime } from "../components/local-time.tsx";
 import { ActionRows } from "../components/action-rows.tsx";
-import { capitalize, formatDateTime, humanize } from "../lib/format.ts";
+import { capitalize, humanize, humanValue } from "../lib/format.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -41,8 +42,13 @@ export default function ItemDetail({ loaderData }: Route.ComponentProps) {
           {item.deletedAt ? <span className="badge badge-deleted">Deleted</span> : null}
         </div>
         <p className="meta">
-          Version {item.version} · created {formatDateTime(item.createdAt)} · last changed {formatDateTime(item.updatedAt)}
-          {item.deletedAt ? ` · deleted ${formatDateTime(item.deletedAt)}` : ""}
+          Version {item.version} · created <LocalTime value={item.createdAt} /> · last changed <LocalTime value={item.updatedAt} />
+          {item.deletedAt ? (
+            <>
+              {" · deleted "}
+              <LocalTime value={item.deletedAt} />
+            </>
+          ) : null}
         </p>
       </header>
       <div className="pair-grid">
@@ -55,7 +61,7 @@ export default function ItemDetail({ loaderData }: Route.ComponentProps) {
               {fields.map(([field, value]) => (
                 <div key={field} className="kv-row">
                   <dt>{humanize(field)}</dt>
-                  <dd>{typeof value === "string" ? value : JSON.stringify(value)}</dd>
+                  <dd>{typeof value === "string" ? <DatedText text={humanValue(value)} /> : JSON.stringify(value)}</dd>
                 </div>
               ))}
             </dl>

@@ -2,7 +2,8 @@ import { Form, Link } from "react-router";
 
 import { listItems, targetTypeSchema, type ItemView } from "@leash/core";
 
-import { capitalize, formatShortDateTime, humanize } from "../lib/format.ts";
+import { LocalTime } from "../components/local-time.tsx";
+import { capitalize, humanize, humanValue } from "../lib/format.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -41,7 +42,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 function summary(item: ItemView): [string, string][] {
   return Object.entries(item.data)
     .slice(0, 3)
-    .map(([field, value]) => [humanize(field), typeof value === "string" ? value : JSON.stringify(value)]);
+    .map(([field, value]) => [humanize(field), typeof value === "string" ? humanValue(value) : JSON.stringify(value)]);
 }
 
 export default function Items({ loaderData }: Route.ComponentProps) {
@@ -113,7 +114,7 @@ export default function Items({ loaderData }: Route.ComponentProps) {
                   ))}
                 </dl>
                 <span className="meta">
-                  {item.deletedAt ? <span className="badge badge-deleted">Deleted</span> : null} Updated {formatShortDateTime(item.updatedAt)} · version {item.version}
+                  {item.deletedAt ? <span className="badge badge-deleted">Deleted</span> : null} Updated <LocalTime value={item.updatedAt} style="short" /> · version {item.version}
                 </span>
               </Link>
             </li>

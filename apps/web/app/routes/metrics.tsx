@@ -2,10 +2,10 @@ import { useLocation, type ShouldRevalidateFunctionArgs } from "react-router";
 
 import { actionTypeNames, summarizeMetrics } from "@leash/core";
 
+import { LocalTime } from "../components/local-time.tsx";
 import { MetricCharts } from "../components/metric-charts.tsx";
 import { MetricFilters } from "../components/metric-filters.tsx";
 import { MetricHeadline } from "../components/metric-headline.tsx";
-import { formatDateTime } from "../lib/format.ts";
 import { formatDuration, formatRate } from "../lib/metric-format.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
@@ -44,7 +44,7 @@ export default function Metrics({ loaderData }: Route.ComponentProps) {
         <div>
           <h1>Metrics</h1>
           <p className="muted">
-            Actions proposed from <time dateTime={summary.from}>{formatDateTime(summary.from)}</time> to <time dateTime={summary.to}>{formatDateTime(summary.to)}</time>, and what
+            Actions proposed from <LocalTime value={summary.from} /> to <LocalTime value={summary.to} />, and what
             became of them, against the targets Leash is held to. Undo actions count as the rollbacks of what they undid.
           </p>
         </div>

@@ -2,9 +2,10 @@ import { Form, Link, useNavigation } from "react-router";
 
 import { listMyNotifications, markNotificationRead, markNotificationReadInputSchema, type NotificationView } from "@leash/core";
 
+import { LocalTime } from "../components/local-time.tsx";
 import { CsrfField } from "../components/csrf-field.tsx";
 import { Notice } from "../components/notice.tsx";
-import { formatCount, formatDateTime } from "../lib/format.ts";
+import { formatCount } from "../lib/format.ts";
 import type { FormResult } from "../lib/form-result.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
@@ -41,14 +42,19 @@ function NotificationCard({ notification, busy }: { notification: NotificationVi
         <h2>{notification.subject ?? "Message"}</h2>
         <p className="notification-message">{notification.message}</p>
         <p className="muted small">
-          <time dateTime={notification.createdAt}>{formatDateTime(notification.createdAt)}</time>
+          <LocalTime value={notification.createdAt} />
           {notification.actionId !== null ? (
             <>
               {" · "}
               <Link to={`/actions/${notification.actionId}`}>action #{notification.actionId}</Link>
             </>
           ) : null}
-          {notification.readAt !== null ? ` · read ${formatDateTime(notification.readAt)}` : null}
+          {notification.readAt !== null ? (
+            <>
+              {" · read "}
+              <LocalTime value={notification.readAt} />
+            </>
+          ) : null}
         </p>
       </div>
       {unread ? (

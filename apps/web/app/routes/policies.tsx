@@ -1,13 +1,16 @@
-import { Form, useNavigation } from "react-router";
+import { data, Form, useNavigation } from "react-router";
 
 import {
   actionTypeNames,
   can,
   deletePolicy,
+  durationUnits,
+  formatDuration,
   isReversibleType,
   listBackupApprovers,
   listPolicies,
   MAX_REQUIRED_APPROVALS,
+  secondsFromDuration,
   setPolicy,
   setPolicyInputSchema,
   targetTypeSchema,
@@ -43,8 +46,16 @@ export async function loader({ request }: Route.LoaderArgs) {
     actionTypes: actionTypeNames(),
     targetTypes: targetTypeSchema.options,
     maxRequiredApprovals: MAX_REQUIRED_APPROVALS,
+    durationUnits: durationUnits.map((unit) => unit.unit),
   };
-  return { policies, backups, reversibleTypes, choices };
+  // Waits read as people say them ("30 min", "4 h", "2 d"); formatted here, so that core stays out of the browser bundle.
+  const waits = Object.fromEntries(
+    policies.map((policy) => [
+      policy.id,
+      [policy.remindAfterSeconds, policy.escalateAfterSeconds, policy.expiresAfterSeconds].map((seconds) => (seconds === null ? "—" : formatDuration(seconds))),
+    ]),
+  );
+  return { policies, backups, reversibleTypes, choices, waits };
 }
 
 /** An optional number field: empty is "not set" (null); anything else reaches core as a number, or NaN that core refuses. */
@@ -52,6 +63,24 @@ function optionalNumber(form: FormData, name: string): number | null {
   const value = formText(form, name)?.trim() ?? "";
   return value === "" ? null : Number(value);
 }
+
+/** The waits a policy sets, each asked as an amount (`remindAfter`) and a unit (`remindAfterUnit`); core takes seconds. */
+const waits = { remindAfter: "Remind after", escalateAfter: "Escalate after", expiresAfter: "Expires after" } as const;
+
+/** A wait's seconds by core's field name, or each wait's problem by the form's field name. */
+function postedWaits(form: FormData) {
+  const seconds: Partial<Record<`${keyof typeof waits}Seconds`, number | null>> = {};
+  const fieldErrors: Record<string, string> = {};
+  for (const [wait, label] of Object.entries(waits) as [keyof typeof waits, string][]) {
+    const read = secondsFromDuration(formText(form, wait) ?? "", formText(form, `${wait}Unit`) ?? "");
+    if (read.ok) seconds[`${wait}Seconds`] = read.seconds;
+    else fieldErrors[wait] = `${label} ${read.message}`;
+  }
+  return { seconds, fieldErrors };
+}
+
+/** Core names a wait by its seconds (`remindAfterSeconds`); the form by its amount (`remindAfter`). */
+const formField = (path: (string | number)[]) => ({ field: path.join(".").replace(/Seconds$/, "") });
 
 export async function action({ request }: Route.ActionArgs) {
   const { user, form } = await requireMutation(request);
@@ -67,31 +96,33 @@ export async function action({ request }: Route.ActionArgs) {
       };
       return result;
     }
+    const posted = postedWaits(form);
+    if (Object.keys(posted.fieldErrors).length > 0) {
+      const result: FormResult = { ok: false, status: 400, form: intent, error: "Some fields are not valid.", fieldErrors: posted.fieldErrors };
+      return data(result, { status: 400 });
+    }
     const checked = checkForm(setPolicyInputSchema, {
       actionType: formText(form, "actionType"),
       targetType: formText(form, "targetType") || null,
       requiredApprovals: optionalNumber(form, "requiredApprovals") ?? 1,
       separationOfDuties: formText(form, "separationOfDuties") === "on",
-      expiresAfterSeconds: optionalNumber(form, "expiresAfterSeconds"),
-      remindAfterSeconds: optionalNumber(form, "remindAfterSeconds"),
-      escalateAfterSeconds: optionalNumber(form, "escalateAfterSeconds"),
+      ...posted.seconds,
       escalateToUserId: formText(form, "escalateToUserId") || null,
       expiryFallback: formText(form, "expiryFallback"),
       autoApproveBudgetPerHour: optionalNumber(form, "autoApproveBudgetPerHour"),
     });
-    if (!checked.ok) return refusal(checked.error, intent);
+    if (!checked.ok) return refusal(checked.error, intent, formField);
     const saved = await setPolicy(deps, { actor: user.actor, input: checked.data });
     const result: FormResult = { ok: true, form: intent, message: `Saved: ${saved.description}.` };
     return result;
   } catch (error) {
-    return refusal(error, intent);
+    return refusal(error, intent, formField);
   }
 }
 
-const seconds = (value: number | null) => (value === null ? "—" : `${value} s`);
 
 export default function Policies({ loaderData, actionData }: Route.ComponentProps) {
-  const { policies, backups, reversibleTypes, choices } = loaderData;
+  const { policies, backups, reversibleTypes, choices, waits: shownWaits } = loaderData;
   const { permissions } = useConsole();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -134,6 +165,24 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
     </div>
   );
   const named = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
+  // A wait is an amount and a unit side by side; one message under both says what is wrong with it.
+  const waitField = (name: string, label: string, hint: string, unit: string) => (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      <div className="duration-input">
+        <input id={name} name={name} inputMode="numeric" autoComplete="off" {...invalid(name, error(name))} />
+        <select name={`${name}Unit`} aria-label={`${label}: unit`} defaultValue={unit}>
+          {choices.durationUnits.map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p className="field-hint">{hint}</p>
+      <FieldError id={`${name}-error`} message={error(name)} />
+    </div>
+  );
 
   return (
     <div className="page">
@@ -177,9 +226,9 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
                     <td>{policy.requiredApprovals}</td>
                     <td>{policy.separationOfDuties ? "No" : "Yes"}</td>
                     <td>
-                      {seconds(policy.remindAfterSeconds)} / {seconds(policy.escalateAfterSeconds)}
+                      {shownWaits[policy.id]?.[0]} / {shownWaits[policy.id]?.[1]}
                       {policy.escalateTo ? ` to ${policy.escalateTo.name}` : ""} /{" "}
-                      {seconds(policy.expiresAfterSeconds)}
+                      {shownWaits[policy.id]?.[2]}
                       {policy.expiresAfterSeconds !== null
                         ? ` then ${policy.expiryFallback === "auto_approve" ? "auto-approve" : "reject"}`
                         : ""}
@@ -234,28 +283,13 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
               <input type="checkbox" name="separationOfDuties" defaultChecked />
               The proposer (or the owner of the proposing agent key) may not approve
             </label>
-            {numberField(
-              "remindAfterSeconds",
-              "Remind after (seconds)",
-              "A reminder in the approval channel; empty for none.",
-              { min: 1 },
-            )}
-            {numberField(
-              "escalateAfterSeconds",
-              "Escalate after (seconds)",
-              "Asks the backup approver; empty for none.",
-              { min: 1 },
-            )}
+            {waitField("remindAfter", waits.remindAfter, "A reminder in the approval channel; empty for none.", "hours")}
+            {waitField("escalateAfter", waits.escalateAfter, "Asks the backup approver; empty for none.", "hours")}
             {selectField("escalateToUserId", "Backup approver", [
               { value: "", label: "nobody" },
               ...backups.map((backup) => ({ value: backup.id, label: `${backup.name} (${backup.role})` })),
             ])}
-            {numberField(
-              "expiresAfterSeconds",
-              "Expires after (seconds)",
-              "Reminder and escalation must come before it; empty for no limit.",
-              { min: 1 },
-            )}
+            {waitField("expiresAfter", waits.expiresAfter, "Reminder and escalation must come before it; empty for no limit.", "days")}
             {selectField(
               "expiryFallback",
               "At expiry",

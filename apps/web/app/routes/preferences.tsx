@@ -13,9 +13,10 @@ import {
   type PreferenceView,
 } from "@leash/core";
 
+import { LocalTime } from "../components/local-time.tsx";
 import { CsrfField } from "../components/csrf-field.tsx";
 import { Notice } from "../components/notice.tsx";
-import { capitalize, formatDateTime } from "../lib/format.ts";
+import { capitalize, humanLabel } from "../lib/format.ts";
 import type { FormResult } from "../lib/form-result.ts";
 import { useConsole } from "../lib/use-console.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
@@ -113,7 +114,7 @@ export default function Preferences({ loaderData, actionData }: Route.ComponentP
           <tbody>
             {rows.map((row) => (
               <tr key={row.actionType}>
-                <th scope="row">{row.actionType}</th>
+                <th scope="row">{humanLabel(row.actionType)}</th>
                 {row.cells.map((cell) => {
                   const label = `Auto-approve ${scope(row.actionType, cell.targetType)}`;
                   const sentence = `${scope(row.actionType, cell.targetType)} ${cell.autoApprove ? "runs without a person" : "waits for a person"}${cell.inherited && cell.targetType !== null ? " (follows “any target”)" : ""}`;
@@ -201,9 +202,11 @@ export default function Preferences({ loaderData, actionData }: Route.ComponentP
                       {grant.grantedBy}
                       {grant.sourceActionId !== null ? <span className="muted"> (on #{grant.sourceActionId})</span> : null}
                     </td>
-                    <td>{formatDateTime(grant.expiresAt)}</td>
                     <td>
-                      <span className={`badge ${grant.state === "active" ? "badge-executed" : grant.state === "suspended" ? "badge-rejected" : "badge-cancelled"}`}>{grant.state}</span>
+                      <LocalTime value={grant.expiresAt} />
+                    </td>
+                    <td>
+                      <span className={`badge ${grant.state === "active" ? "badge-executed" : grant.state === "suspended" ? "badge-rejected" : "badge-cancelled"}`}>{humanLabel(grant.state)}</span>
                       {grant.suspendedReason ? <span className="muted small"> {grant.suspendedReason}</span> : null}
                     </td>
                     <td>

@@ -2,8 +2,9 @@ import { Link } from "react-router";
 
 import { COUNT_CAP, queueStats, type ActionView, type BoundedCount } from "@leash/core";
 
+import { LocalTime } from "../components/local-time.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
-import { formatCount, formatDateTime, formatShortDateTime, formatTime } from "../lib/format.ts";
+import { formatCount, humanLabel } from "../lib/format.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -46,7 +47,7 @@ export default function Queue({ loaderData }: Route.ComponentProps) {
           <h1>Queue</h1>
           <p className="muted">
             This workspace's actions waiting and running, and how the others ended. Counts stop at {formatCount({ count: cap, capped: false })}{" "}
-            (shown as {formatCount({ count: cap, capped: true })}). Refreshes by itself; last read <time dateTime={at}>{formatTime(at)}</time>.
+            (shown as {formatCount({ count: cap, capped: true })}). Refreshes by itself; last read <LocalTime value={at} style="time" />.
           </p>
         </div>
       </header>
@@ -90,12 +91,10 @@ export default function Queue({ loaderData }: Route.ComponentProps) {
                     <td className="num">
                       <Link to={`/actions/${failure.id}`}>#{failure.id}</Link>
                     </td>
-                    <td>{failure.actionType}</td>
+                    <td>{humanLabel(failure.actionType)}</td>
                     <td className="timeline-error">{failure.errorMessage ?? "unknown error"}</td>
                     <td className="nowrap">
-                      <time dateTime={failure.updatedAt} title={formatDateTime(failure.updatedAt)}>
-                        {formatShortDateTime(failure.updatedAt)}
-                      </time>
+                      <LocalTime value={failure.updatedAt} style="short" />
                     </td>
                   </tr>
                 ))}

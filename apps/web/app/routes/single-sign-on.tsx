@@ -2,10 +2,10 @@ import { useNavigation } from "react-router";
 
 import { getSsoSettings, removeSsoSettings, saveSsoSettings, saveSsoSettingsInputSchema } from "@leash/core";
 
+import { LocalTime } from "../components/local-time.tsx";
 import { ConfirmDisclosure } from "../components/confirm-disclosure.tsx";
 import { Notice } from "../components/notice.tsx";
 import { SsoForm } from "../components/sso-form.tsx";
-import { formatDateTime } from "../lib/format.ts";
 import { resultFor, type FormResult } from "../lib/form-result.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
@@ -71,7 +71,7 @@ export default function SingleSignOn({ loaderData, actionData }: Route.Component
         {settings ? (
           <>
             <p data-testid="sso-state">
-              On since {formatDateTime(settings.updatedAt)}: @{settings.allowedEmailDomain} people sign in through {settings.issuerUrl}; new ones become {settings.newUserRole}s.
+              On since <LocalTime value={settings.updatedAt} />: @{settings.allowedEmailDomain} people sign in through {settings.issuerUrl}; new ones become {settings.newUserRole}s.
             </p>
             <div>
               <ConfirmDisclosure label="Remove single sign-on…" intent="remove" question="Turn single sign-on off? People sign in with a password from now on." yes="Yes, remove single sign-on" />

@@ -6,6 +6,7 @@ import {
   createTemplate,
   createTemplateInputSchema,
   getTemplate,
+  parameterFormValues,
   targetTypeSchema,
   templateParameterTypes,
   updateTemplate,
@@ -14,12 +15,14 @@ import {
 
 import { CsrfField } from "../components/csrf-field.tsx";
 import { FieldError, invalid } from "../components/field-error.tsx";
+import { TemplateStepRow } from "../components/template-step-row.tsx";
 import { fieldError, type FormResult } from "../lib/form-result.ts";
-import { draftOf, emptyDraft, type TemplateDraft } from "../lib/template-draft.ts";
+import { blankStep, draftOf, emptyDraft, type TemplateDraft } from "../lib/template-draft.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { checkForm } from "../server/form.server.ts";
+import { parameterFieldsOf } from "../server/posted-parameters.server.ts";
 import { flashNotice } from "../server/session.server.ts";
 import { draftFromForm, templateInput } from "../server/template-form.server.ts";
 import type { Route } from "./+types/template-edit";
@@ -43,7 +46,9 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     : null;
   return {
     templateId: template?.id ?? null,
-    draft: template ? draftOf(template) : emptyDraft,
+    draft: template ? draftOf(template, (type, parameters) => parameterFormValues(parameterFieldsOf(type), parameters, "")) : emptyDraft,
+    // Each type's parameter fields, so that choosing a step's type shows its fields at once.
+    fieldsByType: Object.fromEntries(actionTypeNames().map((type) => [type, parameterFieldsOf(type)])),
     options: {
       actionTypes: actionTypeNames(),
       targetTypes: targetTypeSchema.options,
@@ -55,19 +60,26 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 export async function action({ request, params }: Route.ActionArgs) {
   const { user, form } = await requireMutation(request);
   const draft = draftFromForm(form);
-  const { definition, jsonErrors, fieldOf } = templateInput(draft);
+  const { definition, formErrors, retyped, fieldOf } = templateInput(draft, parameterFieldsOf);
   const refused = (error: unknown) => {
     const answer = refusal(error, undefined, fieldOf);
     return data({ ...answer.data, draft }, answer.init ?? undefined);
   };
-  if (Object.keys(jsonErrors).length > 0) {
+  if (Object.keys(formErrors).length > 0) {
     const result: FormResult = {
       ok: false,
       status: 400,
-      error: "Some step parameters are not valid JSON.",
-      fieldErrors: jsonErrors,
+      error: "Some step parameters cannot be read.",
+      fieldErrors: formErrors,
     };
     return data({ ...result, draft }, { status: 400 });
+  }
+  if (retyped.length > 0) {
+    // Without scripts the fields of a newly chosen type appear only now: nothing is saved until they are filled in.
+    const fieldErrors = Object.fromEntries(retyped.map((row) => [`steps.${row}.p`, `fill in the parameters of ${draft.steps[row]?.actionType ?? "this action"}, then save again`]));
+    const shown = { ...draft, steps: draft.steps.map((step) => ({ ...step, shownType: step.actionType })) };
+    const result: FormResult = { ok: false, status: 400, error: "Fill in the parameters of the new action types, then save again.", fieldErrors };
+    return data({ ...result, draft: shown }, { status: 400 });
   }
   const deps = getDeps();
   let saved: { id: number; name: string };
@@ -115,13 +127,7 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
   ];
   const stepRows = [
     ...draft.steps,
-    ...Array.from({ length: extraSteps }, () => ({
-      actionType: "",
-      targetType: "",
-      targetId: "",
-      parameters: "",
-      reason: "",
-    })),
+    ...Array.from({ length: extraSteps }, () => blankStep),
   ];
   const error = (field: string) => fieldError(actionData, field);
   const general = actionData?.error;
@@ -216,6 +222,16 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
                   <input type="checkbox" name={`${key}.required`} defaultChecked={parameter.required} />
                   Required
                 </label>
+                <div className="field field-description">
+                  <label htmlFor={`${key}.description`}>Description (optional)</label>
+                  <input
+                    id={`${key}.description`}
+                    name={`${key}.description`}
+                    defaultValue={parameter.description}
+                    {...invalid(`${key}.description`, error(`${key}.description`))}
+                  />
+                  <FieldError id={`${key}.description-error`} message={error(`${key}.description`)} />
+                </div>
               </div>
             );
           })}
@@ -235,78 +251,17 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
             it.
           </p>
           <FieldError id="steps-error" message={error("steps")} />
-          {stepRows.map((step, row) => {
-            const key = `steps.${row}`;
-            return (
-              <div key={key} className="step-row stack" data-row={key}>
-                <p className="eyebrow">Step {row + 1}</p>
-                <div className="row-grid">
-                  <div className="field">
-                    <label htmlFor={`${key}.actionType`}>Action</label>
-                    <select
-                      id={`${key}.actionType`}
-                      name={`${key}.actionType`}
-                      defaultValue={step.actionType}
-                      {...invalid(`${key}.actionType`, error(`${key}.actionType`))}
-                    >
-                      <option value="">(none)</option>
-                      {options.actionTypes.map((type) => (
-                        <option key={type} value={type}>
-                          {type}
-                        </option>
-                      ))}
-                    </select>
-                    <FieldError id={`${key}.actionType-error`} message={error(`${key}.actionType`)} />
-                  </div>
-                  <div className="field">
-                    <label htmlFor={`${key}.targetType`}>Target type</label>
-                    <select
-                      id={`${key}.targetType`}
-                      name={`${key}.targetType`}
-                      defaultValue={step.targetType}
-                      {...invalid(`${key}.targetType`, error(`${key}.targetType`))}
-                    >
-                      <option value="">(none)</option>
-                      {options.targetTypes.map((type) => (
-                        <option key={type} value={type}>
-                          {type}
-                        </option>
-                      ))}
-                    </select>
-                    <FieldError id={`${key}.targetType-error`} message={error(`${key}.targetType`)} />
-                  </div>
-                  <div className="field">
-                    <label htmlFor={`${key}.targetId`}>Target id</label>
-                    <input
-                      id={`${key}.targetId`}
-                      name={`${key}.targetId`}
-                      defaultValue={step.targetId}
-                      placeholder="12 or {{params.projectId}}"
-                      {...invalid(`${key}.targetId`, error(`${key}.targetId`))}
-                    />
-                    <FieldError id={`${key}.targetId-error`} message={error(`${key}.targetId`)} />
-                  </div>
-                </div>
-                <div className="field">
-                  <label htmlFor={`${key}.parameters`}>Parameters (JSON)</label>
-                  <textarea
-                    id={`${key}.parameters`}
-                    name={`${key}.parameters`}
-                    rows={3}
-                    className="mono"
-                    defaultValue={step.parameters}
-                    placeholder={'{"title": "{{params.name}}"}'}
-                    {...invalid(`${key}.parameters`, error(`${key}.parameters`))}
-                  />
-                  <FieldError id={`${key}.parameters-error`} message={error(`${key}.parameters`)} />
-                </div>
-                <div className="field">
-                  <label htmlFor={`${key}.reason`}>Reason (optional)</label>
-                  <input id={`${key}.reason`} name={`${key}.reason`} defaultValue={step.reason} />
-                </div>
-              </div>
-            );
-          })}
+          {stepRows.map((step, row) => (
+            <TemplateStepRow
+              key={`steps.${row}`}
+              row={row}
+              step={step}
+              actionTypes={options.actionTypes}
+              targetTypes={options.targetTypes}
+              fieldsByType={loaderData.fieldsByType}
+              error={error}
+            />
+          ))}
           <button
             type="button"
             className="button button-ghost js-only"

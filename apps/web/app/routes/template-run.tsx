@@ -2,6 +2,7 @@ import { data, Form, Link, redirect, useNavigation } from "react-router";
 
 import { getAction, getTemplate, runTemplate, type TemplateParameter } from "@leash/core";
 
+import { humanLabel } from "../lib/format.ts";
 import { CsrfField } from "../components/csrf-field.tsx";
 import { Notice } from "../components/notice.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
@@ -92,7 +93,7 @@ export default function TemplateRun({ loaderData, actionData }: Route.ComponentP
             {run.map((action, index) => (
               <li key={action.id} data-action-id={action.id}>
                 <span>
-                  Step {index + 1}: <Link to={`/actions/${action.id}`}>#{action.id}</Link> {action.actionType}
+                  Step {index + 1}: <Link to={`/actions/${action.id}`}>#{action.id}</Link> {humanLabel(action.actionType)}
                   {action.targetType ? ` ${action.targetType}` : ""}
                 </span>
                 <span role="status" aria-live="polite">

@@ -1,6 +1,6 @@
 import { data } from "react-router";
 
-import { isCoreError, type CoreErrorCode } from "@leash/core";
+import { isCoreError, issueSentence, issuesSummary, type CoreErrorCode } from "@leash/core";
 
 import type { FormResult } from "../lib/form-result.ts";
 
@@ -23,17 +23,20 @@ const samePath: FieldOf = (path) => ({ field: path.join(".") });
 
 /**
  * An action's refusal as the form shows it: a message, and each invalid field's message next to
- * it. `fieldOf` places core's issues in the form where its fields are named differently.
+ * it, both in plain words naming the field (core's own message for an invalid input names paths,
+ * for agents). `fieldOf` places core's issues in the form where its fields are named differently.
  */
 export function refusal(error: unknown, form?: string, fieldOf: FieldOf = samePath) {
   if (!isCoreError(error)) throw error;
   const fieldErrors: Record<string, string> = {};
   for (const issue of error.issues ?? []) {
     const { field, prefix } = fieldOf(issue.path);
-    if (field && !(field in fieldErrors)) fieldErrors[field] = prefix ? `${issue.message} (at ${prefix})` : issue.message;
+    const sentence = issueSentence(issue);
+    if (field && !(field in fieldErrors)) fieldErrors[field] = prefix ? `${sentence} (at ${prefix})` : sentence;
   }
   const status = statuses[error.code];
-  const result: FormResult = { ok: false, status, error: error.message, fieldErrors, ...(form ? { form } : {}) };
+  const message = (error.code === "INVALID" ? issuesSummary(error.issues ?? []) : undefined) ?? error.message;
+  const result: FormResult = { ok: false, status, error: message, fieldErrors, ...(form ? { form } : {}) };
   return data(result, { status });
 }
 

@@ -20,6 +20,7 @@ import type { DecisionOutcome, FormResult } from "../lib/form-result.ts";
 import { refusal } from "./core-errors.server.ts";
 import type { getDeps } from "./deps.server.ts";
 import { formIntent, formNumber, formText } from "./form.server.ts";
+import { irreversibleGuard } from "./irreversible-guard.server.ts";
 
 type Deps = ReturnType<typeof getDeps>;
 
@@ -27,21 +28,6 @@ const headlineOf = (action: ActionView) => `#${action.id} (${action.actionType}$
 
 /** Where the person can take an approval back, if the action can be undone at all: its rollback dialog, once it ran. */
 const rollbackHrefOf = (action: ActionView) => (action.status !== "pending" && actionReversibility(action).reversible ? `/actions/${action.id}/rollback` : undefined);
-
-/**
- * An action that cannot be undone is approved only with a deliberate confirmation: its id typed
- * into the `confirm` field. Null when the approval may go ahead; otherwise the refusal to answer.
- */
-async function irreversibleGuard(deps: Deps, actor: Actor, actionId: number, confirm: string | undefined, form: string) {
-  // Who may not decide at all hears that first, whatever the id: reading the action would answer "not found" for another tenant's.
-  assertCan(actor, "action.decide");
-  const action = await getAction(deps, { actor, input: { actionId } });
-  const reversibility = actionReversibility(action);
-  if (reversibility.reversible || confirm?.trim() === String(actionId)) return null;
-  const message = `#${actionId} cannot be undone (${reversibility.explanation}): type ${actionId} to confirm`;
-  const result: FormResult = { ok: false, status: 400, form, error: message, fieldErrors: { confirm: message } };
-  return data(result, { status: 400 });
-}
 
 async function decideBatchFromForm(deps: Deps, actor: Actor, form: FormData, intent: "approve-batch" | "reject-batch") {
   const batchId = formText(form, "batchId") ?? "";

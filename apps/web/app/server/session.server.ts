@@ -41,7 +41,7 @@ export function getSession(request: Request): Promise<ConsoleSession> {
 }
 
 /** Served over https (directly, or behind a proxy that says so), the cookie is only ever sent over https. */
-function servedOverHttps(request: Request): boolean {
+export function servedOverHttps(request: Request): boolean {
   return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
 }
 

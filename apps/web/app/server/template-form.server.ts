@@ -1,6 +1,24 @@
-import type { TemplateDraft } from "../lib/template-draft.ts";
+import { issueSentence, parametersFromForm, type ParameterField } from "@leash/core";
+
+import { blankStep, type TemplateDraft } from "../lib/template-draft.ts";
 import type { FieldOf } from "./core-errors.server.ts";
 import { formText } from "./form.server.ts";
+import { parameterIssueField, type ParameterFormNames } from "./posted-parameters.server.ts";
+
+/** Where step `row` posts its parameters' fields and JSON. */
+export const stepParameterNames = (row: number): ParameterFormNames => ({ prefix: `steps.${row}.p.`, jsonName: `steps.${row}.parameters` });
+
+/** Every posted field under `prefix`, by the rest of its name. */
+function valuesUnder(form: FormData, prefix: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of form.entries()) {
+    if (name.startsWith(prefix) && typeof value === "string") values[name.slice(prefix.length)] = value;
+  }
+  return values;
+}
+
+/** Browsers post a text area's line breaks as CRLF: compared as LF, an untouched JSON view reads as untouched. */
+const asLf = (text: string) => text.replaceAll("\r\n", "\n");
 
 /** Row numbers posted for a repeated group (`parameters.3.name` -> 3), in order. */
 function rowsOf(form: FormData, group: string): number[] {
@@ -29,7 +47,10 @@ export function draftFromForm(form: FormData): TemplateDraft {
       actionType: text(`steps.${row}.actionType`),
       targetType: text(`steps.${row}.targetType`),
       targetId: text(`steps.${row}.targetId`),
-      parameters: text(`steps.${row}.parameters`),
+      values: valuesUnder(form, stepParameterNames(row).prefix),
+      parameters: asLf(text(`steps.${row}.parameters`)),
+      parametersShown: asLf(text(`steps.${row}.parametersShown`)),
+      shownType: text(`steps.${row}.shownType`),
       reason: text(`steps.${row}.reason`),
     })),
   };
@@ -45,16 +66,21 @@ function typedDefault(type: string, value: string): string | number | boolean {
 export interface TemplateInput {
   /** Core's template input; blank rows (no name, no action type) are left out. */
   definition: { name: string; description: string | null; parameters: unknown[]; steps: unknown[] };
-  /** Step parameters that are not JSON, by form field. */
-  jsonErrors: Record<string, string>;
+  /** Step parameters that cannot be read (JSON that does not parse, text in a number field), by form field. */
+  formErrors: Record<string, string>;
+  /** Rows whose action type was changed since their fields were shown: they are shown again with the right fields, not saved. */
+  retyped: number[];
   /** Core's field path -> the form's field (row numbers differ once blank rows are left out). */
   fieldOf: FieldOf;
 }
 
-export function templateInput(draft: TemplateDraft): TemplateInput {
+/** Core's template input from a posted draft; `fieldsOf` gives an action type's parameter fields. */
+export function templateInput(draft: TemplateDraft, fieldsOf: (actionType: string) => readonly ParameterField[]): TemplateInput {
   const parameterRows = draft.parameters.flatMap((parameter, row) => (parameter.name.trim() ? [row] : []));
   const stepRows = draft.steps.flatMap((step, row) => (step.actionType ? [row] : []));
-  const jsonErrors: Record<string, string> = {};
+  const formErrors: Record<string, string> = {};
+  const retyped: number[] = [];
+  const issueFields = new Map<number, FieldOf>();
   const parameters = parameterRows.map((row) => {
     const parameter = draft.parameters[row] ?? { name: "", type: "", required: false, default: "", description: "" };
     return {
@@ -66,15 +92,25 @@ export function templateInput(draft: TemplateDraft): TemplateInput {
     };
   });
   const steps = stepRows.map((row) => {
-    const step = draft.steps[row] ?? { actionType: "", targetType: "", targetId: "", parameters: "", reason: "" };
+    const step = draft.steps[row] ?? blankStep;
+    const names = stepParameterNames(row);
+    const fields = fieldsOf(step.actionType);
     let parameters: unknown = {};
-    if (step.parameters.trim()) {
+    const jsonEdited = step.parameters !== step.parametersShown;
+    if (jsonEdited && step.parameters.trim()) {
       try {
         parameters = JSON.parse(step.parameters);
       } catch (error) {
-        jsonErrors[`steps.${row}.parameters`] = `not valid JSON (${error instanceof Error ? error.message : "parse error"})`;
+        formErrors[names.jsonName] = `not valid JSON (${error instanceof Error ? error.message : "parse error"})`;
       }
+    } else if (!jsonEdited && step.shownType !== step.actionType) {
+      retyped.push(row);
+    } else if (!jsonEdited) {
+      const read = parametersFromForm(fields, { get: (name) => step.values[name], names: Object.keys(step.values) }, "");
+      parameters = read.parameters;
+      for (const issue of read.issues) formErrors[`${names.prefix}${issue.path.join(".")}`] = issueSentence(issue);
     }
+    issueFields.set(row, parameterIssueField({ mode: jsonEdited ? "json" : "fields" }, fields, names));
     const targetId = step.targetId.trim();
     return {
       actionType: step.actionType,
@@ -89,9 +125,9 @@ export function templateInput(draft: TemplateDraft): TemplateInput {
     const rows = group === "parameters" ? parameterRows : group === "steps" ? stepRows : null;
     if (!rows || typeof index !== "number") return { field: path.join(".") };
     const row = rows[index] ?? index;
-    // A step's parameters are one JSON field in the form: an issue inside it names the part it is about.
-    if (group === "steps" && field === "parameters") return { field: `steps.${row}.parameters`, ...(rest.length ? { prefix: rest.join(".") } : {}) };
+    // An issue inside a step's parameters shows under the field it names, or under the JSON when that was posted.
+    if (group === "steps" && field === "parameters") return issueFields.get(row)?.(rest) ?? { field: `steps.${row}.parameters` };
     return { field: [group, row, ...(field === undefined ? [] : [field]), ...rest].join(".") };
   };
-  return { definition: { name: draft.name, description: draft.description.trim() || null, parameters, steps }, jsonErrors, fieldOf };
+  return { definition: { name: draft.name, description: draft.description.trim() || null, parameters, steps }, formErrors, retyped, fieldOf };
 }

@@ -14,7 +14,7 @@ export const externalParameters = z.strictObject({
     .trim()
     .min(1)
     .max(100)
-    .regex(/^[\p{L}\p{N}_.:/ -]+$/u, "letters, digits, spaces and _ . : / - only")
+    .regex(/^[\p{L}\p{N}_.:/ -]+$/u, "must use only letters, digits, spaces and _ . : / -")
     .describe("the tool's name, as people will read it (e.g. shell, stripe.refund)"),
   arguments: boundedJsonObjectSchema.default({}).describe("the arguments the agent will run the tool with, shown to people as is"),
   summary: z.string().trim().min(1).max(300).describe("one line saying what running it does"),

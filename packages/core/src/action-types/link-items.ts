@@ -17,7 +17,7 @@ export const linkParameters = z.strictObject({
     .trim()
     .min(1)
     .max(100)
-    .regex(/^[\p{L}\p{N}_ -]+$/u, "letters, digits, spaces, _ and - only"),
+    .regex(/^[\p{L}\p{N}_ -]+$/u, "must use only letters, digits, spaces, _ and -"),
 });
 
 const madeLink = z.object({ linkId: z.int(), fromId: z.int(), toId: z.int(), relation: z.string() });

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { CoreError } from "../errors.ts";
 import { readStored } from "../rollback/read-stored.ts";
 import { showParameter, truncate } from "../presentation/present-values.ts";
+import type { JsonValue } from "../actions/json.ts";
+import { utcMinute } from "../utc-minute.ts";
 import { defineActionType } from "./action-definition.ts";
 import { findLiveItem } from "./item-store.ts";
 
@@ -15,6 +17,12 @@ export const scheduleParameters = z.strictObject({
 
 const scheduled = z.object({ reminderId: z.int(), dueAt: z.string() });
 
+/** A due time as people read it (`2026-12-01 09:00 UTC`); what is not a time is shown as it came. */
+function when(value: JsonValue | undefined): string {
+  const date = typeof value === "string" ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? utcMinute(date) : showParameter(value);
+}
+
 export const scheduleAction = defineActionType({
   type: "schedule",
   target: "optional",
@@ -26,9 +34,9 @@ export const scheduleAction = defineActionType({
     return parameters;
   },
   present({ parameters, targetLabel }) {
-    const details = [`When: ${showParameter(parameters.dueAt)}`, `What: ${showParameter(parameters.message, 300)}`];
+    const details = [`When: ${when(parameters.dueAt)}`, `What: ${showParameter(parameters.message, 300)}`];
     if (typeof parameters.recipient === "string") details.push(`For: ${truncate(parameters.recipient, 80)}`);
-    return { headline: `schedule a reminder${targetLabel ? ` on ${targetLabel}` : ""} for ${showParameter(parameters.dueAt)}`, changes: [], details };
+    return { headline: `schedule a reminder${targetLabel ? ` on ${targetLabel}` : ""} for ${when(parameters.dueAt)}`, changes: [], details };
   },
   async execute({ tx, tenantId, actionId, targetType, targetId, parameters }) {
     if (targetId !== null) await findLiveItem(tx, tenantId, targetType, targetId);
@@ -65,15 +73,15 @@ export const scheduleAction = defineActionType({
       const reminder = await db.reminder.findFirst({ where: { id: reminderId, tenantId: original.tenantId } });
       if (!reminder) return "scheduled a reminder that no longer exists";
       if (reminder.status === "fired") {
-        return `scheduled a reminder that already fired at ${reminder.firedAt?.toISOString() ?? "its due time"}; it cannot be recalled`;
+        return `scheduled a reminder that already fired at ${reminder.firedAt ? utcMinute(reminder.firedAt) : "its due time"}; it cannot be recalled`;
       }
       return reminder.status === "cancelled" ? "scheduled a reminder that was already cancelled" : null;
     },
     preview({ original, item }) {
       const { reminderId, dueAt } = readStored(scheduled, original.result, `result of #${original.id}`);
       return {
-        description: `cancels reminder #${reminderId} due ${dueAt}`,
-        changes: [{ field: "reminder", current: `scheduled for ${dueAt}`, restored: "cancelled" }],
+        description: `cancels reminder #${reminderId} due ${when(dueAt)}`,
+        changes: [{ field: "reminder", current: `scheduled for ${when(dueAt)}`, restored: "cancelled" }],
         itemAfter: item,
       };
     },

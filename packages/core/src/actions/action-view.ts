@@ -5,6 +5,7 @@ import { ActionEventType, ActionStatus, ActorKind, type ActionEvent, type AgentA
 import { actionTypeSchema } from "../action-types/action-type-schema.ts";
 import { targetTypeSchema } from "../items/target-type.ts";
 import { approvalsViewSchema, toApprovalsView, type ActionWithApprovals } from "../decisions/action-approvals.ts";
+import { utcMinute } from "../utc-minute.ts";
 import { jsonValueSchema, type JsonValue } from "./json.ts";
 
 const timestamp = z.iso.datetime();
@@ -126,7 +127,7 @@ export function toActionEventView(event: ActionEvent): ActionEventView {
 
 /** One sentence on where an action stands, for the loser of a race ("already approved by Dana at 10:42"). */
 export function describeDecision(action: AgentAction): string {
-  const at = (date: Date | null) => (date ? ` at ${date.toISOString()}` : "");
+  const at = (date: Date | null) => (date ? ` at ${utcMinute(date)}` : "");
   const approved = `#${action.id} was already approved by ${action.decidedByLabel ?? "auto-approval"}${at(action.approvedAt)}`;
   switch (action.status) {
     case "pending":

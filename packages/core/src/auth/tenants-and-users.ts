@@ -10,14 +10,14 @@ import { personFieldsSchema } from "../people/people-inputs.ts";
 import { hashPassword } from "./passwords.ts";
 
 export const createTenantInputSchema = z.strictObject({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes"),
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "must use only lowercase letters, digits and dashes"),
   name: safeText(z.string().trim().min(1).max(200)),
 });
 
 /** The admin CLI's create-user: the console's rules for a person (people-inputs.ts), plus a password of the operator's choosing. */
 export const createUserInputSchema = personFieldsSchema.extend({
   tenantSlug: safeText(z.string().min(1)),
-  password: z.string().min(10, "at least 10 characters").max(200),
+  password: z.string().min(10, "must have at least 10 characters").max(200),
 });
 
 function uniqueViolation(error: unknown): boolean {

@@ -25,12 +25,12 @@ const fields = {
   baseUrl: baseUrlSchema,
   allowedMethods: z
     .array(httpMethodSchema)
-    .min(1, "allow at least one method")
+    .min(1, "must allow at least one method")
     .max(httpMethods.length)
     .transform(unique),
   allowedPathPrefixes: z
     .array(pathPrefixSchema)
-    .min(1, "allow at least one path prefix, e.g. /")
+    .min(1, "must allow at least one path prefix, e.g. /")
     .max(MAX_PATH_PREFIXES)
     .transform(unique),
   headers: z.array(connectorHeaderInputSchema).max(MAX_CONNECTOR_HEADERS),

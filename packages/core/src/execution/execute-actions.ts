@@ -101,8 +101,9 @@ export async function executeActions(
     }),
   );
   toRun.sort((a, b) => a.index - b.index);
-  // Watchers see the claimed actions start (action.watch streams `executing`): one PUBLISH for the batch.
-  await publishActionChanges(deps, toRun.map(({ claim }) => claim.action.id));
+  // Watchers see the claimed actions start (action.watch streams `executing`): one PUBLISH for the
+  // batch, sent while the transaction runs rather than before it (it never throws: see publishActionChanges).
+  const startAnnounced = publishActionChanges(deps, toRun.map(({ claim }) => claim.action.id));
 
   if (toRun.length > 0) {
     const [first] = toRun;
@@ -115,6 +116,7 @@ export async function executeActions(
     const ran = toRun.map((entry, position) => ({ ...entry, result: results[position] ?? { kind: "lost" as const } }));
     await afterBatch(deps, options, startedAt, ran, decide);
   }
+  await startAnnounced;
   return outcomes.map((outcome) => outcome ?? { kind: "skipped", reason: "no outcome" });
 }
 
@@ -144,10 +146,11 @@ async function afterBatch(
     await publishActionEvents(deps, returned, "returned_to_pending");
   }
   const succeeded = ran.flatMap((entry) => (entry.result.kind === "ran" && entry.result.outcome.returnedToPending === null ? [{ ...entry, outcome: entry.result.outcome }] : []));
+  // What someone waits on first: the executed actions' waiters (proposeAndWait answers on it), then reminders and the next jobs.
+  if (executed.length > 0) await publishActionEvents(deps, executed, "executed");
   await afterCommit(deps, succeeded.flatMap(({ outcome }) => outcome.effects));
   await wakeActions(deps, succeeded.flatMap(({ outcome }) => outcome.waiting));
   for (const { claim } of succeeded) deps.counters?.executed(claim.action.actionType, (Date.now() - startedAt) / 1000);
-  if (executed.length > 0) await publishActionEvents(deps, executed, "executed");
   const rolledBack = succeeded.flatMap(({ outcome }) => (outcome.rolledBack ? [outcome.rolledBack] : []));
   if (rolledBack.length > 0) await publishActionEvents(deps, rolledBack, "rolled_back");
   for (const { index, claim } of succeeded) decide(index, { kind: "executed", actionId: claim.action.id });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { TargetType } from "@leash/db";
 
 import type { InvalidIssue } from "../errors.ts";
+import { inputIssues } from "../validation.ts";
 import { safeText } from "../actions/storable.ts";
 
 const text = (max: number) => safeText(z.string().trim().min(1).max(max));
@@ -59,8 +60,5 @@ export function itemDataSchemaFor(kind: TargetType, options: { partial: boolean 
 /** The problems of an item's `data` for its kind, under `parameters.data` (a partial one for an update). */
 export function itemDataIssues(kind: TargetType, data: unknown, options: { partial: boolean }): InvalidIssue[] {
   const parsed = itemDataSchemaFor(kind, options).safeParse(data ?? {});
-  return (parsed.error?.issues ?? []).map((issue) => ({
-    path: ["parameters", "data", ...issue.path.filter((part): part is string | number => typeof part !== "symbol")],
-    message: issue.message,
-  }));
+  return inputIssues(parsed.error?.issues ?? []).map((issue) => ({ path: ["parameters", "data", ...issue.path], message: issue.message }));
 }

@@ -5,9 +5,10 @@ import { ExpiryFallback } from "@leash/db";
 import { isReversibleType } from "../action-types/reversible-types.ts";
 import { actionTypeSchema } from "../action-types/action-type-schema.ts";
 import { targetTypeSchema } from "../items/target-type.ts";
+import { MAX_POLICY_SECONDS } from "./policy-duration.ts";
 
 export const MAX_REQUIRED_APPROVALS = 10;
-const seconds = z.int().min(1).max(31_536_000);
+const seconds = z.int().min(1).max(MAX_POLICY_SECONDS);
 
 /** A policy for one scope (action type, optionally one target type); setting it replaces the scope's earlier policy. */
 export const setPolicyInputSchema = z

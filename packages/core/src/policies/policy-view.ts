@@ -1,14 +1,8 @@
 import type { ApprovalPolicy } from "@leash/db";
 
 import { describeScope } from "../rules/most-specific-rule.ts";
+import { formatDuration } from "./policy-duration.ts";
 import type { PolicyView } from "./policy-inputs.ts";
-
-function duration(seconds: number): string {
-  if (seconds % 86_400 === 0) return `${seconds / 86_400} d`;
-  if (seconds % 3_600 === 0) return `${seconds / 3_600} h`;
-  if (seconds % 60 === 0) return `${seconds / 60} min`;
-  return `${seconds} s`;
-}
 
 /** The policy in one sentence, for the console and the API. */
 export function describePolicy(policy: ApprovalPolicy, escalateToName: string | null): string {
@@ -16,10 +10,10 @@ export function describePolicy(policy: ApprovalPolicy, escalateToName: string | 
     `${describeScope(policy)} needs ${policy.requiredApprovals === 1 ? "1 approver" : `${policy.requiredApprovals} distinct approvers`}`,
     policy.separationOfDuties ? "the proposer may not approve" : "the proposer may approve",
   ];
-  if (policy.remindAfterSeconds !== null) parts.push(`reminder after ${duration(policy.remindAfterSeconds)}`);
-  if (policy.escalateAfterSeconds !== null) parts.push(`escalated to ${escalateToName ?? "a backup approver"} after ${duration(policy.escalateAfterSeconds)}`);
+  if (policy.remindAfterSeconds !== null) parts.push(`reminder after ${formatDuration(policy.remindAfterSeconds)}`);
+  if (policy.escalateAfterSeconds !== null) parts.push(`escalated to ${escalateToName ?? "a backup approver"} after ${formatDuration(policy.escalateAfterSeconds)}`);
   if (policy.expiresAfterSeconds !== null) {
-    parts.push(`${policy.expiryFallback === "auto_approve" ? "auto-approved" : "rejected"} if undecided after ${duration(policy.expiresAfterSeconds)}`);
+    parts.push(`${policy.expiryFallback === "auto_approve" ? "auto-approved" : "rejected"} if undecided after ${formatDuration(policy.expiresAfterSeconds)}`);
   }
   if (policy.autoApproveBudgetPerHour !== null) parts.push(`at most ${policy.autoApproveBudgetPerHour} auto-approved per hour`);
   return parts.join("; ");

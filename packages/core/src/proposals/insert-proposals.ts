@@ -5,6 +5,7 @@ import { snapshotPolicies } from "../policies/snapshot-policy.ts";
 import { describePreference } from "../preferences/resolve-auto-approval.ts";
 import type { ActionRow } from "../actions/action-columns.ts";
 import { decideAutoApprovals, type AutoApprovalOutcome } from "../trust/decide-auto-approvals.ts";
+import { utcMinute } from "../utc-minute.ts";
 import { insertActionRows, type EventRow } from "./proposal-statements.ts";
 
 /** What is stored of a proposal: a parsed one, or a template step whose placeholders are resolved when it runs. */
@@ -95,7 +96,7 @@ export function proposalRows(
     const { preference, grant } = decision;
     const details = preference
       ? { preferenceId: preference.id, rule: describePreference(preference) }
-      : { grantId: grant?.id ?? null, grant: grant ? `granted by ${grant.grantedByLabel} until ${grant.expiresAt.toISOString()}` : null };
+      : { grantId: grant?.id ?? null, grant: grant ? `granted by ${grant.grantedByLabel} until ${utcMinute(grant.expiresAt)}` : null };
     return [
       proposed,
       { tenantId: actor.tenantId, type: "auto_approved", actorKind: "system", actorId: null, actorLabel: "auto-approval", details, createdAt: now },

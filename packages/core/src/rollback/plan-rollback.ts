@@ -3,6 +3,7 @@ import type { AgentAction, Db, DbTransaction } from "@leash/db";
 import type { ItemState, RollbackSupport } from "../action-types/action-definition.ts";
 import type { ActionRegistry } from "../action-types/action-type-registry.ts";
 import { findActionOrThrow } from "../actions/find-action.ts";
+import { utcMinute } from "../utc-minute.ts";
 import { findLaterChanges, findUnfinishedLaterActions } from "./find-later-changes.ts";
 import { itemStateOf } from "./item-state.ts";
 import type { RollbackPreview, RollbackStep } from "./rollback-inputs.ts";
@@ -81,7 +82,7 @@ export async function planRollback(
     return refuse(
       "CONFLICT",
       original.rolledBackAt
-        ? `${name} was already rolled back by #${original.rollbackActionId} at ${original.rolledBackAt.toISOString()}`
+        ? `${name} was already rolled back by #${original.rollbackActionId} at ${utcMinute(original.rolledBackAt)}`
         : `${name} is already being rolled back by #${original.rollbackActionId}`,
     );
   }

@@ -4,6 +4,7 @@ import { findActionType } from "../action-types/action-type-registry.ts";
 import type { JsonObject, JsonValue } from "../actions/json.ts";
 import { proposeActionInputSchema, type ActionProposal } from "../proposals/proposal-schema.ts";
 import type { InvalidIssue } from "../errors.ts";
+import { inputIssues } from "../validation.ts";
 import { findPlaceholders, substitute, type PlaceholderRef } from "./placeholders.ts";
 
 /** A step on its way to becoming a proposal: the placeholders it still holds are resolved later. */
@@ -43,8 +44,6 @@ export function checkStep(step: PreparedStep, sample: (ref: PlaceholderRef) => J
   const withSamples = substitute(input, (ref) => ({ value: sample(ref) }));
   const parsed = proposeActionInputSchema.safeParse(withSamples);
   if (parsed.success) return { issues: [], proposal: open.length === 0 ? parsed.data : null };
-  const issues = parsed.error.issues
-    .filter((issue) => !open.some((found) => startsWith(issue.path, found.path)))
-    .map((issue) => ({ path: issue.path.filter((part): part is string | number => typeof part !== "symbol"), message: issue.message }));
+  const issues = inputIssues(parsed.error.issues.filter((issue) => !open.some((found) => startsWith(issue.path, found.path))));
   return { issues, proposal: null };
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 
+import { issueWording } from "../issue-wording.ts";
 import { checkStep } from "./check-step.ts";
 import { parameterValueSchema, sampleValues } from "./parameter-types.ts";
 import { findPlaceholders } from "./placeholders.ts";
@@ -19,7 +20,7 @@ export function checkTemplate(definition: { parameters: TemplateParameter[]; ste
     declared.set(parameter.name, parameter);
     const fault = parameter.default === undefined ? undefined : parameterValueSchema(parameter.type).safeParse(parameter.default).error?.issues[0];
     if (fault) {
-      context.addIssue({ code: "custom", path: ["parameters", index, "default"], message: `the default is not a valid ${parameter.type}: ${fault.message}` });
+      context.addIssue({ code: "custom", path: ["parameters", index, "default"], message: `the default is not a valid ${parameter.type}: ${issueWording(fault)}` });
     }
   });
 

@@ -5,6 +5,7 @@ import type { AgentAction, DbTransaction, Prisma } from "@leash/db";
 import { jsonObjectSchema, type JsonValue } from "../actions/json.ts";
 import { proposeActionInputSchema } from "../proposals/proposal-schema.ts";
 import { CoreError } from "../errors.ts";
+import { inputIssues } from "../validation.ts";
 import { readStored } from "../rollback/read-stored.ts";
 import { toProposalInput } from "./check-step.ts";
 import { findPlaceholders, substitute, valueAt, type Resolve } from "./placeholders.ts";
@@ -46,7 +47,7 @@ export async function resolveStep(
     }),
   );
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }));
+    const issues = inputIssues(parsed.error.issues).map((issue) => ({ path: issue.path.map(String), message: issue.message }));
     throw new CoreError("INVALID", `${step} is invalid once filled in: ${issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`, { issues });
   }
   return {

@@ -18,7 +18,7 @@ import { assertCan } from "../authorization.ts";
 import { actionServices, DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
 import { CoreError, type InvalidIssue } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
-import { parseInput } from "../validation.ts";
+import { inputIssues, parseInput } from "../validation.ts";
 import { checkStep, type PreparedStep } from "./check-step.ts";
 import { parameterValueSchema } from "./parameter-types.ts";
 import { findPlaceholders, substitute } from "./placeholders.ts";
@@ -59,7 +59,7 @@ export async function runTemplate(deps: CoreDeps, { actor, input }: { actor: Act
   const template = toTemplateView(await findTemplateOrThrow(deps.db, actor.tenantId, run.templateId));
   const given = runParametersSchema(template.parameters).safeParse(run.parameters);
   if (!given.success) {
-    const issues = given.error.issues.map((issue) => ({ path: ["parameters", ...issue.path.map(String)], message: issue.message }));
+    const issues = inputIssues(given.error.issues).map((issue) => ({ path: ["parameters", ...issue.path.map(String)], message: issue.message }));
     throw fail(`Invalid parameters for "${template.name}": ${issues.map((issue) => `${issue.path.slice(1).join(".") || "parameters"}: ${issue.message}`).join("; ")}`, issues);
   }
   const values = new Map<string, JsonValue>();

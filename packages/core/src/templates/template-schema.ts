@@ -9,7 +9,7 @@ import { checkTemplate } from "./check-template.ts";
 import { templateParameterTypes } from "./parameter-types.ts";
 
 export const templateParameterSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "letters, digits and _, not starting with a digit"),
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must use only letters, digits and _, and not start with a digit"),
   type: z.enum(templateParameterTypes),
   required: z.boolean().default(true),
   default: z.union([safeText(z.string()), z.number(), z.boolean()]).optional(),

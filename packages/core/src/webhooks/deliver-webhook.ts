@@ -6,7 +6,7 @@ import type { CoreDeps } from "../deps.ts";
 import { disableFailingEndpoint, type EndpointDisabledNotice } from "./disable-failing-endpoint.ts";
 import { emailEndpointDisabled } from "./email-endpoint-disabled.ts";
 import { sendWebhookRequest, type WebhookAttemptResult } from "./send-webhook-request.ts";
-import { utcMinute } from "./utc-minute.ts";
+import { utcMinute } from "../utc-minute.ts";
 import { defaultWebhookPolicy, webhookRetryDelayMs, type WebhookPolicy } from "./webhook-policy.ts";
 import { decryptWebhookSecret } from "./webhook-secret.ts";
 import { wakeNextWebhookDelivery } from "./wake-next-webhook-delivery.ts";

@@ -5,7 +5,7 @@ import { CoreError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { firstInLineSql } from "./first-in-line-sql.ts";
 import { findWebhookEndpoint } from "./find-webhook-endpoint.ts";
-import { utcMinute } from "./utc-minute.ts";
+import { utcMinute } from "../utc-minute.ts";
 import { updateWebhookEndpointInputSchema, type UpdateWebhookEndpointInput } from "./webhook-inputs.ts";
 import { assertWebhookAddress } from "./webhook-url.ts";
 import { toWebhookEndpointView, type WebhookEndpointView } from "./webhook-view.ts";

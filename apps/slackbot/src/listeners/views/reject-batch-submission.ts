@@ -9,6 +9,7 @@ import type { LeashContext } from "../../leash-context.ts";
 import { parseJsonAs } from "../../payload-values.ts";
 import { replyEphemeral } from "../../reply-ephemeral.ts";
 import { slackActor } from "../../slack-actor.ts";
+import { reasonError } from "./reason-error.ts";
 
 /** The reason from the Reject batch modal, checked like a single rejection's, then one decision for the batch. */
 export function rejectBatchSubmission(
@@ -21,7 +22,7 @@ export function rejectBatchSubmission(
     if (!reason.success) {
       await ack({
         response_action: "errors",
-        errors: { [ids.blocks.rejectReason]: reason.error.issues[0]?.message ?? "a reason is required" },
+        errors: { [ids.blocks.rejectReason]: reasonError(reason.error.issues) },
       });
       return;
     }

@@ -8,13 +8,14 @@ import { ids } from "../../ids.ts";
 import type { LeashContext } from "../../leash-context.ts";
 import { parseJsonAs } from "../../payload-values.ts";
 import { slackActor } from "../../slack-actor.ts";
+import { reasonError } from "./reason-error.ts";
 
 /** The reason from the Reject modal: checked with core's own schema so the modal can say what is wrong, then recorded. */
 export function rejectReasonSubmission(deps: BotDeps): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>, LeashContext> {
   return async ({ ack, body, view, context, client }) => {
     const reason = rejectActionInputSchema.shape.reason.safeParse(view.state.values[ids.blocks.rejectReason]?.[ids.inputs.rejectReason]?.value ?? "");
     if (!reason.success) {
-      await ack({ response_action: "errors", errors: { [ids.blocks.rejectReason]: reason.error.issues[0]?.message ?? "a reason is required" } });
+      await ack({ response_action: "errors", errors: { [ids.blocks.rejectReason]: reasonError(reason.error.issues) } });
       return;
     }
     await ack();
