@@ -225,21 +225,26 @@ async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, 
 }
 
 /**
- * `--only metrics`: the metrics section alone, against the API alone, written into the latest
- * results of the same mode (whose other sections stay as measured) and from there into the report.
+ * `--only metrics` or `--only inbox`: that section alone, against the API alone (the inbox proposes
+ * through it), written into the latest results of the same mode (whose other sections stay as
+ * measured) and from there into the report.
  */
-async function runMetricsAlone(options: BenchOptions): Promise<void> {
-  const previous = latestResults(options, "metrics");
+async function runSectionAlone<Section extends "metrics" | "inbox">(
+  options: BenchOptions,
+  section: Section,
+  measure: (apiUrl: string, pool: pg.Pool, databaseUrl: string) => Promise<NonNullable<BenchResults[Section]>>,
+): Promise<void> {
+  const previous = latestResults(options, section);
   const databaseUrl = await recreateBenchDatabase();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   let api: ChildApp | null = null;
   try {
     api = await startLoneApi({ databaseUrl, redisUrl });
-    const metrics = await runMetrics(options, `http://127.0.0.1:${BENCH_API_PORT}`, pool, databaseUrl, true);
+    const measured = await measure(`http://127.0.0.1:${BENCH_API_PORT}`, pool, databaseUrl);
     await api.stop();
     keepLogs([api]);
     api = null;
-    log(`report written to ${writeReport({ ...previous, metrics }, metrics.measuredAt)}`);
+    log(`report written to ${writeReport({ ...previous, [section]: measured }, measured.measuredAt)}`);
   } finally {
     await api?.stop();
     await pool.end();
@@ -300,24 +305,6 @@ async function runInbox(options: BenchOptions, apiUrl: string, pool: pg.Pool, da
   }
 }
 
-/** `--only inbox`: the inbox section alone, with the API alone to propose through, written into the latest results as `--only metrics` is. */
-async function runInboxAlone(options: BenchOptions): Promise<void> {
-  const previous = latestResults(options, "inbox");
-  const databaseUrl = await recreateBenchDatabase();
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-  let api: ChildApp | null = null;
-  try {
-    api = await startLoneApi({ databaseUrl, redisUrl });
-    const inbox = await runInbox(options, `http://127.0.0.1:${BENCH_API_PORT}`, pool, databaseUrl, true);
-    await api.stop();
-    keepLogs([api]);
-    api = null;
-    log(`report written to ${writeReport({ ...previous, inbox }, inbox.measuredAt)}`);
-  } finally {
-    await api?.stop();
-    await pool.end();
-  }
-}
 
 /** `action.proposeAndWait` by a few agents, one call at a time each, timed against the commits the harness sees. */
 async function runProposeAndWait(options: BenchOptions, http: HttpClient, pool: pg.Pool, fixtures: BenchFixtures): Promise<ProposeAndWaitResult> {
@@ -517,11 +504,11 @@ function writeReport(results: BenchResults, runStart = results.startedAt): strin
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   if (options.only === "metrics") {
-    await runMetricsAlone(options);
+    await runSectionAlone(options, "metrics", (apiUrl, pool, databaseUrl) => runMetrics(options, apiUrl, pool, databaseUrl, true));
     return;
   }
   if (options.only === "inbox") {
-    await runInboxAlone(options);
+    await runSectionAlone(options, "inbox", (apiUrl, pool, databaseUrl) => runInbox(options, apiUrl, pool, databaseUrl, true));
     return;
   }
   if (options.only === "approvals") {
