@@ -140,7 +140,8 @@ function zodIssueWording(issue: z.core.$ZodIssue): string {
     case "unrecognized_keys":
       return issue.keys.length === 1 ? `does not take the field ${listValues(issue.keys)}` : `does not take the fields ${listValues(issue.keys)}`;
     case "invalid_union":
-      return "does not match any of the accepted forms";
+      // A discriminated union names the values its discriminator takes (an unknown action type, say).
+      return "options" in issue && Array.isArray(issue.options) && issue.options.length > 0 ? `must be one of: ${listValues(issue.options)}` : "does not match any of the accepted forms";
     case "invalid_key":
       return "has a key that is not accepted";
     case "invalid_element":

@@ -40,6 +40,7 @@ describe("issue wording: zod's issues in plain words, naming the field", () => {
     ["unrecognized_keys, nested", z.object({ parameters: z.strictObject({}) }), { parameters: { a: 1, b: 2 } }, "Parameters does not take the fields a, b"],
     ["not_multiple_of", z.object({ step: z.number().multipleOf(5) }), { step: 7 }, "Step must be a multiple of 5"],
     ["invalid_union", z.object({ value: z.union([z.string(), z.number()]) }), { value: true }, "Value does not match any of the accepted forms"],
+    ["invalid_union of a discriminator", z.discriminatedUnion("kind", [z.object({ kind: z.literal("create") }), z.object({ kind: z.literal("delete") })]), { kind: "rename" }, "Kind must be one of: create, delete"],
     ["custom without a message", z.object({ slug: z.string().refine(() => false) }), { slug: "a" }, "Slug is not valid"],
     ["custom message said of the field", z.object({ dueAt: z.string().refine(() => false, "must be in the future") }), { dueAt: "a" }, "Due at must be in the future"],
     ["custom message that is a sentence", z.object({ name: z.string().refine(() => false, "Pick another name.") }), { name: "a" }, "Pick another name."],
