@@ -204,12 +204,17 @@ describe("phone layout", () => {
     }
 
     await menu.click();
+    const kept = page.waitForResponse((response) => new URL(response.url()).pathname.startsWith("/theme"));
     await themeButton(page, "Dark").click();
     await expect.poll(() => dataTheme(page)).toBe("dark");
-    // The choice comes back to the same page, which folds the menu up like any navigation.
-    await page.waitForLoadState("networkidle");
-    if ((await page.locator("details.nav-menu").getAttribute("open")) === null) await menu.click();
-    await navigation.getByRole("button", { name: "Sign out" }).click();
+    await kept;
+    // A fresh page (the choice's own redirect could fold the menu up at any moment): it stays dark, and Sign out is in the menu.
+    await page.reload();
+    await hydrated(page);
+    expect(await dataTheme(page)).toBe("dark");
+    await menu.click();
+    const signOut = navigation.getByRole("button", { name: "Sign out" });
+    await signOut.click();
     await page.waitForURL(`${web.url}/sign-in`);
   });
 
