@@ -358,6 +358,23 @@ async function runApprovalsAtLowLoad(options: BenchOptions, pipeline: Pipeline):
   return approvals;
 }
 
+/** A fresh run's starting point, the same for every mode: empty queues, the raw baseline's tables, and Leash's fixtures. */
+async function prepareRun(options: BenchOptions, redis: Redis, pool: pg.Pool, databaseUrl: string, connectorKey: Buffer) {
+  await clearQueues(redis);
+  const client = await pool.connect();
+  try {
+    await createRawSchema(client, options.itemCount);
+  } finally {
+    client.release();
+  }
+  return createFixtures(databaseUrl, {
+    itemCount: options.itemCount,
+    agentKeys: AGENT_KEYS,
+    slack: { teamId: FAKE_TEAM.teamId, channelId: FAKE_TEAM.channelId, userId: SLACK_APPROVER_ID },
+    connector: { baseUrl: `${receiverUrl}/api`, key: connectorKey },
+  });
+}
+
 /**
  * `--only approvals`: the latency figures at low load alone, on a fresh database and stack: approve →
  * executed for the baseline and Leash, then proposeAndWait and Slack clicks on Leash. They are logged
@@ -371,19 +388,7 @@ async function runApprovalsAlone(options: BenchOptions): Promise<void> {
   const fakeSlack = await startFakeSlackApi();
   let stack: Stack | null = null;
   try {
-    await clearQueues(redis);
-    const client = await pool.connect();
-    try {
-      await createRawSchema(client, options.itemCount);
-    } finally {
-      client.release();
-    }
-    const fixtures = await createFixtures(databaseUrl, {
-      itemCount: options.itemCount,
-      agentKeys: AGENT_KEYS,
-      slack: { teamId: FAKE_TEAM.teamId, channelId: FAKE_TEAM.channelId, userId: SLACK_APPROVER_ID },
-      connector: { baseUrl: `${receiverUrl}/api`, key: randomBytes(32) },
-    });
+    const fixtures = await prepareRun(options, redis, pool, databaseUrl, randomBytes(32));
     const rawWorker = await startRawWorker(databaseUrl, "raw-worker");
     const raw = await createRawPipeline({ databaseUrl, redisUrl, targetCount: options.itemCount, workerPids: [rawWorker.pid] });
     let rawApprovals: ApprovalResult;
@@ -528,19 +533,7 @@ async function main() {
   let stack: Stack | null = null;
   let receiver: ChildApp | null = null;
   try {
-    await clearQueues(redis);
-    const client = await pool.connect();
-    try {
-      await createRawSchema(client, options.itemCount);
-    } finally {
-      client.release();
-    }
-    const fixtures = await createFixtures(databaseUrl, {
-      itemCount: options.itemCount,
-      agentKeys: AGENT_KEYS,
-      slack: { teamId: FAKE_TEAM.teamId, channelId: FAKE_TEAM.channelId, userId: SLACK_APPROVER_ID },
-      connector: { baseUrl: `${receiverUrl}/api`, key: connectorKey },
-    });
+    const fixtures = await prepareRun(options, redis, pool, databaseUrl, connectorKey);
     const machine = await describeMachine(pool, redis);
     log(`database ${databaseUrl} ready; ${machine.cores} cores, ${machine.cpuModel}`);
 
