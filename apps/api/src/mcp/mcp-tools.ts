@@ -10,6 +10,7 @@ import {
   externalParameters,
   actionRefInputSchema,
   getAction,
+  inputIssues,
   isCoreError,
   listConnectors,
   listTemplates,
@@ -25,6 +26,7 @@ import {
   waitSecondsSchema,
   type Actor,
   type CoreDeps,
+  type InvalidIssue,
   type WaitDeps,
 } from "@leash/core";
 
@@ -34,6 +36,9 @@ const externalRequestSchema = externalParameters.extend({ waitSeconds: waitSecon
 /** How a waiting tool's answer reads; `duplicate` is there when the call proposed. */
 const waitAnswer = (fields = "action, done, cursor") => `Answers {${fields}}: done false means nobody decided yet; call wait_for_decision with the cursor.`;
 const proposeAnswer = waitAnswer("action, done, cursor, duplicate");
+
+/** Each issue as "path: message" in plain words, as the tRPC API words them. */
+const issueList = (issues: readonly InvalidIssue[]) => issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ");
 
 /**
  * Runs one tool's core call: its result as compact JSON text and as structured content, a refusal
@@ -48,10 +53,10 @@ async function toolResult(run: () => Promise<Record<string, unknown>>, onInterna
     return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
   } catch (error) {
     if (isCoreError(error)) {
-      const issues = error.issues?.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ");
+      const issues = error.issues ? issueList(error.issues) : "";
       return { isError: true, content: [{ type: "text", text: `${error.code}: ${error.message}${issues ? ` (${issues})` : ""}` }] };
     }
-    if (error instanceof z.ZodError) return { isError: true, content: [{ type: "text", text: `INVALID: ${z.prettifyError(error)}` }] };
+    if (error instanceof z.ZodError) return { isError: true, content: [{ type: "text", text: `INVALID: ${issueList(inputIssues(error.issues))}` }] };
     onInternalError(error);
     return { isError: true, content: [{ type: "text", text: "Internal error: the action's state is unknown; read it with get_action before trying again." }] };
   }
