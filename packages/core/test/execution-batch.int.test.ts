@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 
 import { defineActionType } from "../src/action-types/action-definition.ts";
 import { registeredActionTypes, type ActionRegistry } from "../src/action-types/action-type-registry.ts";
@@ -11,12 +12,34 @@ import { createApprovedUpdate, createTestEnvironment, createTestItem, createTest
 let environment: TestEnvironment;
 let tenant: TestTenant;
 
-/** update, except that a status of "boom" writes the item and then throws: its write must not survive. */
+/** How many times each update's handler ran, by the status it sets, and how many pings went out. */
+const calls = { updates: new Map<string, number>(), pings: 0 };
+
+/**
+ * update, except that a status of "boom" writes the item and then throws: its write must not survive;
+ * and ping, a type that acts outside the database (it counts its calls), which must never run twice.
+ */
 const registry: ActionRegistry = {
   ...registeredActionTypes(),
+  ping: defineActionType({
+    type: "ping",
+    target: "none",
+    parametersSchema: z.strictObject({}),
+    description: "Counts a call outside the database.",
+    changesItem: false,
+    actsOutside: true,
+    present: () => ({ headline: "ping", changes: [], details: [] }),
+    execute() {
+      calls.pings += 1;
+      return Promise.resolve({ result: { pinged: calls.pings }, rollbackData: null });
+    },
+    rollback: { reversible: false, reason: "pinged", explanation: "a ping cannot be recalled" },
+  }),
   update: defineActionType({
     ...updateAction,
     async execute(context) {
+      const status = (context.parameters as { data: { status?: string } }).data.status ?? "";
+      calls.updates.set(status, (calls.updates.get(status) ?? 0) + 1);
       const outcome = await updateAction.execute(context);
       if ((context.parameters as { data: { status?: string } }).data.status === "boom") throw new Error("the handler blew up after writing");
       return outcome;
@@ -109,6 +132,46 @@ describe("a batch of executions", () => {
     expect(await itemData(item.id)).toEqual({ status: "later" });
     const [first, second] = await Promise.all([row(earlier.id), row(later.id)]);
     expect(first.executedAt?.getTime()).toBeLessThanOrEqual(second.executedAt?.getTime() ?? 0);
+  });
+
+  it("a failure after an action that acted outside rolls back to the savepoint after it: the outside call is made once, the actions rolled back with the failed one run again", async () => {
+    const [a, b, c, d] = await items(4);
+    if (!a || !b || !c || !d) throw new Error("items missing");
+    const ping = () => environment.db.agentAction.create({ data: { tenantId: tenant.id, proposerLabel: "agent", actionType: "ping", parameters: {}, status: "approved" } });
+    const update = (itemId: number, status: string) => createApprovedUpdate(environment.db, tenant.id, { itemId, data: { status } });
+    const before = await update(a.id, "before the ping");
+    const pinged = await ping();
+    const after = await update(b.id, "after the ping");
+    const failing = await update(c.id, "boom");
+    const last = await update(d.id, "last");
+    calls.pings = 0;
+    calls.updates.clear();
+
+    const outcomes = await execute([before.id, pinged.id, after.id, failing.id, last.id]);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(["executed", "executed", "executed", "retry", "executed"]);
+    expect(calls.pings).toBe(1);
+    expect(Object.fromEntries(calls.updates)).toEqual({ "before the ping": 1, "after the ping": 2, boom: 1, last: 1 });
+    const versions = async () => Promise.all([a, b, c, d].map(async (item) => (await environment.db.item.findUniqueOrThrow({ where: { id: item.id } })).version - item.version));
+    expect(await versions()).toEqual([1, 1, 0, 1]);
+    // The action that ran twice keeps the state before its first run, and the result of the run that committed.
+    expect(await row(after.id)).toMatchObject({ status: "executed", rollbackData: { before: { version: b.version, data: { status: "new" } } }, result: { version: b.version + 1 } });
+    expect(await row(pinged.id)).toMatchObject({ status: "executed", result: { pinged: 1 } });
+    expect(await eventTypes(after.id)).toEqual(["started", "executed"]);
+  });
+
+  it("a failure before any outside call abandons the transaction: the batch runs again without the failed action, each other action once in effect", async () => {
+    const [a, b] = await items(2);
+    if (!a || !b) throw new Error("items missing");
+    const failing = await createApprovedUpdate(environment.db, tenant.id, { itemId: a.id, data: { status: "boom" } });
+    const pinged = await environment.db.agentAction.create({ data: { tenantId: tenant.id, proposerLabel: "agent", actionType: "ping", parameters: {}, status: "approved" } });
+    const updated = await createApprovedUpdate(environment.db, tenant.id, { itemId: b.id, data: { status: "kept" } });
+    calls.pings = 0;
+
+    expect((await execute([failing.id, pinged.id, updated.id])).map((outcome) => outcome.kind)).toEqual(["retry", "executed", "executed"]);
+    expect(calls.pings).toBe(1);
+    expect([await itemData(a.id), await itemData(b.id)]).toEqual([{ status: "new" }, { status: "kept" }]);
+    expect((await environment.db.item.findUniqueOrThrow({ where: { id: b.id } })).version).toBe(b.version + 1);
+    expect(await eventTypes(failing.id)).toEqual(["started", "retried"]);
   });
 
   it("the same action twice in one batch runs once", async () => {

@@ -5,6 +5,7 @@ import { updateAction } from "../src/action-types/update-item.ts";
 import { systemActor } from "../src/actor.ts";
 import { recordEvent } from "../src/actions/record-event.ts";
 import { claimActions } from "../src/execution/claim-actions.ts";
+import { recordRolledBack } from "../src/rollback/run-undo.ts";
 import { executeActions } from "../src/execution/execute-actions.ts";
 import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, type TestEnvironment, type TestTenant } from "../src/testing/index.ts";
 
@@ -79,4 +80,38 @@ it("the batch's statements write the same rows, column for column, as Prisma's m
   }
   // The claim statement still claims what the model API left alone: nothing here is approved any more.
   expect((await claimActions(environment.db, { actionIds: batched.map(({ action }) => action.id), workerId: "worker", now: new Date(), staleClaimMs: 60_000 })).map((claim) => claim.kind)).toEqual(["skipped", "skipped", "skipped"]);
+});
+
+it("recordRolledBack writes, in one statement, the original's mark and both events the model API wrote", async () => {
+  const pair = async (index: number) => {
+    const { item, action: original } = await twin(10 + index);
+    const undo = await createApprovedUpdate(environment.db, tenant.id, { itemId: item.id, data: { status: "new" } }, { rollbackOfId: original.id });
+    return { item, original, undo };
+  };
+  const [raw, model] = [await pair(0), await pair(1)];
+  const now = new Date("2026-12-05T07:00:00.321Z");
+
+  await environment.db.$transaction((tx) => recordRolledBack(tx, { undo: raw.undo, original: raw.original, now }));
+  await environment.db.$transaction(async (tx) => {
+    await tx.agentAction.update({ where: { id: model.original.id }, data: { rolledBackAt: now, updatedAt: now } });
+    const worker = systemActor(tenant.id, "worker");
+    await recordEvent(tx, { tenantId: tenant.id, actionId: model.original.id, type: "rolled_back", actor: worker, details: { undoActionId: model.undo.id } });
+    await recordEvent(tx, { tenantId: tenant.id, actionId: model.undo.id, type: "rolled_back", actor: worker, details: { rollbackOf: model.original.id } });
+  });
+
+  const rolledBack = async ({ item, original, undo }: { item: { id: number }; original: { id: number }; undo: { id: number } }) => {
+    const row = await environment.db.$queryRaw<Row[]>`SELECT * FROM agent_action WHERE id = ${original.id}`;
+    // Both events, in the order written; the ids of the pair are named by their place.
+    const events = await environment.db.$queryRaw<Row[]>`SELECT * FROM action_event WHERE action_id IN (${original.id}, ${undo.id}) ORDER BY id`;
+    const placed = JSON.stringify(events.map((event) => ({ ...comparable(event, item.id), action: event.action_id === original.id ? "original" : "undo" })))
+      .replaceAll(`:${original.id}}`, `:"<original>"}`)
+      .replaceAll(`:${undo.id}}`, `:"<undo>"}`);
+    return { row: comparable(row[0] ?? {}, item.id), events: JSON.parse(placed) as unknown, updatedAt: row[0]?.updated_at };
+  };
+  const [ours, theirs] = [await rolledBack(raw), await rolledBack(model)];
+  expect(ours.events).toEqual(theirs.events);
+  expect(ours.row).toEqual({ ...theirs.row, parameters: ours.row.parameters });
+  expect(ours.row.rolled_back_at).toEqual(now.toISOString());
+  expect(ours.updatedAt).toEqual(now);
+  await expect(environment.db.$transaction((tx) => recordRolledBack(tx, { undo: raw.undo, original: { ...raw.original, id: 0 }, now }))).rejects.toThrow("which no longer exists");
 });

@@ -193,7 +193,12 @@ export interface ActionDefinition<Name extends string = string, Schema extends z
   changesItem: ItemChange;
   /** Whether deleting is what it does, for agents' tools (`destructiveHint`). */
   destructive?: boolean;
-  /** Whether it reaches a system outside Leash (a message, a request), for agents' tools (`openWorldHint`). */
+  /**
+   * Whether it reaches a system outside Leash (a message, a request), for agents' tools
+   * (`openWorldHint`) and for the worker: a type that says `false` only writes through `tx`, so when a
+   * later action of its batch fails the worker may roll its writes back and run it again in the same
+   * transaction instead of paying a savepoint per action. Unset counts as acting outside there.
+   */
   actsOutside?: boolean;
   /**
    * Who carries it out once approved: the `worker` runs `execute`; the `agent` runs it itself and

@@ -5,7 +5,7 @@ import { itemDataDescription, itemDataIssues, itemTitleSchema } from "../items/i
 import { humanField, quoted, showValue, truncate } from "../presentation/present-values.ts";
 import { diffItemStates } from "../rollback/item-state.ts";
 import { defineActionType } from "./action-definition.ts";
-import { findLiveItem, updateItemIfUnchanged } from "./item-store.ts";
+import { findLiveItem, insertItem, updateItemIfUnchanged } from "./item-store.ts";
 import type { JsonObject } from "../actions/json.ts";
 
 /** Item `data` is checked against the target type's schema (`checkParameters`). */
@@ -19,6 +19,7 @@ export const createAction = defineActionType({
   target: "new",
   parametersSchema: createParameters,
   description: "Propose creating an item (person, project, idea, admin) with a title and data.",
+  actsOutside: false,
   changesItem: false,
   checkParameters: ({ targetType, parameters }) => (targetType ? itemDataIssues(targetType, parameters.data, { partial: false }) : []),
   present({ parameters, targetType }) {
@@ -35,9 +36,7 @@ export const createAction = defineActionType({
   },
   async execute({ tx, tenantId, targetType, parameters }) {
     if (targetType === null) throw new CoreError("INVALID", "create needs a target type");
-    const item = await tx.item.create({
-      data: { tenantId, kind: targetType, title: parameters.title, data: parameters.data as JsonObject },
-    });
+    const item = await insertItem(tx, { tenantId, kind: targetType, title: parameters.title, data: parameters.data as JsonObject });
     return {
       result: { itemId: item.id, kind: item.kind, title: item.title, version: item.version },
       rollbackData: { before: null },

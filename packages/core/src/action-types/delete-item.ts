@@ -21,6 +21,7 @@ export const deleteAction = defineActionType({
   description: "Propose deleting an item (soft by default; permanent: true cannot be rolled back).",
   changesItem: "item",
   destructive: true,
+  actsOutside: false,
   present({ parameters, targetId, targetLabel, items }) {
     const item = targetId !== null ? items.get(targetId) : undefined;
     return {

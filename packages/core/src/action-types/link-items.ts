@@ -6,7 +6,7 @@ import { CoreError } from "../errors.ts";
 import { readStored } from "../rollback/read-stored.ts";
 import { quoted, showParameter } from "../presentation/present-values.ts";
 import { defineActionType } from "./action-definition.ts";
-import { findLiveItem } from "./item-store.ts";
+import { linkLiveItems } from "./item-store.ts";
 
 /** Links the target item to another item, e.g. person --works_on--> project. */
 export const linkParameters = z.strictObject({
@@ -27,6 +27,7 @@ export const linkAction = defineActionType({
   target: "required",
   parametersSchema: linkParameters,
   description: "Propose linking an item to another with a relation name.",
+  actsOutside: false,
   changesItem: "links",
   referencedItems(parameters) {
     const toType = targetTypeSchema.safeParse(parameters.toType);
@@ -45,18 +46,15 @@ export const linkAction = defineActionType({
     };
   },
   async execute({ tx, tenantId, targetType, targetId, parameters }) {
-    const from = await findLiveItem(tx, tenantId, targetType, targetId ?? 0);
-    const to = await findLiveItem(tx, tenantId, parameters.toType, parameters.toId);
-    const existing = await tx.link.findFirst({ where: { fromId: from.id, toId: to.id, relation: parameters.relation } });
-    if (existing) {
-      throw new CoreError("CONFLICT", `${from.title} is already linked (${parameters.relation}) to ${to.title}`);
-    }
-    const link = await tx.link.create({
-      data: { tenantId, fromId: from.id, toId: to.id, relation: parameters.relation },
+    const { from, to, linkId } = await linkLiveItems(tx, {
+      tenantId,
+      from: { kind: targetType, id: targetId ?? 0 },
+      to: { kind: parameters.toType, id: parameters.toId },
+      relation: parameters.relation,
     });
     return {
-      result: { linkId: link.id, fromId: from.id, toId: to.id, relation: link.relation },
-      rollbackData: { linkId: link.id },
+      result: { linkId, fromId: from.id, toId: to.id, relation: parameters.relation },
+      rollbackData: { linkId },
     };
   },
   rollback: {

@@ -28,6 +28,7 @@ export const scheduleAction = defineActionType({
   target: "optional",
   parametersSchema: scheduleParameters,
   description: "Propose scheduling a reminder.",
+  actsOutside: false,
   changesItem: false,
   prepare({ parameters, now }) {
     if (new Date(parameters.dueAt) <= now) throw new CoreError("INVALID", "dueAt must be in the future", { issues: [{ path: ["parameters", "dueAt"], message: "must be in the future" }] });

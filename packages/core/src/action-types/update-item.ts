@@ -25,6 +25,7 @@ export const updateAction = defineActionType({
   target: "required",
   parametersSchema: updateParameters,
   description: "Propose changing fields of an existing item.",
+  actsOutside: false,
   changesItem: "item",
   checkParameters: ({ targetType, parameters }) => (targetType ? itemDataIssues(targetType, parameters.data, { partial: true }) : []),
   present({ parameters, targetId, targetLabel, items }) {

@@ -87,10 +87,10 @@ export async function lockHeldClaims(tx: DbTransaction, claims: readonly { actio
 }
 
 /*
- * Each action of a batch runs inside its own savepoint, all of one name: a new one nests inside the
- * last, and rolling back to the name undoes only the newest, so the action that threw loses its
- * writes and the batch keeps the others'. None is released: that would cost a round trip per action
- * and change nothing at the commit.
+ * The savepoints of a batch (see runHeldActions: where one is needed) all have one name: a new one
+ * nests inside the last, and rolling back to the name undoes only what followed the newest, so the
+ * action that threw loses its writes and the batch keeps the others'. None is released: that would
+ * cost a round trip each and change nothing at the commit.
  */
 export async function openSavepoint(tx: DbTransaction): Promise<void> {
   await tx.$executeRaw`SAVEPOINT leash_action`;

@@ -51,75 +51,161 @@ interface Ran {
 /**
  * Runs the handlers of claimed actions (for an undo action, the undo of the action it rolls back) in
  * one transaction: the claims still held are locked first (`lockHeldClaims`), then each action's
- * stale check and handler run inside its own savepoint, one after another in the order given, then
- * one statement marks every action that ran executed with its result, state before (rollbackData)
- * and audit event, and the batch commits once. An action whose handler threw is rolled back to its
- * savepoint alone; the caller records its retry or failure after the commit. The mark is fenced by
- * each claim token, and the locks taken first keep every claim held until the commit, so a worker
- * presumed dead and taken over commits none of its effects, and no action commits twice.
+ * stale check and handler run one after another in the order given, then one statement marks every
+ * action that ran executed with its result, state before (rollbackData) and audit event, and the
+ * batch commits once. An action whose handler threw is rolled back alone (see `runHeldActions`); the
+ * caller records its retry or failure after the commit. The mark is fenced by each claim token, and
+ * the locks taken first keep every claim held until the commit, so a worker presumed dead and taken
+ * over commits none of its effects, and no action commits twice.
  */
 export async function runClaimedActions(
   deps: { db: Db; clock: Clock; registry: ActionRegistry } & Pick<CoreDeps, "connectorKey" | "delivery">,
   claims: readonly ClaimedAction[],
 ): Promise<RunResult[]> {
   if (claims.length === 0) return [];
-  return deps.db.$transaction(
-    async (tx) => {
-      const now = deps.clock.now();
-      const held = await lockHeldClaims(tx, claims.map((claim) => ({ actionId: claim.action.id, claimToken: claim.claimToken })));
-      const results: RunResult[] = [];
-      const executed: { index: number; claim: ClaimedAction; ran: Ran }[] = [];
-      for (const claim of claims) {
-        const { action, claimToken } = claim;
-        if (!held.has(action.id)) {
-          results.push({ kind: "lost" });
-          continue;
-        }
-        await openSavepoint(tx);
-        try {
-          const stale = await returnToPendingIfStale(tx, { action, claimToken, now });
-          if (stale && !stale.held) {
-            await rollbackToSavepoint(tx);
-            results.push({ kind: "lost" });
-            continue;
-          }
-          if (stale) {
-            results.push({ kind: "ran", outcome: { result: {}, targetId: action.targetId, effects: [], rolledBack: null, returnedToPending: stale.reason, waiting: [] } });
-            continue;
-          }
-          const ran = action.rollbackOfId !== null ? await runUndo(tx, deps.registry, action, now, actionServices(deps)) : await runHandler(tx, deps.registry, action, now, actionServices(deps));
-          executed.push({ index: results.length, claim, ran });
-          results.push({ kind: "ran", outcome: { result: ran.result, targetId: ran.targetId, effects: ran.effects, rolledBack: ran.rolledBack, returnedToPending: null, waiting: [] } });
-        } catch (error) {
-          await rollbackToSavepoint(tx);
-          results.push({ kind: "threw", error });
-        }
-      }
-      const waiting = await markExecutedStatement(
-        tx,
-        executed.map(({ claim, ran }) => ({
-          actionId: claim.action.id,
-          claimToken: claim.claimToken,
-          result: ran.result,
-          rollbackData: ran.rollbackData,
-          targetId: ran.targetId,
-          parameters: ran.resolvedParameters,
-          details: { attempt: claim.action.attempts, durationMs: Date.now() - claim.startedAt, result: ran.result },
-        })),
-        now,
-      );
-      // The locks taken first make this impossible; if it happened anyway, nothing of the batch may commit.
-      if (waiting.size !== executed.length) throw new Error(`a batch lost ${executed.length - waiting.size} of its locked claims before marking them executed`);
-      for (const { index, claim, ran } of executed) {
-        const result = results[index];
-        if (result?.kind === "ran") result.outcome.waiting = waiting.get(claim.action.id) ?? [];
-        if (ran.rolledBack) await recordRolledBack(tx, { undo: claim.action, original: ran.rolledBack, now });
-      }
-      return results;
-    },
-    // Each action of the batch gets the time one action had alone.
-    { maxWait: 10_000, timeout: 60_000 * claims.length },
+  const batch = { registry: deps.registry, services: actionServices(deps), claims };
+  // Each action of the batch gets the time one action had alone.
+  const options = { maxWait: 10_000, timeout: 60_000 * claims.length };
+  try {
+    return await deps.db.$transaction((tx) => runBatch(tx, deps.clock.now(), batch, null), options);
+  } catch (error) {
+    if (!(error instanceof BatchAbandoned)) throw error;
+    return deps.db.$transaction((tx) => runBatch(tx, deps.clock.now(), batch, error.failure), options);
+  }
+}
+
+interface Batch {
+  registry: ActionRegistry;
+  services: ActionServices;
+  claims: readonly ClaimedAction[];
+}
+
+/** What one action's stale check and handler came to; `undo` when its writes must not stay. */
+type Step = { kind: "kept"; result: RunResult; ran: Ran | null } | { kind: "undo"; result: RunResult };
+
+/** An action failed before any savepoint guarded the others: the transaction rolls back, and the batch runs again without it. */
+class BatchAbandoned extends Error {
+  constructor(readonly failure: { index: number; result: RunResult }) {
+    super("an action of the batch failed with no savepoint to roll back to");
+  }
+}
+
+async function runBatch(tx: DbTransaction, now: Date, batch: Batch, failure: { index: number; result: RunResult } | null): Promise<RunResult[]> {
+  const { claims } = batch;
+  const held = await lockHeldClaims(tx, claims.map((claim) => ({ actionId: claim.action.id, claimToken: claim.claimToken })));
+  const outcome = await runHeldActions(tx, now, batch, held, failure);
+  const executed = claims.flatMap((claim, index) => {
+    const ran = outcome.ran.get(index);
+    return ran ? [{ index, claim, ran }] : [];
+  });
+  const waiting = await markExecutedStatement(
+    tx,
+    executed.map(({ claim, ran }) => ({
+      actionId: claim.action.id,
+      claimToken: claim.claimToken,
+      result: ran.result,
+      rollbackData: ran.rollbackData,
+      targetId: ran.targetId,
+      parameters: ran.resolvedParameters,
+      details: { attempt: claim.action.attempts, durationMs: Date.now() - claim.startedAt, result: ran.result },
+    })),
+    now,
   );
+  // The locks taken first make this impossible; if it happened anyway, nothing of the batch may commit.
+  if (waiting.size !== executed.length) throw new Error(`a batch lost ${executed.length - waiting.size} of its locked claims before marking them executed`);
+  for (const { index, claim, ran } of executed) {
+    const result = outcome.results[index];
+    if (result?.kind === "ran") result.outcome.waiting = waiting.get(claim.action.id) ?? [];
+    if (ran.rolledBack) await recordRolledBack(tx, { undo: claim.action, original: ran.rolledBack, now });
+  }
+  return outcome.results;
+}
+
+/**
+ * Runs the held actions of a batch one after another. A failed action must lose its writes and the
+ * batch keep the others', but a savepoint before every action costs a round trip per action; so the
+ * actions run without one until something fails, and a savepoint is opened only where rolling back
+ * further would undo an effect outside the database: before the next action after one whose type does
+ * not declare `actsOutside: false` (custom types that leave it unset included), and after an undo. When an action fails, the transaction rolls back to the
+ * newest savepoint (or, with none, the whole transaction is abandoned and the batch runs again), the
+ * actions it undid run again (they only wrote to the database, which the rollback undid), and from
+ * then on every action gets a savepoint of its own, so a batch runs again at most once.
+ *
+ * With `failure` (the batch running again after it was abandoned), that action does not run, and
+ * every other one gets a savepoint of its own.
+ */
+async function runHeldActions(
+  tx: DbTransaction,
+  now: Date,
+  batch: Batch,
+  held: ReadonlySet<number>,
+  failure: { index: number; result: RunResult } | null,
+): Promise<{ results: RunResult[]; ran: Map<number, Ran> }> {
+  const { claims } = batch;
+  const results: RunResult[] = claims.map(() => ({ kind: "lost" }));
+  const ran = new Map<number, Ran>();
+  const keep = (index: number, step: Step) => {
+    results[index] = step.result;
+    if (step.kind === "kept" && step.ran) ran.set(index, step.ran);
+    else ran.delete(index);
+  };
+  const runGuarded = async (index: number, claim: ClaimedAction) => {
+    await openSavepoint(tx);
+    const step = await runStep(tx, now, batch, claim);
+    if (step.kind === "undo") await rollbackToSavepoint(tx);
+    keep(index, step);
+  };
+
+  let guarded = failure !== null;
+  let savepointOpen = false;
+  let sinceSavepoint: number[] = [];
+  let actedOutside = false;
+  for (const [index, claim] of claims.entries()) {
+    if (!held.has(claim.action.id)) continue;
+    if (failure?.index === index) {
+      results[index] = failure.result;
+      continue;
+    }
+    if (guarded) {
+      await runGuarded(index, claim);
+      continue;
+    }
+    if (actedOutside) {
+      await openSavepoint(tx);
+      [savepointOpen, sinceSavepoint, actedOutside] = [true, [], false];
+    }
+    const step = await runStep(tx, now, batch, claim);
+    if (step.kind === "kept") {
+      keep(index, step);
+      sinceSavepoint.push(index);
+      actedOutside = claim.action.rollbackOfId !== null || batch.registry[claim.action.actionType]?.actsOutside !== false;
+      continue;
+    }
+    if (!savepointOpen) throw new BatchAbandoned({ index, result: step.result });
+    await rollbackToSavepoint(tx);
+    keep(index, step);
+    guarded = true;
+    for (const again of sinceSavepoint) {
+      const earlier = claims[again];
+      if (earlier) await runGuarded(again, earlier);
+    }
+  }
+  return { results, ran };
+}
+
+/** One action's stale check and handler (or undo); a throw, or a stale check that lost the claim, answers `undo`. */
+async function runStep(tx: DbTransaction, now: Date, batch: Batch, { action, claimToken }: ClaimedAction): Promise<Step> {
+  try {
+    const stale = await returnToPendingIfStale(tx, { action, claimToken, now });
+    if (stale && !stale.held) return { kind: "undo", result: { kind: "lost" } };
+    if (stale) {
+      return { kind: "kept", result: { kind: "ran", outcome: { result: {}, targetId: action.targetId, effects: [], rolledBack: null, returnedToPending: stale.reason, waiting: [] } }, ran: null };
+    }
+    const ran = action.rollbackOfId !== null ? await runUndo(tx, batch.registry, action, now, batch.services) : await runHandler(tx, batch.registry, action, now, batch.services);
+    return { kind: "kept", result: { kind: "ran", outcome: { result: ran.result, targetId: ran.targetId, effects: ran.effects, rolledBack: ran.rolledBack, returnedToPending: null, waiting: [] } }, ran };
+  } catch (error) {
+    return { kind: "undo", result: { kind: "threw", error } };
+  }
 }
 
 async function runHandler(tx: DbTransaction, registry: ActionRegistry, action: AgentAction, now: Date, services: ActionServices): Promise<Ran> {

@@ -1,9 +1,8 @@
 import type { AgentAction, DbTransaction } from "@leash/db";
 
-import { systemActor } from "../actor.ts";
+import { actorRef, systemActor } from "../actor.ts";
 import type { ActionServices, UndoOutcome } from "../action-types/action-definition.ts";
 import type { ActionRegistry } from "../action-types/action-type-registry.ts";
-import { recordEvent } from "../actions/record-event.ts";
 import { CoreError } from "../errors.ts";
 import { findLaterChanges } from "./find-later-changes.ts";
 import { reversibility } from "./plan-rollback.ts";
@@ -34,10 +33,28 @@ export async function undoOriginal(
   return { ...outcome, original };
 }
 
-/** Marks the original as rolled back and records it in the timelines of both actions (after the undo's `executed`). */
+/**
+ * Marks the original as rolled back and records it in the timelines of both actions (after the undo's
+ * `executed`), in one statement through the execution transaction: the writes the model API made
+ * with an update and two creates (test/execution-statements.int.test.ts compares them).
+ */
 export async function recordRolledBack(tx: DbTransaction, { undo, original, now }: { undo: AgentAction; original: AgentAction; now: Date }): Promise<void> {
-  await tx.agentAction.update({ where: { id: original.id }, data: { rolledBackAt: now, updatedAt: now } });
-  const worker = systemActor(undo.tenantId, "worker");
-  await recordEvent(tx, { tenantId: undo.tenantId, actionId: original.id, type: "rolled_back", actor: worker, details: { undoActionId: undo.id } });
-  await recordEvent(tx, { tenantId: undo.tenantId, actionId: undo.id, type: "rolled_back", actor: worker, details: { rollbackOf: original.id } });
+  const worker = actorRef(systemActor(undo.tenantId, "worker"));
+  const events = JSON.stringify([
+    { action_id: original.id, details: { undoActionId: undo.id } },
+    { action_id: undo.id, details: { rollbackOf: original.id } },
+  ]);
+  const marked = await tx.$queryRaw<{ id: number }[]>`
+    WITH marked AS (
+      UPDATE agent_action SET rolled_back_at = ${now}, updated_at = ${now} WHERE id = ${original.id} RETURNING id
+    ),
+    recorded AS (
+      INSERT INTO action_event (tenant_id, action_id, type, actor_kind, actor_id, actor_label, details)
+      SELECT ${undo.tenantId}::uuid, e.action_id, 'rolled_back', ${worker.actorKind}::"ActorKind", ${worker.actorId}::text, ${worker.actorLabel}, e.details
+      FROM ROWS FROM (jsonb_to_recordset(${events}::jsonb) AS (action_id int, details jsonb)) WITH ORDINALITY AS e(action_id, details, place)
+      WHERE EXISTS (SELECT 1 FROM marked)
+      ORDER BY e.place
+    )
+    SELECT id FROM marked`;
+  if (marked.length === 0) throw new CoreError("NOT_FOUND", `#${undo.id} undoes #${original.id}, which no longer exists`);
 }
