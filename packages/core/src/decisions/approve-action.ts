@@ -1,4 +1,4 @@
-import type { AgentAction, DbTransaction, Prisma } from "@leash/db";
+import type { AgentAction, Db, DbTransaction, Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
@@ -7,14 +7,14 @@ import { CoreError } from "../errors.ts";
 import { publishActionEvents } from "../notifications/publish-action-events.ts";
 import { inSpan, noteActions, spanAttributes } from "../observability/tracing.ts";
 import { parseInput } from "../validation.ts";
-import { describeApprovals, toApprovalsView, type ActionWithApprovals } from "./action-approvals.ts";
+import { describeApprovals, toApprovalsView, type ActionWithApprovals, type ApprovalRow } from "./action-approvals.ts";
+import { lockAction, readActionToApprove, writeApproval, type ActionToApprove, type GivenApproval } from "./approval-statements.ts";
 import { approveActionInputSchema, type ApproveActionInput } from "../actions/action-inputs.ts";
 import { describeDecision, toActionView, type ActionView } from "../actions/action-view.ts";
 import { approverIdentity } from "./approver-identity.ts";
 import { checkEditedParameters } from "./check-edited-parameters.ts";
 import { assertSeparationOfDuties } from "./check-separation-of-duties.ts";
 import { enqueueApproved } from "../proposals/enqueue-approved.ts";
-import { lockActionWithApprovals } from "../actions/find-action.ts";
 import type { JsonValue } from "../actions/json.ts";
 import { recordEvent } from "../actions/record-event.ts";
 
@@ -45,67 +45,101 @@ async function approve(
 ): Promise<ActionView> {
   assertCan(actor, "action.decide");
   const { actionId, parameters } = parseInput(approveActionInputSchema, input, "approval");
-  const now = deps.clock.now();
-  const approver = approverIdentity(actor);
-  const { action, reached } = await deps.db.$transaction(async (tx) => {
-    // Approvers of one action take turns, so that their count is exact and the quorum is reached once;
-    // holding the row lock, this transaction also knows the approvals without reading them again.
-    const current = await lockActionWithApprovals(tx, actor.tenantId, actionId);
-    if (current.status !== "pending") throw new CoreError("CONFLICT", describeDecision(current));
-    assertSeparationOfDuties(current, actor, current.duties);
-    // An edit clears the approvals given before it, so this one is then the first.
-    await extension?.check(tx, current, (parameters !== undefined ? 0 : current.approvals.length) + 1 >= current.requiredApprovals);
-
-    if (parameters !== undefined) {
-      const edited = await checkEditedParameters({ db: tx, clock: deps.clock, connectorKey: deps.connectorKey, delivery: deps.delivery }, current, parameters);
-      // Earlier approvals were given to other parameters; they do not carry over to the edit.
-      const cleared = current.approvals.map((approval) => approval.approverLabel);
-      await tx.actionApproval.deleteMany({ where: { actionId } });
-      const original = (current.originalParameters ?? current.parameters) as Prisma.InputJsonValue;
-      await tx.agentAction.update({ where: { id: actionId }, data: { parameters: edited, originalParameters: original, updatedAt: now } });
-      await recordEvent(tx, {
-        tenantId: actor.tenantId,
-        actionId,
-        type: "parameters_edited",
-        actor,
-        details: { original: current.parameters as JsonValue, edited, ...(cleared.length ? { clearedApprovals: cleared } : {}) },
-      });
-    }
-
-    const { count: added } = await tx.actionApproval.createMany({
-      data: [{ tenantId: actor.tenantId, actionId, approverKey: approver.key, approverLabel: actor.label, userId: approver.userId, createdAt: now }],
-      skipDuplicates: true,
-    });
-    if (added === 0) {
-      throw new CoreError("CONFLICT", `${actor.label} already approved #${actionId} (${describeApprovals(toApprovalsView(current))}); the same person never counts twice`);
-    }
-    const approvals = [...(parameters !== undefined ? [] : current.approvals), { approverLabel: actor.label, createdAt: now }];
-    const progress = { approvals: approvals.length, required: current.requiredApprovals };
-    if (approvals.length < current.requiredApprovals) {
-      const updated = await tx.agentAction.update({ where: { id: actionId }, data: { updatedAt: now } });
-      await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approval_added", actor, details: progress });
-      return { action: { ...updated, approvals }, reached: false };
-    }
-    // Under the row lock the action is still pending, so this transition cannot lose.
-    const approved = await tx.agentAction.update({
-      where: { id: actionId, status: "pending" },
-      data: {
-        status: "approved",
-        approvedBy: approver.userId,
-        approvedAt: now,
-        decidedByLabel: approvals.map((approval) => approval.approverLabel).join(", "),
-        updatedAt: now,
-      },
-    });
-    await recordEvent(tx, { tenantId: actor.tenantId, actionId, type: "approved", actor, ...(current.requiredApprovals > 1 ? { details: progress } : {}) });
-    await extension?.record(tx, approved);
-    return { action: { ...approved, approvals }, reached: true };
-  });
-  if (reached) {
-    await enqueueApproved(deps, [action]);
-    await publishActionEvents(deps, [action], "approved");
-  } else {
-    await publishActionEvents(deps, [action], "approval_added");
-  }
+  const request: ApprovalRequest = { actor, actionId, approver: approverIdentity(actor), now: deps.clock.now() };
+  // A plain approval needs no lock: it writes only while the action is as it was read, and otherwise
+  // decides again under the lock, as an edit or an extension always does.
+  const plain = parameters === undefined && extension === undefined;
+  const decided = (plain ? await approveAsRead(deps.db, request) : null) ?? (await deps.db.$transaction((tx) => approveUnderLock(deps, tx, request, { parameters, extension })));
+  const { action, reached } = decided;
+  // After the commit the job and the news go out together, the job first: the answer waits for both.
+  await Promise.all([reached ? enqueueApproved(deps, [action]) : undefined, publishActionEvents(deps, [action], reached ? "approved" : "approval_added")]);
   return toActionView(action);
+}
+
+interface ApprovalRequest {
+  actor: Actor;
+  actionId: number;
+  approver: { key: string; userId: string | null };
+  now: Date;
+}
+
+interface Decided {
+  action: ActionWithApprovals;
+  reached: boolean;
+}
+
+/** Reads the action, decides, and writes only if nobody changed it in between: null when someone did. */
+async function approveAsRead(db: Db, request: ApprovalRequest): Promise<Decided | null> {
+  const current = await readActionToApprove(db, request.actor.tenantId, request.actionId);
+  assertMayApprove(current, request, current.approvals);
+  return writeDecision(db, request, current, current.approvals, current.version);
+}
+
+/** Decides under the action's row lock, so that approvers of one action take turns and their count is exact. */
+async function approveUnderLock(
+  deps: CoreDeps,
+  tx: DbTransaction,
+  request: ApprovalRequest,
+  { parameters, extension }: { parameters: ApproveActionInput["parameters"]; extension: ApprovalExtension | undefined },
+): Promise<Decided> {
+  const { actor, actionId, now } = request;
+  await lockAction(tx, actor.tenantId, actionId);
+  const current = await readActionToApprove(tx, actor.tenantId, actionId);
+  // An edit clears the approvals given before it, so this one is then the first.
+  const counted = parameters !== undefined ? [] : current.approvals;
+  assertMayApprove(current, request, counted);
+  await extension?.check(tx, current, counted.length + 1 >= current.requiredApprovals);
+
+  if (parameters !== undefined) {
+    const edited = await checkEditedParameters({ db: tx, clock: deps.clock, connectorKey: deps.connectorKey, delivery: deps.delivery }, current, parameters);
+    // Earlier approvals were given to other parameters; they do not carry over to the edit.
+    const cleared = current.approvals.map((approval) => approval.approverLabel);
+    await tx.actionApproval.deleteMany({ where: { actionId } });
+    const original = (current.originalParameters ?? current.parameters) as Prisma.InputJsonValue;
+    await tx.agentAction.update({ where: { id: actionId }, data: { parameters: edited, originalParameters: original, updatedAt: now } });
+    await recordEvent(tx, {
+      tenantId: actor.tenantId,
+      actionId,
+      type: "parameters_edited",
+      actor,
+      details: { original: current.parameters as JsonValue, edited, ...(cleared.length ? { clearedApprovals: cleared } : {}) },
+    });
+  }
+  const decided = await writeDecision(tx, request, current, counted, null);
+  // Under the row lock the action is still pending, so the write cannot miss.
+  if (!decided) throw new Error(`#${actionId} changed under its row lock`);
+  if (decided.reached) await extension?.record(tx, decided.action);
+  return decided;
+}
+
+/** The refusals that change nothing: the action is decided already, the approver proposed it, or already counts among `counted`. */
+function assertMayApprove(current: ActionToApprove, { actor, approver }: ApprovalRequest, counted: readonly GivenApproval[]): void {
+  if (current.status !== "pending") throw new CoreError("CONFLICT", describeDecision(current));
+  assertSeparationOfDuties(current, actor, current.duties);
+  if (counted.some((approval) => approval.approverKey === approver.key)) {
+    throw new CoreError("CONFLICT", `${actor.label} already approved #${current.id} (${describeApprovals(toApprovalsView(current))}); the same person never counts twice`);
+  }
+}
+
+/** Adds this approval to those that count; the one that reaches the quorum approves the action. */
+async function writeDecision(
+  db: Db | DbTransaction,
+  { actor, approver, now }: ApprovalRequest,
+  current: ActionToApprove,
+  counted: readonly ApprovalRow[],
+  ifVersion: string | null,
+): Promise<Decided | null> {
+  const approvals = [...counted, { approverLabel: actor.label, createdAt: now }];
+  const progress = { approvals: approvals.length, required: current.requiredApprovals };
+  const reached = approvals.length >= current.requiredApprovals;
+  const written = await writeApproval(db, {
+    action: current,
+    actor,
+    approver,
+    now,
+    approvedBy: reached ? approvals.map((approval) => approval.approverLabel).join(", ") : null,
+    event: reached ? { type: "approved", details: current.requiredApprovals > 1 ? progress : {} } : { type: "approval_added", details: progress },
+    ifVersion,
+  });
+  return written ? { action: { ...written, approvals }, reached } : null;
 }

@@ -24,14 +24,26 @@ export async function publishActionEvents(
   actions: readonly Changed[],
   type: ActionEventPayload["type"],
 ): Promise<void> {
-  const shown = actions.filter((action) => action.requiresApproval);
   const forOriginal: ActionEventPayload["type"] | null = type === "failed" || type === "cancelled" ? "rolled_back" : type === "rollback_requested" ? type : null;
   const undoneIds = forOriginal ? actions.flatMap((action) => (action.rollbackOfId ? [action.rollbackOfId] : [])) : [];
-  if (type !== "proposed") await publishActionChanges(deps, [...actions.map((action) => action.id), ...undoneIds]);
+  // The wake-up goes out first; the cards' events are looked up meanwhile rather than after its reply.
+  await Promise.all([
+    type !== "proposed" ? publishActionChanges(deps, [...actions.map((action) => action.id), ...undoneIds]) : undefined,
+    publishCardEvents(deps, actions, type, { forOriginal, undoneIds }),
+  ]);
+}
+
+async function publishCardEvents(
+  deps: Pick<CoreDeps, "db" | "queue" | "logger">,
+  actions: readonly Changed[],
+  type: ActionEventPayload["type"],
+  { forOriginal, undoneIds }: { forOriginal: ActionEventPayload["type"] | null; undoneIds: readonly number[] },
+): Promise<void> {
+  const shown = actions.filter((action) => action.requiresApproval);
   if (shown.length === 0 && undoneIds.length === 0) return;
   try {
     const undone = undoneIds.length
-      ? await deps.db.agentAction.findMany({ where: { id: { in: undoneIds }, requiresApproval: true }, select: { id: true, tenantId: true } })
+      ? await deps.db.agentAction.findMany({ where: { id: { in: [...undoneIds] }, requiresApproval: true }, select: { id: true, tenantId: true } })
       : [];
     const events: ActionEventPayload[] = [
       ...shown.map((action) => ({ tenantId: action.tenantId, actionId: action.id, type })),
