@@ -8,6 +8,7 @@ export default [
   route("healthz", "routes/healthz.ts"),
   route("theme", "routes/theme.ts"),
   route("history/export", "routes/history-export.ts"),
+  route("inbox/details", "routes/inbox-details.ts"),
   layout("routes/console.tsx", [
     index("routes/inbox.tsx"),
     route("history", "routes/history.tsx"),

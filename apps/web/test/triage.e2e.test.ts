@@ -6,6 +6,9 @@ import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "
 
 import { hydrated, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
 
+/** The rows the list renders before the reader scrolls or moves down (WINDOW_ROWS in app/lib/triage.ts). */
+const FIRST_ROWS = 50;
+
 let stack: TenantConsoleStack;
 let environment: TestEnvironment;
 let tenant: TestTenant;
@@ -30,6 +33,16 @@ const agent = () => api.client(tenant.keys.agent);
 async function proposeIdea(title: string, reason?: string) {
   const { action } = await agent().action.propose.mutate({ actionType: "create", targetType: "idea", parameters: { title }, ...(reason ? { reason } : {}) });
   return action;
+}
+
+/** Proposed in core straight away, oldest first: the API's rate is not what these tests are about. */
+async function proposeIdeas(count: number, prefix: string) {
+  const ids: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const { action } = await proposeAction(environment.deps, { actor: tenant.agent, input: { actionType: "create", targetType: "idea", parameters: { title: `${prefix} ${index}` } } });
+    ids.push(action.id);
+  }
+  return ids;
 }
 
 async function proposeMessage(message: string) {
@@ -276,6 +289,78 @@ describe("the inbox as a triage tool", () => {
     expect(await page.getByText("Roll back…").count()).toBe(0);
     expect(await page.locator(".changes .change-before").first().textContent()).toBe("Wile E. Coyote");
     expect(await page.locator(".changes").textContent()).toContain("(removed)");
+  });
+
+  it("renders the first rows, more as the reader moves down or scrolls, and Select all decides the rows not rendered yet", async () => {
+    const message = await proposeMessage("Oldest of them all: cannot be undone");
+    const ideas = await proposeIdeas(75, "Window idea");
+    // Newest first: the list's order.
+    const order = [...ideas].reverse();
+    const page = await pageFor("approver");
+    await row(page, order[0] ?? 0).waitFor();
+    expect(await page.locator("[data-row-id]").count()).toBe(FIRST_ROWS);
+    expect(await page.getByTestId("inbox-summary").textContent()).toBe("76 actions waiting for you, 76 pending in all.");
+    expect(await page.locator('section[data-group="needs_you"] .count').textContent()).toBe("76");
+
+    // Select all takes every action that may be decided together, rendered or not; the message is left out.
+    await page.getByLabel("Select all").check();
+    await expect.poll(() => page.locator(".bulk-bar").textContent()).toContain("75 selected");
+    expect(await page.locator(`.bulk-bar input[type="hidden"][name="actionId"]`).count()).toBe(75 - FIRST_ROWS);
+
+    // Moving down renders the rows ahead of the selection, already selected.
+    for (let step = 0; step < FIRST_ROWS; step += 1) await page.keyboard.press("j");
+    await expect.poll(() => selectedRowId(page)).toBe(order[FIRST_ROWS]);
+    expect(await row(page, order[FIRST_ROWS + 3] ?? 0).getByRole("checkbox").isChecked()).toBe(true);
+    // Scrolling to the end of the list renders the rest.
+    await page.locator(".triage-more-rows").scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator("[data-row-id]").count()).toBe(76);
+    expect(await row(page, message.id).getByRole("checkbox").count()).toBe(0);
+
+    // Decided at once from a fresh page, where most of them were never rendered.
+    await page.reload();
+    await hydrated(page);
+    await page.getByLabel("Select all").check();
+    await expect.poll(() => page.locator(".bulk-bar").textContent()).toContain("75 selected");
+    await page.getByRole("button", { name: "Approve selected" }).click();
+    await expect.poll(() => toasts(page).textContent(), { timeout: 20_000 }).toContain("Approved 75 actions.");
+    for (const id of ideas) expect(await statusOf(id)).not.toBe("pending");
+    expect(await statusOf(message.id)).toBe("pending");
+  });
+
+  it("loads the detail of a newly selected action once, ahead of j and k, and renders any selected one without scripts", async () => {
+    const ideas = await proposeIdeas(12, "Detail idea");
+    const order = [...ideas].reverse();
+    const page = await pageFor("approver");
+    const asked: number[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith("/inbox/details")) asked.push(...url.searchParams.getAll("id").map(Number));
+    });
+    await detail(page, order[0] ?? 0).locator(".changes").waitFor();
+
+    // A click far down the list: its detail is fetched while the list stays as it was.
+    const far = order[8] ?? 0;
+    await row(page, far).getByRole("link").click();
+    await expect.poll(() => detail(page, far).locator(".changes").textContent()).toContain("Detail idea 3");
+    expect(asked).toContain(far);
+    // Its neighbours came with it: k shows the one above without asking again.
+    await page.keyboard.press("k");
+    await expect.poll(() => detail(page, order[7] ?? 0).locator(".changes").textContent()).toContain("Detail idea 4");
+    await page.keyboard.press("j");
+    await page.keyboard.press("j");
+    await expect.poll(() => detail(page, order[9] ?? 0).locator(".changes").textContent()).toContain("Detail idea 2");
+    expect(asked.filter((id) => id === order[7] || id === order[9])).toHaveLength(2);
+    expect(new Set(asked).size).toBe(asked.length);
+    // a approves the selection from its row, detail loaded or not.
+    await page.keyboard.press("a");
+    await expect.poll(() => toasts(page).textContent()).toContain(`Approved #${order[9]} `);
+
+    // A link to a selected action renders its detail on the server: no script runs here.
+    const plain = await stack.newPage({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+    const last = order[11] ?? 0;
+    await plain.goto(`${web.url}/?selected=${last}`);
+    expect(await detail(plain, last).locator(".changes").textContent()).toContain("Detail idea 0");
+    expect(await plain.locator(`[data-row-id="${last}"]`).getAttribute("aria-current")).toBe("true");
   });
 
   it("on a phone shows the list, and a selected action as a full page with a way back", async () => {

@@ -35,10 +35,14 @@ export interface InboxResult {
   fillSeconds: number;
   /** Requests and page loads of each kind made before the measured ones, not counted. */
   warmup: number;
-  /** `GET /` as the signed-in approver, one request at a time: the time to the whole HTML answer. */
-  server: { ms: Percentiles; rows: number; htmlBytes: number; gzipBytes: number; inlineScriptBytes: number };
-  /** Chromium loading `/`: from navigation start to the inbox hydrated with every row, and where the document arrived on the way. */
-  browser: { loadedMs: Percentiles; responseEndMs: Percentiles; domContentLoadedMs: Percentiles; rows: number };
+  /** `GET /` as the signed-in approver, one request at a time: the time to the whole HTML answer; `rows` it renders of the `listed` actions it holds. */
+  server: { ms: Percentiles; rows: number; listed: number; htmlBytes: number; gzipBytes: number; inlineScriptBytes: number };
+  /**
+   * Chromium loading `/`: from navigation start to the inbox hydrated with the rows the server
+   * rendered, and where the document arrived on the way; then, from the same start, to every row
+   * rendered once the page is scrolled to its end (the list renders the rest as the reader scrolls).
+   */
+  browser: { loadedMs: Percentiles; everyRowMs: Percentiles; responseEndMs: Percentiles; domContentLoadedMs: Percentiles; rows: number };
 }
 
 /** The browser load's p95 the inbox must stay under (issue 18). */
@@ -164,7 +168,12 @@ export async function proposeInbox(http: HttpClient, tenant: InboxTenant, total:
 /** The attribute each row of the inbox list carries, in the HTML document and in the live page. */
 const ROW_ATTRIBUTE = "data-row-id";
 
+/** The attribute of the list that says how many actions it holds, rendered as rows or not yet. */
+const LISTED_ATTRIBUTE = "data-listed";
+
 const countRows = (html: string) => html.split(`${ROW_ATTRIBUTE}=`).length - 1;
+
+const listedIn = (html: string) => Number(new RegExp(`${LISTED_ATTRIBUTE}="(\\d+)"`).exec(html)?.[1] ?? Number.NaN);
 
 const inlineScriptBytes = (html: string) =>
   [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].reduce((sum, match) => sum + Buffer.byteLength(match[1] ?? ""), 0);
@@ -215,9 +224,12 @@ export async function measureInbox(options: {
       html = answer.body;
     }
     const serverRows = countRows(html);
-    if (serverRows !== pending) throw new Error(`the inbox's HTML holds ${serverRows} rows, not the ${pending} pending actions`);
+    const listed = listedIn(html);
+    if (listed !== pending) throw new Error(`the inbox's HTML lists ${listed} actions, not the ${pending} pending ones`);
+    if (serverRows === 0) throw new Error("the inbox's HTML renders no rows");
 
     const loaded: number[] = [];
+    const everyRow: number[] = [];
     const responseEnd: number[] = [];
     const domContentLoaded: number[] = [];
     let browserRows = 0;
@@ -227,15 +239,27 @@ export async function measureInbox(options: {
       // performance.now() counts from the navigation's start; polled on every animation frame.
       const readyAt = await page.waitForFunction(
         ({ attribute, rows }) => document.documentElement.dataset.hydrated === "true" && document.querySelectorAll(`[${attribute}]`).length >= rows && performance.now(),
-        { attribute: ROW_ATTRIBUTE, rows: pending },
+        { attribute: ROW_ATTRIBUTE, rows: serverRows },
         { timeout: 60_000 },
       );
+      const loadedAt = Number(await readyAt.jsonValue());
       const timing = await page.evaluate((attribute) => {
         const [navigation] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
         return { responseEnd: navigation?.responseEnd ?? Number.NaN, domContentLoaded: navigation?.domContentLoadedEventEnd ?? Number.NaN, rows: document.querySelectorAll(`[${attribute}]`).length };
       }, ROW_ATTRIBUTE);
+      // As a reader scrolls to the end: the page is scrolled to its bottom on every frame until every row is there.
+      const everyRowAt = await page.waitForFunction(
+        ({ attribute, rows }) => {
+          if (document.querySelectorAll(`[${attribute}]`).length >= rows) return performance.now();
+          window.scrollTo(0, document.documentElement.scrollHeight);
+          return false;
+        },
+        { attribute: ROW_ATTRIBUTE, rows: pending },
+        { timeout: 60_000 },
+      );
       if (load >= options.warmup) {
-        loaded.push(Number(await readyAt.jsonValue()));
+        loaded.push(loadedAt);
+        everyRow.push(Number(await everyRowAt.jsonValue()));
         responseEnd.push(timing.responseEnd);
         domContentLoaded.push(timing.domContentLoaded);
       }
@@ -247,11 +271,12 @@ export async function measureInbox(options: {
       server: {
         ms: withP95(serverMs),
         rows: serverRows,
+        listed,
         htmlBytes: Buffer.byteLength(html),
         gzipBytes: gzipSync(html).length,
         inlineScriptBytes: inlineScriptBytes(html),
       },
-      browser: { loadedMs: withP95(loaded), responseEndMs: withP95(responseEnd), domContentLoadedMs: withP95(domContentLoaded), rows: browserRows },
+      browser: { loadedMs: withP95(loaded), everyRowMs: withP95(everyRow), responseEndMs: withP95(responseEnd), domContentLoadedMs: withP95(domContentLoaded), rows: browserRows },
     };
   } finally {
     await browser.close();

@@ -10,12 +10,15 @@ interface TriageBulkBarProps {
   selectable: readonly number[];
   checked: readonly number[];
   onSelectAll: (on: boolean) => void;
-  /** Selected actions that left the list since (someone else decided them): still posted, so the answer says what became of them. */
-  departed: readonly number[];
+  /**
+   * Selected actions without a checkbox on the page: beyond the rows rendered so far, or gone from
+   * the list since (someone else decided them). Posted all the same, so the answer says what became of each.
+   */
+  unshown: readonly number[];
 }
 
 /** Approve or reject the selected actions at once; the answer lists each action's outcome. */
-export function TriageBulkBar({ fetcher, selectable, checked, onSelectAll, departed }: TriageBulkBarProps) {
+export function TriageBulkBar({ fetcher, selectable, checked, onSelectAll, unshown }: TriageBulkBarProps) {
   const result = fetcher.data?.form === "bulk" ? fetcher.data : undefined;
   const reasonError = fieldError(result, "reason");
   const busy = fetcher.state !== "idle";
@@ -29,7 +32,7 @@ export function TriageBulkBar({ fetcher, selectable, checked, onSelectAll, depar
       noValidate
     >
       <CsrfField />
-      {departed.map((id) => (
+      {unshown.map((id) => (
         <input key={id} type="hidden" name="actionId" value={id} />
       ))}
       <label className="checkbox-label js-only">

@@ -3,11 +3,13 @@ import { Link, type FetcherWithComponents } from "react-router";
 import { DatedText, LocalTime } from "./local-time.tsx";
 import { capitalize, humanLabel, plural } from "../lib/format.ts";
 import { fieldError, type FormResult } from "../lib/form-result.ts";
-import { irreversible, type TriageEntry } from "../lib/triage.ts";
+import { irreversible, type DetailPresentation, type TriageEntry } from "../lib/triage.ts";
 import { ChangesList, DetailsList } from "./changes-list.tsx";
 import { CsrfField } from "./csrf-field.tsx";
+import { invalid } from "./field-error.tsx";
 import { ArrowRightIcon, CheckIcon, CrossIcon } from "./icons.tsx";
 import { IrreversibleApproveForm } from "./irreversible-approve-form.tsx";
+import { LabeledField } from "./labeled-field.tsx";
 import { RunDecision } from "./run-decision.tsx";
 
 /** The trust periods the inbox offers (core takes up to MAX_TRUST_DAYS). */
@@ -15,6 +17,8 @@ const TRUST_DAYS = [1, 7, 30, 90] as const;
 
 interface TriageDetailProps {
   entry: TriageEntry;
+  /** What only the detail shows (target, changes, details): undefined while it loads, null once the action no longer waits. */
+  detail: DetailPresentation | null | undefined;
   /** The other waiting steps of its run, in order, when it is one of two or more. */
   runMembers: readonly TriageEntry[];
   canDecide: boolean;
@@ -27,16 +31,14 @@ interface TriageDetailProps {
   batcher: FetcherWithComponents<FormResult>;
 }
 
-function targetLabel(entry: TriageEntry): string {
-  const { presentation, action } = entry;
-  const target = presentation.target;
+function targetLabel(action: TriageEntry["action"], target: DetailPresentation["target"]): string {
   if (!target) return "none";
   if (target.title) return `${target.kind} "${target.title}"`;
   return action.targetId !== null ? `${target.kind} #${action.targetId}` : `new ${target.kind}`;
 }
 
 /** The selected action beside the list: what it does, and the decision (or why the reader cannot make it). */
-export function TriageDetail({ entry, runMembers, canDecide, decider, onBack, result, batcher }: TriageDetailProps) {
+export function TriageDetail({ entry, detail, runMembers, canDecide, decider, onBack, result, batcher }: TriageDetailProps) {
   const { action, presentation } = entry;
   const busy = decider.state === "submitting";
   const cannotUndo = irreversible(entry);
@@ -93,7 +95,7 @@ export function TriageDetail({ entry, runMembers, canDecide, decider, onBack, re
       {entry.approvals !== null ? (
         <p className="approvals-line" data-testid="approvals">
           <span className="badge badge-pending">{entry.approvals}</span>
-          {action.approvals.approvers.length > 0 ? <span className="muted"> approved by {action.approvals.approvers.map((approver) => approver.label).join(", ")}</span> : null}
+          {action.approvers.length > 0 ? <span className="muted"> approved by {action.approvers.join(", ")}</span> : null}
         </p>
       ) : null}
       {action.reason ? <blockquote className="reason">“{action.reason}”</blockquote> : null}
@@ -114,7 +116,7 @@ export function TriageDetail({ entry, runMembers, canDecide, decider, onBack, re
           {cannotUndo ? (
             <IrreversibleApproveForm actionId={action.id} form={decider.Form} inputId="triage-confirm" error={confirmError} busy={busy} />
           ) : (
-            <decider.Form method="post" className="inline-form" data-approve-form="">
+            <decider.Form method="post" className="inline-form">
               <CsrfField />
               <input type="hidden" name="intent" value="approve" />
               <input type="hidden" name="actionId" value={action.id} />
@@ -128,22 +130,9 @@ export function TriageDetail({ entry, runMembers, canDecide, decider, onBack, re
             <CsrfField />
             <input type="hidden" name="intent" value="reject" />
             <input type="hidden" name="actionId" value={action.id} />
-            <div className="field">
-              <label htmlFor="triage-reason">Why reject #{action.id}?</label>
-              <input
-                id="triage-reason"
-                name="reason"
-                placeholder="The proposer sees this reason (r, then Enter)"
-                autoComplete="off"
-                aria-invalid={reasonError ? true : undefined}
-                aria-describedby={reasonError ? "triage-reason-error" : undefined}
-              />
-              {reasonError ? (
-                <p className="field-error" id="triage-reason-error">
-                  {reasonError}
-                </p>
-              ) : null}
-            </div>
+            <LabeledField name="triage-reason" label={`Why reject #${action.id}?`} error={reasonError}>
+              <input id="triage-reason" name="reason" placeholder="The proposer sees this reason (r, then Enter)" autoComplete="off" {...invalid("triage-reason", reasonError)} />
+            </LabeledField>
             <button type="submit" className="button button-danger-outline" disabled={busy} aria-keyshortcuts="r">
               <CrossIcon />
               Reject #{action.id}
@@ -159,10 +148,7 @@ export function TriageDetail({ entry, runMembers, canDecide, decider, onBack, re
                 <decider.Form method="post" className="trust-form">
                   <CsrfField />
                   <input type="hidden" name="actionId" value={action.id} />
-                  <div className="field">
-                    <label htmlFor="triage-days">
-                      Auto-approve {action.actionType} on {action.targetType ?? "any target"} from {action.proposedBy.label} for
-                    </label>
+                  <LabeledField name="triage-days" label={`Auto-approve ${action.actionType} on ${action.targetType ?? "any target"} from ${action.proposedBy.label} for`} error={undefined}>
                     <select id="triage-days" name="days" defaultValue="7">
                       {TRUST_DAYS.map((days) => (
                         <option key={days} value={days}>
@@ -170,7 +156,7 @@ export function TriageDetail({ entry, runMembers, canDecide, decider, onBack, re
                         </option>
                       ))}
                     </select>
-                  </div>
+                  </LabeledField>
                   <button type="submit" name="intent" value="approve-trust" className="button button-primary" disabled={busy}>
                     <CheckIcon />
                     Approve and trust
@@ -193,7 +179,15 @@ export function TriageDetail({ entry, runMembers, canDecide, decider, onBack, re
         </div>
         <div>
           <dt>Target</dt>
-          <dd>{presentation.target && action.targetId !== null ? <Link to={`/items/${action.targetId}`}>{targetLabel(entry)}</Link> : targetLabel(entry)}</dd>
+          <dd>
+            {!detail ? (
+              <span className="muted">…</span>
+            ) : detail.target && action.targetId !== null ? (
+              <Link to={`/items/${action.targetId}`}>{targetLabel(action, detail.target)}</Link>
+            ) : (
+              targetLabel(action, detail.target)
+            )}
+          </dd>
         </div>
         <div className="fact-wide">
           <dt>Reversible</dt>
@@ -207,13 +201,18 @@ export function TriageDetail({ entry, runMembers, canDecide, decider, onBack, re
           </dd>
         </div>
       </dl>
-      {presentation.changes.length > 0 ? (
+      {!detail ? (
+        <p className="muted small" role="status" data-testid="detail-loading">
+          {detail === undefined ? "Loading what it changes…" : `#${action.id} is no longer waiting; the list catches up in a moment.`}
+        </p>
+      ) : null}
+      {detail && detail.changes.length > 0 ? (
         <section className="card-section" aria-label="Changes">
           <h3>Changes</h3>
-          <ChangesList changes={presentation.changes} />
+          <ChangesList changes={detail.changes} />
         </section>
       ) : null}
-      <DetailsList details={presentation.details} code={presentation.code} />
+      {detail ? <DetailsList details={detail.details} code={detail.code} /> : null}
       {runMembers.length > 1 && entry.run ? <RunDecision run={entry.run} members={runMembers} canDecide={canDecide} fetcher={batcher} /> : null}
       <Link to={`/actions/${action.id}`} className="button button-ghost">
         Open the full page

@@ -1,12 +1,13 @@
-import { useId, type MouseEvent } from "react";
+import { useEffect, useId, useRef, type MouseEvent } from "react";
 import { Link } from "react-router";
 
 import { LocalTime } from "./local-time.tsx";
 import { capitalize, plural } from "../lib/format.ts";
-import { irreversible, type arrange, type RowBlock, type TriageEntry } from "../lib/triage.ts";
+import { irreversible, type RowBlock, type TriageEntry, type windowOf } from "../lib/triage.ts";
 
 interface TriageListProps {
-  groups: ReturnType<typeof arrange>["groups"];
+  /** The groups cut to the rows the page renders, with their full sizes. */
+  groups: ReturnType<typeof windowOf>;
   selectedId: number | null;
   checked: ReadonlySet<number>;
   canDecide: boolean;
@@ -14,7 +15,7 @@ interface TriageListProps {
   onSelect: (id: number) => void;
 }
 
-/** The inbox as a dense list: one row per action, in groups by what the reader can do about them. */
+/** The inbox as a dense list: one row per action, in groups by what the reader can do about them; the counts are the whole list's. */
 export function TriageList({ groups, ...props }: TriageListProps) {
   return (
     <div className="triage-groups">
@@ -22,7 +23,7 @@ export function TriageList({ groups, ...props }: TriageListProps) {
         group.blocks.length === 0 ? null : (
           <section key={group.group} className="triage-group" aria-labelledby={`group-${group.group}`} data-group={group.group}>
             <h2 id={`group-${group.group}`} className="triage-group-title">
-              {group.title} <span className="count">{group.blocks.reduce((sum, block) => sum + block.entries.length, 0)}</span>
+              {group.title} <span className="count">{group.size}</span>
             </h2>
             {group.blocks.map((block) => (
               <Block key={block.run?.batchId ?? block.entries[0]?.action.id} block={block} {...props} />
@@ -34,7 +35,7 @@ export function TriageList({ groups, ...props }: TriageListProps) {
   );
 }
 
-function Block({ block, ...props }: { block: RowBlock } & Omit<TriageListProps, "groups">) {
+function Block({ block, ...props }: { block: RowBlock & { size: number } } & Omit<TriageListProps, "groups">) {
   const id = useId();
   const rows = (
     <ul className="triage-rows" aria-labelledby={block.run ? `${id}-run` : undefined}>
@@ -47,7 +48,7 @@ function Block({ block, ...props }: { block: RowBlock } & Omit<TriageListProps, 
   return (
     <section className="triage-run" data-batch-id={block.run.batchId}>
       <h3 id={`${id}-run`} className="triage-run-title">
-        {block.run.templateName ? `Template run: ${block.run.templateName}` : "Batch"} · {plural(block.entries.length, block.run.templateName ? "step" : "action")} waiting
+        {block.run.templateName ? `Template run: ${block.run.templateName}` : "Batch"} · {plural(block.size, block.run.templateName ? "step" : "action")} waiting
       </h3>
       {rows}
     </section>
@@ -104,5 +105,41 @@ function Row({ entry, inRun, selectedId, checked, canDecide, onCheck, onSelect }
         </span>
       </Link>
     </li>
+  );
+}
+
+/**
+ * Where the rendered rows end: scrolled near, it renders more (with scripts); without them it is a
+ * link to the same page with more rows.
+ */
+export function TriageMoreRows({ href, hidden, onMore }: { href: string; hidden: number; onMore: () => void }) {
+  const end = useRef<HTMLParagraphElement>(null);
+  const more = useRef(onMore);
+  more.current = onMore;
+  // A new observer for every new end: it reports at once whether the end is still in reach.
+  useEffect(() => {
+    const element = end.current;
+    if (!element) return;
+    const observer = new IntersectionObserver((seen) => {
+      if (seen.some((entry) => entry.isIntersecting)) more.current();
+    }, { rootMargin: "0px 0px 600px 0px" });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [hidden]);
+  return (
+    <p ref={end} className="triage-more-rows muted small">
+      <Link
+        to={href}
+        preventScrollReset
+        replace
+        onClick={(event) => {
+          if (!plainClick(event)) return;
+          event.preventDefault();
+          onMore();
+        }}
+      >
+        Show more ({plural(hidden, "action")} below)
+      </Link>
+    </p>
   );
 }

@@ -1,10 +1,11 @@
-import type { ActionView, InboxEntry, InboxGroup } from "@leash/core";
+import type { ActionPresentation, ActionView, InboxEntry, InboxGroup } from "@leash/core";
 
-/** The fields of an action the inbox's list and detail show. */
-export type TriageAction = Pick<
-  ActionView,
-  "id" | "actionType" | "targetType" | "targetId" | "reason" | "status" | "proposedBy" | "approvals" | "createdAt" | "expiresAt" | "escalatedTo" | "templateStep"
->;
+/** The fields of an action the inbox's list and detail show: of its proposer the name, of its approvals who gave them. */
+export interface TriageAction
+  extends Pick<ActionView, "id" | "actionType" | "targetType" | "targetId" | "reason" | "createdAt" | "expiresAt" | "escalatedTo" | "templateStep"> {
+  proposedBy: { label: string };
+  approvers: string[];
+}
 
 /**
  * Only what the inbox shows of an action goes to the page: a full inbox is 500 of them, and every
@@ -12,13 +13,39 @@ export type TriageAction = Pick<
  * serialised into the document and decoded again before the page can hydrate.
  */
 export function toTriageAction(action: ActionView): TriageAction {
-  const { id, actionType, targetType, targetId, reason, status, proposedBy, approvals, createdAt, expiresAt, escalatedTo, templateStep } = action;
-  return { id, actionType, targetType, targetId, reason, status, proposedBy, approvals, createdAt, expiresAt, escalatedTo, templateStep };
+  const { id, actionType, targetType, targetId, reason, proposedBy, approvals, createdAt, expiresAt, escalatedTo, templateStep } = action;
+  return {
+    id,
+    actionType,
+    targetType,
+    targetId,
+    reason,
+    proposedBy: { label: proposedBy.label },
+    approvers: approvals.approvers.map((approver) => approver.label),
+    createdAt,
+    expiresAt,
+    escalatedTo,
+    templateStep,
+  };
 }
 
-/** An inbox entry as the page shows it: core's entry, its action cut to what the page shows, with its deadline and quorum in words as of the loader's clock. */
-export interface TriageEntry extends Omit<InboxEntry, "action"> {
+/** What the list and the head of the detail show of an action's presentation, for every listed action. */
+export type RowPresentation = Pick<ActionPresentation, "headline" | "reversible">;
+
+/** What only the detail of a selected action shows: loaded for the selection and its neighbours, not for the whole list. */
+export type DetailPresentation = Pick<ActionPresentation, "target" | "changes" | "details" | "code">;
+
+export const toRowPresentation = ({ headline, reversible }: ActionPresentation): RowPresentation => ({ headline, reversible });
+
+export const toDetailPresentation = ({ target, changes, details, code }: ActionPresentation): DetailPresentation => ({ target, changes, details, code });
+
+/**
+ * An inbox entry as the page shows it: core's entry, its action and presentation cut to what the
+ * list shows, with its deadline and quorum in words as of the loader's clock.
+ */
+export interface TriageEntry extends Omit<InboxEntry, "action" | "presentation"> {
   action: TriageAction;
+  presentation: RowPresentation;
   /** "expires in 1 h 20 min"; null without a time limit. */
   expiry: string | null;
   /** A quorum's progress, "1 of 2 approvals"; null for a single approver not yet given. */
@@ -72,6 +99,41 @@ export function arrange(entries: readonly TriageEntry[]) {
   const groups = GROUPS.map((group) => ({ ...group, blocks: blocksOf(entries.filter((entry) => entry.group === group.group)) }));
   const order = groups.flatMap((group) => group.blocks.flatMap((block) => block.entries));
   return { groups, order };
+}
+
+/** The selection: the asked one while it is listed, else the first that needs the reader, else the first. */
+export function selectionIn(order: readonly TriageEntry[], asked: number): TriageEntry | undefined {
+  return order.find((entry) => entry.action.id === asked) ?? order.find((entry) => entry.group === "needs_you") ?? order[0];
+}
+
+/** The selection and the ones j, k or a decision reach next, whose detail is loaded ahead of time. */
+export function aroundSelection(order: readonly TriageEntry[], id: number): number[] {
+  const index = order.findIndex((entry) => entry.action.id === id);
+  if (index < 0) return [];
+  return [order[index], order[index + 1], order[index + 2], order[index - 1]].flatMap((entry) => (entry ? [entry.action.id] : []));
+}
+
+/** Rows the list renders at first, and adds each time the reader reaches its end: hydrating 500 rows would take longer than reading the first ones. */
+export const WINDOW_ROWS = 50;
+
+/** How many rows of `order` the list renders: at least `shown`, and always a few past the selection. */
+export function windowEnd(order: readonly TriageEntry[], selectedId: number | null, shown: number): number {
+  const index = order.findIndex((entry) => entry.action.id === selectedId);
+  return Math.min(order.length, Math.max(shown, index + 1 + WINDOW_ROWS / 5));
+}
+
+/** A group as the list renders it: its blocks cut to the window, with each group's and block's full size. */
+export function windowOf(groups: ReturnType<typeof arrange>["groups"], rows: number) {
+  let left = rows;
+  return groups.map((group) => {
+    const blocks: (RowBlock & { size: number })[] = [];
+    for (const block of group.blocks) {
+      if (left <= 0) break;
+      blocks.push({ ...block, entries: block.entries.slice(0, left), size: block.entries.length });
+      left -= block.entries.length;
+    }
+    return { ...group, blocks, size: group.blocks.reduce((sum, block) => sum + block.entries.length, 0) };
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Link, useFetcher, useNavigate, useSearchParams } from "react-router";
+import { Link, useFetcher, useNavigate, useRouteLoaderData, useSearchParams } from "react-router";
 
 import { describeApprovals, describeExpiry, listInbox } from "@leash/core";
 
@@ -8,20 +8,37 @@ import { KeyboardHelp } from "../components/keyboard-help.tsx";
 import { Toasts, type Toast } from "../components/toasts.tsx";
 import { BulkResults, TriageBulkBar } from "../components/triage-bulk-bar.tsx";
 import { TriageDetail } from "../components/triage-detail.tsx";
-import { TriageList } from "../components/triage-list.tsx";
+import { TriageList, TriageMoreRows } from "../components/triage-list.tsx";
 import { plural } from "../lib/format.ts";
-import { resultFor, type FormResult } from "../lib/form-result.ts";
-import { arrange, irreversible, nextAfter, toTriageAction, type TriageEntry } from "../lib/triage.ts";
+import { CSRF_FIELD, resultFor, type FormResult } from "../lib/form-result.ts";
+import {
+  aroundSelection,
+  arrange,
+  irreversible,
+  nextAfter,
+  selectionIn,
+  toDetailPresentation,
+  toRowPresentation,
+  toTriageAction,
+  windowEnd,
+  windowOf,
+  WINDOW_ROWS,
+  type DetailPresentation,
+  type TriageEntry,
+} from "../lib/triage.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { useConsole } from "../lib/use-console.ts";
+import { useTriageDetails } from "../lib/use-triage-details.ts";
 import { useTriageKeys } from "../lib/use-triage-keys.ts";
+import type { loader as rootLoader } from "../root.tsx";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { decideFromInbox } from "../server/inbox-decisions.server.ts";
 import type { Route } from "./+types/inbox";
 
-export function meta() {
-  return [{ title: "Inbox · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Inbox", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {
@@ -32,10 +49,17 @@ export async function loader({ request }: Route.LoaderArgs) {
   const entries: TriageEntry[] = inbox.entries.map((entry) => ({
     ...entry,
     action: toTriageAction(entry.action),
+    presentation: toRowPresentation(entry.presentation),
     expiry: entry.action.expiresAt ? describeExpiry(entry.action.expiresAt, now) : null,
     approvals: entry.action.approvals.required > 1 || entry.action.approvals.count > 0 ? describeApprovals(entry.action.approvals) : null,
   }));
-  return { entries, more: inbox.more };
+  // The detail of what the page opens on and of its neighbours; the others' is fetched as the selection moves.
+  const { order } = arrange(entries);
+  const opened = selectionIn(order, Number(new URL(request.url).searchParams.get("selected") ?? Number.NaN));
+  const near = new Set(opened ? aroundSelection(order, opened.action.id) : []);
+  const details: Record<number, DetailPresentation> = {};
+  for (const entry of inbox.entries) if (near.has(entry.action.id)) details[entry.action.id] = toDetailPresentation(entry.presentation);
+  return { entries, more: inbox.more, details };
 }
 
 export async function action({ request }: Route.ActionArgs) {
@@ -44,7 +68,8 @@ export async function action({ request }: Route.ActionArgs) {
 }
 
 export default function Inbox({ loaderData, actionData }: Route.ComponentProps) {
-  const { entries, more } = loaderData;
+  const { entries, more, details } = loaderData;
+  const csrf = useRouteLoaderData<typeof rootLoader>("root")?.csrf ?? "";
   const { permissions } = useConsole();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
@@ -63,8 +88,18 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
   const [asked, setAsked] = useState(inAddress);
   useEffect(() => setAsked(inAddress), [inAddress]);
   const open = byId.has(asked);
-  const selected = open ? byId.get(asked) : (order.find((entry) => entry.group === "needs_you") ?? order[0]);
+  const selected = selectionIn(order, asked);
   const selectedId = selected?.action.id ?? null;
+  const known = useTriageDetails(details, selectedId === null ? [] : aroundSelection(order, selectedId));
+
+  // The rows rendered: a window from the top that grows as the reader scrolls or moves down (`?rows=` without scripts).
+  const [shownRows, setShownRows] = useState(() => Math.max(WINDOW_ROWS, Number(searchParams.get("rows")) || 0));
+  const rows = windowEnd(order, selectedId, shownRows);
+  useEffect(() => {
+    if (rows > shownRows) setShownRows(rows);
+  }, [rows, shownRows]);
+  const windowed = useMemo(() => windowOf(groups, rows), [groups, rows]);
+  const shownIds = useMemo(() => new Set(order.slice(0, rows).map((entry) => entry.action.id)), [order, rows]);
 
   // Moving the selection only changes what the page shows: the address is rewritten in place rather
   // navigated to, so no loader runs again for a keystroke (the router's own state is kept as it is).
@@ -139,7 +174,8 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
       // What cannot be undone is never approved by one key: the key opens its confirmation.
       if (irreversible(selected)) document.getElementById("triage-confirm")?.focus();
       // While the last answer's list is still loading, a new decision may go ahead; not while one is posted.
-      else if (decider.state !== "submitting") document.querySelector<HTMLFormElement>("form[data-approve-form]")?.requestSubmit();
+      // Posted from the row's facts, so it does not wait for the detail to load.
+      else if (decider.state !== "submitting") void decider.submit({ [CSRF_FIELD]: csrf, intent: "approve", actionId: String(selected.action.id) }, { method: "post" });
     },
     reject: () => {
       if (selected && decidable(selected)) document.getElementById("triage-reason")?.focus();
@@ -185,7 +221,7 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
           selectable={selectable}
           checked={checkedIds}
           onSelectAll={(on) => setChecked(on ? new Set(selectable) : new Set())}
-          departed={checkedIds.filter((id) => !byId.has(id))}
+          unshown={checkedIds.filter((id) => !shownIds.has(id))}
         />
       ) : null}
       <BulkResults result={bulk.data ?? resultFor(actionData, "bulk")} />
@@ -203,8 +239,15 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
         </section>
       ) : (
         <div className="triage" data-open={open ? "" : undefined}>
-          <nav className="triage-list" aria-label="Waiting actions">
-            <TriageList groups={groups} selectedId={selectedId} checked={checked} canDecide={canDecide} onCheck={onCheck} onSelect={select} />
+          <nav className="triage-list" aria-label="Waiting actions" data-listed={order.length}>
+            <TriageList groups={windowed} selectedId={selectedId} checked={checked} canDecide={canDecide} onCheck={onCheck} onSelect={select} />
+            {rows < order.length ? (
+              <TriageMoreRows
+                href={`/?rows=${rows + WINDOW_ROWS}${selectedId !== null ? `&selected=${selectedId}` : ""}`}
+                hidden={order.length - rows}
+                onMore={() => setShownRows((current) => Math.max(current, rows) + WINDOW_ROWS)}
+              />
+            ) : null}
             {more ? (
               <p className="muted small">
                 More are waiting: see them all in the <Link to="/history?status=pending">history</Link>.
@@ -216,6 +259,7 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
               <TriageDetail
                 key={selected.action.id}
                 entry={selected}
+                detail={known.get(selected.action.id)}
                 runMembers={selected.run ? order.filter((entry) => entry.run?.batchId === selected.run?.batchId) : []}
                 canDecide={canDecide}
                 decider={decider}

@@ -14,7 +14,11 @@ import { trustRefusal } from "../trust/trust-refusal.ts";
 /** Enough for a day of an approver's work on one page; beyond it the history lists the rest. */
 export const INBOX_LIMIT = 500;
 
-export const listInboxInputSchema = z.object({ limit: z.int().min(1).max(INBOX_LIMIT).default(INBOX_LIMIT) });
+export const listInboxInputSchema = z.object({
+  limit: z.int().min(1).max(INBOX_LIMIT).default(INBOX_LIMIT),
+  /** Only these of the pending actions (the console fetches the detail of the ones a reader selects); absent: all. */
+  actionIds: z.array(z.int().positive()).min(1).max(INBOX_LIMIT).optional(),
+});
 export type ListInboxInput = z.input<typeof listInboxInputSchema>;
 
 /**
@@ -63,10 +67,10 @@ export interface Inbox {
  */
 export async function listInbox(deps: Pick<CoreDeps, "db">, { actor, input = {} }: { actor: Actor; input?: ListInboxInput }): Promise<Inbox> {
   assertCan(actor, "action.read");
-  const { limit } = parseInput(listInboxInputSchema, input, "inbox");
+  const { limit, actionIds } = parseInput(listInboxInputSchema, input, "inbox");
   const { db } = deps;
   const rows = await db.agentAction.findMany({
-    where: { tenantId: actor.tenantId, status: "pending" },
+    where: { tenantId: actor.tenantId, status: "pending", ...(actionIds ? { id: { in: actionIds } } : {}) },
     include: {
       approvals: { select: { approverKey: true, approverLabel: true, createdAt: true }, orderBy: { createdAt: "asc" } },
       policy: { select: { separationOfDuties: true } },
