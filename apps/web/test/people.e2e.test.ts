@@ -133,4 +133,20 @@ describe("the People page", () => {
     expect((await stack.environment.db.user.findUniqueOrThrow({ where: { id: globex.viewer.userId } })).deactivatedAt).toBeNull();
     await page.context().close();
   });
+
+  it("fits a phone: each person is a block of its own, the role select wide enough to read, nothing wider than the screen", async () => {
+    const page = await stack.pageFor("admin", { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    await page.goto(`${stack.web.url}/people`);
+    await hydrated(page);
+    const selects = page.getByTestId("people").getByLabel(/^Role of/);
+    expect(await selects.count()).toBeGreaterThan(0);
+    for (const select of await selects.all()) expect((await select.boundingBox())?.width).toBeGreaterThanOrEqual(120);
+    const adminRow = row(page, "admin@acme.test");
+    const [person, role] = await Promise.all([adminRow.locator("td").nth(0).boundingBox(), adminRow.locator("td").nth(1).boundingBox()]);
+    // Stacked: the role sits under the person, not beside it.
+    expect(role?.y).toBeGreaterThanOrEqual((person?.y ?? 0) + (person?.height ?? 0));
+    expect(await adminRow.getByRole("button", { name: "Change role" }).isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.context().close();
+  });
 });

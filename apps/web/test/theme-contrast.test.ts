@@ -7,11 +7,13 @@ import { describe, expect, it } from "vitest";
  * WCAG contrast of the colour tokens of app.css, in both themes: 4.5:1 for text on the backgrounds it
  * is used on, 3:1 for marks that are not text (focus rings, chart lines). The pairs are the ones the
  * stylesheet puts together (body text, links, buttons, status badges, notices, code, the sidebar).
+ * Each token is declared once; a colour that differs between the themes holds both in `light-dark()`.
  */
 const css = readFileSync(fileURLToPath(new URL("../app/app.css", import.meta.url)), "utf8");
 
-/** The custom properties declared in the block that opens with `opening` (the first such block). */
-function tokensOf(opening: string): Map<string, string> {
+/** The custom properties declared in the stylesheet's first `:root` block, as written. */
+function declaredTokens(): Map<string, string> {
+  const opening = ":root {";
   const start = css.indexOf(opening);
   if (start < 0) throw new Error(`No block ${opening} in app.css`);
   const body = css.slice(start + opening.length, css.indexOf("}", start));
@@ -23,9 +25,40 @@ function tokensOf(opening: string): Map<string, string> {
   );
 }
 
-const light = tokensOf(":root {");
-const dark = tokensOf(':root[data-theme="dark"] {');
-const systemDark = tokensOf(':root:not([data-theme="light"]) {');
+/** Where the parenthesised group that opens at `open` closes. */
+function closingParenthesis(text: string, open: number): number {
+  let depth = 0;
+  for (let index = open; index < text.length; index++) {
+    if (text[index] === "(") depth++;
+    if (text[index] === ")" && --depth === 0) return index;
+  }
+  throw new Error(`Unbalanced parentheses in ${text}`);
+}
+
+/** The value with each `light-dark(<light>, <dark>)` in it replaced by the side the scheme picks. */
+function inScheme(value: string, scheme: "light" | "dark"): string {
+  const start = value.indexOf("light-dark(");
+  if (start < 0) return value;
+  const open = start + "light-dark".length;
+  const close = closingParenthesis(value, open);
+  const inner = value.slice(open + 1, close);
+  let depth = 0;
+  let comma = -1;
+  for (let index = 0; index < inner.length && comma < 0; index++) {
+    if (inner[index] === "(") depth++;
+    if (inner[index] === ")") depth--;
+    if (inner[index] === "," && depth === 0) comma = index;
+  }
+  if (comma < 0) throw new Error(`light-dark() without two values: ${value}`);
+  const side = (scheme === "light" ? inner.slice(0, comma) : inner.slice(comma + 1)).trim();
+  return inScheme(`${value.slice(0, start)}${side}${value.slice(close + 1)}`, scheme);
+}
+
+const declared = declaredTokens();
+const tokensIn = (scheme: "light" | "dark") =>
+  new Map([...declared].map(([name, value]) => [name, inScheme(value, scheme)]));
+const light = tokensIn("light");
+const dark = tokensIn("dark");
 
 function luminance(hex: string): number {
   const digits = hex.replace("#", "");
@@ -106,13 +139,35 @@ describe.each([
   });
 });
 
-describe("the dark theme's two blocks", () => {
-  it("hold the same values, whether chosen or followed from the system", () => {
-    expect(Object.fromEntries(systemDark)).toEqual(Object.fromEntries(dark));
+describe("the themes' tokens", () => {
+  it("are declared once each, and no media query declares them again", () => {
+    const declarations = (name: string) => css.split(`${name}:`).length - 1;
+    expect([...declared.keys()].filter((name) => declarations(name) !== 1)).toEqual([]);
+    expect(css).not.toContain("prefers-color-scheme");
   });
 
-  it("give every colour token of the light theme a dark value", () => {
-    const colours = [...light].filter(([, value]) => /^#|^rgb/.test(value)).map(([name]) => name);
-    expect(colours.filter((name) => !dark.has(name))).toEqual([]);
+  it("take their side from the colour scheme: the chosen theme's, else the system's", () => {
+    const colourScheme = (selector: string) => {
+      const start = css.indexOf(`${selector} {`);
+      return start < 0 ? undefined : /^[^}]*?color-scheme:\s*([\w ]+);/.exec(css.slice(start))?.[1];
+    };
+    expect(colourScheme(":root")).toBe("light dark");
+    expect(colourScheme(':root[data-theme="light"]')).toBe("light");
+    expect(colourScheme(':root[data-theme="dark"]')).toBe("dark");
+  });
+
+  it("differ between the themes, but for the colours that stay on a dark ground in both (sidebar, code, counts)", () => {
+    const same = [...declared].filter(([, value]) => /^(#|rgb)/.test(value)).map(([name]) => name);
+    expect(same).toEqual([
+      "--warning-mark",
+      "--code-block-text",
+      "--sidebar-text",
+      "--sidebar-text-strong",
+      "--sidebar-indicator",
+      "--sidebar-focus",
+      "--count-bg",
+      "--count-danger-bg",
+      "--on-count",
+    ]);
   });
 });

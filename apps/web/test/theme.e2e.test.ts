@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContextOptions, Page } from "playwright-core";
 
+import { signInOverHttp, type HttpSession } from "./http-session.ts";
 import { hydrated, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
 
 let stack: TenantConsoleStack;
@@ -135,6 +136,29 @@ describe("tab title", () => {
 
     for (const actionId of proposed) await agent.action.cancel.mutate({ actionId });
     await expect.poll(() => page.title(), { timeout: 15_000 }).toBe("History · Leash console");
+  });
+
+  it("is in the server's first HTML, before any script runs, for a reader who may decide", async () => {
+    const agent = stack.api.client(stack.tenant.keys.agent);
+    const proposed = [];
+    for (const message of ["First", "Second"]) {
+      const { action } = await agent.action.propose.mutate({
+        actionType: "notify",
+        parameters: { channel: "email", recipient: "ops@example.com", message },
+      });
+      proposed.push(action.id);
+    }
+    const titleOf = async (session: HttpSession, path: string) =>
+      /<title>([^<]*)<\/title>/.exec((await session.get(path)).text)?.[1];
+    const approver = await signInOverHttp(web.url, stack.tenant, "approver");
+    expect(await titleOf(approver, "/history")).toBe("(2) History · Leash console");
+    expect(await titleOf(approver, `/actions/${proposed[0]}`)).toBe(`(2) Action #${proposed[0]} · Leash console`);
+    // Nothing waits for a viewer, who may not decide.
+    const viewer = await signInOverHttp(web.url, stack.tenant, "viewer");
+    expect(await titleOf(viewer, "/history")).toBe("History · Leash console");
+
+    for (const actionId of proposed) await agent.action.cancel.mutate({ actionId });
+    expect(await titleOf(approver, "/history")).toBe("History · Leash console");
   });
 });
 

@@ -1,21 +1,29 @@
-import { useEffect } from "react";
+import { z } from "zod";
 
 import type { BoundedCount } from "@leash/core";
 
 import { formatCount } from "./format.ts";
 
-const COUNT_PREFIX = /^\(\d[\d,.\s]*\+?\) /;
+/** What the console layout's loader tells about waiting actions (checked, as any route's data read from another route is). */
+const layoutCountsSchema = z.object({
+  counts: z.object({ pending: z.object({ count: z.number(), capped: z.boolean() }) }),
+  permissions: z.object({ decide: z.boolean() }),
+});
+
+/** What waits for this reader: pending actions, for someone who may decide them; nothing for anyone else. */
+export function waitingFor({ counts, permissions }: z.infer<typeof layoutCountsSchema>): BoundedCount | null {
+  return permissions.decide ? counts.pending : null;
+}
+
+const countPrefix = (waiting: BoundedCount | null) => (waiting && waiting.count > 0 ? `(${formatCount(waiting)}) ` : "");
 
 /**
- * Starts the tab's title with how many actions wait for the reader ("(3) Inbox · Leash console"), so
- * a tab in the background says when there is something to decide; nothing when none wait. Each page
- * names itself through its route's meta; this runs after every render of the layout (a navigation, a
- * live revalidation) and puts the count in front of whatever title the page has.
+ * A console page's title for its route's `meta`, with how many actions wait for the reader in front
+ * ("(3) History · Leash console"), so that a tab in the background says when there is something to
+ * decide. The count comes from the console layout's data among the matches: the server's HTML carries
+ * it before any script runs, and each revalidation brings the new one.
  */
-export function useCountInTitle(waiting: BoundedCount | null): void {
-  const prefix = waiting && waiting.count > 0 ? `(${formatCount(waiting)}) ` : "";
-  useEffect(() => {
-    const title = `${prefix}${document.title.replace(COUNT_PREFIX, "")}`;
-    if (document.title !== title) document.title = title;
-  });
+export function consoleTitle(page: string, matches: ReadonlyArray<{ id: string; loaderData?: unknown } | undefined>): string {
+  const layout = layoutCountsSchema.safeParse(matches.find((match) => match?.id === "routes/console")?.loaderData);
+  return `${layout.success ? countPrefix(waitingFor(layout.data)) : ""}${page} · Leash console`;
 }

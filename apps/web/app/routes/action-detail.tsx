@@ -16,6 +16,7 @@ import { Timeline } from "../components/timeline.tsx";
 import { executedChanges } from "../lib/executed-changes.ts";
 import { capitalize, humanize, humanLabel, prettyJson } from "../lib/format.ts";
 import { fieldError, resultFor, type FormResult } from "../lib/form-result.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -25,8 +26,8 @@ import { approveEdited, editForm, type EditedTyped } from "../server/edited-para
 import { takeNotice } from "../server/session.server.ts";
 import type { Route } from "./+types/action-detail";
 
-export function meta({ params }: Route.MetaArgs) {
-  return [{ title: `Action #${params.actionId} · Leash console` }];
+export function meta({ params, matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle(`Action #${params.actionId}`, matches) }];
 }
 
 export async function loader({ request, params }: Route.LoaderArgs) {

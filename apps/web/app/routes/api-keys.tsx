@@ -7,14 +7,15 @@ import { ApiKeyTable } from "../components/api-key-table.tsx";
 import { Notice } from "../components/notice.tsx";
 import { OneTimeSecret } from "../components/one-time-secret.tsx";
 import { resultFor, type FormResult } from "../lib/form-result.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { checkForm, formIntent, formText, parseForm } from "../server/form.server.ts";
 import type { Route } from "./+types/api-keys";
 
-export function meta() {
-  return [{ title: "API keys · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("API keys", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {

@@ -20,6 +20,7 @@ import { Notice } from "../components/notice.tsx";
 import { SigningSecretNotice } from "../components/signing-secret-notice.tsx";
 import { resultFor, type FormResult } from "../lib/form-result.ts";
 import { useConsole } from "../lib/use-console.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { connectorFormInput } from "../server/connector-form.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
@@ -27,8 +28,8 @@ import { getDeps } from "../server/deps.server.ts";
 import { checkForm, formIntent, formText } from "../server/form.server.ts";
 import type { Route } from "./+types/connectors";
 
-export function meta() {
-  return [{ title: "Connectors · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Connectors", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {

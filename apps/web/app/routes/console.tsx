@@ -9,7 +9,7 @@ import { RoleBadge } from "../components/status-badge.tsx";
 import { ThemeSwitch } from "../components/theme-switch.tsx";
 import { formatCount } from "../lib/format.ts";
 import { useClosedOnNavigation } from "../lib/use-closed-on-navigation.ts";
-import { useCountInTitle } from "../lib/use-count-in-title.ts";
+import { waitingFor } from "../lib/console-title.ts";
 import { useLiveRevalidation } from "../lib/use-live-revalidation.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
@@ -60,9 +60,7 @@ const navigation = [
 export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
   const { user, tenant, counts, permissions } = loaderData;
   useLiveRevalidation(LIVE_INTERVAL_MS);
-  // What waits for this reader: pending actions, for someone who may decide them.
-  const waiting = permissions.decide ? counts.pending : null;
-  useCountInTitle(waiting);
+  const waiting = waitingFor(loaderData);
   const menu = useClosedOnNavigation();
   return (
     <div className="shell">

@@ -7,14 +7,15 @@ import { LocalTime } from "../components/local-time.tsx";
 import { DownloadIcon } from "../components/icons.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { capitalize, humanLabel } from "../lib/format.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { historyFilters, historyParams } from "../server/history-filters.server.ts";
 import type { Route } from "./+types/history";
 
-export function meta() {
-  return [{ title: "History · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("History", matches) }];
 }
 
 const statuses = ["pending", "approved", "executing", "executed", "rejected", "failed", "cancelled"] as const;

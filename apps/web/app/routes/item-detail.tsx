@@ -5,13 +5,14 @@ import { getItem, loadItemFacts, presentAction } from "@leash/core";
 import { DatedText, LocalTime } from "../components/local-time.tsx";
 import { ActionRows } from "../components/action-rows.tsx";
 import { capitalize, humanize, humanValue } from "../lib/format.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import type { Route } from "./+types/item-detail";
 
-export function meta({ params }: Route.MetaArgs) {
-  return [{ title: `Item #${params.itemId} · Leash console` }];
+export function meta({ params, matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle(`Item #${params.itemId}`, matches) }];
 }
 
 export async function loader({ request, params }: Route.LoaderArgs) {

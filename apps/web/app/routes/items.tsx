@@ -4,13 +4,14 @@ import { listItems, targetTypeSchema, type ItemView } from "@leash/core";
 
 import { LocalTime } from "../components/local-time.tsx";
 import { capitalize, humanize, humanValue } from "../lib/format.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import type { Route } from "./+types/items";
 
-export function meta() {
-  return [{ title: "Items · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Items", matches) }];
 }
 
 const kindLabels: Record<ItemView["kind"], string> = { person: "People", project: "Projects", idea: "Ideas", admin: "Admin" };

@@ -7,13 +7,14 @@ import { MetricCharts } from "../components/metric-charts.tsx";
 import { MetricFilters } from "../components/metric-filters.tsx";
 import { MetricHeadline } from "../components/metric-headline.tsx";
 import { formatDuration, formatRate } from "../lib/metric-format.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import type { Route } from "./+types/metrics";
 
-export function meta() {
-  return [{ title: "Metrics · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Metrics", matches) }];
 }
 
 /** An empty filter is no filter; anything else is core's to accept or refuse (400). */

@@ -7,14 +7,15 @@ import { CsrfField } from "../components/csrf-field.tsx";
 import { Notice } from "../components/notice.tsx";
 import { formatCount } from "../lib/format.ts";
 import type { FormResult } from "../lib/form-result.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { formNumber, parseForm } from "../server/form.server.ts";
 import type { Route } from "./+types/notifications";
 
-export function meta() {
-  return [{ title: "Notifications · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Notifications", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {

@@ -19,14 +19,15 @@ import { Notice } from "../components/notice.tsx";
 import { OneTimeSecret } from "../components/one-time-secret.tsx";
 import { PeopleTable } from "../components/people-table.tsx";
 import { resultFor, type FormResult } from "../lib/form-result.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { checkForm, formIntent, formText, parseForm } from "../server/form.server.ts";
 import type { Route } from "./+types/people";
 
-export function meta() {
-  return [{ title: "People · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("People", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {

@@ -22,14 +22,15 @@ import { Notice } from "../components/notice.tsx";
 import { capitalize } from "../lib/format.ts";
 import { fieldError, resultFor, type FormResult } from "../lib/form-result.ts";
 import { useConsole } from "../lib/use-console.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { checkForm, formIntent, formText } from "../server/form.server.ts";
 import type { Route } from "./+types/policies";
 
-export function meta() {
-  return [{ title: "Policies · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Policies", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {

@@ -19,14 +19,15 @@ import { Notice } from "../components/notice.tsx";
 import { capitalize, humanLabel } from "../lib/format.ts";
 import type { FormResult } from "../lib/form-result.ts";
 import { useConsole } from "../lib/use-console.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { formText, parseForm } from "../server/form.server.ts";
 import type { Route } from "./+types/preferences";
 
-export function meta() {
-  return [{ title: "Preferences · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Preferences", matches) }];
 }
 
 const plural: Record<string, string> = { person: "people", project: "projects", idea: "ideas", admin: "admin items" };

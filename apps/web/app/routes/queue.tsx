@@ -5,13 +5,14 @@ import { COUNT_CAP, queueStats, type ActionView, type BoundedCount } from "@leas
 import { LocalTime } from "../components/local-time.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { formatCount, humanLabel } from "../lib/format.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import type { Route } from "./+types/queue";
 
-export function meta() {
-  return [{ title: "Queue · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Queue", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {

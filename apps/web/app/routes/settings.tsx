@@ -14,14 +14,15 @@ import { FieldError, invalid } from "../components/field-error.tsx";
 import { Notice } from "../components/notice.tsx";
 import { SignOutEverywhereForm } from "../components/sign-out-everywhere-form.tsx";
 import { fieldError, type FormResult } from "../lib/form-result.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser, signOutEverywhereAndLeave } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { checkForm, formNumber, formText } from "../server/form.server.ts";
 import type { Route } from "./+types/settings";
 
-export function meta() {
-  return [{ title: "Settings · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Settings", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {

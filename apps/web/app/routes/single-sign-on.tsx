@@ -7,14 +7,15 @@ import { ConfirmDisclosure } from "../components/confirm-disclosure.tsx";
 import { Notice } from "../components/notice.tsx";
 import { SsoForm } from "../components/sso-form.tsx";
 import { resultFor, type FormResult } from "../lib/form-result.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
 import { checkForm, formIntent, formText } from "../server/form.server.ts";
 import type { Route } from "./+types/single-sign-on";
 
-export function meta() {
-  return [{ title: "Single sign-on · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Single sign-on", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {

@@ -18,6 +18,7 @@ import { FieldError, invalid } from "../components/field-error.tsx";
 import { TemplateStepRow } from "../components/template-step-row.tsx";
 import { fieldError, type FormResult } from "../lib/form-result.ts";
 import { blankStep, draftOf, emptyDraft, type TemplateDraft } from "../lib/template-draft.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -27,14 +28,8 @@ import { flashNotice } from "../server/session.server.ts";
 import { draftFromForm, templateInput } from "../server/template-form.server.ts";
 import type { Route } from "./+types/template-edit";
 
-export function meta({ params }: Route.MetaArgs) {
-  return [
-    {
-      title: params.templateId
-        ? `Edit template #${params.templateId} · Leash console`
-        : "New template · Leash console",
-    },
-  ];
+export function meta({ params, matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle(params.templateId ? `Edit template #${params.templateId}` : "New template", matches) }];
 }
 
 export async function loader({ request, params }: Route.LoaderArgs) {

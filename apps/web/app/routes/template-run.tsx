@@ -7,6 +7,7 @@ import { CsrfField } from "../components/csrf-field.tsx";
 import { Notice } from "../components/notice.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { fieldError } from "../lib/form-result.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -14,8 +15,8 @@ import { formText } from "../server/form.server.ts";
 import { flashNotice, takeNotice } from "../server/session.server.ts";
 import type { Route } from "./+types/template-run";
 
-export function meta({ params }: Route.MetaArgs) {
-  return [{ title: `Run template #${params.templateId} · Leash console` }];
+export function meta({ params, matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle(`Run template #${params.templateId}`, matches) }];
 }
 
 const MAX_SHOWN = 20;

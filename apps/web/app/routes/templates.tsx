@@ -6,6 +6,7 @@ import { ConfirmDisclosure } from "../components/confirm-disclosure.tsx";
 import { Notice } from "../components/notice.tsx";
 import { truncateText } from "../lib/format.ts";
 import type { FormResult } from "../lib/form-result.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -13,8 +14,8 @@ import { formIntent, formNumber } from "../server/form.server.ts";
 import { takeNotice } from "../server/session.server.ts";
 import type { Route } from "./+types/templates";
 
-export function meta() {
-  return [{ title: "Templates · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Templates", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {

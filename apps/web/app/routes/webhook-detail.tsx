@@ -15,6 +15,7 @@ import { WebhookEndpointControls } from "../components/webhook-endpoint-controls
 import { WebhookForm } from "../components/webhook-form.tsx";
 import { WebhookState } from "../components/webhook-state.tsx";
 import { resultFor } from "../lib/form-result.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireUser } from "../server/auth.server.ts";
 import { loadOrFail } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -25,8 +26,8 @@ import {
 } from "../server/webhook-endpoint-action.server.ts";
 import type { Route } from "./+types/webhook-detail";
 
-export function meta() {
-  return [{ title: "Webhook endpoint · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Webhook endpoint", matches) }];
 }
 
 export async function loader({ request, params }: Route.LoaderArgs) {

@@ -13,6 +13,7 @@ import { SigningSecretNotice } from "../components/signing-secret-notice.tsx";
 import { WebhookForm } from "../components/webhook-form.tsx";
 import { WebhookTable } from "../components/webhook-table.tsx";
 import type { FormResult } from "../lib/form-result.ts";
+import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
 import { getDeps } from "../server/deps.server.ts";
@@ -21,8 +22,8 @@ import { takeNotice } from "../server/session.server.ts";
 import { webhookFieldOf, webhookFormInput } from "../server/webhook-form.server.ts";
 import type { Route } from "./+types/webhooks";
 
-export function meta() {
-  return [{ title: "Webhooks · Leash console" }];
+export function meta({ matches }: Route.MetaArgs) {
+  return [{ title: consoleTitle("Webhooks", matches) }];
 }
 
 export async function loader({ request }: Route.LoaderArgs) {
