@@ -205,7 +205,8 @@ beforeAll(async () => {
   // Every page that reads its address's query string, with each parameter it (or the filter module the history shares with its export) reads.
   const history = ["type", "status", "target", "actor", "from", "to", "cursor", "format"];
   pages = [
-    { route: "inbox.tsx", path: "/", parameters: ["selected"] },
+    { route: "inbox.tsx", path: "/", parameters: ["selected", "rows"] },
+    { route: "inbox-details.ts", path: "/inbox/details", parameters: ["id"] },
     { route: "history.tsx", path: "/history", parameters: history },
     { route: "history-export.ts", path: "/history/export?format=csv", parameters: history },
     { route: "items.tsx", path: "/items", parameters: ["kind", "q", "deleted", "cursor"] },
@@ -275,7 +276,7 @@ async function routeSurface(): Promise<{ route: string; action: boolean; intents
       ];
       const queryParameters = source.includes("searchParams")
         ? [
-            ...[...all.matchAll(/(?:searchParams|params)\.get\("([^"]+)"\)|param\(params, "([^"]+)"\)/g)].map(([, name, other]) => name ?? other ?? ""),
+            ...[...all.matchAll(/(?:searchParams|params)\.(?:get|getAll)\("([^"]+)"\)|param\(params, "([^"]+)"\)/g)].map(([, name, other]) => name ?? other ?? ""),
             ...(all.includes("historyParams") ? [...(/historyParams = \[([^\]]*)\]/.exec(all)?.[1] ?? "").matchAll(/"([^"]+)"/g)].map(([, name = ""]) => name) : []),
           ]
         : [];

@@ -4,6 +4,7 @@ import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
+import { actionIdSchema } from "../actions/action-inputs.ts";
 import { toActionView, type ActionView } from "../actions/action-view.ts";
 import { decisionRefusalFor, type DecisionRefusal } from "../decisions/decision-refusal-for.ts";
 import { readProposalContext } from "../proposals/proposal-context.ts";
@@ -17,7 +18,7 @@ export const INBOX_LIMIT = 500;
 export const listInboxInputSchema = z.object({
   limit: z.int().min(1).max(INBOX_LIMIT).default(INBOX_LIMIT),
   /** Only these of the pending actions (the console fetches the detail of the ones a reader selects); absent: all. */
-  actionIds: z.array(z.int().positive()).min(1).max(INBOX_LIMIT).optional(),
+  actionIds: z.array(actionIdSchema).min(1).max(INBOX_LIMIT).optional(),
 });
 export type ListInboxInput = z.input<typeof listInboxInputSchema>;
 
