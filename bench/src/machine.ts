@@ -37,7 +37,7 @@ export async function describeMachine(pool: pg.Pool, redis: Redis): Promise<Mach
   const { rows } = await pool.query<{ server_version: string }>("SHOW server_version");
   const settings = await pool.query<{ name: string; setting: string; unit: string | null }>(
     "SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)",
-    [["shared_buffers", "synchronous_commit", "max_connections", "work_mem", "fsync"]],
+    [["shared_buffers", "synchronous_commit", "max_connections", "work_mem", "fsync", "autovacuum"]],
   );
   const info = await redis.info("server");
   return {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 
+import { createAutovacuumStandIn } from "./autovacuum-stand-in.ts";
 import { BENCH_CONNECTOR, benchDatabaseUrl, createFixtures, createInboxTenant, createMetricsTenant, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
 import { startChildApp, type ChildApp } from "./child-app.ts";
 import { env, inheritedEnv } from "./env.ts";
@@ -57,6 +58,17 @@ async function clearQueues(redis: Redis): Promise<void> {
 /** More worker processes of a pipeline for the `--workers N` run, measured with it. */
 type AddWorkers = (count: number) => Promise<{ processes: MeasuredProcess[]; stop(): Promise<void> }>;
 
+/** The closed-loop saturation run: `saturationAgents` agents, each waiting for its action to execute before proposing the next. */
+async function runSaturation(pipeline: Pipeline, options: BenchOptions, workers: number, firstIndex: number): Promise<LoadRunResult> {
+  const durationMs = options.loadSeconds * 1000;
+  log(`${pipeline.name}: saturation, ${options.saturationAgents} agents each waiting for its action, ${workers} worker${workers > 1 ? "s" : ""}, for ${options.loadSeconds} s`);
+  const run = await runLoad(pipeline, { agents: options.saturationAgents, durationMs, warmupMs: durationMs / 5, workers }, firstIndex);
+  const cpu = Object.entries(run.cpuMsPerAction).map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ");
+  log(`  executed/s median ${run.executedPerSecond.p50}, propose → executed p50 ${run.proposeToExecutedMs.p50.toFixed(1)} ms, CPU ms per action: ${cpu}; load generator busy ${(run.generatorBusy * 100).toFixed(0)}%, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
+  await sleep(1000);
+  return run;
+}
+
 /** The same sequence of scenarios for either pipeline, so every figure has its baseline beside it. */
 async function runPipeline(pipeline: Pipeline, options: BenchOptions, addWorkers: AddWorkers): Promise<PipelineResults> {
   const durationMs = options.loadSeconds * 1000;
@@ -93,13 +105,7 @@ async function runPipeline(pipeline: Pipeline, options: BenchOptions, addWorkers
   }
   if (!approvalsUnderLoad) throw new Error(`the ${APPROVALS_UNDER_LOAD_RATE}/s load must be among the fixed loads`);
 
-  const saturate = async (workers: number) => {
-    log(`${pipeline.name}: saturation, ${options.saturationAgents} agents each waiting for its action, ${workers} worker${workers > 1 ? "s" : ""}, for ${options.loadSeconds} s`);
-    const run = await runLoad(pipeline, { agents: options.saturationAgents, durationMs, warmupMs, workers }, indexes());
-    log(`  executed/s median ${run.executedPerSecond.p50}, propose → executed p50 ${run.proposeToExecutedMs.p50.toFixed(1)} ms, load generator busy ${(run.generatorBusy * 100).toFixed(0)}%, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
-    await sleep(1000);
-    return run;
-  };
+  const saturate = (workers: number) => runSaturation(pipeline, options, workers, indexes());
   const saturation = await saturate(1);
   let saturationWithWorkers: LoadRunResult | null = null;
   if (options.workers > 1) {
@@ -150,6 +156,7 @@ async function runHistory(options: BenchOptions, stack: Stack, pool: pg.Pool, fi
   log(`history: inserting ${options.historyRows} actions`);
   const insertSeconds = await fillHistory(pool, fixtures.history, options.historyRows);
   log(`  inserted in ${insertSeconds.toFixed(1)} s; action.list with each filter, ${options.listCallsPerFilter} calls each`);
+  await createAutovacuumStandIn(pool)();
   const http = createHttpClient(stack.apiUrl, { maxSockets: 4 });
   try {
     const lists = await measureLists({ pool, http, tenant: fixtures.history, apiKey: fixtures.history.adminKey, calls: options.listCallsPerFilter });
@@ -214,6 +221,7 @@ async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, 
   log(`metrics: inserting ${options.metricsRows} actions over ${options.metricsDays} days`);
   const insertSeconds = await fillMetrics(pool, tenant, options.metricsRows, options.metricsDays);
   log(`  inserted in ${insertSeconds.toFixed(1)} s; metrics.summary, the first call then ${options.metricsCalls} more per input`);
+  await createAutovacuumStandIn(pool)();
   const http = createHttpClient(apiUrl, { maxSockets: 2 });
   try {
     const measured = await measureMetrics({ http, tenant, calls: options.metricsCalls });
@@ -281,6 +289,7 @@ async function runInbox(options: BenchOptions, apiUrl: string, pool: pg.Pool, da
     api.close();
   }
   const fillSeconds = (wallClock() - fillStarted) / 1000;
+  await createAutovacuumStandIn(pool)();
   const web = await startConsole({ databaseUrl, redisUrl });
   const http = createHttpClient(web.url, { maxSockets: 1 });
   try {
@@ -430,6 +439,77 @@ async function runApprovalsAlone(options: BenchOptions): Promise<void> {
   }
 }
 
+type LoadsAlone = { fixedLoads: LoadRunResult[]; saturation: LoadRunResult };
+
+/** The fixed loads (without approvals alongside) then the saturation run, on one pipeline, from `firstIndex` on. */
+async function runLoads(pipeline: Pipeline, options: BenchOptions, firstIndex: number): Promise<LoadsAlone> {
+  const durationMs = options.loadSeconds * 1000;
+  const fixedLoads: LoadRunResult[] = [];
+  for (const [at, rate] of options.fixedRates.entries()) {
+    log(`${pipeline.name}: ${rate}/s offered for ${options.loadSeconds} s`);
+    const run = await runLoad(pipeline, { ratePerSecond: rate, durationMs, warmupMs: durationMs / 5, workers: 1 }, firstIndex + at * 1_000_000);
+    log(`  executed/s median ${run.executedPerSecond.p50}, propose p50 ${run.proposeLatencyMs.p50.toFixed(1)} ms, to executed p50/p99 ${run.proposeToExecutedMs.p50.toFixed(1)}/${run.proposeToExecutedMs.p99.toFixed(1)} ms${run.stoppedAfterSeconds === null ? "" : `, stopped after ${run.stoppedAfterSeconds.toFixed(1)} s`}, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
+    fixedLoads.push(run);
+    await sleep(1000);
+  }
+  return { fixedLoads, saturation: await runSaturation(pipeline, options, 1, firstIndex + options.fixedRates.length * 1_000_000) };
+}
+
+/**
+ * `--only load`: the fixed loads then the saturation run of the baseline, then of Leash (api, worker
+ * and Slack bot running, as in a whole run), on a fresh database, without the approvals a whole run
+ * sends alongside. Logged and kept in `<start>-<mode>-load.json` beside the results; the report is
+ * left as it was. Made to compare two versions of the code quickly.
+ */
+async function runLoadsAlone(options: BenchOptions): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const databaseUrl = await recreateBenchDatabase();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const fakeSlack = await startFakeSlackApi();
+  let stack: Stack | null = null;
+  try {
+    const fixtures = await prepareRun(options, redis, pool, databaseUrl, randomBytes(32));
+    const machine = await describeMachine(pool, redis);
+    const loadAverage = loadavg().map((value) => Math.round(value * 100) / 100);
+    const rawWorker = await startRawWorker(databaseUrl, "raw-worker");
+    const raw = await createRawPipeline({ databaseUrl, redisUrl, targetCount: options.itemCount, workerPids: [rawWorker.pid] });
+    let rawRun: LoadsAlone;
+    try {
+      rawRun = await runLoads(raw.pipeline, options, 1_000_000);
+    } finally {
+      await raw.close();
+      await rawWorker.stop();
+    }
+    await clearQueues(redis);
+
+    stack = await startStack({ databaseUrl, redisUrl, profile: false, slack: { apiUrl: fakeSlack.apiUrl, signingSecret: randomBytes(16).toString("hex") } });
+    const http = createHttpClient(stack.apiUrl);
+    const leashPipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
+      processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...(stack.slackbot ? [{ name: "slackbot", pid: stack.slackbot.pid }] : []), ...sharedServices], slackCards: stack.slackbot !== null,
+    });
+    try {
+      const leashRun = await runLoads(leashPipeline.pipeline, options, 10_000_000);
+      const path = join(resultsDir, `${startedAt.replaceAll(":", "-")}-${options.quick ? "quick" : "full"}-load.json`);
+      mkdirSync(resultsDir, { recursive: true });
+      writeFileSync(path, JSON.stringify({ startedAt, machine, loadAverage, raw: rawRun, leash: leashRun }, null, 2));
+      log(`saturation leash/raw ${(leashRun.saturation.executedPerSecond.p50 / rawRun.saturation.executedPerSecond.p50).toFixed(2)}x; results written to ${path}`);
+    } finally {
+      await leashPipeline.close();
+      http.close();
+    }
+    await stack.stop();
+    keepLogs([stack.api, stack.worker, stack.slackbot]);
+    stack = null;
+  } finally {
+    await stack?.stop();
+    await clearQueues(redis).catch(() => undefined);
+    redis.disconnect();
+    await pool.end();
+    await fakeSlack.close();
+  }
+}
+
 /**
  * A saturation run of Leash alone on apps started under `node --cpu-prof`, apart from every other
  * figure (the profiler costs a little): where the API's and the worker's CPU time goes.
@@ -518,6 +598,10 @@ async function main() {
   }
   if (options.only === "approvals") {
     await runApprovalsAlone(options);
+    return;
+  }
+  if (options.only === "load") {
+    await runLoadsAlone(options);
     return;
   }
   const started = wallClock();

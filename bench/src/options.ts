@@ -43,11 +43,14 @@ export interface BenchOptions {
    * `--only approvals`: the latency figures at low load alone (approve → executed for Leash and the
    * baseline, proposeAndWait, Slack clicks), logged and kept beside the results, the report untouched.
    * `--only inbox`: the inbox section alone, written into the latest results of the same mode as metrics is.
+   * `--only load`: the fixed loads and the saturation run of the baseline and of Leash alone (one worker
+   * each, no approvals alongside), logged and kept beside the results, the report untouched: to compare
+   * two versions of the code quickly.
    */
   only: (typeof sections)[number] | null;
 }
 
-const sections = ["metrics", "approvals", "inbox"] as const;
+const sections = ["metrics", "approvals", "inbox", "load"] as const;
 
 /** The value after `name` in `args`, and its index; null when the option is absent. */
 function valueOf(args: readonly string[], name: string): { value: string | undefined; at: number } | null {

@@ -341,6 +341,9 @@ export function renderResults(results: BenchResults): string {
     "",
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, shared by Postgres, Redis, the API, the worker and the load generator; load average ${machine.loadAverage.join(" / ")} (1/5/15 min) when the run started.`,
     `Versions: Node ${machine.node}, PostgreSQL ${machine.postgres} (${Object.entries(machine.postgresSettings).map(([name, value]) => `${name}=${value}`).join(", ")}), Redis ${machine.redis}; ${Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
+    ...(machine.postgresSettings.autovacuum === "off"
+      ? ["PostgreSQL runs here with `autovacuum=off`, which no production server would: the harness stands in for the daemon with a `VACUUM (ANALYZE)` of its database before each measured run of either pipeline and after each bulk fill, outside the measured time. Without it the planner takes the freshly filled tables for empty ones (runs before 2026-12-05T10:00Z were measured that way, which cost Leash, whose execution statement walked a tenant's whole index per action, far more than the baseline)."]
+      : []),
     `Leash settings: worker concurrency ${results.settings.workerConcurrency}, DB pool ${results.settings.dbPoolSize} per process, ${results.settings.agentKeys} agent keys${passed.length ? `; given to the apps: ${passed.map(([name, value]) => `${name}=${value}`).join(", ")}` : ""}.`,
     "",
     ...verdictSentences(results, targetRows),

@@ -14,6 +14,7 @@ export async function measureBurst(pipeline: Pipeline, size: number, repeats: nu
   const drains: number[] = [];
   let notExecuted = 0;
   for (let repeat = 0; repeat < repeats; repeat += 1) {
+    await pipeline.maintain();
     const { ids, enqueuedAt } = await pipeline.burst(size);
     const executed = executedTimes(await pipeline.executions.settled(ids));
     notExecuted += ids.length - executed.size;
