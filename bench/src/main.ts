@@ -305,7 +305,8 @@ async function runInbox(options: BenchOptions, apiUrl: string, pool: pg.Pool, da
     });
     const { server, browser } = measured;
     log(`  GET / p50/p95/p99 ${server.ms.p50.toFixed(0)}/${server.ms.p95.toFixed(0)}/${server.ms.p99.toFixed(0)} ms, ${(server.htmlBytes / 1024).toFixed(0)} KB HTML (${(server.gzipBytes / 1024).toFixed(0)} KB gzip)`);
-    log(`  page loaded and hydrated with ${browser.rows} rows p50/p95 ${browser.loadedMs.p50.toFixed(0)}/${browser.loadedMs.p95.toFixed(0)} ms (document received p50 ${browser.responseEndMs.p50.toFixed(0)} ms); every row after scrolling p50/p95 ${browser.everyRowMs.p50.toFixed(0)}/${browser.everyRowMs.p95.toFixed(0)} ms`);
+    log(`  page loaded and hydrated with ${browser.rows} rows p50/p95 ${browser.loadedMs.p50.toFixed(0)}/${browser.loadedMs.p95.toFixed(0)} ms (document received p50 ${browser.responseEndMs.p50.toFixed(0)} ms, rows painted p50 ${browser.firstContentfulPaintMs?.p50.toFixed(0)} ms); every row after scrolling p50/p95 ${browser.everyRowMs.p50.toFixed(0)}/${browser.everyRowMs.p95.toFixed(0)} ms`);
+    if (measured.floor) log(`  floor: ${measured.floor.path} hydrated p50/p95 ${measured.floor.loadedMs.p50.toFixed(0)}/${measured.floor.loadedMs.p95.toFixed(0)} ms`);
     return { measuredAt, alone, loadAverage, pending, historyRows: options.inboxHistoryRows, fillSeconds, warmup: INBOX_WARMUP, ...measured };
   } finally {
     http.close();

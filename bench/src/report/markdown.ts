@@ -303,10 +303,18 @@ function inboxSection(inbox: InboxResult | undefined): string[] {
     "| --- | --- | --- | --- | --- |",
     percentilesRow("`GET /`, whole HTML", server.ms),
     percentilesRow("browser: document received (`responseEnd`)", browser.responseEndMs),
+    ...(browser.firstContentfulPaintMs ? [percentilesRow("browser: first contentful paint (the server's rows on screen, no script run yet)", browser.firstContentfulPaintMs)] : []),
     percentilesRow("browser: `DOMContentLoaded` ended", browser.domContentLoadedMs),
     percentilesRow("browser: hydrated, the server's rows shown", browser.loadedMs),
     percentilesRow("browser: scrolled to the end, every row rendered", browser.everyRowMs),
+    ...(inbox.floor ? [percentilesRow(`floor: \`${inbox.floor.path}\` (little data) loaded the same way to hydrated`, inbox.floor.loadedMs)] : []),
     "",
+    ...(inbox.floor
+      ? [
+          `The floor is what any console page costs on this machine (React and React Router evaluated and hydrated in a new tab): the inbox's own cost is the difference, p50 ${fmt(browser.loadedMs.p50 - inbox.floor.loadedMs.p50, 0)} ms.`,
+          "",
+        ]
+      : []),
     `The HTML is ${kib(server.htmlBytes)} (${kib(server.gzipBytes)} gzipped, as the server sends it), ${kib(server.inlineScriptBytes)} of it inline scripts (the loader data the page hydrates from); rows in the HTML ${server.rows} of the ${server.listed} it lists, on the hydrated page ${browser.rows}.`,
   ];
 }

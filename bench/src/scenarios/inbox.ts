@@ -42,8 +42,25 @@ export interface InboxResult {
    * rendered, and where the document arrived on the way; then, from the same start, to every row
    * rendered once the page is scrolled to its end (the list renders the rest as the reader scrolls).
    */
-  browser: { loadedMs: Percentiles; everyRowMs: Percentiles; responseEndMs: Percentiles; domContentLoadedMs: Percentiles; rows: number };
+  browser: {
+    loadedMs: Percentiles;
+    everyRowMs: Percentiles;
+    responseEndMs: Percentiles;
+    domContentLoadedMs: Percentiles;
+    /** The first paint with content: the server's rows are on screen, before any script ran. Missing from runs before it existed. */
+    firstContentfulPaintMs?: Percentiles;
+    rows: number;
+  };
+  /**
+   * The same loads of the console's lightest page (`path`, for the same approver) to hydrated: what
+   * any console page costs on this machine, against which the inbox's own cost shows. Missing from
+   * runs before it existed.
+   */
+  floor?: { path: string; loadedMs: Percentiles };
 }
+
+/** The console page whose load is the floor the inbox is compared with: a form and little data. */
+const FLOOR_PATH = "/preferences";
 
 /** The browser load's p95 the inbox must stay under (issue 18). */
 export const INBOX_LOAD_TARGET_MS = 1_000;
@@ -205,7 +222,7 @@ export async function measureInbox(options: {
   serverRequests: number;
   browserLoads: number;
   warmup: number;
-}): Promise<Pick<InboxResult, "server" | "browser">> {
+}): Promise<Pick<InboxResult, "server" | "browser" | "floor">> {
   const { consoleUrl, http, tenant, pending } = options;
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   try {
@@ -232,6 +249,7 @@ export async function measureInbox(options: {
     const everyRow: number[] = [];
     const responseEnd: number[] = [];
     const domContentLoaded: number[] = [];
+    const firstContentfulPaint: number[] = [];
     let browserRows = 0;
     for (let load = 0; load < options.warmup + options.browserLoads; load += 1) {
       const page = await context.newPage();
@@ -245,7 +263,13 @@ export async function measureInbox(options: {
       const loadedAt = Number(await readyAt.jsonValue());
       const timing = await page.evaluate((attribute) => {
         const [navigation] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
-        return { responseEnd: navigation?.responseEnd ?? Number.NaN, domContentLoaded: navigation?.domContentLoadedEventEnd ?? Number.NaN, rows: document.querySelectorAll(`[${attribute}]`).length };
+        const paint = performance.getEntriesByName("first-contentful-paint")[0];
+        return {
+          responseEnd: navigation?.responseEnd ?? Number.NaN,
+          domContentLoaded: navigation?.domContentLoadedEventEnd ?? Number.NaN,
+          firstContentfulPaint: paint?.startTime ?? Number.NaN,
+          rows: document.querySelectorAll(`[${attribute}]`).length,
+        };
       }, ROW_ATTRIBUTE);
       // As a reader scrolls to the end: the page is scrolled to its bottom on every frame until every row is there.
       const everyRowAt = await page.waitForFunction(
@@ -262,8 +286,17 @@ export async function measureInbox(options: {
         everyRow.push(Number(await everyRowAt.jsonValue()));
         responseEnd.push(timing.responseEnd);
         domContentLoaded.push(timing.domContentLoaded);
+        firstContentfulPaint.push(timing.firstContentfulPaint);
       }
       browserRows = timing.rows;
+      await page.close();
+    }
+    const floor: number[] = [];
+    for (let load = 0; load < options.warmup + options.browserLoads; load += 1) {
+      const page = await context.newPage();
+      await page.goto(`${consoleUrl}${FLOOR_PATH}`, { waitUntil: "commit" });
+      const readyAt = await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true" && performance.now(), undefined, { timeout: 60_000 });
+      if (load >= options.warmup) floor.push(Number(await readyAt.jsonValue()));
       await page.close();
     }
     await context.close();
@@ -276,7 +309,15 @@ export async function measureInbox(options: {
         gzipBytes: gzipSync(html).length,
         inlineScriptBytes: inlineScriptBytes(html),
       },
-      browser: { loadedMs: withP95(loaded), everyRowMs: withP95(everyRow), responseEndMs: withP95(responseEnd), domContentLoadedMs: withP95(domContentLoaded), rows: browserRows },
+      browser: {
+        loadedMs: withP95(loaded),
+        everyRowMs: withP95(everyRow),
+        responseEndMs: withP95(responseEnd),
+        domContentLoadedMs: withP95(domContentLoaded),
+        firstContentfulPaintMs: withP95(firstContentfulPaint),
+        rows: browserRows,
+      },
+      floor: { path: FLOOR_PATH, loadedMs: withP95(floor) },
     };
   } finally {
     await browser.close();
