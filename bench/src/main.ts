@@ -62,6 +62,7 @@ type AddWorkers = (count: number) => Promise<{ processes: MeasuredProcess[]; sto
 async function runSaturation(pipeline: Pipeline, options: BenchOptions, workers: number, firstIndex: number): Promise<LoadRunResult> {
   const durationMs = options.loadSeconds * 1000;
   log(`${pipeline.name}: saturation, ${options.saturationAgents} agents each waiting for its action, ${workers} worker${workers > 1 ? "s" : ""}, for ${options.loadSeconds} s`);
+  await pipeline.maintain();
   const run = await runLoad(pipeline, { agents: options.saturationAgents, durationMs, warmupMs: durationMs / 5, workers }, firstIndex);
   const cpu = Object.entries(run.cpuMsPerAction).map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ");
   log(`  executed/s median ${run.executedPerSecond.p50}, propose → executed p50 ${run.proposeToExecutedMs.p50.toFixed(1)} ms, CPU ms per action: ${cpu}; load generator busy ${(run.generatorBusy * 100).toFixed(0)}%, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
@@ -89,6 +90,8 @@ async function runPipeline(pipeline: Pipeline, options: BenchOptions, addWorkers
   for (const rate of options.fixedRates) {
     const withApprovals = rate === APPROVALS_UNDER_LOAD_RATE;
     log(`${pipeline.name}: ${rate}/s offered for ${options.loadSeconds} s${withApprovals ? `, with ${options.approvalSamples} approvals at ${approvalRateUnderLoad.toFixed(1)}/s alongside` : ""}`);
+    // Before the load starts, so that the approvals alongside start after its warm-up as timed from its start.
+    await pipeline.maintain();
     const [run, approvals] = await Promise.all([
       runLoad(pipeline, { ratePerSecond: rate, durationMs, warmupMs, workers: 1 }, indexes()),
       withApprovals ? sleep(warmupMs).then(() => measureApprovals(pipeline, pendingForLoad, approvalRateUnderLoad)) : null,
@@ -448,6 +451,7 @@ async function runLoads(pipeline: Pipeline, options: BenchOptions, firstIndex: n
   const fixedLoads: LoadRunResult[] = [];
   for (const [at, rate] of options.fixedRates.entries()) {
     log(`${pipeline.name}: ${rate}/s offered for ${options.loadSeconds} s`);
+    await pipeline.maintain();
     const run = await runLoad(pipeline, { ratePerSecond: rate, durationMs, warmupMs: durationMs / 5, workers: 1 }, firstIndex + at * 1_000_000);
     log(`  executed/s median ${run.executedPerSecond.p50}, propose p50 ${run.proposeLatencyMs.p50.toFixed(1)} ms, to executed p50/p99 ${run.proposeToExecutedMs.p50.toFixed(1)}/${run.proposeToExecutedMs.p99.toFixed(1)} ms${run.stoppedAfterSeconds === null ? "" : `, stopped after ${run.stoppedAfterSeconds.toFixed(1)} s`}, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
     fixedLoads.push(run);
@@ -522,6 +526,7 @@ async function runProfile(options: BenchOptions, stack: Stack, fixtures: BenchFi
   });
   const durationMs = options.loadSeconds * 1000;
   log(`profile: saturation, ${options.saturationAgents} agents, ${options.loadSeconds} s, api and worker under node --cpu-prof`);
+  await pipeline.pipeline.maintain();
   const loadStart = wallClock();
   let run: LoadRunResult;
   try {

@@ -69,7 +69,6 @@ const generator: MeasuredProcess = { name: "load generator", pid: process.pid };
  * not how fast a producer fills a queue). Samples the backlog, then waits for every action to end.
  */
 export async function runLoad(pipeline: Pipeline, shape: LoadShape, firstIndex: number): Promise<LoadRunResult> {
-  await pipeline.maintain();
   const startedAt = wallClock();
   const cpuUsed = startCpuCount([...pipeline.processes, generator]);
   // A failed reading leaves the counters unknown (NaN in the report) rather than ending the run.
