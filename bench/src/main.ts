@@ -70,21 +70,16 @@ async function runSaturation(pipeline: Pipeline, options: BenchOptions, workers:
   return run;
 }
 
-/** The same sequence of scenarios for either pipeline, so every figure has its baseline beside it. */
-async function runPipeline(pipeline: Pipeline, options: BenchOptions, addWorkers: AddWorkers): Promise<PipelineResults> {
+/**
+ * The fixed offered loads, in order, with `approvalSamples` approvals of actions proposed beforehand
+ * sent alongside the `APPROVALS_UNDER_LOAD_RATE` one (after its warm-up, all within 70% of its
+ * measured window, so that they execute while the load runs).
+ */
+async function runFixedLoads(pipeline: Pipeline, options: BenchOptions, indexes: () => number): Promise<{ fixedLoads: LoadRunResult[]; approvalsUnderLoad: ApprovalResult }> {
   const durationMs = options.loadSeconds * 1000;
   const warmupMs = durationMs / 5;
-  let nextIndex = 0;
-  const indexes = () => {
-    nextIndex += 1_000_000;
-    return nextIndex;
-  };
-
-  const approvalsAtLowLoad = await runApprovalsAtLowLoad(options, pipeline);
   const pendingForLoad = await pipeline.proposePending(options.approvalSamples);
-  // Approvals under load start after the warm-up and are all sent within 70% of the measured window, so they execute while the load runs.
   const approvalRateUnderLoad = Math.max(options.approvalRate, options.approvalSamples / ((0.7 * (durationMs - warmupMs)) / 1000));
-
   const fixedLoads: LoadRunResult[] = [];
   let approvalsUnderLoad: ApprovalResult | null = null;
   for (const rate of options.fixedRates) {
@@ -100,13 +95,27 @@ async function runPipeline(pipeline: Pipeline, options: BenchOptions, addWorkers
       approvals.underLoad = checkUnderLoad(approvals, run.timeline);
       approvalsUnderLoad = approvals;
       const check = approvals.underLoad;
-      log(`  approvals ${check.valid ? "ran" : "did NOT all run"} under load: ${check.executedWhileLoadRan} of ${approvals.samples} executed while the load ran (load window ${check.loadWindowSeconds.join("–")} s, approvals ${check.approvalsSeconds.join("–")} s)`);
+      log(`  approvals ${check.valid ? "ran" : "did NOT all run"} under load: ${check.executedWhileLoadRan} of ${approvals.samples} executed while the load ran (load window ${check.loadWindowSeconds.join("–")} s, approvals ${check.approvalsSeconds.join("–")} s); approve → executed p50/p99 ${approvals.approveToExecutedMs.p50.toFixed(1)}/${approvals.approveToExecutedMs.p99.toFixed(1)} ms`);
     }
     fixedLoads.push(run);
-    log(`  executed/s median ${run.executedPerSecond.p50}, propose p50 ${run.proposeLatencyMs.p50.toFixed(1)} ms, to executed p50/p99 ${run.proposeToExecutedMs.p50.toFixed(1)}/${run.proposeToExecutedMs.p99.toFixed(1)} ms, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
+    const cpu = Object.entries(run.cpuMsPerAction).map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ");
+    log(`  executed/s median ${run.executedPerSecond.p50}, propose p50 ${run.proposeLatencyMs.p50.toFixed(1)} ms, to executed p50/p99 ${run.proposeToExecutedMs.p50.toFixed(1)}/${run.proposeToExecutedMs.p99.toFixed(1)} ms${run.stoppedAfterSeconds === null ? "" : `, stopped after ${run.stoppedAfterSeconds.toFixed(1)} s`}, CPU ms per action: ${cpu}; errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
     await sleep(1000);
   }
   if (!approvalsUnderLoad) throw new Error(`the ${APPROVALS_UNDER_LOAD_RATE}/s load must be among the fixed loads`);
+  return { fixedLoads, approvalsUnderLoad };
+}
+
+/** The same sequence of scenarios for either pipeline, so every figure has its baseline beside it. */
+async function runPipeline(pipeline: Pipeline, options: BenchOptions, addWorkers: AddWorkers): Promise<PipelineResults> {
+  let nextIndex = 0;
+  const indexes = () => {
+    nextIndex += 1_000_000;
+    return nextIndex;
+  };
+
+  const approvalsAtLowLoad = await runApprovalsAtLowLoad(options, pipeline);
+  const { fixedLoads, approvalsUnderLoad } = await runFixedLoads(pipeline, options, indexes);
 
   const saturate = (workers: number) => runSaturation(pipeline, options, workers, indexes());
   const saturation = await saturate(1);
@@ -417,7 +426,7 @@ async function runApprovalsAlone(options: BenchOptions): Promise<void> {
     stack = await startStack({ databaseUrl, redisUrl, profile: false, slack: { apiUrl: fakeSlack.apiUrl, signingSecret } });
     const http = createHttpClient(stack.apiUrl);
     const leashPipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
-      processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices], slackCards: stack.slackbot !== null,
+      processes: leashProcesses(stack), slackCards: stack.slackbot !== null,
     });
     try {
       const leashApprovals = await runApprovalsAtLowLoad(options, leashPipeline.pipeline);
@@ -443,27 +452,22 @@ async function runApprovalsAlone(options: BenchOptions): Promise<void> {
   }
 }
 
-type LoadsAlone = { fixedLoads: LoadRunResult[]; saturation: LoadRunResult };
+type LoadsAlone = { fixedLoads: LoadRunResult[]; approvalsUnderLoad: ApprovalResult; saturation: LoadRunResult };
 
-/** The fixed loads (without approvals alongside) then the saturation run, on one pipeline, from `firstIndex` on. */
+/** The fixed loads (approvals alongside one of them, as in a whole run) then the saturation run, on one pipeline. */
 async function runLoads(pipeline: Pipeline, options: BenchOptions, firstIndex: number): Promise<LoadsAlone> {
-  const durationMs = options.loadSeconds * 1000;
-  const fixedLoads: LoadRunResult[] = [];
-  for (const [at, rate] of options.fixedRates.entries()) {
-    log(`${pipeline.name}: ${rate}/s offered for ${options.loadSeconds} s`);
-    await pipeline.maintain();
-    const run = await runLoad(pipeline, { ratePerSecond: rate, durationMs, warmupMs: durationMs / 5, workers: 1 }, firstIndex + at * 1_000_000);
-    log(`  executed/s median ${run.executedPerSecond.p50}, propose p50 ${run.proposeLatencyMs.p50.toFixed(1)} ms, to executed p50/p99 ${run.proposeToExecutedMs.p50.toFixed(1)}/${run.proposeToExecutedMs.p99.toFixed(1)} ms${run.stoppedAfterSeconds === null ? "" : `, stopped after ${run.stoppedAfterSeconds.toFixed(1)} s`}, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
-    fixedLoads.push(run);
-    await sleep(1000);
-  }
-  return { fixedLoads, saturation: await runSaturation(pipeline, options, 1, firstIndex + options.fixedRates.length * 1_000_000) };
+  let nextIndex = firstIndex;
+  const indexes = () => {
+    nextIndex += 1_000_000;
+    return nextIndex;
+  };
+  const { fixedLoads, approvalsUnderLoad } = await runFixedLoads(pipeline, options, indexes);
+  return { fixedLoads, approvalsUnderLoad, saturation: await runSaturation(pipeline, options, 1, indexes()) };
 }
 
 /**
- * `--only load`: the fixed loads then the saturation run of the baseline, then of Leash (api, worker
- * and Slack bot running, as in a whole run), on a fresh database, without the approvals a whole run
- * sends alongside. Logged and kept in `<start>-<mode>-load.json` beside the results; the report is
+ * `--only load`: the fixed loads (approvals alongside one, as in a whole run) then the saturation run
+ * of the baseline, then of Leash (api, worker and Slack bot running and measured), on a fresh database. Logged and kept in `<start>-<mode>-load.json` beside the results; the report is
  * left as it was. Made to compare two versions of the code quickly.
  */
 async function runLoadsAlone(options: BenchOptions): Promise<void> {
@@ -491,7 +495,7 @@ async function runLoadsAlone(options: BenchOptions): Promise<void> {
     stack = await startStack({ databaseUrl, redisUrl, profile: false, slack: { apiUrl: fakeSlack.apiUrl, signingSecret: randomBytes(16).toString("hex") } });
     const http = createHttpClient(stack.apiUrl);
     const leashPipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
-      processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...(stack.slackbot ? [{ name: "slackbot", pid: stack.slackbot.pid }] : []), ...sharedServices], slackCards: stack.slackbot !== null,
+      processes: leashProcesses(stack), slackCards: stack.slackbot !== null,
     });
     try {
       const leashRun = await runLoads(leashPipeline.pipeline, options, 10_000_000);
@@ -522,7 +526,7 @@ async function runLoadsAlone(options: BenchOptions): Promise<void> {
 async function runProfile(options: BenchOptions, stack: Stack, fixtures: BenchFixtures, databaseUrl: string): Promise<ProfileResult> {
   const http = createHttpClient(stack.apiUrl);
   const pipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: `profile-${Date.now().toString(36)}`,
-    processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices], slackCards: stack.slackbot !== null,
+    processes: leashProcesses(stack), slackCards: stack.slackbot !== null,
   });
   const durationMs = options.loadSeconds * 1000;
   log(`profile: saturation, ${options.saturationAgents} agents, ${options.loadSeconds} s, api and worker under node --cpu-prof`);
@@ -542,6 +546,16 @@ async function runProfile(options: BenchOptions, stack: Stack, fixtures: BenchFi
   const summaries = [stack.api, stack.worker].flatMap((app) => summariseProfiles(join(profilesDir, app.name), app.name, windowMs) ?? []);
   log(`  executed/s median ${run.executedPerSecond.p50}; ${summaries.map((summary) => `${summary.process}: ${summary.topModules.slice(0, 3).map((module) => `${module.name} ${(module.share * 100).toFixed(0)}%`).join(", ")}`).join("; ")}`);
   return { run, processes: summaries };
+}
+
+/** Leash's processes whose CPU a run reports per action: the Slack bot's too when it runs (it updates the cards of the approvals). */
+function leashProcesses(stack: Stack): MeasuredProcess[] {
+  return [
+    { name: "api", pid: stack.api.pid },
+    { name: "worker", pid: stack.worker.pid },
+    ...(stack.slackbot ? [{ name: "slackbot", pid: stack.slackbot.pid }] : []),
+    ...sharedServices,
+  ];
 }
 
 /** Settings of the apps under test given to the harness's environment (the group-commit batch sizes among them), passed on as they are. */
@@ -643,7 +657,7 @@ async function main() {
     log("Leash api, worker and Slack bot started, and the http workload's receiver");
     const http = createHttpClient(stack.apiUrl);
     const leashPipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
-      processes: [{ name: "api", pid: stack.api.pid }, { name: "worker", pid: stack.worker.pid }, ...sharedServices], slackCards: stack.slackbot !== null,
+      processes: leashProcesses(stack), slackCards: stack.slackbot !== null,
     });
     const runningStack = stack;
     const addWorkers: AddWorkers = async (count) => {
