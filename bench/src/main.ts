@@ -397,12 +397,28 @@ async function prepareRun(options: BenchOptions, redis: Redis, pool: pg.Pool, da
   });
 }
 
+/** What a section run alone hands its Leash part: the stack it started and what that stack is driven with. */
+interface LeashSection {
+  pipeline: Pipeline;
+  stack: Stack;
+  http: HttpClient;
+  pool: pg.Pool;
+  fixtures: BenchFixtures;
+  signingSecret: string;
+}
+
 /**
- * `--only approvals`: the latency figures at low load alone, on a fresh database and stack: approve →
- * executed for the baseline and Leash, then proposeAndWait and Slack clicks on Leash. They are logged
- * and kept in `<start>-<mode>-approvals.json` beside the results; the report is left as it was.
+ * A section run alone (`--only approvals`, `--only load`) on a fresh database: `raw` on the
+ * baseline's pipeline, then `leash` on Leash's stack (api, worker and Slack bot, measured together).
+ * What they answer is logged by them and kept in `<start>-<mode>-<section>.json` beside the results,
+ * with the machine; the report is left as it was.
  */
-async function runApprovalsAlone(options: BenchOptions): Promise<void> {
+async function runSectionOnBoth<RawResult>(
+  options: BenchOptions,
+  section: string,
+  raw: (pipeline: Pipeline) => Promise<RawResult>,
+  leash: (section: LeashSection, rawResult: RawResult) => Promise<Record<string, unknown>>,
+): Promise<void> {
   const startedAt = new Date().toISOString();
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const databaseUrl = await recreateBenchDatabase();
@@ -411,13 +427,15 @@ async function runApprovalsAlone(options: BenchOptions): Promise<void> {
   let stack: Stack | null = null;
   try {
     const fixtures = await prepareRun(options, redis, pool, databaseUrl, randomBytes(32));
+    const machine = await describeMachine(pool, redis);
+    const loadAverage = loadavg().map((value) => Math.round(value * 100) / 100);
     const rawWorker = await startRawWorker(databaseUrl, "raw-worker");
-    const raw = await createRawPipeline({ databaseUrl, redisUrl, targetCount: options.itemCount, workerPids: [rawWorker.pid] });
-    let rawApprovals: ApprovalResult;
+    const rawPipeline = await createRawPipeline({ databaseUrl, redisUrl, targetCount: options.itemCount, workerPids: [rawWorker.pid] });
+    let rawResult: RawResult;
     try {
-      rawApprovals = await runApprovalsAtLowLoad(options, raw.pipeline);
+      rawResult = await raw(rawPipeline.pipeline);
     } finally {
-      await raw.close();
+      await rawPipeline.close();
       await rawWorker.stop();
     }
     await clearQueues(redis);
@@ -429,12 +447,10 @@ async function runApprovalsAlone(options: BenchOptions): Promise<void> {
       processes: leashProcesses(stack), slackCards: stack.slackbot !== null,
     });
     try {
-      const leashApprovals = await runApprovalsAtLowLoad(options, leashPipeline.pipeline);
-      const proposeAndWait = await runProposeAndWait(options, http, pool, fixtures);
-      const slack = await runSlackClicks(options, stack, leashPipeline.pipeline, pool, signingSecret);
-      const path = join(resultsDir, `${startedAt.replaceAll(":", "-")}-${options.quick ? "quick" : "full"}-approvals.json`);
+      const leashResults = await leash({ pipeline: leashPipeline.pipeline, stack, http, pool, fixtures, signingSecret }, rawResult);
+      const path = join(resultsDir, `${startedAt.replaceAll(":", "-")}-${options.quick ? "quick" : "full"}-${section}.json`);
       mkdirSync(resultsDir, { recursive: true });
-      writeFileSync(path, JSON.stringify({ startedAt, raw: rawApprovals, leash: leashApprovals, proposeAndWait, slack }, null, 2));
+      writeFileSync(path, JSON.stringify({ startedAt, machine, loadAverage, raw: rawResult, ...leashResults }, null, 2));
       log(`results written to ${path}`);
     } finally {
       await leashPipeline.close();
@@ -452,6 +468,23 @@ async function runApprovalsAlone(options: BenchOptions): Promise<void> {
   }
 }
 
+/**
+ * `--only approvals`: the latency figures at low load alone: approve → executed for the baseline
+ * and Leash, then proposeAndWait and Slack clicks on Leash.
+ */
+function runApprovalsAlone(options: BenchOptions): Promise<void> {
+  return runSectionOnBoth(
+    options,
+    "approvals",
+    (pipeline) => runApprovalsAtLowLoad(options, pipeline),
+    async ({ pipeline, stack, http, pool, fixtures, signingSecret }) => ({
+      leash: await runApprovalsAtLowLoad(options, pipeline),
+      proposeAndWait: await runProposeAndWait(options, http, pool, fixtures),
+      slack: await runSlackClicks(options, stack, pipeline, pool, signingSecret),
+    }),
+  );
+}
+
 type LoadsAlone = { fixedLoads: LoadRunResult[]; approvalsUnderLoad: ApprovalResult; saturation: LoadRunResult };
 
 /** The fixed loads (approvals alongside one of them, as in a whole run) then the saturation run, on one pipeline. */
@@ -466,57 +499,20 @@ async function runLoads(pipeline: Pipeline, options: BenchOptions, firstIndex: n
 }
 
 /**
- * `--only load`: the fixed loads (approvals alongside one, as in a whole run) then the saturation run
- * of the baseline, then of Leash (api, worker and Slack bot running and measured), on a fresh database. Logged and kept in `<start>-<mode>-load.json` beside the results; the report is
- * left as it was. Made to compare two versions of the code quickly.
+ * `--only load`: the fixed loads (approvals alongside one, as in a whole run) then the saturation
+ * run, of the baseline and of Leash. Made to compare two versions of the code quickly.
  */
-async function runLoadsAlone(options: BenchOptions): Promise<void> {
-  const startedAt = new Date().toISOString();
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  const databaseUrl = await recreateBenchDatabase();
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-  const fakeSlack = await startFakeSlackApi();
-  let stack: Stack | null = null;
-  try {
-    const fixtures = await prepareRun(options, redis, pool, databaseUrl, randomBytes(32));
-    const machine = await describeMachine(pool, redis);
-    const loadAverage = loadavg().map((value) => Math.round(value * 100) / 100);
-    const rawWorker = await startRawWorker(databaseUrl, "raw-worker");
-    const raw = await createRawPipeline({ databaseUrl, redisUrl, targetCount: options.itemCount, workerPids: [rawWorker.pid] });
-    let rawRun: LoadsAlone;
-    try {
-      rawRun = await runLoads(raw.pipeline, options, 1_000_000);
-    } finally {
-      await raw.close();
-      await rawWorker.stop();
-    }
-    await clearQueues(redis);
-
-    stack = await startStack({ databaseUrl, redisUrl, profile: false, slack: { apiUrl: fakeSlack.apiUrl, signingSecret: randomBytes(16).toString("hex") } });
-    const http = createHttpClient(stack.apiUrl);
-    const leashPipeline = await createLeashPipeline({ http, fixtures, databaseUrl, redisUrl, tag: Date.now().toString(36),
-      processes: leashProcesses(stack), slackCards: stack.slackbot !== null,
-    });
-    try {
-      const leashRun = await runLoads(leashPipeline.pipeline, options, 10_000_000);
-      const path = join(resultsDir, `${startedAt.replaceAll(":", "-")}-${options.quick ? "quick" : "full"}-load.json`);
-      mkdirSync(resultsDir, { recursive: true });
-      writeFileSync(path, JSON.stringify({ startedAt, machine, loadAverage, raw: rawRun, leash: leashRun }, null, 2));
-      log(`saturation leash/raw ${(leashRun.saturation.executedPerSecond.p50 / rawRun.saturation.executedPerSecond.p50).toFixed(2)}x; results written to ${path}`);
-    } finally {
-      await leashPipeline.close();
-      http.close();
-    }
-    await stack.stop();
-    keepLogs([stack.api, stack.worker, stack.slackbot]);
-    stack = null;
-  } finally {
-    await stack?.stop();
-    await clearQueues(redis).catch(() => undefined);
-    redis.disconnect();
-    await pool.end();
-    await fakeSlack.close();
-  }
+function runLoadsAlone(options: BenchOptions): Promise<void> {
+  return runSectionOnBoth(
+    options,
+    "load",
+    (pipeline) => runLoads(pipeline, options, 1_000_000),
+    async ({ pipeline }, raw) => {
+      const leash = await runLoads(pipeline, options, 10_000_000);
+      log(`saturation leash/raw ${(leash.saturation.executedPerSecond.p50 / raw.saturation.executedPerSecond.p50).toFixed(2)}x`);
+      return { leash };
+    },
+  );
 }
 
 /**
