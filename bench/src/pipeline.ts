@@ -18,5 +18,5 @@ export interface Pipeline {
   /** Actions approved or running but not finished yet, across the pipeline's tenants. */
   backlog(): Promise<number>;
   /** Before each measured run: what autovacuum would have done by now, when the server runs without it (`createAutovacuumStandIn`). */
-  maintain(): Promise<boolean>;
+  maintain(): Promise<void>;
 }

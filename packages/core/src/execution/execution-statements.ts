@@ -162,8 +162,8 @@ export async function markExecutedStatement(tx: DbTransaction, rows: readonly Ex
         ORDER BY later.target_id, later.id LIMIT 1) next_on_target
       WHERE status = 'approved'
       UNION ALL
-      -- No tenant condition: a dependent always belongs to its action's tenant (checked when proposed), and
-      -- with stale statistics the planner preferred walking the tenant's whole index to the depends_on one.
+      -- No tenant condition: a dependent is a later step of the same template run, so of the same tenant,
+      -- and with stale statistics that condition led the planner to walk the tenant's whole index.
       SELECT id FROM (
         SELECT id, status FROM agent_action dep WHERE dep.depends_on_id = d.id OFFSET 0) dependents
       WHERE status = 'approved') AS waiting
