@@ -58,13 +58,16 @@ async function clearQueues(redis: Redis): Promise<void> {
 /** More worker processes of a pipeline for the `--workers N` run, measured with it. */
 type AddWorkers = (count: number) => Promise<{ processes: MeasuredProcess[]; stop(): Promise<void> }>;
 
+/** A run's CPU ms per executed action, by process, for the log. */
+const cpuPerAction = (run: LoadRunResult) => Object.entries(run.cpuMsPerAction).map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ");
+
 /** The closed-loop saturation run: `saturationAgents` agents, each waiting for its action to execute before proposing the next. */
 async function runSaturation(pipeline: Pipeline, options: BenchOptions, workers: number, firstIndex: number): Promise<LoadRunResult> {
   const durationMs = options.loadSeconds * 1000;
   log(`${pipeline.name}: saturation, ${options.saturationAgents} agents each waiting for its action, ${workers} worker${workers > 1 ? "s" : ""}, for ${options.loadSeconds} s`);
   await pipeline.maintain();
   const run = await runLoad(pipeline, { agents: options.saturationAgents, durationMs, warmupMs: durationMs / 5, workers }, firstIndex);
-  const cpu = Object.entries(run.cpuMsPerAction).map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ");
+  const cpu = cpuPerAction(run);
   log(`  executed/s median ${run.executedPerSecond.p50}, propose → executed p50 ${run.proposeToExecutedMs.p50.toFixed(1)} ms, CPU ms per action: ${cpu}; load generator busy ${(run.generatorBusy * 100).toFixed(0)}%, errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
   await sleep(1000);
   return run;
@@ -98,7 +101,7 @@ async function runFixedLoads(pipeline: Pipeline, options: BenchOptions, indexes:
       log(`  approvals ${check.valid ? "ran" : "did NOT all run"} under load: ${check.executedWhileLoadRan} of ${approvals.samples} executed while the load ran (load window ${check.loadWindowSeconds.join("–")} s, approvals ${check.approvalsSeconds.join("–")} s); approve → executed p50/p99 ${approvals.approveToExecutedMs.p50.toFixed(1)}/${approvals.approveToExecutedMs.p99.toFixed(1)} ms`);
     }
     fixedLoads.push(run);
-    const cpu = Object.entries(run.cpuMsPerAction).map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ");
+    const cpu = cpuPerAction(run);
     log(`  executed/s median ${run.executedPerSecond.p50}, propose p50 ${run.proposeLatencyMs.p50.toFixed(1)} ms, to executed p50/p99 ${run.proposeToExecutedMs.p50.toFixed(1)}/${run.proposeToExecutedMs.p99.toFixed(1)} ms${run.stoppedAfterSeconds === null ? "" : `, stopped after ${run.stoppedAfterSeconds.toFixed(1)} s`}, CPU ms per action: ${cpu}; errors ${run.errors}${run.firstError ? ` (${run.firstError})` : ""}`);
     await sleep(1000);
   }
