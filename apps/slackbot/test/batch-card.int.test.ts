@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { proposeBatch } from "@leash/core";
+import { approveAction, proposeBatch } from "@leash/core";
 import { waitFor } from "@leash/core/testing";
 
 import { ids } from "../src/ids.ts";
@@ -9,9 +9,11 @@ import { buttonClickPayload, rejectSubmission, sendToBot, signed } from "./slack
 import {
   buttonsOf,
   cardText,
+  cardUpdates,
   SLACK_USERS,
   startSlackHarness,
   waitForLatestCard,
+  waitUntilSettled,
   type SlackHarness,
 } from "./support.ts";
 
@@ -144,4 +146,35 @@ describe("one Slack card per batch", () => {
     );
     expect(buttonsOf(latest)).toEqual([]);
   });
+
+  it("a batch's events share the card's redraws: thirty approvals at once (sixty events) redraw it far fewer times, and it ends showing every action executed", async () => {
+    const { actionIds, card } = await proposeIdeas(Array.from({ length: 30 }, (_, index) => `Bulk idea ${index + 1}`));
+    await approveAll(actionIds);
+
+    const latest = cardUpdates(harness, card.ts).at(-1);
+    expect((cardText(latest!).match(/Executed/g) ?? []).length).toBe(30);
+    expect(buttonsOf(latest!)).toEqual([]);
+    expect(cardUpdates(harness, card.ts).length).toBeLessThanOrEqual(20);
+  });
+
+  it("a redraw Slack refuses covers nothing: the events it would have answered redraw the card again", async () => {
+    const { actionIds, card } = await proposeIdeas(Array.from({ length: 10 }, (_, index) => `Refused idea ${index + 1}`));
+    harness.slack.refuseNext("chat.update", "internal_error");
+    await approveAll(actionIds);
+
+    const latest = cardUpdates(harness, card.ts).at(-1);
+    expect((cardText(latest!).match(/Executed/g) ?? []).length).toBe(10);
+  });
 });
+
+async function approveAll(actionIds: number[]) {
+  await Promise.all(
+    actionIds.map((actionId) =>
+      approveAction(harness.environment.deps, { actor: harness.tenant.approver, input: { actionId } }),
+    ),
+  );
+  await waitFor(async () => (await Promise.all(actionIds.map(statusOf))).every((status) => status === "executed"), {
+    what: "the approved actions to run",
+  });
+  await waitUntilSettled(harness, actionIds);
+}

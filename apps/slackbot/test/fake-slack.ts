@@ -22,6 +22,8 @@ export interface FakeSlack {
   waitForCalls(method: string, count: number, filter?: (call: SlackCall) => boolean): Promise<SlackCall[]>;
   /** What users.info answers about each Slack user. */
   emails: Map<string, string>;
+  /** Makes the next call to `method` fail as Slack fails one (`{ ok: false, error }`), once. */
+  refuseNext(method: string, error: string): void;
   /** Slack's end of Socket Mode, for a bot started with an app token. */
   socketMode: FakeSocketMode;
   close(): Promise<void>;
@@ -53,10 +55,16 @@ function decodeArgs(body: string, contentType: string | undefined): Record<strin
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const emails = new Map<string, string>();
+  const refusals = new Map<string, string>();
   let clock = 1_700_000_000;
   const nextTs = () => `${(clock += 1)}.000100`;
 
   const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
+    const refusal = refusals.get(method);
+    if (refusal !== undefined) {
+      refusals.delete(method);
+      return { ok: false, error: refusal };
+    }
     switch (method) {
       case "auth.test":
         return { ok: true, url: "https://acme.slack.com/", team: "Acme", user: "leash", team_id: BOT.teamId, user_id: BOT.userId, bot_id: BOT.botId };
@@ -111,6 +119,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     callsTo,
     emails,
+    refuseNext: (method, error) => refusals.set(method, error),
     socketMode,
     waitForCalls: (method, count, filter = () => true) =>
       waitFor(

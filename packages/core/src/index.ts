@@ -198,6 +198,7 @@ export { linkSlackUser } from "./slack/link-slack-user.ts";
 export { findSlackWorkspace } from "./slack/find-slack-workspace.ts";
 export { resolveSlackActor, type SlackRequester } from "./slack/resolve-slack-actor.ts";
 export { checkDecision } from "./slack/check-decision.ts";
+export { findSlackCardKey, type SlackCardKey } from "./slack/find-slack-card-key.ts";
 export { loadSlackCard, type SlackCard } from "./slack/load-slack-card.ts";
 export { recordSlackMessage } from "./slack/record-slack-message.ts";
 export type { SlackWorkspaceView } from "./slack/slack-workspace-view.ts";

@@ -7,9 +7,8 @@ import { batchCard } from "../blocks/batch-card.ts";
 import { escalationText, reminderText } from "../blocks/deadline-notices.ts";
 import { rollbackReport } from "../blocks/rollback-report.ts";
 import type { BotDeps } from "../bot-deps.ts";
-import { withCardLock } from "./card-lock.ts";
 
-export type SyncOutcome = "posted" | "updated" | "skipped" | "busy";
+export type SyncOutcome = "posted" | "updated" | "skipped";
 
 const REPORT_MEMORY_SECONDS = 7 * 24 * 3600;
 
@@ -18,7 +17,8 @@ const isSlackError = (error: unknown, code: string) => error instanceof webApi.W
 /**
  * Makes the action's card show the action as it is now: posted once (its channel and ts kept with
  * the action), edited in place ever after. It renders the current state rather than the event's,
- * so events handled late or out of order can never leave an older state on top.
+ * so events handled late or out of order can never leave an older state on top. The caller holds
+ * the card (`withCardLock`).
  */
 export async function syncCard(
   deps: BotDeps,
@@ -31,16 +31,8 @@ export async function syncCard(
     logger.warn({ tenant: card.tenant.slug, linkedTeam: card.teamId, botTeam: teamId }, "tenant is linked to another Slack workspace than this bot's token; card skipped");
     return "skipped";
   }
-  if (card.batch) {
-    // The batch's actions share one card: its events take turns on the batch, then read it afresh.
-    return withCardLock(deps, `batch:${card.batch.id}`, async () => {
-      const fresh = await loadSlackCard(deps.core, event);
-      if (!fresh) return "skipped";
-      const message = fresh.batch ? batchCard(fresh, fresh.batch, { webBaseUrl: deps.webBaseUrl }) : approvalCard(fresh, { webBaseUrl: deps.webBaseUrl, now: deps.core.clock.now() });
-      return showCard(deps, event, fresh, message, logger);
-    });
-  }
-  return showCard(deps, event, card, approvalCard(card, { webBaseUrl: deps.webBaseUrl, now: deps.core.clock.now() }), logger);
+  const message = card.batch ? batchCard(card, card.batch, { webBaseUrl: deps.webBaseUrl }) : approvalCard(card, { webBaseUrl: deps.webBaseUrl, now: deps.core.clock.now() });
+  return showCard(deps, event, card, message, logger);
 }
 
 /** Edits the card in place, or posts it (keeping its channel and ts with every action it shows), then its thread replies. */

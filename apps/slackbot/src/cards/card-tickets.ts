@@ -1,0 +1,41 @@
+import type { SlackCardKey } from "@leash/core";
+
+import type { BotDeps } from "../bot-deps.ts";
+
+/**
+ * A batch card shows up to a hundred actions, and each of their events asks for the whole card to
+ * be loaded and drawn again. Tickets let one drawing answer many events:
+ * - an event takes a ticket (an increasing number per card) once, after its change committed;
+ * - a sync reads the last ticket taken before it loads the card, and once Slack shows the card,
+ *   records that number as shown;
+ * - an event whose ticket is at most the number shown was taken before a load that saw its change,
+ *   so the card already shows it and the event is done.
+ * The mark is written only after Slack accepted the card, so a bot that dies mid-sync leaves its
+ * events uncovered and they draw the card again. Both numbers live in one hash so that they expire
+ * together: a counter that restarted below an old mark would cover events nobody drew.
+ */
+const MEMORY_SECONDS = 7 * 24 * 3600;
+
+const TAKE = `local n = redis.call("hincrby", KEYS[1], "taken", 1) redis.call("expire", KEYS[1], ARGV[1]) return n`;
+const MARK = `if redis.call("exists", KEYS[1]) == 1 and tonumber(ARGV[1]) > tonumber(redis.call("hget", KEYS[1], "shown") or "0") then redis.call("hset", KEYS[1], "shown", ARGV[1]) end return 0`;
+
+type TicketDeps = Pick<BotDeps, "redis" | "keyPrefix">;
+
+const ticketsKey = (deps: TicketDeps, card: SlackCardKey) => `${deps.keyPrefix}:slack:card-tickets:${card}`;
+
+export async function takeCardTicket(deps: TicketDeps, card: SlackCardKey): Promise<number> {
+  return Number(await deps.redis.eval(TAKE, 1, ticketsKey(deps, card), MEMORY_SECONDS));
+}
+
+/** The last ticket taken: a load that starts after this read sees every change those tickets stand for. */
+export async function lastCardTicket(deps: TicketDeps, card: SlackCardKey): Promise<number> {
+  return Number((await deps.redis.hget(ticketsKey(deps, card), "taken")) ?? 0);
+}
+
+export async function cardShows(deps: TicketDeps, card: SlackCardKey, ticket: number): Promise<boolean> {
+  return Number((await deps.redis.hget(ticketsKey(deps, card), "shown")) ?? 0) >= ticket;
+}
+
+export async function markCardShown(deps: TicketDeps, card: SlackCardKey, upTo: number): Promise<void> {
+  if (upTo > 0) await deps.redis.eval(MARK, 1, ticketsKey(deps, card), upTo);
+}
