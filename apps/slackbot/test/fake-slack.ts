@@ -10,6 +10,8 @@ export interface SlackCall {
   method: string;
   token: string | null;
   args: Record<string, unknown>;
+  /** When the call reached the fake (epoch ms). */
+  receivedAt: number;
 }
 
 export interface FakeSlack {
@@ -96,13 +98,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const authorization = request.headers.authorization;
       const token = authorization?.startsWith("Bearer ") ? authorization.slice(7) : null;
       if (url.pathname.startsWith("/response/")) {
-        calls.push({ method: `response_url:${url.pathname.slice("/response/".length)}`, token, args });
+        calls.push({ method: `response_url:${url.pathname.slice("/response/".length)}`, token, args, receivedAt: Date.now() });
         response.writeHead(200, { "content-type": "text/plain" });
         response.end("ok");
         return;
       }
       const method = url.pathname.replace(/^\/api\//, "");
-      calls.push({ method, token, args });
+      calls.push({ method, token, args, receivedAt: Date.now() });
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify(answer(method, args)));
     });
