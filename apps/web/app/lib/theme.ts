@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** How the console looks: as the system prefers, or always light or dark. */
 export const themeSchema = z.enum(["system", "light", "dark"]);
