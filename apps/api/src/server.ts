@@ -34,6 +34,9 @@ import { appRouter } from "./router.ts";
 /** Largest request body accepted, in bytes (a batch of 100 actions at the 16 KiB parameter limit fits). */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+/** How long an idle keep-alive connection stays open: longer than a load balancer's usual 60 s. */
+export const KEEP_ALIVE_MS = 65_000;
+
 export interface ApiServerOptions {
   deps: CoreDeps;
   /** Whether Postgres and Redis answer; /readyz reports it. */
@@ -100,7 +103,7 @@ export function createApiServer({
   const docsPage = renderDocsPage(openApiDocument);
   const serveMetrics = metrics?.token ? metricsHandler({ registry: metrics.registry, token: metrics.token }) : null;
 
-  return createServer(traceRequests((request, response) => {
+  const server = createServer(traceRequests((request, response) => {
     const path = (request.url ?? "/").split("?")[0] ?? "/";
     if (metrics) countRequest(metrics.requests, path, response);
     if (path.startsWith("/trpc/")) {
@@ -143,6 +146,12 @@ export function createApiServer({
     }
     sendJson(response, 404, { error: "Not found. The API lives under /trpc/<router>.<procedure>; its documentation under /docs and /openapi.json." });
   }));
+  // Node closes an idle keep-alive connection after 5 s, while a client's pool or a load balancer
+  // (60 s idle by default on the common ones) may be sending the next request on it: that request
+  // then fails as a reset connection. Idle connections are kept longer than such a balancer keeps them.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
+  return server;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown) {
