@@ -5,6 +5,7 @@ import { getAction } from "../actions/get-action.ts";
 import type { CoreDeps } from "../deps.ts";
 import { isCoreError } from "../errors.ts";
 import { loadItemFacts } from "../presentation/action-presentation.ts";
+import { onBatchCard } from "./find-slack-card-key.ts";
 import type { ItemFacts } from "../presentation/present-values.ts";
 
 /** Everything the Slack bot shows on an action's approval card, and where the card is. */
@@ -52,14 +53,13 @@ export async function loadSlackCard(deps: Pick<CoreDeps, "db">, { tenantId, acti
   const message = await deps.db.agentAction.findUniqueOrThrow({ where: { id: actionId }, select: { slackChannelId: true, slackMessageTs: true } });
   const undoId = action.rollbackActionId ?? lastUndoAskedFor(action.timeline);
   const undoAction = undoId !== null ? await read(undoId) : null;
-  const batchRows =
-    action.batchId !== null && action.requiresApproval
-      ? await deps.db.agentAction.findMany({
-          where: { tenantId, batchId: action.batchId, requiresApproval: true },
-          include: approvalsInclude,
-          orderBy: { id: "asc" },
-        })
-      : [];
+  const batchRows = onBatchCard(action)
+    ? await deps.db.agentAction.findMany({
+        where: { tenantId, batchId: action.batchId, requiresApproval: true },
+        include: approvalsInclude,
+        orderBy: { id: "asc" },
+      })
+    : [];
   let batch: SlackCard["batch"] = null;
   let shown: { slackChannelId: string | null; slackMessageTs: string | null } = message;
   if (action.batchId !== null && batchRows.length >= 2) {
