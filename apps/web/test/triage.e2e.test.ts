@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { approveAction, createTemplate, proposeAction, rollbackAction, runTemplate } from "@leash/core";
 import { createTestItem, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
-import { hydrated, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
+import { hydrated, signInAs, startConsoleStack, type RunningConsole, type TenantConsoleStack } from "./support.ts";
 
 /** The rows the list renders before the reader scrolls or moves down (WINDOW_ROWS in app/lib/triage.ts). */
 const FIRST_ROWS = 50;
@@ -56,9 +56,9 @@ const selectedRowId = async (page: Page) => Number(await page.locator('[data-row
 const statusOf = async (actionId: number) => (await environment.db.agentAction.findUniqueOrThrow({ where: { id: actionId } })).status;
 const toasts = (page: Page) => page.locator(".toast-region");
 
-// One retry: in 3 of about 12 runs on this loaded 2-core machine one decision here got no answer
-// within its wait (a toast or the next selection never came); the cause is not found yet (issue 18's
-// note). A failure that repeats still fails.
+// One retry, for waits on a loaded 2-core machine. Decisions that got no toast or did not move the
+// selection on were answers the page lost on a slow page (see useEachAnswer); the slow-device test
+// below reproduces that, and a failure that repeats still fails.
 describe("the inbox as a triage tool", { retry: 1 }, () => {
   it("lists one dense row per action in groups by what the reader can do, says why instead of a button, and keeps the selection in the URL", async () => {
     const waiting = await proposeIdea("Needs Dana", "Found in the backlog");
@@ -123,6 +123,28 @@ describe("the inbox as a triage tool", { retry: 1 }, () => {
     expect(new Set(decided)).toEqual(new Set(proposed));
     for (const id of proposed) expect(await statusOf(id)).not.toBe("pending");
     await expect.poll(() => page.getByTestId("inbox-summary").textContent()).toBe("Nothing waiting for you.");
+  });
+
+  it("keeps every answer on a slow device: each decision gets its toast and moves the selection on", async () => {
+    const proposed = await proposeIdeas(50, "Slow device idea");
+    const page = await stack.newPage();
+    // Chromium at a twentieth of its speed: renders are interrupted and started again while answers
+    // arrive, which lost some of them (no toast, the selection stayed, the next key was ignored).
+    const devtools = await page.context().newCDPSession(page);
+    await devtools.send("Emulation.setCPUThrottlingRate", { rate: 20 });
+    await signInAs(page, web.url, tenant, "approver");
+    await row(page, proposed[0] ?? 0).waitFor();
+    for (let round = 0; round < 3; round += 1) {
+      const current = await selectedRowId(page);
+      await page.keyboard.press("a");
+      await expect.poll(() => toasts(page).textContent(), { timeout: 20_000 }).toContain(`Approved #${current} `);
+      await expect.poll(() => selectedRowId(page), { timeout: 20_000 }).not.toBe(current);
+    }
+    // Newest first: the three decided are the newest three, and nothing was decided twice or skipped.
+    // Newest first: the three newest were decided, each once, and the rest still wait.
+    const statuses = await Promise.all(proposed.map(statusOf));
+    expect(statuses.slice(0, -3).filter((status) => status !== "pending")).toEqual([]);
+    expect(statuses.slice(-3).filter((status) => status === "pending")).toEqual([]);
   });
 
   it("moves with j and k, selects with x, rejects with r and a reason, opens with Enter, and lists the keys with ?", async () => {

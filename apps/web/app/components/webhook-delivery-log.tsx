@@ -1,10 +1,11 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Form, Link, useFetcher } from "react-router";
 
 import type { WebhookDeliveryPage, WebhookDeliveryView, WebhookEndpointView } from "@leash/core";
 
 import { LocalTime } from "./local-time.tsx";
 import { plural } from "../lib/format.ts";
+import { useEachAnswer } from "../lib/use-each-answer.ts";
 import { webhookEventLabel } from "../lib/webhook-labels.ts";
 import { CsrfField } from "./csrf-field.tsx";
 
@@ -118,11 +119,9 @@ export function WebhookDeliveryLog({
 }) {
   const more = useFetcher<{ log: WebhookDeliveryPage }>();
   const [older, setOlder] = useState<WebhookDeliveryPage>({ items: [], nextCursor: null });
-  useEffect(() => {
-    const loaded = more.data?.log;
-    if (loaded)
-      setOlder((current) => ({ items: [...current.items, ...loaded.items], nextCursor: loaded.nextCursor }));
-  }, [more.data]);
+  useEachAnswer(more.data, ({ log }) =>
+    setOlder((current) => ({ items: [...current.items, ...log.items], nextCursor: log.nextCursor })),
+  );
   // The first page is refreshed live; the older ones loaded below it are kept, without repeating one.
   const shown = [
     ...page.items,

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useFetcher } from "react-router";
 
 import type { loader as detailsLoader } from "../routes/inbox-details.ts";
+import { useEachAnswer } from "./use-each-answer.ts";
 import type { DetailPresentation } from "./triage.ts";
 
 /** An action's detail, or null once the server said it no longer waits. */
@@ -29,10 +30,7 @@ export function useTriageDetails(loaded: Readonly<Record<number, DetailPresentat
     if (query !== "") void fetcher.load(`/inbox/details?${query}`);
     // The fetcher's identity changes with its state; only a new set of missing ids asks again.
   }, [query]);
-  const answer = fetcher.data;
-  useEffect(() => {
-    // A bounded memory: a detail forgotten is fetched again if the reader comes back to it.
-    if (answer) setFetched((current) => [...current.slice(-20), answer]);
-  }, [answer]);
+  // A bounded memory: a detail forgotten is fetched again if the reader comes back to it.
+  useEachAnswer(fetcher.data, (answer) => setFetched((current) => [...current.slice(-20), answer]));
   return known;
 }

@@ -28,6 +28,7 @@ import {
 } from "../lib/triage.ts";
 import { consoleTitle } from "../lib/console-title.ts";
 import { useConsole } from "../lib/use-console.ts";
+import { useEachAnswer } from "../lib/use-each-answer.ts";
 import { useTriageDetails } from "../lib/use-triage-details.ts";
 import { useTriageKeys } from "../lib/use-triage-keys.ts";
 import type { loader as rootLoader } from "../root.tsx";
@@ -115,34 +116,29 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
 
   // The list as it was when a decision was posted: once it is answered, the list no longer holds the decided action.
   const orderWhenPosted = useRef(order);
-  useEffect(() => {
-    const result = decider.data;
-    if (!result) return;
+  // Only a new answer moves on: later renders of the same one (a new selection, a revalidation) must not.
+  useEachAnswer(decider.data, (result) => {
     toast(result);
     const decidedId = result.ok && result.form?.startsWith("decide-") ? Number(result.form.slice("decide-".length)) : null;
     if (decidedId !== null && decidedId === selectedId) {
       const next = nextAfter(orderWhenPosted.current, decidedId, (id) => byId.has(id));
       if (next !== null) select(next);
     }
-    // Only a new answer moves on: later renders of the same one (a new selection, a revalidation) must not.
-  }, [decider.data]);
+  });
   useEffect(() => {
     if (decider.state === "idle") orderWhenPosted.current = order;
   }, [decider.state, order]);
+  // The fetcher's data can hold a decision's answer before its state leaves "submitting": the answer is what counts.
+  const postedId = decider.formData?.get("actionId");
+  const awaitingAnswer = decider.state === "submitting" && decider.data?.form !== `decide-${typeof postedId === "string" ? postedId : ""}`;
   // A bulk answer is settled once the list it changed has loaded again (the fetcher is idle).
-  const settledBulk = useRef<FormResult | undefined>(undefined);
-  useEffect(() => {
-    const result = bulk.data;
-    if (!result || bulk.state !== "idle" || settledBulk.current === result) return;
-    settledBulk.current = result;
+  useEachAnswer(bulk.state === "idle" ? bulk.data : undefined, (result) => {
     toast(result);
     // Decided ones leave the selection, and so do refused ones no longer listed; the rest stay selected.
     const settled = new Set(result.ok ? (result.outcomes ?? []).filter((outcome) => outcome.ok || !byId.has(outcome.actionId)).map((outcome) => outcome.actionId) : []);
     setChecked((current) => new Set([...current].filter((id) => !settled.has(id))));
-  }, [bulk.data, bulk.state, byId, toast]);
-  useEffect(() => {
-    if (batcher.data) toast(batcher.data);
-  }, [batcher.data, toast]);
+  });
+  useEachAnswer(batcher.data, toast);
   useEffect(() => {
     if (selectedId !== null) document.querySelector(`[data-row-id="${selectedId}"]`)?.scrollIntoView({ block: "nearest" });
   }, [selectedId]);
@@ -173,9 +169,9 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
       }
       // What cannot be undone is never approved by one key: the key opens its confirmation.
       if (irreversible(selected)) document.getElementById("triage-confirm")?.focus();
-      // While the last answer's list is still loading, a new decision may go ahead; not while one is posted.
-      // Posted from the row's facts, so it does not wait for the detail to load.
-      else if (decider.state !== "submitting") void decider.submit({ [CSRF_FIELD]: csrf, intent: "approve", actionId: String(selected.action.id) }, { method: "post" });
+      // While the last answer's list is still loading, a new decision may go ahead; not while one waits for
+      // its answer (posting again would drop it). Posted from the row's facts, so it does not wait for the detail.
+      else if (!awaitingAnswer) void decider.submit({ [CSRF_FIELD]: csrf, intent: "approve", actionId: String(selected.action.id) }, { method: "post" });
     },
     reject: () => {
       if (selected && decidable(selected)) document.getElementById("triage-reason")?.focus();
