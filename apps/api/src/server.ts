@@ -10,6 +10,7 @@ import {
   createProposalBatcher,
   createWaitSlots,
   DEFAULT_PROPOSAL_BATCH_SIZE,
+  keepIdleConnections,
   metricsHandler,
   throttleApiKeyLookups,
   type ActionWatcher,
@@ -33,9 +34,6 @@ import { appRouter } from "./router.ts";
 
 /** Largest request body accepted, in bytes (a batch of 100 actions at the 16 KiB parameter limit fits). */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
-/** How long an idle keep-alive connection stays open: longer than a load balancer's usual 60 s. */
-export const KEEP_ALIVE_MS = 65_000;
 
 export interface ApiServerOptions {
   deps: CoreDeps;
@@ -146,12 +144,7 @@ export function createApiServer({
     }
     sendJson(response, 404, { error: "Not found. The API lives under /trpc/<router>.<procedure>; its documentation under /docs and /openapi.json." });
   }));
-  // Node closes an idle keep-alive connection after 5 s, while a client's pool or a load balancer
-  // (60 s idle by default on the common ones) may be sending the next request on it: that request
-  // then fails as a reset connection. Idle connections are kept longer than such a balancer keeps them.
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
-  server.headersTimeout = KEEP_ALIVE_MS + 1000;
-  return server;
+  return keepIdleConnections(server);
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown) {

@@ -7,6 +7,7 @@ import {
   createMetricsRegistry,
   createRedisConnection,
   createSlackbotMetrics,
+  keepIdleConnections,
   loadActionTypeModules,
   metricsHandler,
   resolveRedisUrl,
@@ -39,7 +40,7 @@ const reason = missingCredentials();
 if (reason !== null || !env.SLACK_BOT_TOKEN) {
   // The rest of Leash works without Slack; this process stays up so `start` and health checks behave the same.
   logger.warn({ reason }, "Slack bot disabled");
-  const server: Server = createHealthServer({ enabled: false, reason: reason ?? "no bot token" }, serveMetrics);
+  const server: Server = keepIdleConnections(createHealthServer({ enabled: false, reason: reason ?? "no bot token" }, serveMetrics));
   server.listen(env.SLACKBOT_PORT, env.SLACKBOT_HOST);
   stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
 } else {

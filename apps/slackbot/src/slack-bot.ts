@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 
 import { App, AuthorizationError, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
 
-import { createRedisConnection, findSlackWorkspace, slackTeamIdSchema, type CoreDeps, type Logger } from "@leash/core";
+import { createRedisConnection, findSlackWorkspace, keepIdleConnections, slackTeamIdSchema, type CoreDeps, type Logger } from "@leash/core";
 
 import { boltLogger } from "./bolt-logger.ts";
 import type { BotDeps } from "./bot-deps.ts";
@@ -154,6 +154,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   } else {
     server = await app.start({ port: options.port, host: options.host });
   }
+  keepIdleConnections(server);
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://${options.host}:${port}`;
   logger.info({ mode, team: teamId, url: mode === "http" ? `${baseUrl}/slack/events` : undefined }, "Slack bot ready");

@@ -6,6 +6,8 @@ import compression from "compression";
 import express from "express";
 import type { ServerBuild } from "react-router";
 
+import { keepIdleConnections } from "@leash/core";
+
 import { env } from "./env.ts";
 
 /*
@@ -43,8 +45,10 @@ app.use(
   }),
 );
 
-const server = app.listen(env.PORT, env.HOST, () => {
-  process.stdout.write(`[leash-web] http://${env.HOST}:${env.PORT}\n`);
-});
+const server = keepIdleConnections(
+  app.listen(env.PORT, env.HOST, () => {
+    process.stdout.write(`[leash-web] http://${env.HOST}:${env.PORT}\n`);
+  }),
+);
 // The console's own connections close on the same signals (app/server/deps.server.ts).
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => server.close());

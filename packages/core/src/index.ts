@@ -460,6 +460,7 @@ export {
 export { createMetricsRegistry, type Registry } from "./observability/metrics-registry.ts";
 export { createActionCounters, type ActionCounters } from "./observability/action-counters.ts";
 export { createApiMetrics, type ApiMetrics } from "./observability/api-metrics.ts";
+export { KEEP_ALIVE_MS, keepIdleConnections } from "./http/keep-idle-connections.ts";
 export { createWorkerMetrics, type WorkerMetrics, type WorkerSamplers } from "./observability/worker-metrics.ts";
 export { createSlackbotMetrics, type SlackbotMetrics } from "./observability/slackbot-metrics.ts";
 export { metricsHandler } from "./observability/serve-metrics.ts";
