@@ -140,7 +140,6 @@ describe("the inbox as a triage tool", { retry: 1 }, () => {
       await expect.poll(() => toasts(page).textContent(), { timeout: 20_000 }).toContain(`Approved #${current} `);
       await expect.poll(() => selectedRowId(page), { timeout: 20_000 }).not.toBe(current);
     }
-    // Newest first: the three decided are the newest three, and nothing was decided twice or skipped.
     // Newest first: the three newest were decided, each once, and the rest still wait.
     const statuses = await Promise.all(proposed.map(statusOf));
     expect(statuses.slice(0, -3).filter((status) => status !== "pending")).toEqual([]);

@@ -3,7 +3,7 @@ import { Link, type FetcherWithComponents } from "react-router";
 import { DatedText, LocalTime } from "./local-time.tsx";
 import { capitalize, humanLabel, plural } from "../lib/format.ts";
 import { fieldError, type FormResult } from "../lib/form-result.ts";
-import { irreversible, type DetailPresentation, type TriageEntry } from "../lib/triage.ts";
+import { awaitingAnswer, irreversible, type DetailPresentation, type TriageEntry } from "../lib/triage.ts";
 import { ChangesList, DetailsList } from "./changes-list.tsx";
 import { CsrfField } from "./csrf-field.tsx";
 import { invalid } from "./field-error.tsx";
@@ -40,7 +40,7 @@ function targetLabel(action: TriageEntry["action"], target: DetailPresentation["
 /** The selected action beside the list: what it does, and the decision (or why the reader cannot make it). */
 export function TriageDetail({ entry, detail, runMembers, canDecide, decider, onBack, result, batcher }: TriageDetailProps) {
   const { action, presentation } = entry;
-  const busy = decider.state === "submitting";
+  const busy = awaitingAnswer(decider);
   const cannotUndo = irreversible(entry);
   const reasonError = fieldError(result, "reason");
   const confirmError = fieldError(result, "confirm");

@@ -1,4 +1,8 @@
+import type { FetcherWithComponents } from "react-router";
+
 import type { ActionPresentation, ActionView, InboxEntry, InboxGroup } from "@leash/core";
+
+import type { FormResult } from "./form-result.ts";
 
 /** The fields of an action the inbox's list and detail show: of its proposer the name, of its approvals who gave them. */
 export interface TriageAction
@@ -148,3 +152,12 @@ export function nextAfter(order: readonly TriageEntry[], id: number, listed: (id
 
 /** Whether approving it takes a deliberate confirmation (and keeps it out of Select all and Approve and trust). */
 export const irreversible = (entry: TriageEntry) => !entry.presentation.reversible.reversible;
+
+/**
+ * Whether the decision `decider` posted still waits for its answer (posting another would drop it).
+ * The fetcher's data can hold the answer before its state leaves "submitting": the answer is what counts.
+ */
+export function awaitingAnswer(decider: Pick<FetcherWithComponents<FormResult>, "state" | "data" | "formData">): boolean {
+  const postedId = decider.formData?.get("actionId");
+  return decider.state === "submitting" && decider.data?.form !== `decide-${typeof postedId === "string" ? postedId : ""}`;
+}

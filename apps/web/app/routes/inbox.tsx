@@ -14,6 +14,7 @@ import { CSRF_FIELD, resultFor, type FormResult } from "../lib/form-result.ts";
 import {
   aroundSelection,
   arrange,
+  awaitingAnswer,
   irreversible,
   nextAfter,
   selectionIn,
@@ -128,9 +129,6 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
   useEffect(() => {
     if (decider.state === "idle") orderWhenPosted.current = order;
   }, [decider.state, order]);
-  // The fetcher's data can hold a decision's answer before its state leaves "submitting": the answer is what counts.
-  const postedId = decider.formData?.get("actionId");
-  const awaitingAnswer = decider.state === "submitting" && decider.data?.form !== `decide-${typeof postedId === "string" ? postedId : ""}`;
   // A bulk answer is settled once the list it changed has loaded again (the fetcher is idle).
   useEachAnswer(bulk.state === "idle" ? bulk.data : undefined, (result) => {
     toast(result);
@@ -171,7 +169,7 @@ export default function Inbox({ loaderData, actionData }: Route.ComponentProps) 
       if (irreversible(selected)) document.getElementById("triage-confirm")?.focus();
       // While the last answer's list is still loading, a new decision may go ahead; not while one waits for
       // its answer (posting again would drop it). Posted from the row's facts, so it does not wait for the detail.
-      else if (!awaitingAnswer) void decider.submit({ [CSRF_FIELD]: csrf, intent: "approve", actionId: String(selected.action.id) }, { method: "post" });
+      else if (!awaitingAnswer(decider)) void decider.submit({ [CSRF_FIELD]: csrf, intent: "approve", actionId: String(selected.action.id) }, { method: "post" });
     },
     reject: () => {
       if (selected && decidable(selected)) document.getElementById("triage-reason")?.focus();
