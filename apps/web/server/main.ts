@@ -1,3 +1,6 @@
+// First: it settles NODE_ENV before React and the console's settings are loaded.
+import { env } from "./env.ts";
+
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -7,8 +10,6 @@ import express from "express";
 import type { ServerBuild } from "react-router";
 
 import { keepIdleConnections } from "@leash/core";
-
-import { env } from "./env.ts";
 
 /*
  * Serves the built console as react-router-serve did (static assets, compression, the React Router

@@ -58,11 +58,13 @@ export async function startConsole(environment: TestEnvironment, env: Record<str
   if (!existsSync(serverBuild)) throw new Error(`No server build at ${serverBuild}: run \`pnpm --filter @leash/web build\` first`);
   const port = await freePort();
   let output = "";
+  // NODE_ENV unset, as under `pnpm start` (the test runner's own "test" is not passed on).
+  const inherited = { ...process.env };
+  delete inherited.NODE_ENV;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", serverEntry], {
     cwd: webRoot,
     env: {
-      ...process.env,
-      NODE_ENV: "production",
+      ...inherited,
       HOST: "127.0.0.1",
       SMTP_URL: environment.smtp.url,
       SMTP_FROM: TEST_SMTP_FROM,
