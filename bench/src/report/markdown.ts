@@ -193,6 +193,16 @@ function approvalRow(label: string, leash: ApprovalResult, raw: ApprovalResult):
   return `| ${label} | ${dist(leash.approveCallMs)} | ${dist(leash.approveToExecutedMs)} | ${underLoadNote(leash)} | ${dist(raw.approveCallMs)} | ${dist(raw.approveToExecutedMs)} | ${underLoadNote(raw)} | ${ratio(leash.approveToExecutedMs.p50, raw.approveToExecutedMs.p50)} / ${ratio(leash.approveToExecutedMs.p99, raw.approveToExecutedMs.p99)} |`;
 }
 
+/** At low load the first approvals are sent and not counted, as a fixed load's first fifth: what they took is said here. */
+function approvalWarmupNote(leash: ApprovalResult, raw: ApprovalResult): string[] {
+  if (!leash.warmup || !raw.warmup) return [];
+  const took = (warmup: NonNullable<ApprovalResult["warmup"]>) => `p50 ${fmt(warmup.approveToExecutedMs.p50)} ms, the slowest ${fmt(warmup.approveToExecutedMs.max)} ms`;
+  return [
+    "",
+    `At low load, ${leash.warmup.samples} approvals of each pipeline came first and are not counted, as the first fifth of a fixed load is not: the first approvals a freshly started stack serves pay for its cold code paths once. Their approve → executed: Leash ${took(leash.warmup)}; raw ${took(raw.warmup)}.`,
+  ];
+}
+
 function proposeAndWaitSection(paw: ProposeAndWaitResult | undefined): string[] {
   if (!paw) return ["### 4b. proposeAndWait", "", "Not measured in this run."];
   return [
@@ -382,6 +392,7 @@ export function renderResults(results: BenchResults): string {
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
     approvalRow("low load", leash.approvalsAtLowLoad, raw.approvalsAtLowLoad),
     approvalRow(`while ${results.settings.approvalsUnderLoadRate}/s proposals run`, leash.approvalsUnderLoad, raw.approvalsUnderLoad),
+    ...approvalWarmupNote(leash.approvalsAtLowLoad, raw.approvalsAtLowLoad),
     "",
     "### 4. Slack",
     "",
@@ -394,6 +405,12 @@ export function renderResults(results: BenchResults): string {
           "| --- | --- | --- | --- |",
           `| ack ms | ${dist(results.slack.ackMs)}, max ${fmt(results.slack.ackMs.max)} | | |`,
           `| click → executed ms | ${dist(results.slack.clickToExecutedMs)} | ${dist(raw.approvalsAtLowLoad.approveToExecutedMs)} | ${ratio(results.slack.clickToExecutedMs.p50, raw.approvalsAtLowLoad.approveToExecutedMs.p50)} / ${ratio(results.slack.clickToExecutedMs.p99, raw.approvalsAtLowLoad.approveToExecutedMs.p99)} |`,
+          ...(results.slack.warmup
+            ? [
+                "",
+                `${results.slack.warmup.samples} clicks came first and are not counted, as the first approvals at low load are not; their ack: p50 ${fmt(results.slack.warmup.ackMs.p50)} ms, the slowest ${fmt(results.slack.warmup.ackMs.max)} ms.`,
+              ]
+            : []),
           ...(results.slack.errors ? [``, `${results.slack.errors} clicks failed; the first: ${results.slack.firstError ?? ""}`] : []),
         ]),
     "",

@@ -16,7 +16,15 @@ export interface ApprovalResult {
   timeline: { firstSentAt: number; lastSentAt: number; executedAt: number[] };
   /** Set when the approvals ran beside a load: whether they ran inside its measured window, as they must. */
   underLoad?: ApprovalsUnderLoad;
+  /**
+   * Set at low load: the `APPROVAL_WARMUP` approvals sent first and not counted, their approve →
+   * executed (the first approvals a stack serves pay for its cold code paths). Missing from runs before it existed.
+   */
+  warmup?: { samples: number; approveToExecutedMs: Distribution };
 }
+
+/** Approvals sent before the ones measured at low load, for both pipelines, as a fixed load's first fifth is its warm-up. */
+export const APPROVAL_WARMUP = 5;
 
 export interface ApprovalsUnderLoad {
   /** Seconds from the load's start: its measured window (after the warm-up) to its last proposal, and the approvals' span. */

@@ -15,6 +15,8 @@ export interface SlackResult {
   ackMs: Distribution;
   /** From the scheduled click to the first harness poll that saw the action executed. */
   clickToExecutedMs: Distribution;
+  /** The clicks sent first and not counted (`APPROVAL_WARMUP` of them): their ack. Missing from runs before it existed. */
+  warmup?: { samples: number; ackMs: Distribution };
 }
 
 export const SLACK_APPROVER_ID = "UBENCHAPPROVER";
@@ -27,7 +29,8 @@ function approveClick(actionId: number, index: number): string {
     api_app_id: "ABENCH",
     token: "unused",
     container: { type: "message", message_ts: `1800000000.${index}`, channel_id: FAKE_TEAM.channelId, is_ephemeral: false },
-    trigger_id: `${Date.now()}.${index}.bench`,
+    // One delivery per action: the bot drops a trigger id it has seen (a retry of the same delivery).
+    trigger_id: `${Date.now()}.${actionId}.bench`,
     team: { id: FAKE_TEAM.teamId, domain: "bench" },
     enterprise: null,
     is_enterprise_install: false,
