@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { safeRedirectPath } from "../app/server/redirect-path.server.ts";
+import { MAX_REDIRECT_PATH_LENGTH, safeRedirectPath } from "../app/server/redirect-path.server.ts";
 
 describe("where sign-in sends the browser afterwards", () => {
   it("keeps a path of the console with its query and fragment", () => {
@@ -51,6 +51,15 @@ describe("where sign-in sends the browser afterwards", () => {
     expect(safeRedirectPath(decoded("redirectTo=%2F%5Cevil.com"))).toBe("/");
     expect(safeRedirectPath(decoded("redirectTo=/%0A/evil.com"))).toBe("/");
     expect(safeRedirectPath(decoded("redirectTo=%2Fhistory%3Fstatus%3Dpending"))).toBe("/history?status=pending");
+  });
+
+  it("goes to / rather than send back a path too long for a Location header, counted once encoded", () => {
+    const longest = `/${"x".repeat(MAX_REDIRECT_PATH_LENGTH - 1)}`;
+    expect(safeRedirectPath(longest)).toBe(longest);
+    expect(safeRedirectPath(`${longest}x`)).toBe("/");
+    expect(safeRedirectPath(`/${"x".repeat(100_000)}`)).toBe("/");
+    // Short as sent, but each "é" is six characters once percent-encoded.
+    expect(safeRedirectPath(`/${"é".repeat(400)}`)).toBe("/");
   });
 
   it("goes to / without a value, or with something that is not text", () => {
