@@ -72,6 +72,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down: finishing running actions, taking no new ones");
   health.close();
   await runtime.close();
+  engine.delivery.close();
   await samplers.close();
   samplerConnection.disconnect();
   await db.$disconnect();

@@ -19,6 +19,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delivery.close();
   await slack.close();
   await smtp.close();
   await environment.close();
@@ -103,6 +104,7 @@ describe("fireReminder delivers", () => {
       expect(await firedEvents(action.id)).toEqual([]);
       // Once the server is back, the retry delivers it.
       expect(await fire(reminder)).toMatchObject({ kind: "fired", deliveries: [{ channel: "email" }] });
+      down.close();
     } finally {
       await dropping.close();
     }

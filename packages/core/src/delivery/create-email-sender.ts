@@ -22,6 +22,8 @@ export type EmailSent = { messageId: string; accepted: string[] };
 
 export interface EmailSender {
   send(email: EmailToSend): Promise<EmailSent>;
+  /** Closes the pooled connections (idle ones at once, busy ones after their message); later sends fail. */
+  close(): void;
 }
 
 export interface EmailSenderOptions {
@@ -34,6 +36,14 @@ export interface EmailSenderOptions {
 // Delivery runs inside the action's execution transaction (60 s at most): a server that is slow
 // to answer fails the attempt well within it, and the attempt is retried.
 const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
+
+// A connection per message pays its handshake every time (TCP, greeting, EHLO, and STARTTLS and AUTH
+// on a real server), which is most of a message's time (BENCHMARKS.md, micro-benchmarks). The pool
+// keeps a few connections open and closes one idle for four minutes, before a server would. A
+// message whose connection closed under it (a server that dropped an idle connection just then) is
+// sent once more on a new one; after that the failure is the action's, which retries it by its own
+// policy, so a server that keeps dropping connections never holds the execution's transaction long.
+const pool = { pool: true, maxConnections: 4, maxRequeues: 1 } as const;
 
 function domainOf(from: string): string {
   const [first] = addressparser(from, { flatten: true });
@@ -49,7 +59,7 @@ function domainOf(from: string): string {
  */
 export function createEmailSender({ smtpUrl, from }: EmailSenderOptions): EmailSender {
   const domain = domainOf(from);
-  const transport = createTransport({ url: smtpUrl, ...timeouts });
+  const transport = createTransport({ url: smtpUrl, ...pool, ...timeouts });
   return {
     async send({ to, subject, text, html, reference }) {
       const messageId = `<leash-${referenceToken(reference)}@${domain}>`;
@@ -62,6 +72,9 @@ export function createEmailSender({ smtpUrl, from }: EmailSenderOptions): EmailS
       // With one recipient a refusal is an error above; a server that took the message for nobody is one too.
       if (info.accepted.length === 0) throw permanentFailure(`Email to ${to} was accepted for no recipient`);
       return { messageId: info.messageId, accepted: info.accepted };
+    },
+    close() {
+      transport.close();
     },
   };
 }

@@ -32,6 +32,8 @@ export interface NotificationDelivery {
    * either way, so that a row exists only for a delivered notification.
    */
   deliver(db: Db | DbTransaction, notification: Notification): Promise<DeliveredNotification>;
+  /** Closes the email sender's pooled connections: the process that delivered calls it as it stops. */
+  close(): void;
 }
 
 export interface NotificationDeliveryOptions {
@@ -83,6 +85,9 @@ export function createNotificationDelivery({ email, slack, clock = systemClock }
         data: { userId, deliveredAt, ...(receipt.delivery ? { delivery: receipt.delivery } : {}) },
       });
       return { ...receipt, notificationId: notification.id, recipient: notification.recipient, userId, deliveredAt: deliveredAt.toISOString() };
+    },
+    close() {
+      email?.close();
     },
   };
 }

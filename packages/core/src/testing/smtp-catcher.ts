@@ -13,6 +13,10 @@ export interface SmtpCatcher {
   mails: CaughtMail[];
   /** Recipients the server refuses at RCPT TO, with the reply it gives (e.g. 550 for an unknown mailbox). */
   refuse: Map<string, { code: number; message: string }>;
+  /** How many connections clients opened so far. */
+  readonly connections: number;
+  /** Ends every open connection with a 421, as a server does to a connection idle for too long. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -20,10 +24,17 @@ export interface SmtpCatcher {
 export async function startSmtpCatcher(): Promise<SmtpCatcher> {
   const mails: CaughtMail[] = [];
   const refuse = new Map<string, { code: number; message: string }>();
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    // A client that did not close its pooled connections (a failed test) does not hold the server's close for 30 s.
+    closeTimeout: 1_000,
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       const refusal = refuse.get(address.address);
       if (!refusal) {
@@ -48,6 +59,12 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
     url: `smtp://127.0.0.1:${port}`,
     mails,
     refuse,
+    get connections() {
+      return connections;
+    },
+    dropConnections() {
+      for (const connection of server.connections) connection.send(421, "Idle for too long, closing connection");
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -54,6 +54,7 @@ export async function createTestEnvironment(options: { maxAttempts?: number; con
     deps,
     smtp,
     async close() {
+      deps.delivery?.close();
       await smtp.close();
       await deps.queue.close();
       const keys = await redis.keys(`${queuePrefix}:*`);
