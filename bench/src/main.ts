@@ -32,7 +32,7 @@ import { leashHttpRequests, rawFetchRequests, type HttpWorkloadResult } from "./
 import { runLoad, type LoadRunResult } from "./scenarios/load-run.ts";
 import { fillInboxHistory, measureInbox, proposeInbox, type InboxResult } from "./scenarios/inbox.ts";
 import { fillMetrics, measureMetrics, type MetricsResult } from "./scenarios/metrics.ts";
-import { measureMicro } from "./scenarios/micro.ts";
+import { measureMail, measureMicro } from "./scenarios/micro.ts";
 import { measureProposeAndWait, type ProposeAndWaitResult } from "./scenarios/propose-and-wait.ts";
 import { measureSlackApprovals, SLACK_APPROVER_ID, type SlackResult } from "./scenarios/slack-approvals.ts";
 import { FAKE_TEAM, startFakeSlackApi } from "./slack/fake-slack-api.ts";
@@ -705,7 +705,8 @@ async function main() {
     stack = null;
     log(`micro-benchmarks: ${options.microCalls} calls each, one at a time`);
     const micro = await measureMicro(databaseUrl, options.microCalls);
-    for (const call of micro) log(`  ${call.label}: ${call.cpuMsPerCall.toFixed(3)} ms CPU, wall p50 ${call.wallMs.p50.toFixed(2)} ms`);
+    const mail = await measureMail();
+    for (const call of [...micro, ...mail]) log(`  ${call.label}: ${call.cpuMsPerCall.toFixed(3)} ms CPU, wall p50 ${call.wallMs.p50.toFixed(2)} ms`);
 
     const results: BenchResults = {
       mode: options.quick ? "quick" : "full",
@@ -731,6 +732,7 @@ async function main() {
       inbox,
       profile,
       micro,
+      mail,
     };
     log(`report written to ${writeReport(results)} in ${(results.durationSeconds / 60).toFixed(1)} min`);
   } finally {

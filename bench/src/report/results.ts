@@ -55,6 +55,8 @@ export interface BenchResults {
   profile?: ProfileResult;
   /** One data-layer call at a time through Prisma and bare `pg`, in the harness. */
   micro?: MicroResult[];
+  /** Email over SMTP, one message at a time (missing from runs before it was measured). */
+  mail?: MicroResult[];
 }
 
 export interface ProfileResult {

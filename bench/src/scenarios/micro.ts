@@ -1,5 +1,8 @@
+import { createTransport } from "nodemailer";
 import pg from "pg";
 
+import { createEmailSender } from "@leash/core";
+import { startSmtpCatcher } from "@leash/core/testing";
 import { createDb } from "@leash/db";
 
 import { wallClock } from "../load.ts";
@@ -14,9 +17,9 @@ export interface MicroResult {
   wallMs: Distribution;
 }
 
-/** Runs `call` `warmup` times unmeasured, then `calls` times one after another, timing CPU and wall clock. */
-async function measure(label: string, calls: number, call: () => Promise<unknown>): Promise<MicroResult> {
-  for (let index = 0; index < Math.min(200, calls); index += 1) await call();
+/** Runs `call` a few times unmeasured (`warmup`, at most 200 by default), then `calls` times one after another, timing CPU and wall clock. */
+async function measure(label: string, calls: number, call: () => Promise<unknown>, warmup = Math.min(200, calls)): Promise<MicroResult> {
+  for (let index = 0; index < warmup; index += 1) await call();
   const walls: number[] = [];
   const before = process.cpuUsage();
   for (let index = 0; index < calls; index += 1) {
@@ -77,5 +80,46 @@ export async function measureMicro(databaseUrl: string, calls: number): Promise<
   } finally {
     await db.$disconnect();
     await pool.end();
+  }
+}
+
+/** Messages each way of sending email is timed over: fewer than the data layer's calls, since a new connection per message waits for the server's greeting. */
+const MAIL_CALLS = 100;
+const MAIL_WARMUP = 10;
+
+/**
+ * One email at a time to a local SMTP server (smtp-server, as the tests and the demo use, in the
+ * harness's own process, so the CPU column counts both ends): with a new connection per message, as
+ * nodemailer sends by default and Leash did before its sender pooled them, against Leash's sender.
+ * smtp-server waits a tenth of a second before greeting a new connection, as servers that screen
+ * early talkers do; a pooled connection pays it once.
+ */
+export async function measureMail(): Promise<MicroResult[]> {
+  const smtp = await startSmtpCatcher();
+  const from = "Leash bench <bench@bench.invalid>";
+  const perMessage = createTransport({ url: smtp.url });
+  const pooled = createEmailSender({ smtpUrl: smtp.url, from });
+  let sent = 0;
+  const email = () => {
+    sent += 1;
+    return { to: `reader${sent}@bench.invalid`, subject: null, text: `Message ${sent}`, reference: { actionId: sent } };
+  };
+  try {
+    return [
+      await measure(
+        "email: a new SMTP connection per message",
+        MAIL_CALLS,
+        () => {
+          const { to, text } = email();
+          return perMessage.sendMail({ from, to, text });
+        },
+        MAIL_WARMUP,
+      ),
+      await measure("email: Leash's sender (pooled SMTP connections)", MAIL_CALLS, () => pooled.send(email()), MAIL_WARMUP),
+    ];
+  } finally {
+    perMessage.close();
+    pooled.close();
+    await smtp.close();
   }
 }
