@@ -43,7 +43,7 @@ const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTim
 // message whose connection closed under it (a server that dropped an idle connection just then) is
 // sent once more on a new one; after that the failure is the action's, which retries it by its own
 // policy, so a server that keeps dropping connections never holds the execution's transaction long.
-const pool = { pool: true, maxConnections: 4, maxRequeues: 1 } as const;
+const pool = { pool: true, maxConnections: 4, maxRequeues: 1, idleTimeout: 4 * 60_000 } as const;
 
 function domainOf(from: string): string {
   const [first] = addressparser(from, { flatten: true });
