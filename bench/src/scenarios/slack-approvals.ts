@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 
 import type { HttpClient } from "../http-client.ts";
-import { openLoop, sleep } from "../load.ts";
+import { openLoop } from "../load.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { executedTimes } from "../execution-watch.ts";
 import { FAKE_TEAM } from "../slack/fake-slack-api.ts";
@@ -56,15 +56,11 @@ export async function measureSlackApprovals(options: {
   http: HttpClient;
   signingSecret: string;
   pipeline: Pipeline;
+  /** Proposed with `pipeline.proposePending`, which answers once the bot has posted their cards: a person clicks on a card they see. */
   ids: readonly number[];
   ratePerSecond: number;
-  /** How many of `ids` have their approval card posted in Slack. */
-  cardsPosted: (ids: readonly number[]) => Promise<number>;
 }): Promise<SlackResult> {
   const { http, ids } = options;
-  // A person clicks Approve on a card they see: wait (a bounded time) until the bot has posted them.
-  const deadline = Date.now() + 60_000;
-  while ((await options.cardsPosted(ids)) < ids.length && Date.now() < deadline) await sleep(200);
   const samples = await openLoop({
     ratePerSecond: options.ratePerSecond,
     durationMs: (ids.length / options.ratePerSecond) * 1000,
