@@ -219,26 +219,25 @@ function proposeAndWaitSection(paw: ProposeAndWaitResult | undefined): string[] 
 
 function microSection(micro: MicroResult[] | undefined, mail: MicroResult[] | undefined): string[] {
   if (!micro) return ["### 10. Micro-benchmarks", "", "Not measured in this run."];
-  const row = (call: MicroResult) => `| ${call.label} | ${call.calls} | ${fmt(call.cpuMsPerCall, 3)} | ${fmt(call.wallMs.p50, 2)} / ${fmt(call.wallMs.p99, 2)} |`;
-  const mailTable = mail
-    ? [
-        "",
-        "Email, one message at a time to a local SMTP server (smtp-server, in the harness's process, so the CPU is both ends'): a new connection per message, as nodemailer sends by default and Leash did before it pooled them, against Leash's email sender. smtp-server waits a tenth of a second before greeting a new connection, as servers that screen early talkers do.",
-        "",
-        "| call | calls | CPU ms per call | wall ms p50 / p99 |",
-        "| --- | --- | --- | --- |",
-        ...mail.map(row),
-      ]
-    : [];
+  const table = (calls: MicroResult[]) => [
+    "| call | calls | CPU ms per call | wall ms p50 / p99 |",
+    "| --- | --- | --- | --- |",
+    ...calls.map((call) => `| ${call.label} | ${call.calls} | ${fmt(call.cpuMsPerCall, 3)} | ${fmt(call.wallMs.p50, 2)} / ${fmt(call.wallMs.p99, 2)} |`),
+  ];
   return [
     "### 10. Micro-benchmarks",
     "",
     "One call at a time in the harness's own process, against the benchmark's database after every other section: Prisma's client as packages/db builds it (driver adapter, named statements) beside bare `pg` doing the same. CPU is the harness process's user + system time per call (PostgreSQL's is not counted).",
     "",
-    "| call | calls | CPU ms per call | wall ms p50 / p99 |",
-    "| --- | --- | --- | --- |",
-    ...micro.map(row),
-    ...mailTable,
+    ...table(micro),
+    ...(mail
+      ? [
+          "",
+          "Email, one message at a time to a local SMTP server (smtp-server, in the harness's process, so the CPU is both ends'): a new connection per message, as nodemailer sends by default and Leash did before it pooled them, against Leash's email sender. smtp-server waits a tenth of a second before greeting a new connection, as servers that screen early talkers do.",
+          "",
+          ...table(mail),
+        ]
+      : []),
   ];
 }
 
