@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Actor } from "../src/actor.ts";
 import { approvalsInclude } from "../src/decisions/action-approvals.ts";
-import { readActionToApprove, writeApproval } from "../src/decisions/approval-statements.ts";
+import { readActionToApprove, readPendingToDecide, writeApproval } from "../src/decisions/approval-statements.ts";
 import { approveAction } from "../src/decisions/approve-action.ts";
 import { approverIdentity } from "../src/decisions/approver-identity.ts";
 import { isCoreError } from "../src/errors.ts";
@@ -147,5 +147,36 @@ describe("the approval's statements", () => {
     const stranger = await createTestTenant(environment.db, "approval-stranger");
     await expect(approveAction(environment.deps, { actor: stranger.approver, input: { actionId: action.id } })).rejects.toThrow(`No action #${action.id}`);
     expect(await stateOf(action.id)).toEqual(before);
+  });
+
+  it("reads a tenant's pending actions as the read of one does, newest first, and only the tenant's", async () => {
+    const own = await createTestTenant(environment.db, "approval-statements-many");
+    const stranger = await createTestTenant(environment.db, "approval-statements-other");
+    const propose = (on: typeof own, requiredApprovals: number) =>
+      environment.db.agentAction.create({
+        data: {
+          tenantId: on.id,
+          apiKeyId: on.agent.apiKeyId,
+          proposerLabel: on.agent.label,
+          actionType: "notify",
+          parameters: { channel: "in_app", recipient: on.inbox, message: "Many" },
+          requiredApprovals,
+        },
+      });
+    const first = await propose(own, 2);
+    const decided = await propose(own, 1);
+    const last = await propose(own, 2);
+    const elsewhere = await propose(stranger, 1);
+    await approveAction(environment.deps, { actor: own.approver, input: { actionId: first.id } });
+    await approveAction(environment.deps, { actor: own.approver, input: { actionId: decided.id } });
+
+    const pending = await readPendingToDecide(environment.db, own.id, { limit: 10 });
+    expect(pending.map((action) => action.id)).toEqual([last.id, first.id]);
+    for (const action of pending) expect(action).toEqual(await readActionToApprove(environment.db, own.id, action.id));
+    expect(pending[1]?.approvals.map((approval) => approval.approverLabel)).toEqual([own.approver.label]);
+
+    expect((await readPendingToDecide(environment.db, own.id, { limit: 1 })).map((action) => action.id)).toEqual([last.id]);
+    const asked = await readPendingToDecide(environment.db, own.id, { limit: 10, actionIds: [first.id, decided.id, elsewhere.id] });
+    expect(asked.map((action) => action.id)).toEqual([first.id]);
   });
 });

@@ -23,7 +23,7 @@ import type { DutiesFacts } from "./check-separation-of-duties.ts";
 export type GivenApproval = ApprovalRow & { approverKey: string };
 
 /** A pending action as an approval reads it: its approvals (oldest first), what separation of duties needs, and its row version. */
-export type ActionToApprove = ActionWithApprovals & {
+export type ActionToApprove = Omit<ActionWithApprovals, "approvals"> & {
   approvals: readonly GivenApproval[];
   duties: DutiesFacts;
   /**
@@ -35,20 +35,14 @@ export type ActionToApprove = ActionWithApprovals & {
 
 const givenApprovalsSchema = z.array(z.object({ approverKey: z.string(), approverLabel: z.string(), createdAt: z.coerce.date() }));
 
-/**
- * Reads an action with its approvals, its duties facts and its version in one statement, which sees
- * one snapshot: the version and the approvals agree. Under the caller's row lock (`lockAction`
- * first, in the same transaction) they are also the latest.
- */
-export async function readActionToApprove(db: Db | DbTransaction, tenantId: string, actionId: number): Promise<ActionToApprove> {
-  const [row] = await db.$queryRaw<Record<string, unknown>[]>`
-    SELECT a.*, a.xmin::text AS "rowVersion",
-      (SELECT separation_of_duties FROM approval_policy WHERE id = a.policy_id) AS "policySeparationOfDuties",
-      (SELECT owner_id FROM api_key WHERE id = a.api_key_id) AS "proposerKeyOwnerId",
-      (SELECT coalesce(json_agg(json_build_object('approverKey', p.approver_key, 'approverLabel', p.approver_label, 'createdAt', p.created_at) ORDER BY p.created_at), '[]')
-       FROM action_approval p WHERE p.action_id = a.id) AS approvals
-    FROM agent_action a WHERE a.id = ${actionId} AND a.tenant_id = ${tenantId}::uuid`;
-  if (!row) throw new CoreError("NOT_FOUND", `No action #${actionId}`);
+/** What a decision reads of each action beside its row: its version, its policy's and its key's duties facts, its approvals. */
+const toDecideColumns = Prisma.sql`a.*, a.xmin::text AS "rowVersion",
+  (SELECT separation_of_duties FROM approval_policy WHERE id = a.policy_id) AS "policySeparationOfDuties",
+  (SELECT owner_id FROM api_key WHERE id = a.api_key_id) AS "proposerKeyOwnerId",
+  (SELECT coalesce(json_agg(json_build_object('approverKey', p.approver_key, 'approverLabel', p.approver_label, 'createdAt', p.created_at) ORDER BY p.created_at), '[]')
+   FROM action_approval p WHERE p.action_id = a.id) AS approvals`;
+
+function toActionToApprove(row: Record<string, unknown>): ActionToApprove {
   const separationOfDuties = row.policySeparationOfDuties;
   const owner = row.proposerKeyOwnerId;
   return {
@@ -60,6 +54,36 @@ export async function readActionToApprove(db: Db | DbTransaction, tenantId: stri
     },
     version: String(row.rowVersion),
   };
+}
+
+/**
+ * Reads an action with its approvals, its duties facts and its version in one statement, which sees
+ * one snapshot: the version and the approvals agree. Under the caller's row lock (`lockAction`
+ * first, in the same transaction) they are also the latest.
+ */
+export async function readActionToApprove(db: Db | DbTransaction, tenantId: string, actionId: number): Promise<ActionToApprove> {
+  const [row] = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT ${toDecideColumns} FROM agent_action a WHERE a.id = ${actionId} AND a.tenant_id = ${tenantId}::uuid`;
+  if (!row) throw new CoreError("NOT_FOUND", `No action #${actionId}`);
+  return toActionToApprove(row);
+}
+
+/**
+ * The tenant's pending actions as `readActionToApprove` reads one, newest first, at most `limit`
+ * (only `actionIds` among them when given): what the inbox lists, in one statement where the model
+ * API's includes cost four and most of the inbox's time turning their rows into objects.
+ */
+export async function readPendingToDecide(
+  db: Db,
+  tenantId: string,
+  { limit, actionIds }: { limit: number; actionIds?: readonly number[] | undefined },
+): Promise<ActionToApprove[]> {
+  const only = actionIds ? Prisma.sql`AND a.id = ANY(${[...actionIds]}::int[])` : Prisma.empty;
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT ${toDecideColumns} FROM agent_action a
+    WHERE a.tenant_id = ${tenantId}::uuid AND a.status = 'pending' ${only}
+    ORDER BY a.id DESC LIMIT ${limit}`;
+  return rows.map(toActionToApprove);
 }
 
 /**

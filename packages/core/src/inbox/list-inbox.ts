@@ -6,6 +6,7 @@ import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
 import { actionIdSchema } from "../actions/action-inputs.ts";
 import { toActionView, type ActionView } from "../actions/action-view.ts";
+import { readPendingToDecide } from "../decisions/approval-statements.ts";
 import { decisionRefusalFor, type DecisionRefusal } from "../decisions/decision-refusal-for.ts";
 import { readProposalContext } from "../proposals/proposal-context.ts";
 import { loadItemFacts, presentAction, type ActionPresentation } from "../presentation/action-presentation.ts";
@@ -63,23 +64,14 @@ export interface Inbox {
  * The pending actions of the reader's tenant, newest first, each with how a person reads it and
  * whether it waits for this reader (and why not), from the rules approveAction enforces. A fixed
  * number of statements whatever the page holds (actions with their approvals and separation-of-duties
- * facts; items; preferences and policies; the runs' steps and templates), so a full inbox costs
- * what an empty one does plus the rows.
+ * facts, read as an approval reads them; items; preferences and policies; the runs' steps and
+ * templates), so a full inbox costs what an empty one does plus the rows.
  */
 export async function listInbox(deps: Pick<CoreDeps, "db">, { actor, input = {} }: { actor: Actor; input?: ListInboxInput }): Promise<Inbox> {
   assertCan(actor, "action.read");
   const { limit, actionIds } = parseInput(listInboxInputSchema, input, "inbox");
   const { db } = deps;
-  const rows = await db.agentAction.findMany({
-    where: { tenantId: actor.tenantId, status: "pending", ...(actionIds ? { id: { in: actionIds } } : {}) },
-    include: {
-      approvals: { select: { approverKey: true, approverLabel: true, createdAt: true }, orderBy: { createdAt: "asc" } },
-      policy: { select: { separationOfDuties: true } },
-      apiKey: { select: { ownerId: true } },
-    },
-    orderBy: { id: "desc" },
-    take: limit + 1,
-  });
+  const rows = await readPendingToDecide(db, actor.tenantId, { limit: limit + 1, actionIds });
   const page = rows.slice(0, limit);
   const views = page.map(toActionView);
   const batchIds = [...new Set(page.flatMap((row) => (row.batchId !== null ? [row.batchId] : [])))];
@@ -108,7 +100,7 @@ export async function listInbox(deps: Pick<CoreDeps, "db">, { actor, input = {} 
     const refusal = decisionRefusalFor(actor, {
       action: row,
       approverKeys: row.approvals.map((approval) => approval.approverKey),
-      duties: { separationOfDuties: row.policy?.separationOfDuties ?? true, proposerKeyOwnerId: row.apiKey?.ownerId ?? null },
+      duties: row.duties,
     });
     const runSteps = row.batchId !== null ? stepsOf.get(row.batchId) : undefined;
     return {
