@@ -85,6 +85,13 @@ export interface WorkerRuntime {
 }
 
 /**
+ * How long a row that should have a job (an approved action, a pending webhook delivery) may go
+ * without one before the reconciler takes the job for lost: its writer enqueues after its commit,
+ * so a younger one may have an enqueue on its way.
+ */
+const RECONCILE_GRACE_MS = 5_000;
+
+/**
  * Starts the BullMQ workers (action execution, reminders and webhook deliveries) and the reconciler that re-enqueues
  * what Redis lost. Everything runs against explicit dependencies so tests can start it in-process.
  */
@@ -157,13 +164,13 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
 
   const runPass = async () => {
     try {
-      const result = await reconcileQueue(deps, { graceMs: 5_000, staleClaimMs: options.lockDurationMs });
+      const result = await reconcileQueue(deps, { graceMs: RECONCILE_GRACE_MS, staleClaimMs: options.lockDurationMs });
       options.metrics?.requeued("action", result.requeuedActions.length);
       options.metrics?.requeued("reminder", result.requeuedReminders.length);
       if (result.requeuedActions.length || result.requeuedReminders.length) {
         logger.info({ actions: result.requeuedActions.length, reminders: result.requeuedReminders.length }, "reconciler re-enqueued lost jobs");
       }
-      const webhooks = await reconcileWebhookDeliveries(deps);
+      const webhooks = await reconcileWebhookDeliveries(deps, { graceMs: RECONCILE_GRACE_MS });
       if (webhooks.requeued.length) logger.info({ webhookDeliveries: webhooks.requeued.length }, "reconciler re-enqueued lost webhook deliveries");
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "reconciliation pass failed");

@@ -241,9 +241,15 @@ describe("webhook delivery", () => {
     await queue.close();
     expect(await environment.deps.queue.hasLiveWebhookDelivery(lost.deliveryId)).toBe(false);
 
-    const { requeued } = await reconcileWebhookDeliveries(environment.deps);
+    // Just written, it is within the grace: its enqueue could still be on its way.
+    expect((await reconcileWebhookDeliveries(environment.deps, { graceMs: 5_000 })).requeued).not.toContain(lost.deliveryId);
+    expect(await environment.deps.queue.hasLiveWebhookDelivery(lost.deliveryId)).toBe(false);
+
+    // Overdue by more than the grace, it has been lost.
+    const later = { ...environment.deps, clock: { now: () => new Date(Date.now() + 6_000) } };
+    const { requeued } = await reconcileWebhookDeliveries(later, { graceMs: 5_000 });
     expect(requeued).toContain(lost.deliveryId);
-    expect(await reconcileWebhookDeliveries(environment.deps)).toEqual({ requeued: [] });
+    expect(await reconcileWebhookDeliveries(later, { graceMs: 5_000 })).toEqual({ requeued: [] });
     consumer();
     await waitFor(async () => (await statusOf(BigInt(lost.deliveryId))) === "delivered", { what: "delivered after the reconciler" });
     expect(hooks.received).toHaveLength(1);
