@@ -14,7 +14,7 @@ import {
   enqueueReadyWebhookDeliveries,
   sealAuditChain,
   failUnreportedActions,
-  mailDeadlineNotices,
+  sendDeadlineNotices,
   sweepApprovalMail,
   sweepPendingDeadlines,
   systemClock,
@@ -205,9 +205,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       }
       const unreported = await failUnreportedActions(deps, options.outcomeWindowMs === undefined ? {} : { windowMs: options.outcomeWindowMs });
       if (unreported.length) logger.info({ unreported }, "approved actions failed: their agents never reported an outcome");
-      await mailDeadlineNotices(deps, { consoleUrl, reminded: result.reminded, escalated: result.escalated });
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "deadline sweep failed");
+    }
+    // Whatever this sweep or an earlier one left to email (one that failed, a worker that stopped, a server away).
+    try {
+      await sendDeadlineNotices(deps, { consoleUrl });
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, "sending deadline notices failed");
     }
   };
   const sweepTimer = setInterval(() => {

@@ -121,4 +121,27 @@ describe("a pending action under a policy with a time limit, swept by the real w
     );
     expect(await environment.db.item.findUnique({ where: { id: item.id } })).not.toBeNull();
   });
+
+  it("emails the escalation to the backup approver once, from the outbox the sweep filled", async () => {
+    await environment.db.approvalPolicy.create({
+      data: { tenantId: tenant.id, actionType: "link", escalateAfterSeconds: 1, escalateToUserId: tenant.admin.userId, expiresAfterSeconds: 3600 },
+    });
+    const [person, project] = await Promise.all([
+      createTestItem(environment.db, tenant.id, { kind: "person", title: "Ada Lovelace" }),
+      createTestItem(environment.db, tenant.id, { kind: "project", title: "Analytical engine" }),
+    ]);
+    const { action } = await proposeAction(environment.deps, {
+      actor: tenant.agent,
+      input: { actionType: "link", targetType: "person", targetId: person.id, parameters: { toType: "project", toId: project.id, relation: "works_on" } },
+    });
+    const toAdmin = () =>
+      environment.smtp.mails.filter((mail) => mail.envelope.to.includes(`admin@${tenant.slug}.test`) && mail.parsed.subject?.includes("Ada Lovelace"));
+    const [mail] = await waitFor(() => Promise.resolve(toAdmin().length > 0 ? toAdmin() : undefined), { what: "the escalation mail" });
+    expect(mail?.parsed.subject).toBe('Escalated to you: link person "Ada Lovelace" to project "Analytical engine"');
+    expect(mail?.parsed.text).toContain(`/actions/${action.id}`);
+    await waitFor(async () => ((await environment.db.deadlineNotice.count()) === 0 ? true : undefined), { what: "the outbox emptied" });
+    // Later sweeps find nothing more to send.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(toAdmin()).toHaveLength(1);
+  });
 });

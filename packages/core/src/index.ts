@@ -351,7 +351,7 @@ export {
   type SetApprovalMailInput,
 } from "./approval-mail/approval-mail-inputs.ts";
 export { sweepApprovalMail, type ApprovalMailSweepOptions, type ApprovalMailSweepResult, type SentApprovalMail } from "./approval-mail/sweep-approval-mail.ts";
-export { mailDeadlineNotices, type DeadlineNoticeOptions } from "./approval-mail/mail-deadline-notices.ts";
+export { sendDeadlineNotices, type DeadlineNoticeOptions, type DeadlineNoticeResult } from "./approval-mail/send-deadline-notices.ts";
 export type { ApprovalMailKind } from "./approval-mail/compose-approval-mail.ts";
 export { reminderDestinations, type ReminderDestination } from "./reminders/reminder-destinations.ts";
 export { listMyNotifications } from "./notifications/list-my-notifications.ts";

@@ -7,9 +7,9 @@ import {
   getApprovalMailSetting,
   linkSlackUser,
   linkSlackWorkspace,
-  mailDeadlineNotices,
   proposeAction,
   rejectAction,
+  sendDeadlineNotices,
   setApprovalMailSetting,
   sweepApprovalMail,
   sweepPendingDeadlines,
@@ -392,11 +392,8 @@ describe("Slack, reminders and escalations", () => {
     const swept = await sweepPendingDeadlines(deps());
     expect(swept.reminded).toEqual(expect.arrayContaining([inQuiet.id, inSlacky.id]));
     expect(swept.escalated).toEqual(expect.arrayContaining([inQuiet.id, inSlacky.id]));
-    const sent = await mailDeadlineNotices(deps(), {
-      consoleUrl,
-      reminded: swept.reminded,
-      escalated: swept.escalated,
-    });
+    const { sent, deferred } = await sendDeadlineNotices(deps(), { consoleUrl });
+    expect(deferred).toEqual([]);
 
     // Quiet has no Slack: Dana (digest, but reminders come at once) is reminded; Bob, the backup
     // approver, gets the escalation though he never turned approval mail on.
@@ -421,6 +418,51 @@ describe("Slack, reminders and escalations", () => {
     // Slacky's approver and admin are linked in Slack, where the bot posts these notices: no mail.
     expect(sent.filter((mail) => mail.actionIds.includes(inSlacky.id))).toEqual([]);
     expect(mailsTo(emailOf(slacky, "admin"))).toEqual([]);
+    // Sent once: the outbox is empty afterwards.
+    expect(await sendDeadlineNotices(deps(), { consoleUrl })).toEqual({ sent: [], deferred: [] });
+    expect(await environment.db.deadlineNotice.count()).toBe(0);
+  });
+
+  it("keeps a notice while the mail server is away, and sends it once when it is back", async () => {
+    at("2026-12-06T12:00:00.000Z");
+    const itemId = (await createTestItem(environment.db, quiet.id, { kind: "project", title: "Outage", data: { status: "active" } })).id;
+    const action = await proposeUpdate(quiet, itemId);
+    at("2026-12-06T13:01:00.000Z");
+    // The sweep commits the reminder; the worker stops before it mails anything.
+    expect((await sweepPendingDeadlines(deps())).reminded).toContain(action.id);
+    expect(await environment.db.deadlineNotice.count({ where: { actionId: action.id } })).toBe(1);
+
+    const away = { ...deps(), delivery: configureDelivery({ smtpUrl: "smtp://127.0.0.1:1", smtpFrom: TEST_SMTP_FROM }) };
+    try {
+      const tried = await sendDeadlineNotices(away, { consoleUrl });
+      expect(tried.sent).toEqual([]);
+      expect(tried.deferred).toHaveLength(1);
+    } finally {
+      away.delivery.close();
+    }
+    expect(await environment.db.deadlineNotice.count({ where: { actionId: action.id } })).toBe(1);
+    expect(mailsTo(emailOf(quiet, "approver")).filter((mail) => mail.parsed.subject?.includes("Outage"))).toEqual([]);
+
+    // Two workers' passes at once, once the server is back: one mail.
+    const passes = await Promise.all([sendDeadlineNotices(deps(), { consoleUrl }), sendDeadlineNotices(deps(), { consoleUrl })]);
+    expect(passes.flatMap((pass) => pass.sent)).toEqual([{ userId: quiet.approver.userId, kind: "reminder", actionIds: [action.id] }]);
+    expect(mailsTo(emailOf(quiet, "approver")).filter((mail) => mail.parsed.subject?.includes("Outage")).map((mail) => mail.parsed.subject)).toEqual([
+      'Reminder: update project "Outage" still waits for a decision',
+    ]);
+    expect(await environment.db.deadlineNotice.count()).toBe(0);
+  });
+
+  it("drops a notice of an action decided before it could be sent", async () => {
+    at("2026-12-06T14:00:00.000Z");
+    const itemId = (await createTestItem(environment.db, quiet.id, { kind: "project", title: "Decided", data: { status: "active" } })).id;
+    const action = await proposeUpdate(quiet, itemId);
+    at("2026-12-06T15:01:00.000Z");
+    expect((await sweepPendingDeadlines(deps())).reminded).toContain(action.id);
+    await rejectAction(deps(), { actor: quiet.approver, input: { actionId: action.id, reason: "Not now" } });
+    const before = environment.smtp.mails.length;
+    expect(await sendDeadlineNotices(deps(), { consoleUrl })).toEqual({ sent: [], deferred: [] });
+    expect(environment.smtp.mails).toHaveLength(before);
+    expect(await environment.db.deadlineNotice.count()).toBe(0);
   });
 
   it("sends nothing and reminds nobody by mail on a server without email", async () => {
@@ -436,9 +478,11 @@ describe("Slack, reminders and escalations", () => {
     ).id;
     const action = await proposeUpdate(quiet, itemId);
     expect(await sweepApprovalMail(noEmail, { consoleUrl })).toEqual({ sent: [], deferred: [] });
-    expect(await mailDeadlineNotices(noEmail, { consoleUrl, reminded: [action.id], escalated: [] })).toEqual(
-      [],
-    );
+    at("2026-12-06T12:01:00.000Z");
+    // The reminder is recorded, and nothing is left for email: no server would ever send it.
+    expect((await sweepPendingDeadlines(noEmail)).reminded).toContain(action.id);
+    expect(await environment.db.deadlineNotice.count({ where: { actionId: action.id } })).toBe(0);
+    expect(await sendDeadlineNotices(noEmail, { consoleUrl })).toEqual({ sent: [], deferred: [] });
     expect(environment.smtp.mails).toHaveLength(before);
   });
 });
@@ -462,9 +506,17 @@ describe("tenancy", () => {
     await sweep();
     expect(mailsTo(emailOf(initech, "approver"))).toHaveLength(1);
     expect(mailsTo(emailOf(umbrella, "approver"))).toEqual([]);
-    // Reminders for another tenant's action reach nobody here either.
-    await mailDeadlineNotices(deps(), { consoleUrl, reminded: [action.id], escalated: [action.id] });
+    // A notice naming another tenant's action (or person) reaches nobody here either.
+    await environment.db.deadlineNotice.createMany({
+      data: [
+        { tenantId: umbrella.id, actionId: action.id, kind: "reminder" },
+        { tenantId: umbrella.id, actionId: action.id, kind: "escalation", userId: umbrella.approver.userId },
+        { tenantId: initech.id, actionId: action.id, kind: "escalation", userId: umbrella.approver.userId },
+      ],
+    });
+    expect(await sendDeadlineNotices(deps(), { consoleUrl })).toEqual({ sent: [], deferred: [] });
     expect(mailsTo(emailOf(umbrella, "approver"))).toEqual([]);
+    expect(mailsTo(emailOf(initech, "approver"))).toHaveLength(1);
   });
 });
 

@@ -22,14 +22,16 @@ export interface SweepResult {
   expired: { actionId: number; outcome: "rejected" | "auto_approved" }[];
 }
 
-type Deps = Pick<CoreDeps, "db" | "queue" | "clock" | "logger">;
+type Deps = Pick<CoreDeps, "db" | "queue" | "clock" | "logger" | "delivery">;
 type Touched = { id: number; tenantId: string; requiresApproval: boolean };
 
 /**
  * Reminds about, escalates and expires pending actions whose time has come, in that order, so
  * their timelines keep that order even when a sweep finds all three due at once. Each step is one
  * conditional update (of a column it clears, or of the status), so with several workers sweeping
- * at the same time every step happens exactly once.
+ * at the same time every step happens exactly once. On a server that sends email, the statement
+ * that records a reminder or an escalation also leaves it in the `deadline_notice` outbox, which
+ * `sendDeadlineNotices` empties: the mail is never lost between the two.
  */
 export async function sweepPendingDeadlines(
   deps: Deps,
@@ -46,7 +48,10 @@ export async function sweepPendingDeadlines(
   };
 }
 
-/** Clears `remind_at` of due pending actions and records `reminder_sent`, in one statement. */
+/** Whether the statements leave their notices for email in the outbox: only where email is sent. */
+const mailsNotices = (deps: Deps) => Boolean(deps.delivery?.email);
+
+/** Clears `remind_at` of due pending actions and records `reminder_sent` (and its notice to email), in one statement. */
 async function sendReminders(deps: Deps, batch: number): Promise<Touched[]> {
   const now = deps.clock.now();
   const reminded = await deps.db.$queryRaw<Touched[]>`
@@ -65,6 +70,10 @@ async function sendReminders(deps: Deps, batch: number): Promise<Touched[]> {
       SELECT tenant_id, id, 'reminder_sent'::"ActionEventType", 'system'::"ActorKind", ${DEADLINE_ACTOR_LABEL},
              jsonb_build_object('expiresAt', to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')), ${now}::timestamptz
       FROM reminded ORDER BY id
+    ),
+    notices AS (
+      INSERT INTO deadline_notice (tenant_id, action_id, kind, created_at)
+      SELECT tenant_id, id, 'reminder', ${now}::timestamptz FROM reminded WHERE ${mailsNotices(deps)}::boolean ORDER BY id
     )
     SELECT id, tenant_id AS "tenantId", requires_approval AS "requiresApproval" FROM reminded ORDER BY id`;
   await publishActionEvents(deps, reminded, "reminder_sent");
@@ -73,7 +82,7 @@ async function sendReminders(deps: Deps, batch: number): Promise<Touched[]> {
 
 /**
  * Clears `escalate_at` of due pending actions, records who they went to (the policy's backup
- * approver) and the `escalated` event, in one statement.
+ * approver), the `escalated` event and its notice to email, in one statement.
  */
 async function escalate(deps: Deps, batch: number): Promise<Touched[]> {
   const now = deps.clock.now();
@@ -97,6 +106,11 @@ async function escalate(deps: Deps, batch: number): Promise<Touched[]> {
       SELECT tenant_id, id, 'escalated'::"ActionEventType", 'system'::"ActorKind", ${DEADLINE_ACTOR_LABEL},
              jsonb_build_object('userId', user_id, 'to', user_name), ${now}::timestamptz
       FROM escalated ORDER BY id
+    ),
+    notices AS (
+      INSERT INTO deadline_notice (tenant_id, action_id, kind, user_id, created_at)
+      SELECT tenant_id, id, 'escalation', user_id, ${now}::timestamptz FROM escalated
+      WHERE ${mailsNotices(deps)}::boolean AND user_id IS NOT NULL ORDER BY id
     )
     SELECT id, tenant_id AS "tenantId", requires_approval AS "requiresApproval" FROM escalated ORDER BY id`;
   await publishActionEvents(deps, escalated, "escalated");
