@@ -282,10 +282,42 @@ describe("the Webhooks pages", () => {
       .poll(() => page.getByRole("button", { name: "Send a test event" }).isVisible(), SOON)
       .toBe(true);
 
-    await page.getByText("New signing secret…").click();
-    await page.getByRole("button", { name: "Yes, replace the secret" }).click();
-    await expect.poll(() => page.getByTestId("signing-secret").textContent(), SOON).toMatch(SECRET);
-    expect(SECRET.exec((await page.getByTestId("signing-secret").textContent()) ?? "")?.[0]).not.toBe(secret);
+    // A rotation keeps the old secret signing for a while: the receiver verifies with either.
+    const sendTestEvent = async () => {
+      const before = receiver.received.length;
+      await page.getByRole("button", { name: "Send a test event" }).click();
+      await expect.poll(() => receiver.received.length, SOON).toBeGreaterThan(before);
+      const request = receiver.received.at(-1);
+      if (!request) throw new Error("no request");
+      return request;
+    };
+    const shownSecret = async () => SECRET.exec((await page.getByTestId("signing-secret").textContent({ timeout: 1_000 }).catch(() => "")) ?? "")?.[0] ?? "";
+    const rotate = async (revokePrevious: boolean) => {
+      const before = await shownSecret();
+      // The disclosure stays open after a rotation: open it only when it is closed.
+      if (!(await page.getByRole("button", { name: "Yes, replace the secret" }).isVisible())) await page.getByText("New signing secret…").click();
+      if (revokePrevious) await page.getByLabel("Stop signing with the old secret at once (it leaked)").check();
+      await page.getByRole("button", { name: "Yes, replace the secret" }).click();
+      // The page answers with the new secret: one that differs from any shown before.
+      await expect.poll(async () => { const shown = await shownSecret(); return shown !== "" && shown !== before; }, SOON).toBe(true);
+      return shownSecret();
+    };
+    const rotated = await rotate(false);
+    expect(rotated).not.toBe(secret);
+    expect(await page.getByTestId("previous-secret").textContent()).toMatch(/also signed with the secret the last rotation replaced, until .+\./);
+    expect(await page.getByTestId("previous-secret").textContent()).not.toMatch(ISO_TIME);
+    const duringGrace = await sendTestEvent();
+    expect(String(duringGrace.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    expect(signatureVerifies(rotated, duringGrace)).toBe(true);
+    expect(signatureVerifies(secret, duringGrace)).toBe(true);
+
+    // Revoked at once (it leaked): only the newest secret signs.
+    const newest = await rotate(true);
+    expect(await page.getByTestId("previous-secret").count()).toBe(0);
+    const afterRevoke = await sendTestEvent();
+    expect(signatureVerifies(newest, afterRevoke)).toBe(true);
+    expect(signatureVerifies(rotated, afterRevoke)).toBe(false);
+    expect(signatureVerifies(secret, afterRevoke)).toBe(false);
 
     await page.getByText("Delete…").click();
     await page.getByRole("button", { name: "Yes, delete this endpoint" }).click();

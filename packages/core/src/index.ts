@@ -418,7 +418,7 @@ export { deleteWebhookEndpoint } from "./webhooks/delete-webhook-endpoint.ts";
 export { listWebhookEndpoints } from "./webhooks/list-webhook-endpoints.ts";
 export { listWebhookEndpointDetails } from "./webhooks/list-webhook-endpoint-details.ts";
 export { getWebhookEndpoint } from "./webhooks/get-webhook-endpoint.ts";
-export { rotateWebhookSecret } from "./webhooks/rotate-webhook-secret.ts";
+export { rotateWebhookSecret, WEBHOOK_SECRET_GRACE_HOURS } from "./webhooks/rotate-webhook-secret.ts";
 export { listWebhookDeliveries } from "./webhooks/list-webhook-deliveries.ts";
 export { redeliverWebhook } from "./webhooks/redeliver-webhook.ts";
 export { sendTestWebhook } from "./webhooks/send-test-webhook.ts";
@@ -431,12 +431,14 @@ export { MAX_WEBHOOK_URL_LENGTH } from "./webhooks/webhook-url.ts";
 export {
   createWebhookEndpointInputSchema,
   listWebhookDeliveriesInputSchema,
+  rotateWebhookSecretInputSchema,
   updateWebhookEndpointInputSchema,
   webhookDeliveryRefInputSchema,
   webhookDeliveryStatuses,
   webhookEndpointRefInputSchema,
   type CreateWebhookEndpointInput,
   type ListWebhookDeliveriesInput,
+  type RotateWebhookSecretInput,
   type UpdateWebhookEndpointInput,
   type WebhookDeliveryRefInput,
   type WebhookEndpointRefInput,

@@ -88,15 +88,60 @@ describe("webhook delivery", () => {
     const log = await listWebhookDeliveries(environment.deps, { actor: tenant.admin, input: { endpointId: endpoint.id } });
     expect(log.items[0]).toMatchObject({ status: "delivered", attemptCount: 1, attempts: [{ statusCode: 200, error: null }] });
 
-    // After a rotation, the next delivery verifies with the new secret only.
-    const { signingSecret: rotated } = await rotateWebhookSecret(environment.deps, { actor: tenant.admin, input: { endpointId: endpoint.id } });
-    await makeAction(environment, tenant, { events: ["proposed"] });
-    await sealAndEnqueue(environment);
-    await waitFor(async () => Promise.resolve(hooks.received.length === 2), { what: "the second delivery" });
-    const second = hooks.received[1];
-    if (!second) throw new Error("nothing received");
-    expect(verifySignature(rotated, second.headers, second.body)).toBe(true);
-    expect(verifySignature(signingSecret, second.headers, second.body)).toBe(false);
+  });
+
+  it("signs with the old secret too for a day after a rotation, unless it is revoked", async () => {
+    const hooks = await receiver();
+    const { endpoint, signingSecret } = await subscribe(hooks.url);
+    consumer();
+    const next = async () => {
+      const before = hooks.received.length;
+      await makeAction(environment, tenant, { events: ["proposed"] });
+      await sealAndEnqueue(environment);
+      await waitFor(async () => Promise.resolve(hooks.received.length > before), { what: "the next delivery" });
+      const request = hooks.received.at(-1);
+      if (!request) throw new Error("nothing received");
+      return { signatures: String(request.headers["webhook-signature"]).split(" ").length, verifies: (secret: string) => verifySignature(secret, request.headers, request.body) };
+    };
+
+    const rotatedAt = Date.now();
+    const { signingSecret: rotated, endpoint: view } = await rotateWebhookSecret(environment.deps, { actor: tenant.admin, input: { endpointId: endpoint.id } });
+    const until = Date.parse(view.previousSecretExpiresAt ?? "");
+    expect(until - rotatedAt).toBeGreaterThanOrEqual(24 * 3_600_000 - 1_000);
+    expect(until - rotatedAt).toBeLessThanOrEqual(24 * 3_600_000 + 1_000);
+    const duringGrace = await next();
+    expect(duringGrace.signatures).toBe(2);
+    expect(duringGrace.verifies(rotated)).toBe(true);
+    expect(duringGrace.verifies(signingSecret)).toBe(true);
+
+    // A day later the old one no longer signs.
+    await environment.db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { previousSecretExpiresAt: new Date(Date.now() - 1) } });
+    expect((await getWebhookEndpoint(environment.deps, { actor: tenant.admin, input: { endpointId: endpoint.id } })).previousSecretExpiresAt).toBeNull();
+    const afterGrace = await next();
+    expect(afterGrace.signatures).toBe(1);
+    expect(afterGrace.verifies(rotated)).toBe(true);
+    expect(afterGrace.verifies(signingSecret)).toBe(false);
+
+    // Revoked at once (it leaked): only the new one signs, from the next attempt on.
+    const { signingSecret: newest, endpoint: revoked } = await rotateWebhookSecret(environment.deps, {
+      actor: tenant.admin,
+      input: { endpointId: endpoint.id, revokePrevious: true },
+    });
+    expect(revoked.previousSecretExpiresAt).toBeNull();
+    const afterRevoke = await next();
+    expect(afterRevoke.signatures).toBe(1);
+    expect(afterRevoke.verifies(newest)).toBe(true);
+    expect(afterRevoke.verifies(rotated)).toBe(false);
+
+    // Only admins of the endpoint's tenant rotate; bad input changes nothing.
+    const stranger = await createTestTenant(environment.db);
+    await expect(rotateWebhookSecret(environment.deps, { actor: stranger.admin, input: { endpointId: endpoint.id } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(rotateWebhookSecret(environment.deps, { actor: tenant.approver, input: { endpointId: endpoint.id } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      rotateWebhookSecret(environment.deps, { actor: tenant.admin, input: { endpointId: endpoint.id, revokePrevious: "yes" } as never }),
+    ).rejects.toMatchObject({ code: "INVALID" });
+    const after = await next();
+    expect(after.verifies(newest)).toBe(true);
   });
 
   it("retries after a 500 with the same webhook-id, and logs each attempt with the start of the answer", async () => {

@@ -18,6 +18,8 @@ import {
   webhookDeliveryRefInputSchema,
   webhookDeliveryViewSchema,
   webhookEndpointDetailSchema,
+  rotateWebhookSecretInputSchema,
+  WEBHOOK_SECRET_GRACE_HOURS,
   webhookEndpointRefInputSchema,
   webhookEndpointViewSchema,
   webhookEndpointWithSecretSchema,
@@ -57,8 +59,10 @@ export const webhookRouter = {
     .output(z.object({ deleted: z.literal(true) }))
     .mutation(({ ctx, input }) => deleteWebhookEndpoint(ctx.deps, { actor: ctx.actor, input })),
   rotateSecret: authedProcedure
-    .meta({ description: "Replace a webhook endpoint's signing secret (admin keys); answers the new one this once. Every attempt from now on is signed with it." })
-    .input(webhookEndpointRefInputSchema)
+    .meta({
+      description: `Replace a webhook endpoint's signing secret (admin keys); answers the new one this once. Every attempt from now on is signed with it, and for ${WEBHOOK_SECRET_GRACE_HOURS} hours also with the replaced one (two signatures in webhook-signature), unless revokePrevious is true (the old secret leaked).`,
+    })
+    .input(rotateWebhookSecretInputSchema)
     .output(webhookEndpointWithSecretSchema)
     .mutation(({ ctx, input }) => rotateWebhookSecret(ctx.deps, { actor: ctx.actor, input })),
   deliveries: authedProcedure

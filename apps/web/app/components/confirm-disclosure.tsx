@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Form } from "react-router";
 
 import { CsrfField } from "./csrf-field.tsx";
@@ -12,6 +13,7 @@ export function ConfirmDisclosure({
   question,
   yes,
   fields = {},
+  children,
 }: {
   label: string;
   intent: string;
@@ -19,6 +21,8 @@ export function ConfirmDisclosure({
   yes: string;
   /** Hidden fields naming what the intent is about, e.g. { connectorId }. */
   fields?: Record<string, string | number>;
+  /** Choices that go with the confirmation (a checkbox), between the question and the button. */
+  children?: ReactNode;
 }) {
   return (
     <details className="reject">
@@ -29,6 +33,7 @@ export function ConfirmDisclosure({
           <input key={name} type="hidden" name={name} value={value} />
         ))}
         <p>{question}</p>
+        {children}
         <button type="submit" name="intent" value={intent} className="button button-danger button-small">
           {yes}
         </button>

@@ -4,7 +4,7 @@ import type { WebhookEndpointDetail } from "@leash/core";
 
 import { ConfirmDisclosure } from "./confirm-disclosure.tsx";
 import { CsrfField } from "./csrf-field.tsx";
-import { DatedText } from "./local-time.tsx";
+import { DatedText, LocalTime } from "./local-time.tsx";
 
 /** One button that posts an intent of the endpoint's page. */
 function IntentButton({
@@ -32,7 +32,7 @@ function IntentButton({
 }
 
 /** What can be done to the endpoint as a whole; a disabled one offers only what works on it. */
-export function WebhookEndpointControls({ endpoint }: { endpoint: WebhookEndpointDetail }) {
+export function WebhookEndpointControls({ endpoint, secretGraceHours }: { endpoint: WebhookEndpointDetail; secretGraceHours: number }) {
   const count = endpoint.pendingDeliveries;
   const waiting =
     count === 0
@@ -48,6 +48,12 @@ export function WebhookEndpointControls({ endpoint }: { endpoint: WebhookEndpoin
   return (
     <section className="card panel stack" aria-labelledby="endpoint-controls-heading">
       <h2 id="endpoint-controls-heading">Sending</h2>
+      {endpoint.previousSecretExpiresAt ? (
+        <p data-testid="previous-secret">
+          Deliveries are also signed with the secret the last rotation replaced, until{" "}
+          <LocalTime value={endpoint.previousSecretExpiresAt} />.
+        </p>
+      ) : null}
       {endpoint.enabled ? (
         <p>Leash sends the events chosen below to this endpoint as they happen. {waiting}</p>
       ) : (
@@ -72,9 +78,14 @@ export function WebhookEndpointControls({ endpoint }: { endpoint: WebhookEndpoin
         <ConfirmDisclosure
           label="New signing secret…"
           intent="rotate"
-          question="Replace the signing secret? The receiver refuses deliveries until it is given the new one."
+          question={`Replace the signing secret? For ${secretGraceHours} hours every delivery is also signed with the old one, so the receiver keeps accepting them until it is given the new one.`}
           yes="Yes, replace the secret"
-        />
+        >
+          <label className="checkbox-label">
+            <input type="checkbox" name="revokePrevious" />
+            Stop signing with the old secret at once (it leaked)
+          </label>
+        </ConfirmDisclosure>
         <ConfirmDisclosure
           label="Delete…"
           intent="delete"

@@ -4,6 +4,7 @@ import {
   actionTypeNames,
   getWebhookEndpoint,
   listWebhookDeliveries,
+  WEBHOOK_SECRET_GRACE_HOURS,
   webhookEndpointRefInputSchema,
   webhookEventTypes,
 } from "@leash/core";
@@ -47,7 +48,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   );
   const { notice, headers } = await takeNotice(request);
   const choices = { eventTypes: webhookEventTypes, actionTypes: actionTypeNames() };
-  return data({ endpoint, log, choices, notice }, headers ? { headers } : undefined);
+  return data({ endpoint, log, choices, notice, secretGraceHours: WEBHOOK_SECRET_GRACE_HOURS }, headers ? { headers } : undefined);
 }
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -55,7 +56,7 @@ export async function action({ request, params }: Route.ActionArgs) {
 }
 
 export default function WebhookDetail({ loaderData, actionData }: Route.ComponentProps) {
-  const { endpoint, log, choices, notice } = loaderData;
+  const { endpoint, log, choices, notice, secretGraceHours } = loaderData;
   const busy = useNavigation().state === "submitting";
   const posted: WebhookEndpointResult | undefined = actionData;
   return (
@@ -74,7 +75,7 @@ export default function WebhookDetail({ loaderData, actionData }: Route.Componen
       {posted?.ok && posted.signingSecret ? (
         <SigningSecretNotice connector={endpoint.url} secret={posted.signingSecret} />
       ) : null}
-      <WebhookEndpointControls endpoint={endpoint} />
+      <WebhookEndpointControls endpoint={endpoint} secretGraceHours={secretGraceHours} />
       <WebhookForm editing={endpoint} choices={choices} result={resultFor(posted, "update")} busy={busy} />
       <WebhookDeliveryLog endpoint={endpoint} page={log} />
     </div>

@@ -51,8 +51,14 @@ export async function webhookEndpointAction(request: Request, endpointId: string
       );
     }
     if (intent === "rotate") {
-      const { signingSecret } = await rotateWebhookSecret(deps, { actor, input: { endpointId } });
-      return done("New signing secret: every attempt from now on is signed with it.", signingSecret);
+      const revokePrevious = form.get("revokePrevious") === "on";
+      const { signingSecret } = await rotateWebhookSecret(deps, { actor, input: { endpointId, revokePrevious } });
+      return done(
+        revokePrevious
+          ? "New signing secret: every attempt from now on is signed with it, and no longer with the old one."
+          : "New signing secret: every attempt from now on is signed with it, and for a while also with the old one (see Sending).",
+        signingSecret,
+      );
     }
     if (intent === "test") {
       await sendTestWebhook(deps, { actor, input: { endpointId } });

@@ -8,6 +8,7 @@ import { createApiKey, revokeApiKey } from "../auth/api-keys.ts";
 import { signOutEverywhere } from "../auth/sign-out-everywhere.ts";
 import { createTenant, createUser, findTenantBySlug } from "../auth/tenants-and-users.ts";
 import { systemActor } from "../actor.ts";
+import { systemClock } from "../clock.ts";
 import { httpMethods, type HttpMethod } from "../connectors/connector-fields.ts";
 import { createConnector } from "../connectors/create-connector.ts";
 import { deleteConnector } from "../connectors/delete-connector.ts";
@@ -160,7 +161,7 @@ const httpMethod = (text: string): HttpMethod => oneOf(httpMethods)(text.toUpper
 /** The CLI acts as the system on the tenant's behalf: whoever runs it already holds the database. */
 async function connectorDeps(tenantSlug: string) {
   const tenant = await findTenantBySlug(db, tenantSlug);
-  return { tenant, actor: systemActor(tenant.id, "admin CLI"), deps: { db, logger: silentLogger(), connectorKey: env.CONNECTOR_SECRET_KEY } };
+  return { tenant, actor: systemActor(tenant.id, "admin CLI"), deps: { db, clock: systemClock, logger: silentLogger(), connectorKey: env.CONNECTOR_SECRET_KEY } };
 }
 
 interface ConnectorCreateOptions {

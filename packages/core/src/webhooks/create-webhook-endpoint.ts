@@ -37,5 +37,5 @@ export async function createWebhookEndpoint(
     data: { id, tenantId: actor.tenantId, ...settings, signingSecret: encryptWebhookSecret(key, id, signingSecret) },
   });
   deps.logger.info({ tenantId: actor.tenantId, endpointId: id, eventTypes: settings.eventTypes, by: actor.label }, "webhook endpoint created");
-  return { endpoint: toWebhookEndpointView(row), signingSecret };
+  return { endpoint: toWebhookEndpointView(row, row.createdAt), signingSecret };
 }

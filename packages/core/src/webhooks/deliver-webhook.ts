@@ -9,6 +9,7 @@ import { sendWebhookRequest, type WebhookAttemptResult } from "./send-webhook-re
 import { utcMinute } from "../utc-minute.ts";
 import { defaultWebhookPolicy, webhookRetryDelayMs, type WebhookPolicy } from "./webhook-policy.ts";
 import { decryptWebhookSecret } from "./webhook-secret.ts";
+import { previousSecretExpiry } from "./webhook-view.ts";
 import { wakeNextWebhookDelivery } from "./wake-next-webhook-delivery.ts";
 
 export type DeliverWebhookDeps = Pick<CoreDeps, "db" | "queue" | "clock" | "logger" | "connectorKey" | "delivery">;
@@ -67,7 +68,11 @@ export async function deliverWebhook(
   const earlier = await earlierPending(deps, delivery);
   if (earlier !== null) return { kind: "waiting", deliveryId, behind: earlier };
 
-  const signingSecret = decryptWebhookSecret(requireConnectorKey(deps.connectorKey), delivery.endpointId, delivery.endpoint.signingSecret);
+  const key = requireConnectorKey(deps.connectorKey);
+  const { endpoint } = delivery;
+  // The current secret's signature first, then the replaced one's while it still signs (see rotateWebhookSecret).
+  const previous = previousSecretExpiry(endpoint, now) ? endpoint.previousSigningSecret : null;
+  const signingSecrets = [endpoint.signingSecret, ...(previous ? [previous] : [])].map((sealed) => decryptWebhookSecret(key, delivery.endpointId, sealed));
   const { count } = await deps.db.webhookDelivery.updateMany({
     where: { id: delivery.id, status: "pending", nextAttemptAt: delivery.nextAttemptAt },
     data: { nextAttemptAt: new Date(now.getTime() + policy.timeoutMs + CLAIM_MARGIN_MS) },
@@ -78,7 +83,7 @@ export async function deliverWebhook(
   const result = await sendWebhookRequest({
     url: delivery.endpoint.url,
     allowPrivateNetwork: delivery.endpoint.allowPrivateNetwork,
-    signingSecret,
+    signingSecrets,
     messageId: delivery.messageId,
     body: JSON.stringify(delivery.payload),
     now: attemptAt,

@@ -8,7 +8,7 @@ import type { WebhookEndpointDetail } from "./webhook-view.ts";
  * console lists them: one count for all of them rather than one per endpoint.
  */
 export async function listWebhookEndpointDetails(
-  deps: Pick<CoreDeps, "db">,
+  deps: Pick<CoreDeps, "db" | "clock">,
   { actor }: { actor: Actor },
 ): Promise<WebhookEndpointDetail[]> {
   const endpoints = await listWebhookEndpoints(deps, { actor });

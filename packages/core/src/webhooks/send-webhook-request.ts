@@ -18,8 +18,8 @@ export const RESPONSE_EXCERPT_CHARS = 1024;
 export interface WebhookRequest {
   url: string;
   allowPrivateNetwork: boolean;
-  /** `whsec_...`, in clear for this one request. */
-  signingSecret: string;
+  /** `whsec_...`, in clear for this one request: one signature each, space-separated in `webhook-signature`. */
+  signingSecrets: readonly string[];
   /** `webhook-id`: the same on every attempt of one delivery. */
   messageId: string;
   /** The JSON body, exactly as signed. */
@@ -88,7 +88,7 @@ export async function sendWebhookRequest(request: WebhookRequest): Promise<Webho
             "user-agent": "Leash-Webhooks/1",
             "webhook-id": request.messageId,
             "webhook-timestamp": String(Math.floor(request.now.getTime() / 1000)),
-            "webhook-signature": new Webhook(request.signingSecret).sign(request.messageId, request.now, request.body),
+            "webhook-signature": request.signingSecrets.map((secret) => new Webhook(secret).sign(request.messageId, request.now, request.body)).join(" "),
           },
           signal: controller.signal,
           // A connection of its own: a pooled one could have been opened to another address.

@@ -47,7 +47,7 @@ export async function updateWebhookEndpoint(
   });
   if (resumed > 0) await wakeFirstInLine(deps, { tenantId: actor.tenantId, endpointId });
   deps.logger.info({ tenantId: actor.tenantId, endpointId, changed: Object.keys(changes), enabled: row.enabled, resumed, by: actor.label }, "webhook endpoint updated");
-  return toWebhookEndpointView(row);
+  return toWebhookEndpointView(row, now);
 }
 
 /**

@@ -50,6 +50,15 @@ export type UpdateWebhookEndpointInput = z.input<typeof updateWebhookEndpointInp
 export const webhookEndpointRefInputSchema = z.strictObject({ endpointId: z.uuid() });
 export type WebhookEndpointRefInput = z.input<typeof webhookEndpointRefInputSchema>;
 
+export const rotateWebhookSecretInputSchema = webhookEndpointRefInputSchema.extend({
+  /**
+   * True: the replaced secret stops signing at once (it leaked). False (the default): deliveries
+   * carry a signature with each secret for WEBHOOK_SECRET_GRACE_HOURS, so receivers switch in their own time.
+   */
+  revokePrevious: z.boolean().default(false),
+});
+export type RotateWebhookSecretInput = z.input<typeof rotateWebhookSecretInputSchema>;
+
 export const webhookDeliveryStatuses = ["pending", "delivered", "failed"] as const;
 
 export const listWebhookDeliveriesInputSchema = z.strictObject({

@@ -12,6 +12,12 @@ const timestamp = z.iso.datetime();
 export const WEBHOOK_ATTEMPTS_SHOWN = 20;
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
+/** When the replaced secret stops signing, if it still signs at `now`. */
+export function previousSecretExpiry(row: Pick<WebhookEndpoint, "previousSigningSecret" | "previousSecretExpiresAt">, now: Date): Date | null {
+  const expires = row.previousSecretExpiresAt;
+  return row.previousSigningSecret !== null && expires !== null && expires > now ? expires : null;
+}
+
 /** An endpoint as every medium shows it; its signing secret is never in it. */
 export const webhookEndpointViewSchema = z.object({
   id: z.string(),
@@ -27,6 +33,11 @@ export const webhookEndpointViewSchema = z.object({
   disabledAt: timestamp.nullable(),
   /** Its first failed attempt since the last success; null while it succeeds. */
   failingSince: timestamp.nullable(),
+  /**
+   * Until when deliveries also carry a signature made with the secret the last rotation replaced;
+   * null when they carry only the current one's.
+   */
+  previousSecretExpiresAt: timestamp.nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -86,7 +97,7 @@ export const webhookDeliveryPageSchema = z.object({
 });
 export type WebhookDeliveryPage = z.infer<typeof webhookDeliveryPageSchema>;
 
-export function toWebhookEndpointView(row: WebhookEndpoint): WebhookEndpointView {
+export function toWebhookEndpointView(row: WebhookEndpoint, now: Date): WebhookEndpointView {
   return {
     id: row.id,
     url: row.url,
@@ -98,6 +109,7 @@ export function toWebhookEndpointView(row: WebhookEndpoint): WebhookEndpointView
     disabledReason: row.disabledReason,
     disabledAt: iso(row.disabledAt),
     failingSince: iso(row.failingSince),
+    previousSecretExpiresAt: previousSecretExpiry(row, now)?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
