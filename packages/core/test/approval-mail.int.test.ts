@@ -423,13 +423,19 @@ describe("Slack, reminders and escalations", () => {
     expect(await environment.db.deadlineNotice.count()).toBe(0);
   });
 
-  it("keeps a notice while the mail server is away, and sends it once when it is back", async () => {
-    at("2026-12-06T12:00:00.000Z");
-    const itemId = (await createTestItem(environment.db, quiet.id, { kind: "project", title: "Outage", data: { status: "active" } })).id;
+  /** An update of a new project of Quiet, proposed at `proposedAt` and reminded about by the sweep an hour and a minute later. */
+  async function remindedUpdate(title: string, proposedAt: string) {
+    at(proposedAt);
+    const itemId = (await createTestItem(environment.db, quiet.id, { kind: "project", title, data: { status: "active" } })).id;
     const action = await proposeUpdate(quiet, itemId);
-    at("2026-12-06T13:01:00.000Z");
-    // The sweep commits the reminder; the worker stops before it mails anything.
+    at(new Date(Date.parse(proposedAt) + 61 * 60_000).toISOString());
     expect((await sweepPendingDeadlines(deps())).reminded).toContain(action.id);
+    return action;
+  }
+
+  it("keeps a notice while the mail server is away, and sends it once when it is back", async () => {
+    // The sweep commits the reminder; the worker stops before it mails anything.
+    const action = await remindedUpdate("Outage", "2026-12-06T12:00:00.000Z");
     expect(await environment.db.deadlineNotice.count({ where: { actionId: action.id } })).toBe(1);
 
     const away = { ...deps(), delivery: configureDelivery({ smtpUrl: "smtp://127.0.0.1:1", smtpFrom: TEST_SMTP_FROM }) };
@@ -443,7 +449,12 @@ describe("Slack, reminders and escalations", () => {
     expect(await environment.db.deadlineNotice.count({ where: { actionId: action.id } })).toBe(1);
     expect(mailsTo(emailOf(quiet, "approver")).filter((mail) => mail.parsed.subject?.includes("Outage"))).toEqual([]);
 
-    // Two workers' passes at once, once the server is back: one mail.
+    // Not tried again at once: the notices behind it go first.
+    expect(await sendDeadlineNotices(deps(), { consoleUrl })).toEqual({ sent: [], deferred: [] });
+    expect(await environment.db.deadlineNotice.count({ where: { actionId: action.id } })).toBe(1);
+
+    // Two workers' passes at once, a minute later, the server back: one mail.
+    at("2026-12-06T13:02:01.000Z");
     const passes = await Promise.all([sendDeadlineNotices(deps(), { consoleUrl }), sendDeadlineNotices(deps(), { consoleUrl })]);
     expect(passes.flatMap((pass) => pass.sent)).toEqual([{ userId: quiet.approver.userId, kind: "reminder", actionIds: [action.id] }]);
     expect(mailsTo(emailOf(quiet, "approver")).filter((mail) => mail.parsed.subject?.includes("Outage")).map((mail) => mail.parsed.subject)).toEqual([
@@ -453,11 +464,7 @@ describe("Slack, reminders and escalations", () => {
   });
 
   it("drops a notice of an action decided before it could be sent", async () => {
-    at("2026-12-06T14:00:00.000Z");
-    const itemId = (await createTestItem(environment.db, quiet.id, { kind: "project", title: "Decided", data: { status: "active" } })).id;
-    const action = await proposeUpdate(quiet, itemId);
-    at("2026-12-06T15:01:00.000Z");
-    expect((await sweepPendingDeadlines(deps())).reminded).toContain(action.id);
+    const action = await remindedUpdate("Decided", "2026-12-06T14:00:00.000Z");
     await rejectAction(deps(), { actor: quiet.approver, input: { actionId: action.id, reason: "Not now" } });
     const before = environment.smtp.mails.length;
     expect(await sendDeadlineNotices(deps(), { consoleUrl })).toEqual({ sent: [], deferred: [] });

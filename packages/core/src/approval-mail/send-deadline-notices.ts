@@ -13,6 +13,8 @@ type Deps = Pick<CoreDeps, "db" | "clock" | "logger" | "delivery">;
 
 /** Notices one pass looks at; the next pass, seconds later, takes the rest. */
 const DEFAULT_BATCH = 100;
+/** How long a notice the mail server deferred waits before it is tried again; the others go meanwhile. */
+export const DEADLINE_NOTICE_RETRY_MS = 60_000;
 
 export interface DeadlineNoticeOptions {
   /** The console's base URL (WEB_BASE_URL): each mail links to `<base>/actions/<id>`. */
@@ -22,7 +24,7 @@ export interface DeadlineNoticeOptions {
 
 export interface DeadlineNoticeResult {
   sent: SentApprovalMail[];
-  /** Notices kept for the next pass: the mail server was away or deferred a mail of theirs. */
+  /** Notices kept for later (DEADLINE_NOTICE_RETRY_MS): the mail server was away or deferred a mail of theirs. */
   deferred: number[];
 }
 
@@ -55,23 +57,27 @@ const actorOf = (person: Person): Actor => ({
  * an action no longer waiting is dropped unsent.
  *
  * Each notice is sent in a transaction that holds its row (`FOR UPDATE SKIP LOCKED`, so workers
- * sending at once take different ones) and deletes it: a mail server away keeps the notice for the
- * next pass, and a crash between a send and the commit sends that mail again with the same
- * Message-ID. A mailbox the server refuses for good is logged and skipped.
+ * sending at once take different ones) and deletes it, and a crash between a send and the commit
+ * sends that mail again with the same Message-ID. A mail server away or deferring keeps the notice,
+ * tried again after DEADLINE_NOTICE_RETRY_MS, and ends the pass (one wait for a server away per
+ * pass at most); the notices behind it go first on the next one. A mailbox the server refuses for
+ * good is logged and skipped.
  */
 export async function sendDeadlineNotices(deps: Deps, options: DeadlineNoticeOptions): Promise<DeadlineNoticeResult> {
   const email = deps.delivery?.email;
   const result: DeadlineNoticeResult = { sent: [], deferred: [] };
   if (!email) return result;
+  const now = deps.clock.now();
   const waiting = await deps.db.$queryRaw<{ id: bigint }[]>`
-    SELECT id FROM deadline_notice ORDER BY id LIMIT ${options.batch ?? DEFAULT_BATCH}`;
+    SELECT id FROM deadline_notice WHERE next_attempt_at <= ${now} ORDER BY next_attempt_at, id LIMIT ${options.batch ?? DEFAULT_BATCH}`;
   for (const { id } of waiting) {
     try {
       result.sent.push(...(await sendNotice(deps, email, id, options.consoleUrl)));
     } catch (error) {
       if (!isCoreError(error) || !error.retryable) throw error;
-      // The server is away or deferring: this notice and the rest wait for the next pass.
-      deps.logger.warn({ noticeId: Number(id), err: error.message }, "deadline notice deferred");
+      const retryAt = new Date(deps.clock.now().getTime() + DEADLINE_NOTICE_RETRY_MS);
+      await deps.db.$executeRaw`UPDATE deadline_notice SET next_attempt_at = ${retryAt} WHERE id = ${id}`;
+      deps.logger.warn({ noticeId: Number(id), retryAt: retryAt.toISOString(), err: error.message }, "deadline notice deferred");
       result.deferred.push(Number(id));
       break;
     }

@@ -72,8 +72,8 @@ async function sendReminders(deps: Deps, batch: number): Promise<Touched[]> {
       FROM reminded ORDER BY id
     ),
     notices AS (
-      INSERT INTO deadline_notice (tenant_id, action_id, kind, created_at)
-      SELECT tenant_id, id, 'reminder', ${now}::timestamptz FROM reminded WHERE ${mailsNotices(deps)}::boolean ORDER BY id
+      INSERT INTO deadline_notice (tenant_id, action_id, kind, next_attempt_at, created_at)
+      SELECT tenant_id, id, 'reminder', ${now}::timestamptz, ${now}::timestamptz FROM reminded WHERE ${mailsNotices(deps)}::boolean ORDER BY id
     )
     SELECT id, tenant_id AS "tenantId", requires_approval AS "requiresApproval" FROM reminded ORDER BY id`;
   await publishActionEvents(deps, reminded, "reminder_sent");
@@ -108,8 +108,8 @@ async function escalate(deps: Deps, batch: number): Promise<Touched[]> {
       FROM escalated ORDER BY id
     ),
     notices AS (
-      INSERT INTO deadline_notice (tenant_id, action_id, kind, user_id, created_at)
-      SELECT tenant_id, id, 'escalation', user_id, ${now}::timestamptz FROM escalated
+      INSERT INTO deadline_notice (tenant_id, action_id, kind, user_id, next_attempt_at, created_at)
+      SELECT tenant_id, id, 'escalation', user_id, ${now}::timestamptz, ${now}::timestamptz FROM escalated
       WHERE ${mailsNotices(deps)}::boolean AND user_id IS NOT NULL ORDER BY id
     )
     SELECT id, tenant_id AS "tenantId", requires_approval AS "requiresApproval" FROM escalated ORDER BY id`;

@@ -7,6 +7,7 @@ CREATE TABLE "deadline_notice" (
     "action_id" INTEGER NOT NULL,
     "kind" TEXT NOT NULL,
     "user_id" UUID,
+    "next_attempt_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "deadline_notice_pkey" PRIMARY KEY ("id")
