@@ -313,7 +313,10 @@ describe("the Webhooks pages", () => {
 
     // Revoked at once (it leaked): only the newest secret signs.
     const newest = await rotate(true);
-    expect(await page.getByTestId("previous-secret").count()).toBe(0);
+    await expect
+      .poll(async () => (await environment.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } })).previousSigningSecret, SOON)
+      .toBeNull();
+    await expect.poll(() => page.getByTestId("previous-secret").count(), SOON).toBe(0);
     const afterRevoke = await sendTestEvent();
     expect(signatureVerifies(newest, afterRevoke)).toBe(true);
     expect(signatureVerifies(rotated, afterRevoke)).toBe(false);
