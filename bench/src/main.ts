@@ -544,6 +544,31 @@ async function runProfile(options: BenchOptions, stack: Stack, fixtures: BenchFi
   return { run, processes: summaries };
 }
 
+/** `--only profile`: section 9 alone on a fresh database, to read where the time goes after a change. */
+async function runProfileAlone(options: BenchOptions): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const databaseUrl = await recreateBenchDatabase();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const connectorKey = randomBytes(32);
+  let stack: Stack | null = null;
+  try {
+    const fixtures = await prepareRun(options, redis, pool, databaseUrl, connectorKey);
+    stack = await startStack({ databaseUrl, redisUrl, profile: true, env: { CONNECTOR_SECRET_KEY: connectorKey.toString("hex") } });
+    const { run, processes } = await runProfile(options, stack, fixtures, databaseUrl);
+    stack = null;
+    log(`  CPU ms per action: ${cpuPerAction(run)}`);
+    for (const summary of processes) {
+      log(`  ${summary.process}: busy ${(summary.busyMs / 1000).toFixed(1)} s; ${summary.topFunctions.map((entry) => `${entry.name} (${entry.module}) ${(entry.share * 100).toFixed(0)}%`).join(", ")}`);
+    }
+    log(`profiles kept in ${profilesDir}`);
+  } finally {
+    await stack?.stop();
+    await clearQueues(redis).catch(() => undefined);
+    redis.disconnect();
+    await pool.end();
+  }
+}
+
 /** Leash's processes whose CPU a run reports per action: the Slack bot's too when it runs (it updates the cards of the approvals). */
 function leashProcesses(stack: Stack): MeasuredProcess[] {
   return [
@@ -618,6 +643,10 @@ async function main() {
   }
   if (options.only === "load") {
     await runLoadsAlone(options);
+    return;
+  }
+  if (options.only === "profile") {
+    await runProfileAlone(options);
     return;
   }
   const started = wallClock();

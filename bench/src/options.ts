@@ -46,11 +46,13 @@ export interface BenchOptions {
    * `--only load`: the fixed loads and the saturation run of the baseline and of Leash alone (one worker
    * each, no approvals alongside), logged and kept beside the results, the report untouched: to compare
    * two versions of the code quickly.
+   * `--only profile`: section 9's saturation run under `node --cpu-prof` alone, its summary logged and
+   * its profiles left in `bench/results/profiles/` to read further, the report untouched.
    */
   only: (typeof sections)[number] | null;
 }
 
-const sections = ["metrics", "approvals", "inbox", "load"] as const;
+const sections = ["metrics", "approvals", "inbox", "load", "profile"] as const;
 
 /** The value after `name` in `args`, and its index; null when the option is absent. */
 function valueOf(args: readonly string[], name: string): { value: string | undefined; at: number } | null {
