@@ -1,4 +1,4 @@
-import type { ActorKind, ApiKeyRole, UserRole } from "@leash/db";
+import type { ActorKind, ApiKeyRole, User, UserRole } from "@leash/db";
 
 /** Who is doing something. Every core service takes one and authorises it itself. */
 export type Actor =
@@ -22,6 +22,11 @@ export function actorRef(actor: Actor): { actorKind: ActorKind; actorId: string 
     case "system":
       return { actorKind: "system", actorId: null, actorLabel: actor.label };
   }
+}
+
+/** A person acting as themselves: the console's signed-in user, a linked Slack user, a recipient of mail. */
+export function userActor(user: Pick<User, "id" | "tenantId" | "role" | "name">): Actor & { kind: "user" } {
+  return { kind: "user", tenantId: user.tenantId, userId: user.id, role: user.role, label: user.name };
 }
 
 export function systemActor(tenantId: string, label = "system"): Actor {

@@ -1,5 +1,6 @@
 import type { Db } from "@leash/db";
 
+import { userActor } from "../actor.ts";
 import type { CoreDeps } from "../deps.ts";
 import { createApiKey } from "../auth/api-keys.ts";
 import { createTenant, createUser } from "../auth/tenants-and-users.ts";
@@ -95,5 +96,5 @@ export async function ensureDemoTemplate(db: Db, tenantId: string): Promise<void
   if (existing) return;
   const admin = await db.user.findFirst({ where: { tenantId, role: "admin" }, orderBy: { createdAt: "asc" } });
   if (!admin) throw new CoreError("NOT_FOUND", "The tenant has no admin to own the demo template");
-  await createTemplate({ db }, { actor: { kind: "user", tenantId, userId: admin.id, role: "admin", label: admin.name }, input: DEMO_TEMPLATE });
+  await createTemplate({ db }, { actor: userActor(admin), input: DEMO_TEMPLATE });
 }

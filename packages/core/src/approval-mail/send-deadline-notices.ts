@@ -1,6 +1,6 @@
 import type { DbTransaction, User } from "@leash/db";
 
-import type { Actor } from "../actor.ts";
+import { userActor } from "../actor.ts";
 import type { CoreDeps } from "../deps.ts";
 import type { EmailSender } from "../delivery/create-email-sender.ts";
 import { isCoreError } from "../errors.ts";
@@ -14,7 +14,7 @@ type Deps = Pick<CoreDeps, "db" | "clock" | "logger" | "delivery">;
 /** Notices one pass looks at; the next pass, seconds later, takes the rest. */
 const DEFAULT_BATCH = 100;
 /** How long a notice the mail server deferred waits before it is tried again; the others go meanwhile. */
-export const DEADLINE_NOTICE_RETRY_MS = 60_000;
+const DEADLINE_NOTICE_RETRY_MS = 60_000;
 
 export interface DeadlineNoticeOptions {
   /** The console's base URL (WEB_BASE_URL): each mail links to `<base>/actions/<id>`. */
@@ -33,20 +33,12 @@ interface Notice {
   id: bigint;
   tenantId: string;
   actionId: number;
-  kind: "reminder" | "escalation";
+  kind: Extract<ApprovalMailKind, "reminder" | "escalation">;
   /** The backup approver an escalation goes to; null for a reminder. */
   userId: string | null;
 }
 
 type Person = Pick<User, "id" | "tenantId" | "email" | "name" | "role"> & { slackLinks: unknown[] };
-
-const actorOf = (person: Person): Actor => ({
-  kind: "user",
-  tenantId: person.tenantId,
-  userId: person.id,
-  role: person.role,
-  label: person.name,
-});
 
 /**
  * Emails the reminders and escalations the deadline sweep left in the outbox to the people Slack
@@ -97,9 +89,9 @@ async function sendNotice(deps: Deps, email: EmailSender, id: bigint, consoleUrl
       const sent: SentApprovalMail[] = [];
       if (action) {
         const { name: tenantName } = await tx.tenant.findUniqueOrThrow({ where: { id: notice.tenantId }, select: { name: true } });
-        const kind: ApprovalMailKind = notice.kind === "escalation" ? "escalation" : "reminder";
+        const { kind } = notice;
         for (const person of await recipientsOf(tx, notice)) {
-          if (person.slackLinks.length > 0 || !mayDecide(actorOf(person), action)) continue;
+          if (person.slackLinks.length > 0 || !mayDecide(userActor(person), action)) continue;
           if (await mailPerson(deps, email, { kind, person, action, tenantName, consoleUrl })) sent.push({ userId: person.id, kind, actionIds: [notice.actionId] });
         }
       }

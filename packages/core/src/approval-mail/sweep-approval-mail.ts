@@ -1,6 +1,6 @@
 import type { ApprovalMail, DbTransaction, UserRole } from "@leash/db";
 
-import type { Actor } from "../actor.ts";
+import { userActor } from "../actor.ts";
 import type { CoreDeps } from "../deps.ts";
 import type { EmailSender } from "../delivery/create-email-sender.ts";
 import { isCoreError } from "../errors.ts";
@@ -37,7 +37,7 @@ export interface ApprovalMailSweepResult {
 }
 
 interface Person {
-  userId: string;
+  id: string;
   tenantId: string;
   tenantName: string;
   email: string;
@@ -87,14 +87,6 @@ export async function sweepApprovalMail(
   return result;
 }
 
-const actorOf = (person: Person): Actor => ({
-  kind: "user",
-  tenantId: person.tenantId,
-  userId: person.userId,
-  role: person.role,
-  label: person.name,
-});
-
 /** One mail to one person, if anything is due for them and no other worker holds them. */
 async function mailPerson(
   deps: Deps,
@@ -104,7 +96,7 @@ async function mailPerson(
   return deps.db.$transaction(
     async (tx) => {
       const [person] = await tx.$queryRaw<Person[]>`
-        SELECT s.user_id AS "userId", u.tenant_id AS "tenantId", t.name AS "tenantName", u.email, u.name, u.role, s.approval_mail AS mode
+        SELECT s.user_id AS id, u.tenant_id AS "tenantId", t.name AS "tenantName", u.email, u.name, u.role, s.approval_mail AS mode
         FROM user_mail_setting s JOIN app_user u ON u.id = s.user_id JOIN tenant t ON t.id = u.tenant_id
         WHERE s.user_id = ${userId}::uuid AND s.approval_mail <> 'off'
         FOR UPDATE OF s SKIP LOCKED`;
@@ -115,7 +107,7 @@ async function mailPerson(
         tenantId: person.tenantId,
         actionIds: waits.map((wait) => wait.actionId),
       });
-      const actor = actorOf(person);
+      const actor = userActor(person);
       const decidable = actions.filter((action) => mayDecide(actor, action));
       // What they may not decide is marked too, so that it is not looked at again on every sweep.
       await mark(

@@ -1,6 +1,6 @@
 import type { Tenant, User } from "@leash/db";
 
-import type { Actor } from "../actor.ts";
+import { userActor, type Actor } from "../actor.ts";
 
 /** A person signed in to the console: the actor core services take, plus what the console shows about them. */
 export interface SignedInUser {
@@ -11,7 +11,7 @@ export interface SignedInUser {
 
 export function toSignedInUser(user: User, tenant: Tenant): SignedInUser {
   return {
-    actor: { kind: "user", tenantId: tenant.id, userId: user.id, role: user.role, label: user.name },
+    actor: userActor(user),
     email: user.email,
     tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
   };

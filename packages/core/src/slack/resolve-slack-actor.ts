@@ -1,6 +1,6 @@
 import type { Db, User } from "@leash/db";
 
-import type { Actor } from "../actor.ts";
+import { userActor, type Actor } from "../actor.ts";
 import { CoreError } from "../errors.ts";
 import { slackUserIdSchema } from "./slack-inputs.ts";
 import type { SlackWorkspaceView } from "./slack-workspace-view.ts";
@@ -49,5 +49,5 @@ export async function resolveSlackActor(
     if (email) user = await db.user.findUnique({ where: { tenantId_email: { tenantId: workspace.tenant.id, email: email.toLowerCase() } } });
   }
   if (user?.tenantId !== workspace.tenant.id) throw unlinked;
-  return { kind: "user", tenantId: user.tenantId, userId: user.id, role: user.role, label: user.name };
+  return userActor(user);
 }
