@@ -100,7 +100,7 @@ describe("the approval's statements", () => {
       ifVersion: read.version,
     });
     const stored = await environment.db.agentAction.findUniqueOrThrow({ where: { id: action.id } });
-    expect(written).toEqual(stored);
+    expect(written?.action).toEqual(stored);
     expect(stored).toMatchObject({ status: "approved", approvedAt: new Date("2026-12-05T07:00:00.123Z"), updatedAt: new Date("2026-12-05T07:00:00.123Z") });
   });
 

@@ -115,6 +115,7 @@ describe("action events for the Slack bot", () => {
     await setPreference(environment.deps, { actor: acme.admin, input: { actionType: "notify", autoApprove: true } });
     const automatic = await proposeAction(environment.deps, { actor: acme.agent, input: notify });
     const elsewhere = await proposeAction(environment.deps, { actor: globex.agent, input: notify });
+    await approveAction(environment.deps, { actor: globex.approver, input: { actionId: elsewhere.action.id } });
 
     const jobs = await published();
     const ids = new Set(jobs.map((job) => job.actionId));

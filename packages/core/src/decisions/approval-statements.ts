@@ -114,10 +114,12 @@ export interface ApprovalWrite {
 /**
  * Adds the approval, moves the pending action on (to approved when `approvedBy` is set, else only its
  * `updatedAt`) and appends its audit event, in one statement: all of it or nothing. Answers the
- * updated action, or null when the action was no longer pending at `ifVersion` (someone changed it
- * since it was read) and nothing was written. The same approver twice is a CONFLICT.
+ * updated action, and whether its tenant has a linked Slack workspace (whose card the decision
+ * updates: the same statement answers it, so that the decision's news costs no lookup of its own), or
+ * null when the action was no longer pending at `ifVersion` (someone changed it since it was read)
+ * and nothing was written. The same approver twice is a CONFLICT.
  */
-export async function writeApproval(db: Db | DbTransaction, write: ApprovalWrite): Promise<AgentAction | null> {
+export async function writeApproval(db: Db | DbTransaction, write: ApprovalWrite): Promise<{ action: AgentAction; slackLinked: boolean } | null> {
   const { action, actor, approver, now, event } = write;
   const actorColumns = actorRef(actor);
   const decision =
@@ -141,8 +143,8 @@ export async function writeApproval(db: Db | DbTransaction, write: ApprovalWrite
         SELECT tenant_id, id, ${event.type}::"ActionEventType", ${actorColumns.actorKind}::"ActorKind", ${actorColumns.actorId}, ${actorColumns.actorLabel}, ${JSON.stringify(event.details)}::jsonb
         FROM decided
       )
-      SELECT * FROM decided`;
-    return row ? actionFromRow(row) : null;
+      SELECT d.*, EXISTS (SELECT 1 FROM slack_workspace w WHERE w.tenant_id = d.tenant_id) AS "slackLinked" FROM decided d`;
+    return row ? { action: actionFromRow(row), slackLinked: row.slackLinked === true } : null;
   } catch (error) {
     if (isUniqueViolation(error)) throw new CoreError("CONFLICT", `${actor.label} already approved #${action.id}; the same person never counts twice`);
     throw error;

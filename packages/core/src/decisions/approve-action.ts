@@ -50,9 +50,12 @@ async function approve(
   // decides again under the lock, as an edit or an extension always does.
   const plain = parameters === undefined && extension === undefined;
   const decided = (plain ? await approveAsRead(deps.db, request) : null) ?? (await deps.db.$transaction((tx) => approveUnderLock(deps, tx, request, { parameters, extension })));
-  const { action, reached } = decided;
+  const { action, reached, slackLinked } = decided;
   // After the commit the job and the news go out together, the job first: the answer waits for both.
-  await Promise.all([reached ? enqueueApproved(deps, [action]) : undefined, publishActionEvents(deps, [action], reached ? "approved" : "approval_added")]);
+  await Promise.all([
+    reached ? enqueueApproved(deps, [action]) : undefined,
+    publishActionEvents(deps, [action], reached ? "approved" : "approval_added", { linkedTenantIds: slackLinked ? [action.tenantId] : [] }),
+  ]);
   return toActionView(action);
 }
 
@@ -66,6 +69,8 @@ interface ApprovalRequest {
 interface Decided {
   action: ActionWithApprovals;
   reached: boolean;
+  /** Whether the action's tenant has a linked Slack workspace (the approval's statement read it). */
+  slackLinked: boolean;
 }
 
 /** Reads the action, decides, and writes only if nobody changed it in between: null when someone did. */
@@ -141,5 +146,5 @@ async function writeDecision(
     event: reached ? { type: "approved", details: current.requiredApprovals > 1 ? progress : {} } : { type: "approval_added", details: progress },
     ifVersion,
   });
-  return written ? { action: { ...written, approvals }, reached } : null;
+  return written ? { action: { ...written.action, approvals }, reached, slackLinked: written.slackLinked } : null;
 }

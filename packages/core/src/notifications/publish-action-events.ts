@@ -23,13 +23,18 @@ export async function publishActionEvents(
   deps: Pick<CoreDeps, "db" | "queue" | "logger">,
   actions: readonly Changed[],
   type: ActionEventPayload["type"],
+  /**
+   * `linkedTenantIds`: which of the actions' tenants have a linked Slack workspace (these and no
+   * other), when the caller's own statement already read it; looked up here when omitted.
+   */
+  known: { linkedTenantIds?: readonly string[] } = {},
 ): Promise<void> {
   const forOriginal: ActionEventPayload["type"] | null = type === "failed" || type === "cancelled" ? "rolled_back" : type === "rollback_requested" ? type : null;
   const undoneIds = forOriginal ? actions.flatMap((action) => (action.rollbackOfId ? [action.rollbackOfId] : [])) : [];
   // The wake-up goes out first; the cards' events are looked up meanwhile rather than after its reply.
   await Promise.all([
     type !== "proposed" ? publishActionChanges(deps, [...actions.map((action) => action.id), ...undoneIds]) : undefined,
-    publishCardEvents(deps, actions, type, { forOriginal, undoneIds }),
+    publishCardEvents(deps, actions, type, { forOriginal, undoneIds, linkedTenantIds: known.linkedTenantIds }),
   ]);
 }
 
@@ -37,7 +42,11 @@ async function publishCardEvents(
   deps: Pick<CoreDeps, "db" | "queue" | "logger">,
   actions: readonly Changed[],
   type: ActionEventPayload["type"],
-  { forOriginal, undoneIds }: { forOriginal: ActionEventPayload["type"] | null; undoneIds: readonly number[] },
+  {
+    forOriginal,
+    undoneIds,
+    linkedTenantIds,
+  }: { forOriginal: ActionEventPayload["type"] | null; undoneIds: readonly number[]; linkedTenantIds: readonly string[] | undefined },
 ): Promise<void> {
   const shown = actions.filter((action) => action.requiresApproval);
   if (shown.length === 0 && undoneIds.length === 0) return;
@@ -50,11 +59,15 @@ async function publishCardEvents(
       ...undone.map((action) => ({ tenantId: action.tenantId, actionId: action.id, type: forOriginal ?? type })),
     ];
     if (events.length === 0) return;
-    const tenantIds = [...new Set(events.map((event) => event.tenantId))];
-    const linked = await deps.db.slackWorkspace.findMany({ where: { tenantId: { in: tenantIds } }, select: { tenantId: true } });
-    const withSlack = new Set(linked.map((workspace) => workspace.tenantId));
+    const withSlack = new Set(linkedTenantIds ?? (await linkedTenants(deps, events)));
     await deps.queue.publishActionEvents(events.filter((event) => withSlack.has(event.tenantId)));
   } catch (error) {
     deps.logger.warn({ err: error, actionIds: actions.map((action) => action.id), type }, "action event not published; its Slack card may lag");
   }
+}
+
+async function linkedTenants(deps: Pick<CoreDeps, "db">, events: readonly ActionEventPayload[]): Promise<string[]> {
+  const tenantIds = [...new Set(events.map((event) => event.tenantId))];
+  const linked = await deps.db.slackWorkspace.findMany({ where: { tenantId: { in: tenantIds } }, select: { tenantId: true } });
+  return linked.map((workspace) => workspace.tenantId);
 }
