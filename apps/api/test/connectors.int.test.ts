@@ -85,8 +85,16 @@ describe("connector.* over the API", () => {
 
     const updated = await admin.connector.update.mutate({ connectorId, timeoutMs: 500, headers: [{ name: "Authorization", secret: true }] });
     expect(updated).toMatchObject({ timeoutMs: 500, headers: [{ name: "Authorization", secret: true }] });
+    // The replaced secret signs too for a day, unless the rotation revokes it.
     const rotated = await admin.connector.rotateSecret.mutate({ connectorId });
     expect(rotated.signingSecret).toMatch(/^whsec_/);
+    expect(Date.parse(rotated.connector.previousSecretExpiresAt ?? "") - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    const revoked = await admin.connector.rotateSecret.mutate({ connectorId, revokePrevious: true });
+    expect(revoked.signingSecret).not.toBe(rotated.signingSecret);
+    expect(revoked.connector.previousSecretExpiresAt).toBeNull();
+    expect((await admin.connector.list.query()).find((listed) => listed.id === connectorId)?.previousSecretExpiresAt).toBeNull();
+    const notBoolean = await api.call("POST", "connector.rotateSecret", { apiKey: acme.keys.admin, body: { connectorId, revokePrevious: "yes" } });
+    expect(notBoolean.body.error?.data.code).toBe("BAD_REQUEST");
     await expect(admin.connector.delete.mutate({ connectorId })).resolves.toEqual({ deleted: true });
     expect((await admin.connector.list.query()).map((listed) => listed.name)).toEqual(["billing-api"]);
   });

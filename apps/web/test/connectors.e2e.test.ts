@@ -23,6 +23,8 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const SECRET_VALUE = "Bearer sk_live_E2E_SECRET";
+const SIGNING_SECRET = /whsec_[A-Za-z0-9+/=]{44}/;
+const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const table = (page: Page) => page.getByTestId("connectors");
 const row = (page: Page, name: string) => page.locator(`tr[data-connector="${name}"]`);
 
@@ -59,8 +61,8 @@ describe("the Connectors page", () => {
     await page.getByLabel("Undo path").fill("/invoices/{{result.body.id}}");
     await page.getByRole("button", { name: "Add connector" }).click();
 
-    await expect.poll(() => page.getByTestId("signing-secret").textContent()).toMatch(/whsec_[A-Za-z0-9+/=]{44}/);
-    const signingSecret = /whsec_[A-Za-z0-9+/=]{44}/.exec((await page.getByTestId("signing-secret").textContent()) ?? "")?.[0] ?? "";
+    await expect.poll(() => page.getByTestId("signing-secret").textContent()).toMatch(SIGNING_SECRET);
+    const signingSecret = SIGNING_SECRET.exec((await page.getByTestId("signing-secret").textContent()) ?? "")?.[0] ?? "";
     expect(await row(page, "billing-api").textContent()).toContain("https://billing.example.com/v1");
     expect(await row(page, "billing-api").textContent()).toContain("Authorization: ••• (secret)");
     expect(await row(page, "billing-api").textContent()).toContain("X-Team: growth");
@@ -97,11 +99,30 @@ describe("the Connectors page", () => {
     expect(JSON.stringify(stored.headers)).toMatch(/"name":"Authorization","secret":true,"encrypted":"v1:/);
     expect(JSON.stringify(stored)).not.toContain("sk_live_E2E_SECRET");
 
-    // A new signing secret is shown once too.
-    await row(page, "billing-api").getByText("New signing secret…").click();
-    await row(page, "billing-api").getByRole("button", { name: "Yes, replace the secret of billing-api" }).click();
-    await expect.poll(() => page.getByTestId("signing-secret").textContent()).toMatch(/whsec_[A-Za-z0-9+/=]{44}/);
-    expect((await environment.db.connector.findFirstOrThrow({ where: { id: stored.id } })).signingSecret).not.toBe(stored.signingSecret);
+    // A new signing secret is shown once too; the old one keeps signing for a while, and the row says until when.
+    const shownSecret = async () => SIGNING_SECRET.exec((await page.getByTestId("signing-secret").textContent({ timeout: 1_000 }).catch(() => "")) ?? "")?.[0] ?? "";
+    const rotate = async (revokePrevious: boolean) => {
+      const before = await shownSecret();
+      const yes = row(page, "billing-api").getByRole("button", { name: "Yes, replace the secret of billing-api" });
+      // The disclosure stays open after a rotation: open it only when it is closed.
+      if (!(await yes.isVisible())) await row(page, "billing-api").getByText("New signing secret…").click();
+      if (revokePrevious) await row(page, "billing-api").getByLabel("Stop signing with the old secret at once (it leaked)").check();
+      await yes.click();
+      // The page answers with the new secret: one that differs from any shown before.
+      await expect.poll(async () => { const shown = await shownSecret(); return shown !== "" && shown !== before; }).toBe(true);
+    };
+    await rotate(false);
+    const rotated = await environment.db.connector.findFirstOrThrow({ where: { id: stored.id } });
+    expect(rotated.signingSecret).not.toBe(stored.signingSecret);
+    expect(rotated.previousSigningSecret).toBe(stored.signingSecret);
+    const previousSecret = row(page, "billing-api").getByTestId("previous-secret");
+    await expect.poll(() => previousSecret.textContent()).toMatch(/also signed with the secret the last rotation replaced, until .+\./);
+    expect(await previousSecret.textContent()).not.toMatch(ISO_TIME);
+
+    // Revoked at once (it leaked): the old secret is dropped and the row no longer mentions it.
+    await rotate(true);
+    await expect.poll(async () => (await environment.db.connector.findUniqueOrThrow({ where: { id: stored.id } })).previousSigningSecret).toBeNull();
+    await expect.poll(() => previousSecret.count()).toBe(0);
   });
 
   it("is read-only for approvers and viewers", async () => {

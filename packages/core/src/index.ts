@@ -382,13 +382,16 @@ export type { ConnectorJson } from "./connectors/response-body.ts";
 export { renderUndoRequest, type UndoRequest, type UndoRequestContext } from "./connectors/render-undo-request.ts";
 export type { StoredConnector } from "./connectors/stored-connector.ts";
 export { missingConnectorKeyMessage } from "./connectors/connector-secrets.ts";
+export { SIGNING_SECRET_GRACE_HOURS } from "./connectors/signing-secret-rotation.ts";
 export {
   connectorRefInputSchema,
   connectorSettingsSchema,
   createConnectorInputSchema,
+  rotateConnectorSigningSecretInputSchema,
   updateConnectorInputSchema,
   type ConnectorRefInput,
   type CreateConnectorInput,
+  type RotateConnectorSigningSecretInput,
   type UpdateConnectorInput,
 } from "./connectors/connector-inputs.ts";
 export {
@@ -418,7 +421,7 @@ export { deleteWebhookEndpoint } from "./webhooks/delete-webhook-endpoint.ts";
 export { listWebhookEndpoints } from "./webhooks/list-webhook-endpoints.ts";
 export { listWebhookEndpointDetails } from "./webhooks/list-webhook-endpoint-details.ts";
 export { getWebhookEndpoint } from "./webhooks/get-webhook-endpoint.ts";
-export { rotateWebhookSecret, WEBHOOK_SECRET_GRACE_HOURS } from "./webhooks/rotate-webhook-secret.ts";
+export { rotateWebhookSecret } from "./webhooks/rotate-webhook-secret.ts";
 export { listWebhookDeliveries } from "./webhooks/list-webhook-deliveries.ts";
 export { redeliverWebhook } from "./webhooks/redeliver-webhook.ts";
 export { sendTestWebhook } from "./webhooks/send-test-webhook.ts";

@@ -10,6 +10,8 @@ import {
   deleteConnector,
   listConnectors,
   rotateConnectorSigningSecret,
+  rotateConnectorSigningSecretInputSchema,
+  SIGNING_SECRET_GRACE_HOURS,
   updateConnector,
   updateConnectorInputSchema,
 } from "@leash/core";
@@ -37,8 +39,10 @@ export const connectorRouter = {
     .output(z.object({ deleted: z.literal(true) }))
     .mutation(({ ctx, input }) => deleteConnector(ctx.deps, { actor: ctx.actor, input })),
   rotateSecret: authedProcedure
-    .meta({ description: "Replace an HTTP connector's signing secret (admin keys); answers the new one this once. Requests are signed with it from now on." })
-    .input(connectorRefInputSchema)
+    .meta({
+      description: `Replace an HTTP connector's signing secret (admin keys); answers the new one this once. Requests are signed with it from now on, and for ${SIGNING_SECRET_GRACE_HOURS} hours also with the replaced one (two signatures in webhook-signature; previousSecretExpiresAt says until when), unless revokePrevious is true (the old secret leaked).`,
+    })
+    .input(rotateConnectorSigningSecretInputSchema)
     .output(connectorWithSigningSecretSchema)
     .mutation(({ ctx, input }) => rotateConnectorSigningSecret(ctx.deps, { actor: ctx.actor, input })),
 } satisfies TRPCRouterRecord;

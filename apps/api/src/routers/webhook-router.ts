@@ -12,6 +12,7 @@ import {
   redeliverWebhook,
   rotateWebhookSecret,
   sendTestWebhook,
+  SIGNING_SECRET_GRACE_HOURS,
   updateWebhookEndpoint,
   updateWebhookEndpointInputSchema,
   webhookDeliveryPageSchema,
@@ -19,7 +20,6 @@ import {
   webhookDeliveryViewSchema,
   webhookEndpointDetailSchema,
   rotateWebhookSecretInputSchema,
-  WEBHOOK_SECRET_GRACE_HOURS,
   webhookEndpointRefInputSchema,
   webhookEndpointViewSchema,
   webhookEndpointWithSecretSchema,
@@ -60,7 +60,7 @@ export const webhookRouter = {
     .mutation(({ ctx, input }) => deleteWebhookEndpoint(ctx.deps, { actor: ctx.actor, input })),
   rotateSecret: authedProcedure
     .meta({
-      description: `Replace a webhook endpoint's signing secret (admin keys); answers the new one this once. Every attempt from now on is signed with it, and for ${WEBHOOK_SECRET_GRACE_HOURS} hours also with the replaced one (two signatures in webhook-signature), unless revokePrevious is true (the old secret leaked).`,
+      description: `Replace a webhook endpoint's signing secret (admin keys); answers the new one this once. Every attempt from now on is signed with it, and for ${SIGNING_SECRET_GRACE_HOURS} hours also with the replaced one (two signatures in webhook-signature), unless revokePrevious is true (the old secret leaked).`,
     })
     .input(rotateWebhookSecretInputSchema)
     .output(webhookEndpointWithSecretSchema)

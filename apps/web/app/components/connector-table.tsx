@@ -4,6 +4,7 @@ import type { ConnectorView } from "@leash/core";
 
 import { ConfirmDisclosure } from "./confirm-disclosure.tsx";
 import { DataTable } from "./data-table.tsx";
+import { LocalTime } from "./local-time.tsx";
 
 function Requests({ connector }: { connector: ConnectorView }) {
   return (
@@ -15,11 +16,17 @@ function Requests({ connector }: { connector: ConnectorView }) {
         under {connector.allowedPathPrefixes.join(", ")}; timeout {connector.timeoutMs} ms
         {connector.allowPrivateNetwork ? "; may reach the private network" : ""}
       </div>
+      {connector.previousSecretExpiresAt ? (
+        <div className="small muted" data-testid="previous-secret">
+          Requests are also signed with the secret the last rotation replaced, until{" "}
+          <LocalTime value={connector.previousSecretExpiresAt} />.
+        </div>
+      ) : null}
     </>
   );
 }
 
-function Changes({ connector }: { connector: ConnectorView }) {
+function Changes({ connector, secretGraceHours }: { connector: ConnectorView; secretGraceHours: number }) {
   return (
     <div className="card-actions">
       <Link to={`/connectors?edit=${connector.id}`} className="button button-small">
@@ -29,9 +36,14 @@ function Changes({ connector }: { connector: ConnectorView }) {
         label="New signing secret…"
         intent="rotate"
         fields={{ connectorId: connector.id }}
-        question={`Replace the signing secret of ${connector.name}? Its receiver refuses requests until it is given the new one.`}
+        question={`Replace the signing secret of ${connector.name}? For ${secretGraceHours} hours every request is also signed with the old one, so its receiver keeps accepting them until it is given the new one.`}
         yes={`Yes, replace the secret of ${connector.name}`}
-      />
+      >
+        <label className="checkbox-label">
+          <input type="checkbox" name="revokePrevious" />
+          Stop signing with the old secret at once (it leaked)
+        </label>
+      </ConfirmDisclosure>
       <ConfirmDisclosure
         label="Delete…"
         intent="delete"
@@ -44,7 +56,7 @@ function Changes({ connector }: { connector: ConnectorView }) {
 }
 
 /** The tenant's connectors; secret header values are never in the data, only shown as such. */
-export function ConnectorTable({ connectors, canWrite }: { connectors: ConnectorView[]; canWrite: boolean }) {
+export function ConnectorTable({ connectors, canWrite, secretGraceHours }: { connectors: ConnectorView[]; canWrite: boolean; secretGraceHours: number }) {
   return (
     <DataTable
       caption="HTTP connectors"
@@ -70,7 +82,7 @@ export function ConnectorTable({ connectors, canWrite }: { connectors: Connector
           heading: "Undo",
           cell: (connector) => (connector.undo ? <code>{`${connector.undo.method} ${connector.undo.path}`}</code> : "cannot be undone"),
         },
-        canWrite && { heading: "Change", cell: (connector) => <Changes connector={connector} /> },
+        canWrite && { heading: "Change", cell: (connector) => <Changes connector={connector} secretGraceHours={secretGraceHours} /> },
       ]}
     />
   );

@@ -10,6 +10,7 @@ import {
   MAX_CONNECTOR_TIMEOUT_MS,
   MIN_CONNECTOR_TIMEOUT_MS,
   rotateConnectorSigningSecret,
+  SIGNING_SECRET_GRACE_HOURS,
   updateConnector,
   updateConnectorInputSchema,
 } from "@leash/core";
@@ -47,6 +48,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     editing: connectors.find((connector) => connector.id === editId) ?? null,
     methods: httpMethods,
     timeouts,
+    secretGraceHours: SIGNING_SECRET_GRACE_HOURS,
   };
 }
 
@@ -65,11 +67,14 @@ export async function action({ request }: Route.ActionArgs) {
       return { ok: true, form: intent, message: "Connector deleted." } satisfies ConnectorResult;
     }
     if (intent === "rotate") {
+      const revokePrevious = formText(form, "revokePrevious") === "on";
       const { connector, signingSecret } = await rotateConnectorSigningSecret(deps, {
         actor,
-        input: { connectorId },
+        input: { connectorId, revokePrevious },
       });
-      const message = `${connector.name} has a new signing secret; requests are signed with it from now on.`;
+      const message = revokePrevious
+        ? `${connector.name} has a new signing secret; requests are signed with it from now on, and no longer with the old one.`
+        : `${connector.name} has a new signing secret; requests are signed with it from now on, and for a while also with the old one (see its row).`;
       return {
         ok: true,
         form: intent,
@@ -100,7 +105,7 @@ export async function action({ request }: Route.ActionArgs) {
 }
 
 export default function Connectors({ loaderData, actionData }: Route.ComponentProps) {
-  const { connectors, editing, methods, timeouts } = loaderData;
+  const { connectors, editing, methods, timeouts, secretGraceHours } = loaderData;
   const { permissions } = useConsole();
   const busy = useNavigation().state === "submitting";
   const posted: ConnectorResult | undefined = actionData;
@@ -129,7 +134,11 @@ export default function Connectors({ loaderData, actionData }: Route.ComponentPr
         {connectors.length === 0 ? (
           <p>No connectors yet: agents cannot call any service.</p>
         ) : (
-          <ConnectorTable connectors={connectors} canWrite={permissions.writeConnectors} />
+          <ConnectorTable
+            connectors={connectors}
+            canWrite={permissions.writeConnectors}
+            secretGraceHours={secretGraceHours}
+          />
         )}
       </section>
       {permissions.writeConnectors ? (

@@ -4,7 +4,7 @@ import {
   actionTypeNames,
   getWebhookEndpoint,
   listWebhookDeliveries,
-  WEBHOOK_SECRET_GRACE_HOURS,
+  SIGNING_SECRET_GRACE_HOURS,
   webhookEndpointRefInputSchema,
   webhookEventTypes,
 } from "@leash/core";
@@ -48,7 +48,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   );
   const { notice, headers } = await takeNotice(request);
   const choices = { eventTypes: webhookEventTypes, actionTypes: actionTypeNames() };
-  return data({ endpoint, log, choices, notice, secretGraceHours: WEBHOOK_SECRET_GRACE_HOURS }, headers ? { headers } : undefined);
+  return data({ endpoint, log, choices, notice, secretGraceHours: SIGNING_SECRET_GRACE_HOURS }, headers ? { headers } : undefined);
 }
 
 export async function action({ request, params }: Route.ActionArgs) {

@@ -15,6 +15,7 @@ import { deleteConnector } from "../connectors/delete-connector.ts";
 import { findConnector } from "../connectors/find-connector.ts";
 import { listConnectors } from "../connectors/list-connectors.ts";
 import { rotateConnectorSigningSecret } from "../connectors/rotate-connector-signing-secret.ts";
+import { SIGNING_SECRET_GRACE_HOURS } from "../connectors/signing-secret-rotation.ts";
 import { isCoreError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
 import { linkSlackUser } from "../slack/link-slack-user.ts";
@@ -230,15 +231,20 @@ program
 
 program
   .command("connector:rotate-secret")
-  .description("replace a connector's signing secret; prints the new one once (needs CONNECTOR_SECRET_KEY)")
+  .description(`replace a connector's signing secret; prints the new one once (needs CONNECTOR_SECRET_KEY); the old one also signs for ${SIGNING_SECRET_GRACE_HOURS} hours unless --revoke-previous`)
   .requiredOption("--tenant <slug>")
   .requiredOption("--name <name>")
-  .action(async (options: { tenant: string; name: string }) => {
+  .option("--revoke-previous", "stop signing with the old secret at once (it leaked)", false)
+  .action(async (options: { tenant: string; name: string; revokePrevious: boolean }) => {
     const { tenant, actor, deps } = await connectorDeps(options.tenant);
     const connector = await findConnector(db, tenant.id, options.name);
     if (!connector) throw new InvalidArgumentError(`no connector ${options.name} in ${tenant.slug}`);
-    const { signingSecret } = await rotateConnectorSigningSecret(deps, { actor, input: { connectorId: connector.id } });
-    console.log(`new signing secret of ${connector.name}, shown once; requests are signed with it from now on:`);
+    const { signingSecret, connector: rotated } = await rotateConnectorSigningSecret(deps, {
+      actor,
+      input: { connectorId: connector.id, revokePrevious: options.revokePrevious },
+    });
+    const previous = rotated.previousSecretExpiresAt ? `, and also with the old one until ${rotated.previousSecretExpiresAt}` : ", and no longer with the old one";
+    console.log(`new signing secret of ${connector.name}, shown once; requests are signed with it from now on${previous}:`);
     console.log(signingSecret);
   });
 

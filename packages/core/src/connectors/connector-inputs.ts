@@ -128,3 +128,12 @@ export type UpdateConnectorInput = z.input<typeof updateConnectorInputSchema>;
 
 export const connectorRefInputSchema = z.strictObject({ connectorId: z.uuid() });
 export type ConnectorRefInput = z.input<typeof connectorRefInputSchema>;
+
+export const rotateConnectorSigningSecretInputSchema = connectorRefInputSchema.extend({
+  /**
+   * True: the replaced secret stops signing at once (it leaked). False (the default): requests
+   * carry a signature with each secret for SIGNING_SECRET_GRACE_HOURS, so receivers switch in their own time.
+   */
+  revokePrevious: z.boolean().default(false),
+});
+export type RotateConnectorSigningSecretInput = z.input<typeof rotateConnectorSigningSecretInputSchema>;

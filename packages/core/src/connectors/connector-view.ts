@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { httpMethodSchema } from "./connector-fields.ts";
+import { previousSecretExpiry } from "./signing-secret-rotation.ts";
 import { storedUndoSchema, type StoredConnector } from "./stored-connector.ts";
 
 /** A header as shown: a secret one shows its name only (its value is never read back out). */
@@ -21,6 +22,11 @@ export const connectorViewSchema = z.object({
   allowPrivateNetwork: z.boolean(),
   /** null: calls through this connector cannot be undone. */
   undo: storedUndoSchema.nullable(),
+  /**
+   * Until when requests also carry a signature made with the secret the last rotation replaced;
+   * null when they carry only the current one's.
+   */
+  previousSecretExpiresAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -34,7 +40,7 @@ export const connectorWithSigningSecretSchema = z.object({
 });
 export type ConnectorWithSigningSecret = z.infer<typeof connectorWithSigningSecretSchema>;
 
-export function toConnectorView(connector: StoredConnector): ConnectorView {
+export function toConnectorView(connector: StoredConnector, now: Date): ConnectorView {
   return {
     id: connector.id,
     name: connector.name,
@@ -45,6 +51,7 @@ export function toConnectorView(connector: StoredConnector): ConnectorView {
     timeoutMs: connector.timeoutMs,
     allowPrivateNetwork: connector.allowPrivateNetwork,
     undo: connector.undo,
+    previousSecretExpiresAt: previousSecretExpiry(connector, now)?.toISOString() ?? null,
     createdAt: connector.createdAt.toISOString(),
     updatedAt: connector.updatedAt.toISOString(),
   };

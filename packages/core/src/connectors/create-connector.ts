@@ -30,7 +30,7 @@ export async function createConnector(
       data: { id, tenantId: actor.tenantId, ...settingsColumns(settings, headers), signingSecret: encryptConnectorSecret(key, id, signingSecret) },
     });
     deps.logger.info({ tenantId: actor.tenantId, connectorId: id, connector: settings.name, by: actor.label }, "connector created");
-    return { connector: toConnectorView(toStoredConnector(row)), signingSecret };
+    return { connector: toConnectorView(toStoredConnector(row), row.createdAt), signingSecret };
   } catch (error) {
     throw duplicateConnectorName(error, settings.name) ?? error;
   }

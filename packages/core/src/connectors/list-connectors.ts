@@ -5,8 +5,9 @@ import { toConnectorView, type ConnectorView } from "./connector-view.ts";
 import { toStoredConnector } from "./stored-connector.ts";
 
 /** The tenant's connectors by name (admins and approvers): settings, never a secret value. */
-export async function listConnectors(deps: Pick<CoreDeps, "db">, { actor }: { actor: Actor }): Promise<ConnectorView[]> {
+export async function listConnectors(deps: Pick<CoreDeps, "db" | "clock">, { actor }: { actor: Actor }): Promise<ConnectorView[]> {
   assertCan(actor, "connector.read");
   const rows = await deps.db.connector.findMany({ where: { tenantId: actor.tenantId }, orderBy: { name: "asc" } });
-  return rows.map((row) => toConnectorView(toStoredConnector(row)));
+  const now = deps.clock.now();
+  return rows.map((row) => toConnectorView(toStoredConnector(row), now));
 }

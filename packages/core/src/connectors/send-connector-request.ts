@@ -3,8 +3,6 @@ import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 
-import { Webhook } from "standardwebhooks";
-
 import { CoreError } from "../errors.ts";
 import { checkConnectorRequest } from "./check-connector-request.ts";
 import type { HttpMethod } from "./connector-fields.ts";
@@ -17,10 +15,11 @@ import { bodyExcerpt, decodeResponseBody, type ConnectorJson } from "./response-
 import { parseRetryAfter } from "./retry-after.ts";
 import { toStorableText } from "../actions/storable.ts";
 import type { StoredConnector } from "./stored-connector.ts";
+import { webhookSignature } from "./webhook-signature.ts";
 
 export interface SendConnectorRequestOptions {
   connector: StoredConnector;
-  /** CONNECTOR_SECRET_KEY, to decrypt the connector's headers and signing secret for this request. */
+  /** CONNECTOR_SECRET_KEY, to decrypt the connector's headers and signing secrets for this request. */
   key: Buffer | undefined;
   method: HttpMethod;
   /** Under the connector's base URL, e.g. `/invoices?draft=true`. */
@@ -31,7 +30,7 @@ export interface SendConnectorRequestOptions {
   idempotencyKey: string;
   /** `webhook-id` of the signature: stable per action too. */
   messageId: string;
-  /** The signature's timestamp. */
+  /** The signature's timestamp; also whether the secret a rotation replaced still signs. */
   now: Date;
   resolve?: ResolveHost;
 }
@@ -75,10 +74,11 @@ function requestHeaders(options: SendConnectorRequestOptions, hop: Hop, secrets:
     ...Object.fromEntries(secrets.headers.map(([name, value]) => [name.toLowerCase(), value])),
     host: hop.url.host,
     "idempotency-key": options.idempotencyKey,
-    // Standard Webhooks: HMAC-SHA256 of `<id>.<timestamp>.<body>` under the connector's secret.
+    // Standard Webhooks: HMAC-SHA256 of `<id>.<timestamp>.<body>` under the connector's secret (and,
+    // for a while after a rotation, under the one it replaced too).
     "webhook-id": options.messageId,
     "webhook-timestamp": String(Math.floor(options.now.getTime() / 1000)),
-    "webhook-signature": new Webhook(secrets.signingSecret).sign(options.messageId, options.now, payload),
+    "webhook-signature": webhookSignature(secrets.signingSecrets, { messageId: options.messageId, now: options.now, body: payload }),
     ...(hop.payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(hop.payload) }),
   };
 }
@@ -139,7 +139,7 @@ export async function sendConnectorRequest(options: SendConnectorRequestOptions)
   const { connector } = options;
   const checked = checkConnectorRequest(connector, options);
   if (!checked.ok) throw new CoreError("INVALID", checked.problem);
-  const secrets = openConnectorSecrets(connector, options.key);
+  const secrets = openConnectorSecrets(connector, options.key, options.now);
   const controller = new AbortController();
   const timer = setTimeout(() => {
     controller.abort();

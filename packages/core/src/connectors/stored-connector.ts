@@ -33,6 +33,9 @@ export interface StoredConnector {
   headers: StoredHeader[];
   /** Encrypted; see connector-secrets.ts. */
   signingSecret: string;
+  /** The secret the last rotation replaced, encrypted; it signs too until previousSecretExpiresAt (see signing-secret-rotation.ts). */
+  previousSigningSecret: string | null;
+  previousSecretExpiresAt: Date | null;
   timeoutMs: number;
   allowPrivateNetwork: boolean;
   undo: UndoTemplate | null;
@@ -53,6 +56,8 @@ export function toStoredConnector(row: Connector): StoredConnector {
     allowedPathPrefixes: row.allowedPathPrefixes,
     headers: parsed.data.headers,
     signingSecret: row.signingSecret,
+    previousSigningSecret: row.previousSigningSecret,
+    previousSecretExpiresAt: row.previousSecretExpiresAt,
     timeoutMs: row.timeoutMs,
     allowPrivateNetwork: row.allowPrivateNetwork,
     undo: parsed.data.undo,

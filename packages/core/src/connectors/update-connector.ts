@@ -30,7 +30,7 @@ function currentSettings(connector: StoredConnector) {
  * checked as a whole again (an undo template must still fit the allowed methods and prefixes).
  */
 export async function updateConnector(
-  deps: Pick<CoreDeps, "db" | "logger" | "connectorKey">,
+  deps: Pick<CoreDeps, "db" | "logger" | "connectorKey" | "clock">,
   { actor, input }: { actor: Actor; input: UpdateConnectorInput },
 ): Promise<ConnectorView> {
   assertCan(actor, "connector.write");
@@ -46,7 +46,7 @@ export async function updateConnector(
   try {
     const updated = await deps.db.connector.update({ where: { id: connectorId }, data: settingsColumns(settings, headers) });
     deps.logger.info({ tenantId: actor.tenantId, connectorId, connector: settings.name, changed: Object.keys(given), by: actor.label }, "connector updated");
-    return toConnectorView(toStoredConnector(updated));
+    return toConnectorView(toStoredConnector(updated), deps.clock.now());
   } catch (error) {
     // Deleted between the read and the write.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") throw notFound();

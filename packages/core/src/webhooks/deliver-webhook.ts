@@ -1,6 +1,7 @@
 import type { WebhookDelivery, WebhookEndpoint } from "@leash/db";
 
 import { requireConnectorKey } from "../connectors/connector-secrets.ts";
+import { secretsSigningAt } from "../connectors/signing-secret-rotation.ts";
 import { createNotificationDelivery } from "../delivery/create-notification-delivery.ts";
 import type { CoreDeps } from "../deps.ts";
 import { disableFailingEndpoint, type EndpointDisabledNotice } from "./disable-failing-endpoint.ts";
@@ -9,7 +10,6 @@ import { sendWebhookRequest, type WebhookAttemptResult } from "./send-webhook-re
 import { utcMinute } from "../utc-minute.ts";
 import { defaultWebhookPolicy, webhookRetryDelayMs, type WebhookPolicy } from "./webhook-policy.ts";
 import { decryptWebhookSecret } from "./webhook-secret.ts";
-import { previousSecretExpiry } from "./webhook-view.ts";
 import { wakeNextWebhookDelivery } from "./wake-next-webhook-delivery.ts";
 
 export type DeliverWebhookDeps = Pick<CoreDeps, "db" | "queue" | "clock" | "logger" | "connectorKey" | "delivery">;
@@ -69,10 +69,8 @@ export async function deliverWebhook(
   if (earlier !== null) return { kind: "waiting", deliveryId, behind: earlier };
 
   const key = requireConnectorKey(deps.connectorKey);
-  const { endpoint } = delivery;
-  // The current secret's signature first, then the replaced one's while it still signs (see rotateWebhookSecret).
-  const previous = previousSecretExpiry(endpoint, now) ? endpoint.previousSigningSecret : null;
-  const signingSecrets = [endpoint.signingSecret, ...(previous ? [previous] : [])].map((sealed) => decryptWebhookSecret(key, delivery.endpointId, sealed));
+  // The replaced secret signs too while it is unexpired (see rotateWebhookSecret).
+  const signingSecrets = secretsSigningAt(delivery.endpoint, now).map((sealed) => decryptWebhookSecret(key, delivery.endpointId, sealed));
   const { count } = await deps.db.webhookDelivery.updateMany({
     where: { id: delivery.id, status: "pending", nextAttemptAt: delivery.nextAttemptAt },
     data: { nextAttemptAt: new Date(now.getTime() + policy.timeoutMs + CLAIM_MARGIN_MS) },

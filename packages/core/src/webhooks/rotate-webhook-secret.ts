@@ -1,6 +1,7 @@
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import { generateSigningSecret, requireConnectorKey } from "../connectors/connector-secrets.ts";
+import { previousSecretGraceEnd, rotatedSecretAssignments } from "../connectors/signing-secret-rotation.ts";
 import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
@@ -9,13 +10,10 @@ import { rotateWebhookSecretInputSchema, type RotateWebhookSecretInput } from ".
 import { encryptWebhookSecret } from "./webhook-secret.ts";
 import { toWebhookEndpointView, type WebhookEndpointWithSecret } from "./webhook-view.ts";
 
-/** How long the secret a rotation replaced keeps signing beside the new one (unless revoked). */
-export const WEBHOOK_SECRET_GRACE_HOURS = 24;
-
 /**
  * Replaces an endpoint's signing secret (admins) and answers the new one, this once. Every attempt
  * from now on, retries of earlier deliveries too, is signed with it, and also, for
- * WEBHOOK_SECRET_GRACE_HOURS, with the secret it replaced (Standard Webhooks' several signatures in
+ * SIGNING_SECRET_GRACE_HOURS, with the secret it replaced (Standard Webhooks' several signatures in
  * `webhook-signature`): a receiver still verifying with the old secret accepts them until it has
  * the new one. `revokePrevious` drops the old secret at once (it leaked). One statement: two
  * rotations at once each keep the secret they replaced, never a secret nobody was given.
@@ -29,16 +27,13 @@ export async function rotateWebhookSecret(
   const key = requireConnectorKey(deps.connectorKey);
   const signingSecret = generateSigningSecret();
   const now = deps.clock.now();
-  const expires = revokePrevious ? null : new Date(now.getTime() + WEBHOOK_SECRET_GRACE_HOURS * 3_600_000);
+  const previousSignsUntil = previousSecretGraceEnd(now, { revokePrevious });
   const count = await deps.db.$executeRaw`
     UPDATE webhook_endpoint
-    SET previous_signing_secret = CASE WHEN ${expires}::timestamptz IS NULL THEN NULL ELSE signing_secret END,
-        previous_secret_expires_at = ${expires}::timestamptz,
-        signing_secret = ${encryptWebhookSecret(key, endpointId, signingSecret)},
-        updated_at = ${now}
+    SET ${rotatedSecretAssignments({ sealed: encryptWebhookSecret(key, endpointId, signingSecret), previousSignsUntil, now })}
     WHERE id = ${endpointId}::uuid AND tenant_id = ${actor.tenantId}::uuid`;
   if (count === 0) throw new CoreError("NOT_FOUND", `No webhook endpoint ${endpointId}`);
   const row = await findWebhookEndpoint(deps.db, { tenantId: actor.tenantId, endpointId });
-  deps.logger.info({ tenantId: actor.tenantId, endpointId, by: actor.label, previousSignsUntil: expires?.toISOString() ?? null }, "webhook signing secret rotated");
+  deps.logger.info({ tenantId: actor.tenantId, endpointId, by: actor.label, previousSignsUntil: previousSignsUntil?.toISOString() ?? null }, "webhook signing secret rotated");
   return { endpoint: toWebhookEndpointView(row, now), signingSecret };
 }

@@ -3,14 +3,13 @@ import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 
-import { Webhook } from "standardwebhooks";
-
 import { toStorableText } from "../actions/storable.ts";
 import { pinAddress, resolveWithDns, type ResolveHost } from "../connectors/pin-address.ts";
 import { readCappedBody } from "../connectors/read-capped-body.ts";
 import { requestFailure } from "../connectors/request-failure.ts";
 import { parseRetryAfter } from "../connectors/retry-after.ts";
 import { withoutControlCharacters } from "../connectors/safe-text.ts";
+import { webhookSignature } from "../connectors/webhook-signature.ts";
 
 /** How much of an answer's body an attempt keeps, in characters. */
 export const RESPONSE_EXCERPT_CHARS = 1024;
@@ -88,7 +87,7 @@ export async function sendWebhookRequest(request: WebhookRequest): Promise<Webho
             "user-agent": "Leash-Webhooks/1",
             "webhook-id": request.messageId,
             "webhook-timestamp": String(Math.floor(request.now.getTime() / 1000)),
-            "webhook-signature": request.signingSecrets.map((secret) => new Webhook(secret).sign(request.messageId, request.now, request.body)).join(" "),
+            "webhook-signature": webhookSignature(request.signingSecrets, request),
           },
           signal: controller.signal,
           // A connection of its own: a pooled one could have been opened to another address.

@@ -53,7 +53,7 @@ export type WebhookEndpointRefInput = z.input<typeof webhookEndpointRefInputSche
 export const rotateWebhookSecretInputSchema = webhookEndpointRefInputSchema.extend({
   /**
    * True: the replaced secret stops signing at once (it leaked). False (the default): deliveries
-   * carry a signature with each secret for WEBHOOK_SECRET_GRACE_HOURS, so receivers switch in their own time.
+   * carry a signature with each secret for SIGNING_SECRET_GRACE_HOURS, so receivers switch in their own time.
    */
   revokePrevious: z.boolean().default(false),
 });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "@leash/db";
 
 import { jsonValueSchema, type JsonValue } from "../actions/json.ts";
+import { previousSecretExpiry } from "../connectors/signing-secret-rotation.ts";
 import { webhookEventTypeSchema, type WebhookEventType } from "./webhook-event-types.ts";
 import { webhookDeliveryStatuses } from "./webhook-inputs.ts";
 
@@ -11,12 +12,6 @@ const timestamp = z.iso.datetime();
 /** Attempts shown with each delivery, newest first: the schedule makes 11, "Send again" more. */
 export const WEBHOOK_ATTEMPTS_SHOWN = 20;
 const iso = (date: Date | null) => date?.toISOString() ?? null;
-
-/** When the replaced secret stops signing, if it still signs at `now`. */
-export function previousSecretExpiry(row: Pick<WebhookEndpoint, "previousSigningSecret" | "previousSecretExpiresAt">, now: Date): Date | null {
-  const expires = row.previousSecretExpiresAt;
-  return row.previousSigningSecret !== null && expires !== null && expires > now ? expires : null;
-}
 
 /** An endpoint as every medium shows it; its signing secret is never in it. */
 export const webhookEndpointViewSchema = z.object({
