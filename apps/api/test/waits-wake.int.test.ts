@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { actionChangedChannel, defineActionType, notifyAction, registeredActionTypes, setPreference, type ActionRegistry, type ActionView } from "@leash/core";
+import { actionChangedChannel, actionStartedChannel, defineActionType, notifyAction, registeredActionTypes, setPreference, type ActionRegistry, type ActionView } from "@leash/core";
 import { createTestEnvironment, createTestItem, createTestTenant, testRedisUrl, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 import { startTestWorker } from "@leash/worker/test-support";
 
@@ -18,8 +18,8 @@ let api: Awaited<ReturnType<typeof startTestApi>>;
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let tenant: TestTenant;
 let listener: Redis;
-/** Every announcement heard on the test file's channel, in order. */
-const heard: number[][] = [];
+/** Every announcement heard on the test file's channels, in order. */
+const heard: { started: boolean; ids: number[] }[] = [];
 
 /** notify fails once for "fail-1@…", and every time for "fail-always@…". */
 const failuresLeft = new Map<number, number>();
@@ -45,8 +45,8 @@ beforeAll(async () => {
   worker = await startTestWorker(environment, { registry: flakyRegistry });
   tenant = await createTestTenant(environment.db, "waits-wake");
   listener = new Redis(testRedisUrl, { maxRetriesPerRequest: null });
-  listener.on("message", (_channel, message) => heard.push(JSON.parse(message) as number[]));
-  await listener.subscribe(actionChangedChannel.name(environment.queuePrefix));
+  listener.on("message", (channel, message) => heard.push({ started: channel === actionStartedChannel.name(environment.queuePrefix), ids: JSON.parse(message) as number[] }));
+  await listener.subscribe(actionChangedChannel.name(environment.queuePrefix), actionStartedChannel.name(environment.queuePrefix));
   await setPreference(environment.deps, { actor: tenant.admin, input: { actionType: "notify", autoApprove: true } });
 });
 
@@ -58,7 +58,8 @@ afterAll(async () => {
 });
 
 const notify = (recipient: string) => ({ actionType: "notify" as const, parameters: { channel: "email" as const, recipient, message: "Deploy done" } });
-const announcementsOf = (actionId: number) => heard.filter((ids) => ids.includes(actionId)).length;
+/** What was announced of an action, in order: `started` (a claim) or `changed`. */
+const announcementsOf = (actionId: number) => heard.flatMap(({ started, ids }) => (ids.includes(actionId) ? [started ? "started" : "changed"] : []));
 
 describe("waits answer from the writers' announcements", () => {
   it("proposeAndWait of an auto-approved action answers executed", async () => {
@@ -111,7 +112,8 @@ describe("waits answer from the writers' announcements", () => {
     expect(retried).toMatchObject({ done: true, action: { status: "executed", attempts: 2 } });
     expect(failed).toMatchObject({ done: true, action: { status: "failed", attempts: 2 } });
     // Claimed, retried, claimed, executed; claimed, retried, claimed, failed.
-    await waitFor(() => Promise.resolve(announcementsOf(retried.action.id) >= 4 && announcementsOf(failed.action.id) >= 4), { what: "every attempt announced" });
-    expect([announcementsOf(retried.action.id), announcementsOf(failed.action.id)]).toEqual([4, 4]);
+    await waitFor(() => Promise.resolve(announcementsOf(retried.action.id).length >= 4 && announcementsOf(failed.action.id).length >= 4), { what: "every attempt announced" });
+    const attempts = ["started", "changed", "started", "changed"];
+    expect([announcementsOf(retried.action.id), announcementsOf(failed.action.id)]).toEqual([attempts, attempts]);
   });
 });

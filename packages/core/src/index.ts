@@ -130,6 +130,7 @@ export { resolveAutoApproval } from "./preferences/resolve-auto-approval.ts";
 export { createBullActionQueue, type ActionQueue } from "./queue/action-queue.ts";
 export {
   actionChangedChannel,
+  actionStartedChannel,
   actionEventJob,
   actionEventTypes,
   DEFAULT_QUEUE_PREFIX,

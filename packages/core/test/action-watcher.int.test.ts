@@ -145,6 +145,41 @@ describe("the shared action watcher, woken by writers' announcements", () => {
     watcher.close();
   });
 
+  it("wakes a wait for the action to settle only for its changes, not for the news that a worker started it; a watch of every state wakes for both", async () => {
+    const { watcher, name } = subscribedWatcher();
+    await subscribed(name);
+    const [action, other] = [await pendingAction(), await pendingAction()];
+    const heard = async (publish: () => Promise<void>) => {
+      const before = watcher.mark();
+      await publish();
+      await waitFor(() => Promise.resolve(watcher.mark() > before), { what: "the announcement heard" });
+    };
+    const never = new AbortController();
+    let settleWoken = false;
+    const since = watcher.mark();
+    const settling = watcher.nextChange({ actionId: action.id, seen: actionVersion(action), since, signal: never.signal, startsToo: false }).then((open) => {
+      settleWoken = true;
+      return open;
+    });
+    const everyState = nextChange(watcher, action);
+
+    await heard(() => environment.deps.queue.publishActionChanges([action.id], "started"));
+    expect(await everyState).toBe(true);
+    // Messages are heard in order: once the next one is, the start had been heard and passed over.
+    await heard(() => environment.deps.queue.publishActionChanges([other.id]));
+    expect(settleWoken).toBe(false);
+    // A wait that begins after the start was announced is not woken by it either, while a watch is at once.
+    const late = AbortSignal.timeout(200);
+    await watcher.nextChange({ actionId: action.id, seen: actionVersion(action), since, signal: late, startsToo: false });
+    expect(late.aborted).toBe(true);
+    expect(await nextChange(watcher, action, since)).toBe(true);
+
+    await rejectAction(environment.deps, { actor: tenant.approver, input: { actionId: action.id, reason: "no" } });
+    expect(await settling).toBe(true);
+    never.abort();
+    watcher.close();
+  });
+
   it("after its connection drops, subscribes again and looks at every watched action, so a change missed meanwhile still answers", async () => {
     const { watcher, name } = subscribedWatcher();
     await subscribed(name);

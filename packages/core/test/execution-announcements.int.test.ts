@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { ActionQueue } from "../src/queue/action-queue.ts";
+import type { ActionNews } from "../src/queue/queue-definitions.ts";
 import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
 import { executeActions } from "../src/execution/execute-actions.ts";
 import { createApprovedUpdate, createTestEnvironment, createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "../src/testing/index.ts";
@@ -20,13 +21,16 @@ afterAll(async () => {
 const settings = { workerId: "announcements-test", retryPolicy: { baseDelayMs: 10, maxDelayMs: 10 }, staleClaimMs: 60_000, blockedRecheck: { baseDelayMs: 1_000, maxDelayMs: 5_000 } };
 
 /** The environment's queue, with its announcements and promotions written down in the order they happen. */
-function recordingQueue(log: string[], publish: (ids: readonly number[]) => Promise<void> = (ids) => environment.deps.queue.publishActionChanges(ids)): ActionQueue {
+function recordingQueue(
+  log: string[],
+  publish: (ids: readonly number[], news: ActionNews) => Promise<void> = (ids, news) => environment.deps.queue.publishActionChanges(ids, news),
+): ActionQueue {
   const queue = environment.deps.queue;
   return {
     ...queue,
-    async publishActionChanges(ids) {
-      log.push(`announced ${ids.join(",")}`);
-      await publish(ids);
+    async publishActionChanges(ids, news = "changed") {
+      log.push(`${news} ${ids.join(",")}`);
+      await publish(ids, news);
     },
     async promoteExecution(actionId) {
       log.push(`promoted ${actionId}`);
@@ -51,7 +55,7 @@ describe("what an execution announces, and when", () => {
 
     expect(await executeActions(deps, { ...settings, requests: [{ actionId: first.id, earlierRuns: 0 }] })).toEqual([{ kind: "executed", actionId: first.id }]);
     // Once as it started, once as it executed; only then the job it unblocked.
-    expect(log).toEqual([`announced ${first.id}`, `announced ${first.id}`, `promoted ${next.id}`]);
+    expect(log).toEqual([`started ${first.id}`, `changed ${first.id}`, `promoted ${next.id}`]);
   });
 
   it("commits without waiting for the announcement that the action started", async () => {
@@ -65,7 +69,7 @@ describe("what an execution announces, and when", () => {
     // The first announcement (started) hangs until released; the later ones go through.
     const deps = {
       ...environment.deps,
-      queue: recordingQueue(log, async (ids) => (log.length === 1 ? held : environment.deps.queue.publishActionChanges(ids))),
+      queue: recordingQueue(log, async (ids, news) => (log.length === 1 ? held : environment.deps.queue.publishActionChanges(ids, news))),
       registry: registeredActionTypes(),
     };
 

@@ -103,7 +103,7 @@ export async function executeActions(
   toRun.sort((a, b) => a.index - b.index);
   // Watchers see the claimed actions start (action.watch streams `executing`): one PUBLISH for the
   // batch, sent while the transaction runs rather than before it (it never throws: see publishActionChanges).
-  const startAnnounced = publishActionChanges(deps, toRun.map(({ claim }) => claim.action.id));
+  const startAnnounced = publishActionChanges(deps, toRun.map(({ claim }) => claim.action.id), "started");
 
   if (toRun.length > 0) {
     const [first] = toRun;

@@ -5,6 +5,8 @@ import { currentTraceparent, inSpan, noteActions, queueSpanAttributes } from "..
 
 import {
   actionChangedChannel,
+  actionStartedChannel,
+  type ActionNews,
   actionEventJob,
   DEFAULT_QUEUE_PREFIX,
   deliverWebhookJob,
@@ -42,8 +44,8 @@ export interface ActionQueue {
   hasLiveWebhookDelivery(deliveryId: number): Promise<boolean>;
   /** Tells the Slack bot that actions changed (see publish-action-events.ts for which). */
   publishActionEvents(events: ActionEventPayload[]): Promise<void>;
-  /** Names, in one PUBLISH, actions whose rows just changed, to wake their waiters (see `actionChangedChannel`). */
-  publishActionChanges(actionIds: readonly number[]): Promise<void>;
+  /** Names, in one PUBLISH, actions whose rows just changed (or that only started executing), to wake their waiters (see `actionChangedChannel`, `actionStartedChannel`). */
+  publishActionChanges(actionIds: readonly number[], news?: ActionNews): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -173,9 +175,9 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
         })),
       );
     },
-    async publishActionChanges(actionIds) {
+    async publishActionChanges(actionIds, news = "changed") {
       if (actionIds.length === 0) return;
-      await connection.publish(actionChangedChannel.name(prefix), JSON.stringify(actionIds));
+      await connection.publish((news === "started" ? actionStartedChannel : actionChangedChannel).name(prefix), JSON.stringify(actionIds));
     },
     async close() {
       await Promise.all([actions.close(), reminders.close(), actionEvents.close(), webhooks.close()]);

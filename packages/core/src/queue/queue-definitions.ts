@@ -77,6 +77,19 @@ export const actionChangedChannel = {
   payload: z.array(z.int().positive()).min(1),
 };
 
+/**
+ * Actions a worker started executing (now `executing`), on a channel of their own: news for streams
+ * that show every state (action.watch), and none for waits that end only once an action is settled,
+ * which would otherwise read the action once more, in the middle of its execution, for nothing.
+ */
+export const actionStartedChannel = {
+  name: (prefix: string) => `${prefix}:action-started`,
+  payload: actionChangedChannel.payload,
+};
+
+/** What an announcement says of its actions: they changed (any change a waiter can see), or only started executing. */
+export type ActionNews = "changed" | "started";
+
 export interface RetryPolicy {
   /** Delay before the second attempt; each further attempt waits twice as long, up to `maxDelayMs`. */
   baseDelayMs: number;

@@ -1,7 +1,7 @@
 import type { AgentAction, Db } from "@leash/db";
 
 import type { Logger } from "../logger.ts";
-import { actionChangedChannel, DEFAULT_QUEUE_PREFIX } from "../queue/queue-definitions.ts";
+import { actionChangedChannel, actionStartedChannel, DEFAULT_QUEUE_PREFIX, type ActionNews } from "../queue/queue-definitions.ts";
 
 /** What a waiter compares to notice a change: the status and the time of the last write. */
 export function actionVersion(action: Pick<AgentAction, "status" | "updatedAt">): string {
@@ -19,8 +19,10 @@ export interface ActionWatcher {
    * Resolves once the action's version differs from `seen` (or the action is gone), when `signal`
    * aborts, or when the watcher closes; the caller re-reads the action in every case. Answers
    * false once the watcher is closed: the caller answers with what it has instead of waiting again.
+   * `startsToo: false` (a wait for the action to settle) is not woken by the news that a worker
+   * started executing it, only by its later changes.
    */
-  nextChange(options: { actionId: number; seen: string; since: number; signal: AbortSignal }): Promise<boolean>;
+  nextChange(options: { actionId: number; seen: string; since: number; signal: AbortSignal; startsToo?: boolean }): Promise<boolean>;
   /** Wakes every waiter, stops checking and drops the subscription: for shutdown, so no request is held open. */
   close(): void;
 }
@@ -33,7 +35,7 @@ export interface ActionWatcher {
  * errors are its creator's to log.
  */
 export interface ActionChangeSubscriber {
-  subscribe(channel: string): Promise<unknown>;
+  subscribe(...channels: string[]): Promise<unknown>;
   on(event: "message", listener: (channel: string, message: string) => void): unknown;
   on(event: "ready", listener: () => void): unknown;
   disconnect(): void;
@@ -48,7 +50,14 @@ const ANNOUNCEMENT_MEMORY_MS = 5_000;
 
 interface Waiter {
   seen: string;
+  startsToo: boolean;
   wake: () => void;
+}
+
+/** The numbers of the last announcements that named an action: of any change, and of its start. */
+interface Announced {
+  changed: number;
+  started: number;
 }
 
 export interface ActionWatcherOptions {
@@ -74,7 +83,10 @@ export interface ActionWatcherOptions {
  */
 export function createActionWatcher({ db, logger, subscriber, prefix = DEFAULT_QUEUE_PREFIX, intervalMs }: ActionWatcherOptions): ActionWatcher {
   const pollMs = intervalMs ?? (subscriber ? DEFAULT_SAFETY_POLL_MS : DEFAULT_WATCH_INTERVAL_MS);
-  const channel = actionChangedChannel.name(prefix);
+  const channels = new Map<string, ActionNews>([
+    [actionChangedChannel.name(prefix), "changed"],
+    [actionStartedChannel.name(prefix), "started"],
+  ]);
   const waiters = new Map<number, Set<Waiter>>();
   let timer: NodeJS.Timeout | null = null;
   // At most one query in flight: a slow database slows the checks down instead of piling them up.
@@ -84,8 +96,8 @@ export function createActionWatcher({ db, logger, subscriber, prefix = DEFAULT_Q
   // Announcements are numbered; each id keeps the number of the last one that named it, in two
   // generations swapped at most every ANNOUNCEMENT_MEMORY_MS, so memory stays bounded without a timer.
   let announcements = 0;
-  let recent = new Map<number, number>();
-  let older = new Map<number, number>();
+  let recent = new Map<number, Announced>();
+  let older = new Map<number, Announced>();
   let rotatedAt = performance.now();
 
   const remove = (actionId: number, waiter: Waiter) => {
@@ -99,21 +111,23 @@ export function createActionWatcher({ db, logger, subscriber, prefix = DEFAULT_Q
     if (now - rotatedAt < ANNOUNCEMENT_MEMORY_MS) return;
     // An old entry is harmless (any wait's mark is newer), so the swap only needs to bound memory.
     older = recent;
-    recent = new Map<number, number>();
+    recent = new Map<number, Announced>();
     rotatedAt = now;
   }
 
-  function lastAnnounced(actionId: number): number {
+  function lastAnnounced(actionId: number, startsToo: boolean): number {
     rotate();
-    return recent.get(actionId) ?? older.get(actionId) ?? 0;
+    const last = recent.get(actionId) ?? older.get(actionId);
+    return last ? Math.max(last.changed, startsToo ? last.started : 0) : 0;
   }
 
-  function announced(ids: readonly number[]) {
+  function announced(ids: readonly number[], news: ActionNews) {
     rotate();
     announcements += 1;
     for (const id of ids) {
-      recent.set(id, announcements);
-      for (const waiter of [...(waiters.get(id) ?? [])]) waiter.wake();
+      const last = recent.get(id) ?? older.get(id) ?? { changed: 0, started: 0 };
+      recent.set(id, news === "started" ? { ...last, started: announcements } : { ...last, changed: announcements });
+      for (const waiter of [...(waiters.get(id) ?? [])]) if (news === "changed" || waiter.startsToo) waiter.wake();
     }
   }
 
@@ -163,18 +177,19 @@ export function createActionWatcher({ db, logger, subscriber, prefix = DEFAULT_Q
 
   async function subscribe(current: ActionChangeSubscriber) {
     try {
-      await current.subscribe(channel);
+      await current.subscribe(...channels.keys());
       // Whatever was announced while unsubscribed is lost: look at every watched action once.
       checkNow();
     } catch (error) {
       // The next "ready" subscribes again; until then the poll answers.
-      if (!closed) logger.warn({ err: error, channel }, "subscribing to action changes failed; waits rely on the poll until it succeeds");
+      if (!closed) logger.warn({ err: error, channels: [...channels.keys()] }, "subscribing to action changes failed; waits rely on the poll until it succeeds");
     }
   }
 
   if (subscriber) {
     subscriber.on("message", (from, message) => {
-      if (from !== channel || closed) return;
+      const news = channels.get(from);
+      if (news === undefined || closed) return;
       let ids: unknown = null;
       try {
         ids = JSON.parse(message);
@@ -182,8 +197,8 @@ export function createActionWatcher({ db, logger, subscriber, prefix = DEFAULT_Q
         // Not JSON: refused below like any other foreign message.
       }
       const parsed = actionChangedChannel.payload.safeParse(ids);
-      if (parsed.success) announced(parsed.data);
-      else logger.warn({ channel, message: message.slice(0, 200) }, "ignored a malformed action change message");
+      if (parsed.success) announced(parsed.data, news);
+      else logger.warn({ channel: from, message: message.slice(0, 200) }, "ignored a malformed action change message");
     });
     // Reconnected (ioredis subscribes again by itself; asking again is harmless) or connected for the first time.
     subscriber.on("ready", () => void subscribe(subscriber));
@@ -192,12 +207,13 @@ export function createActionWatcher({ db, logger, subscriber, prefix = DEFAULT_Q
 
   return {
     mark: () => announcements,
-    nextChange({ actionId, seen, since, signal }) {
+    nextChange({ actionId, seen, since, signal, startsToo = true }) {
       if (closed || signal.aborted) return Promise.resolve(!closed);
-      if (lastAnnounced(actionId) > since) return Promise.resolve(true);
+      if (lastAnnounced(actionId, startsToo) > since) return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {
         const waiter: Waiter = {
           seen,
+          startsToo,
           wake: () => {
             remove(actionId, waiter);
             signal.removeEventListener("abort", waiter.wake);

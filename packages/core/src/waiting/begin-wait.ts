@@ -11,8 +11,13 @@ export interface WaitLease {
   signal: AbortSignal;
   /** Throws UNAUTHORIZED once the caller's key was found revoked while waiting. */
   assertValid(): void;
-  /** Gives the slot back and stops re-checking the key; call it however the wait ends. */
-  end(): Promise<void>;
+  /**
+   * Gives the slot back and stops re-checking the key; call it however the wait ends. The slot's
+   * release is sent to Redis at once but not awaited, so the answer does not wait for its reply (a
+   * later wait of this process is ordered after it on the same connection; a release that fails is
+   * logged and the slot expires by itself).
+   */
+  end(): void;
 }
 
 export interface BeginWaitOptions {
@@ -61,9 +66,9 @@ export async function beginWait(deps: WaitDeps, { actor, reauthenticate, signal 
     assertValid() {
       if (revocation) throw revocation;
     },
-    async end() {
+    end() {
       clearInterval(recheck);
-      await slot?.release();
+      void slot?.release();
     },
   };
 }

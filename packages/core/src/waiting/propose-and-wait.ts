@@ -23,6 +23,6 @@ export async function proposeAndWait(
     lease.assertValid();
     return { ...settled, duplicate: proposed.duplicate };
   } finally {
-    await lease.end();
+    lease.end();
   }
 }

@@ -46,6 +46,6 @@ export async function settleAction(
     const action = await findActionOrThrow(deps.db, tenantId, actionId);
     const done = settled(action);
     if (done || stop.aborted || !watching) return { action: toActionView(action), done, cursor: encodeWaitCursor(action.id) };
-    watching = await deps.watcher.nextChange({ actionId, seen: actionVersion(action), since, signal: stop });
+    watching = await deps.watcher.nextChange({ actionId, seen: actionVersion(action), since, signal: stop, startsToo: false });
   }
 }

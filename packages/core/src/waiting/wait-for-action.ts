@@ -23,6 +23,6 @@ export async function waitForAction(
     lease.assertValid();
     return settled;
   } finally {
-    await lease.end();
+    lease.end();
   }
 }

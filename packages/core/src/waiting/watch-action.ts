@@ -37,6 +37,6 @@ export async function* watchAction(
       watching = await deps.watcher.nextChange({ actionId, seen: version, since, signal: lease.signal });
     }
   } finally {
-    await lease.end();
+    lease.end();
   }
 }
