@@ -5,6 +5,7 @@ import { approvalsInclude } from "../src/decisions/action-approvals.ts";
 import { readActionToApprove, readPendingToDecide, writeApproval } from "../src/decisions/approval-statements.ts";
 import { approveAction } from "../src/decisions/approve-action.ts";
 import { approverIdentity } from "../src/decisions/approver-identity.ts";
+import { findActionOrThrow } from "../src/actions/find-action.ts";
 import { isCoreError } from "../src/errors.ts";
 import { createTestEnvironment, createTestTenant, type TestEnvironment, type TestTenant } from "../src/testing/index.ts";
 
@@ -102,6 +103,19 @@ describe("the approval's statements", () => {
     const stored = await environment.db.agentAction.findUniqueOrThrow({ where: { id: action.id } });
     expect(written?.action).toEqual(stored);
     expect(stored).toMatchObject({ status: "approved", approvedAt: new Date("2026-12-05T07:00:00.123Z"), updatedAt: new Date("2026-12-05T07:00:00.123Z") });
+  });
+
+  it("findActionOrThrow reads an action with its approvals as the model API's include does, and nothing of another tenant", async () => {
+    const action = await pendingAction(3);
+    const [first, second] = approvers;
+    if (!first || !second) throw new Error("no approvers");
+    for (const actor of [first, second]) await approveAction(environment.deps, { actor, input: { actionId: action.id } });
+    const read = await findActionOrThrow(environment.db, tenant.id, action.id);
+    const model = await environment.db.agentAction.findUniqueOrThrow({ where: { id: action.id }, include: approvalsInclude });
+    expect(read).toEqual(model);
+    expect(read.approvals.map((approval) => approval.approverLabel)).toEqual([first.label, second.label]);
+    const other = await createTestTenant(environment.db);
+    await expect(findActionOrThrow(environment.db, other.id, action.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("concurrent approvals by eight people reach a quorum of three exactly once, and the rest are refused without a trace", async () => {

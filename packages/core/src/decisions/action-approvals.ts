@@ -1,6 +1,8 @@
 import { z } from "zod";
 
-import type { ActionApproval, AgentAction } from "@leash/db";
+import { Prisma, type ActionApproval, type AgentAction } from "@leash/db";
+
+import { actionFromRow } from "../actions/action-columns.ts";
 
 /** What an action view shows of each approval. */
 export type ApprovalRow = Pick<ActionApproval, "approverLabel" | "createdAt">;
@@ -12,6 +14,22 @@ export type ActionWithApprovals = AgentAction & { approvals: readonly ApprovalRo
 export const approvalsInclude = {
   approvals: { select: { approverLabel: true, createdAt: true }, orderBy: { createdAt: "asc" } },
 } as const;
+
+/**
+ * The columns of a statement over `agent_action a` that read an action with its approvals as
+ * `approvalsInclude` loads them (oldest first), in the one statement, where the model API's
+ * `include` costs a second; `actionWithApprovalsFromRow` maps its row.
+ */
+export const actionWithApprovalsColumns = Prisma.sql`a.*, (
+  SELECT coalesce(json_agg(json_build_object('approverLabel', p.approver_label, 'createdAt', p.created_at) ORDER BY p.created_at), '[]')
+  FROM action_approval p WHERE p.action_id = a.id
+) AS approvals`;
+
+const approvalRowsSchema = z.array(z.object({ approverLabel: z.string(), createdAt: z.coerce.date() }));
+
+export function actionWithApprovalsFromRow(row: Record<string, unknown>): ActionWithApprovals {
+  return { ...actionFromRow(row), approvals: approvalRowsSchema.parse(row.approvals) };
+}
 
 /** A freshly written action has no approvals yet. */
 export function withNoApprovals(action: AgentAction): ActionWithApprovals {

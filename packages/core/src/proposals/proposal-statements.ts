@@ -1,9 +1,7 @@
-import { z } from "zod";
-
 import { Prisma, type AgentAction, type Db, type DbTransaction } from "@leash/db";
 
 import { actionColumns, actionFromRow, type ActionRow } from "../actions/action-columns.ts";
-import type { ActionWithApprovals } from "../decisions/action-approvals.ts";
+import { actionWithApprovalsColumns, actionWithApprovalsFromRow, type ActionWithApprovals } from "../decisions/action-approvals.ts";
 
 /*
  * The statements a batch of proposals costs where Prisma's model API would cost more, written as SQL
@@ -77,8 +75,6 @@ export async function insertActionRows(
   }
 }
 
-const approvalsSchema = z.array(z.object({ approverLabel: z.string(), createdAt: z.coerce.date() }));
-
 /**
  * The tenant's actions stored under any of `keys` (idempotency keys), with their approvals as the
  * action view shows them: one statement, where the model API's `include` costs a second.
@@ -90,11 +86,7 @@ export async function findActionsByKeys(
 ): Promise<ActionWithApprovals[]> {
   if (keys.length === 0) return [];
   const rows = await db.$queryRaw<Record<string, unknown>[]>`
-    SELECT a.*, (
-      SELECT coalesce(json_agg(json_build_object('approverLabel', p.approver_label, 'createdAt', p.created_at) ORDER BY p.created_at), '[]')
-      FROM action_approval p WHERE p.action_id = a.id
-    ) AS approvals
-    FROM agent_action a
+    SELECT ${actionWithApprovalsColumns} FROM agent_action a
     WHERE a.tenant_id = ${tenantId}::uuid AND a.idempotency_key = ANY(${[...keys]}::text[])`;
-  return rows.map((row) => ({ ...actionFromRow(row), approvals: approvalsSchema.parse(row.approvals) }));
+  return rows.map(actionWithApprovalsFromRow);
 }
