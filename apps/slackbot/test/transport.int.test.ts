@@ -4,7 +4,7 @@ import { proposeAction } from "@leash/core";
 import { createTestItem, waitFor } from "@leash/core/testing";
 
 import { ids } from "../src/ids.ts";
-import { buttonClick, sendToBot, signed } from "./slack-requests.ts";
+import { buttonClick, editApproveSubmission, sendToBot, signed, slashCommand } from "./slack-requests.ts";
 import { logCount, SLACK_USERS, startSlackHarness, waitForCard, waitForLog, waitUntilSettled, type SlackHarness } from "./support.ts";
 
 let harness: SlackHarness;
@@ -116,6 +116,38 @@ describe("a delivery is processed once", () => {
     await waitForLog(harness, dropped, drops + 1);
     expect(harness.slack.callsTo("views.open")).toHaveLength(opensBefore + 1);
     expect((await rowOf(action.id)).status).toBe("pending");
+  });
+  it("a replayed Edit & approve submission, whose listener reads the database before its ack, is acknowledged and dropped", async () => {
+    const { action, card } = await pendingCard("Edited twice");
+    const request = signed(
+      editApproveSubmission({
+        slackUserId: SLACK_USERS.approver,
+        parameters: JSON.stringify({ title: "Edited twice (once)" }),
+        privateMetadata: JSON.stringify({ actionId: action.id, channelId: card.channel }),
+      }),
+    );
+    expect(await sendToBot(harness.bot.baseUrl, request)).toEqual({ status: 200, text: "" });
+    await waitFor(async () => (await rowOf(action.id)).status === "executed");
+    await waitUntilSettled(harness, [action.id]);
+    const callsAfterFirst = harness.slack.calls.length;
+
+    const drops = logCount(harness, dropped);
+    expect(await sendToBot(harness.bot.baseUrl, request, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" })).toEqual({ status: 200, text: "" });
+    await waitForLog(harness, dropped, drops + 1);
+    expect(harness.slack.calls.length).toBe(callsAfterFirst);
+    expect((await eventsOf(action.id)).filter((type) => type === "approved")).toHaveLength(1);
+  });
+
+  it("a retried /rollback that cannot be read is answered once", async () => {
+    const request = signed(slashCommand({ slackUserId: SLACK_USERS.approver, text: "last tuesday", channelId: "CGENERAL", responseUrl: harness.slack.responseUrl("rollback-retried") }));
+    expect((await sendToBot(harness.bot.baseUrl, request)).status).toBe(200);
+    const [usage] = await harness.slack.waitForCalls("response_url:rollback-retried", 1);
+    expect(usage?.args.text).toContain("Usage: `/rollback");
+
+    const drops = logCount(harness, dropped);
+    expect((await sendToBot(harness.bot.baseUrl, request, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" })).status).toBe(200);
+    await waitForLog(harness, dropped, drops + 1);
+    expect(harness.slack.callsTo("response_url:rollback-retried")).toHaveLength(1);
   });
 });
 
