@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { DbTransaction } from "@leash/db";
+import { transactionWithSql, type DbTransaction } from "@leash/db";
 
 import { findLiveItem, insertItem, linkLiveItems, updateItemIfUnchanged } from "../src/action-types/item-store.ts";
 import { notifyAction } from "../src/action-types/notify.ts";
@@ -30,7 +30,8 @@ type Row = Record<string, unknown>;
 const varying = new Set(["id", "created_at", "updated_at", "delivered_at", "from_id", "to_id", "action_id"]);
 const comparable = (row: Row | undefined) => Object.fromEntries(Object.entries(row ?? {}).filter(([column]) => !varying.has(column)));
 const itemRow = async (id: number) => (await environment.db.$queryRaw<Row[]>`SELECT * FROM item WHERE id = ${id}`)[0];
-const inTransaction = <T>(run: (tx: DbTransaction) => Promise<T>) => environment.db.$transaction(run);
+// As the worker runs them: SQL on the transaction's own connection (the model API's side uses the same transaction).
+const inTransaction = <T>(run: (tx: DbTransaction) => Promise<T>) => transactionWithSql(environment.db, run);
 const twins = () =>
   Promise.all(["raw", "model"].map((side) => createTestItem(environment.db, tenant.id, { kind: "project", title: `Twin ${side}`, data: { status: "new", owner: "Ada" } })));
 

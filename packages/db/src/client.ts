@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 
 import { PrismaClient } from "./generated/prisma/client.ts";
+import { createSqlPool, registerSqlPool } from "./sql.ts";
 
 /**
  * What stands between the apps and PostgreSQL. `transaction`: a pooler in transaction mode (PgBouncer
@@ -46,6 +47,9 @@ function statementName({ sql, args }: { sql: string; args: unknown[] }): string 
  */
 export function createDb({ connectionString, maxConnections = 10, pooler = "none" }: CreateDbOptions): Db {
   const named = pooler === "none" ? { statementNameGenerator: statementName } : {};
-  const adapter = new PrismaPg({ connectionString, max: maxConnections }, named);
-  return new PrismaClient({ adapter });
+  // One pool for Prisma and for the hot paths' SQL (sql.ts); closed with the client ($disconnect).
+  const pool = createSqlPool({ connectionString, max: maxConnections });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { ...named, disposeExternalPool: true }) });
+  registerSqlPool(db, pool, { named: pooler === "none" });
+  return db;
 }

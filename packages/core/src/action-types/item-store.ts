@@ -1,12 +1,13 @@
-import { Prisma, type DbTransaction, type Item, type TargetType } from "@leash/db";
+import { Prisma, sqlFor, type DbTransaction, type Item, type TargetType } from "@leash/db";
 
 import { CoreError } from "../errors.ts";
 import type { JsonObject } from "../actions/json.ts";
 
 /*
- * The reads and writes of items on the execution path are SQL through the caller's transaction
- * ($queryRaw): the model API costs several times the CPU per statement in the worker, and these run
- * once per action. test/item-store.int.test.ts compares their rows with the model API's.
+ * The reads and writes of items on the execution path are SQL on the caller's transaction (`sqlFor`:
+ * its own connection when the worker opened it with `transactionWithSql`, else Prisma's $queryRaw):
+ * the model API costs several times the CPU per statement in the worker, and these run once per
+ * action. test/item-store.int.test.ts compares their rows with the model API's.
  */
 
 /** An item row with the model's field names, for the statements below. */
@@ -20,7 +21,7 @@ export async function findLiveItem(
   kind: TargetType | null,
   id: number,
 ): Promise<Item> {
-  const [item] = await tx.$queryRaw<Item[]>`SELECT ${itemColumns} FROM item WHERE id = ${id} AND tenant_id = ${tenantId}::uuid`;
+  const [item] = await sqlFor(tx).query<Item>(Prisma.sql`SELECT ${itemColumns} FROM item WHERE id = ${id} AND tenant_id = ${tenantId}::uuid`);
   return liveItem(item, kind, id);
 }
 
@@ -57,13 +58,13 @@ export async function updateItemIfUnchanged(
   const version = item.version + 1;
   // A change left out keeps its column, as the model API leaves a field it is not given; the row's
   // updatedAt is the client's clock, as the model API's @updatedAt sets it.
-  const count = await tx.$executeRaw`
+  const count = await sqlFor(tx).execute(Prisma.sql`
     UPDATE item
     SET title = CASE WHEN ${changes.title !== undefined}::boolean THEN ${changes.title ?? null}::text ELSE title END,
         data = CASE WHEN ${changes.data !== undefined}::boolean THEN ${JSON.stringify(changes.data ?? null)}::jsonb ELSE data END,
         deleted_at = CASE WHEN ${changes.deletedAt !== undefined}::boolean THEN ${changes.deletedAt ?? null}::timestamptz ELSE deleted_at END,
         version = ${version}, updated_at = ${new Date()}
-    WHERE id = ${item.id} AND version = ${item.version}`;
+    WHERE id = ${item.id} AND version = ${item.version}`);
   if (count === 0) {
     throw new CoreError("CONFLICT", `${item.kind} #${item.id} changed while this action ran`, { retryable: true });
   }
@@ -81,7 +82,7 @@ export async function mergeIntoLiveItem(
   target: { tenantId: string; kind: TargetType | null; id: number },
   update: { title: string | undefined; changes: Record<string, unknown>; now: Date },
 ): Promise<{ before: Item; after: { title: string; data: JsonObject; version: number } }> {
-  const [row] = await tx.$queryRaw<(Item & { after: { title: string; data: JsonObject; version: number } | null })[]>`
+  const [row] = await sqlFor(tx).query<(Item & { after: { title: string; data: JsonObject; version: number } | null })>(Prisma.sql`
     WITH before AS (
       SELECT * FROM item WHERE id = ${target.id} AND tenant_id = ${target.tenantId}::uuid FOR UPDATE
     ),
@@ -97,7 +98,7 @@ export async function mergeIntoLiveItem(
     )
     SELECT b.id, b.tenant_id AS "tenantId", b.kind::text AS kind, b.title, b.data, b.version, b.created_at AS "createdAt",
            b.updated_at AS "updatedAt", b.deleted_at AS "deletedAt", to_jsonb(a) AS after
-    FROM before b LEFT JOIN after a ON true`;
+    FROM before b LEFT JOIN after a ON true`);
   const { after, ...item } = row ?? { after: null };
   const before = liveItem(row && (item as Item), target.kind, target.id);
   if (!after) throw new Error(`${before.kind} #${before.id} is live and locked, yet was not updated`);
@@ -109,10 +110,10 @@ export async function insertItem(
   tx: DbTransaction,
   item: { tenantId: string; kind: TargetType; title: string; data: JsonObject },
 ): Promise<Item> {
-  const [row] = await tx.$queryRaw<Item[]>`
+  const [row] = await sqlFor(tx).query<Item>(Prisma.sql`
     INSERT INTO item (tenant_id, kind, title, data, updated_at)
     VALUES (${item.tenantId}::uuid, ${item.kind}::"TargetType", ${item.title}, ${JSON.stringify(item.data)}::jsonb, ${new Date()})
-    RETURNING ${itemColumns}`;
+    RETURNING ${itemColumns}`);
   if (!row) throw new Error(`inserting a ${item.kind} answered no row`);
   return row;
 }
@@ -128,7 +129,7 @@ export async function linkLiveItems(
   link: { tenantId: string; from: { kind: TargetType | null; id: number }; to: { kind: TargetType; id: number }; relation: string },
 ): Promise<{ from: Item; to: Item; linkId: number }> {
   const { tenantId, from, to, relation } = link;
-  const rows = await tx.$queryRaw<(Item & { linkId: number | null })[]>`
+  const rows = await sqlFor(tx).query<(Item & { linkId: number | null })>(Prisma.sql`
     WITH items AS (
       SELECT * FROM item WHERE id IN (${from.id}, ${to.id}) AND tenant_id = ${tenantId}::uuid
     ),
@@ -142,7 +143,7 @@ export async function linkLiveItems(
       ON CONFLICT (from_id, to_id, relation) DO NOTHING
       RETURNING id
     )
-    SELECT ${itemColumns}, (SELECT id FROM linked) AS "linkId" FROM items`;
+    SELECT ${itemColumns}, (SELECT id FROM linked) AS "linkId" FROM items`);
   const items = new Map(rows.map(({ linkId: _linkId, ...item }) => [item.id, item]));
   const fromItem = liveItem(items.get(from.id), from.kind, from.id);
   const toItem = liveItem(items.get(to.id), to.kind, to.id);

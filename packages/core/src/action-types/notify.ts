@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { DbTransaction, Notification } from "@leash/db";
+import { Prisma, sqlFor, type DbTransaction, type Notification } from "@leash/db";
 
 import { checkChannelConfigured } from "../delivery/check-channel-configured.ts";
 import { createNotificationDelivery } from "../delivery/create-notification-delivery.ts";
@@ -70,11 +70,11 @@ async function insertNotification(
   tx: DbTransaction,
   row: Pick<Notification, "tenantId" | "actionId" | "itemId" | "channel" | "recipient" | "subject" | "message">,
 ): Promise<Notification> {
-  const [notification] = await tx.$queryRaw<Notification[]>`
+  const [notification] = await sqlFor(tx).query<Notification>(Prisma.sql`
     INSERT INTO notification (tenant_id, action_id, item_id, channel, recipient, subject, message)
     VALUES (${row.tenantId}::uuid, ${row.actionId}::int, ${row.itemId}::int, ${row.channel}, ${row.recipient}, ${row.subject}::text, ${row.message})
     RETURNING id, tenant_id AS "tenantId", action_id AS "actionId", item_id AS "itemId", channel, recipient, user_id AS "userId",
-              subject, message, delivery, delivered_at AS "deliveredAt", read_at AS "readAt", created_at AS "createdAt"`;
+              subject, message, delivery, delivered_at AS "deliveredAt", read_at AS "readAt", created_at AS "createdAt"`);
   if (!notification) throw new Error("inserting a notification answered no row");
   return notification;
 }

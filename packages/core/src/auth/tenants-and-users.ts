@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { Prisma, type Db, type Tenant, type User } from "@leash/db";
+import { isUniqueViolation, type Db, type Tenant, type User } from "@leash/db";
 
 import { CoreError } from "../errors.ts";
 import { safeText } from "../actions/storable.ts";
@@ -20,16 +20,12 @@ export const createUserInputSchema = personFieldsSchema.extend({
   password: z.string().min(10, "must have at least 10 characters").max(200),
 });
 
-function uniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
-
 export async function createTenant(db: Db, input: z.input<typeof createTenantInputSchema>): Promise<Tenant> {
   const data = parseInput(createTenantInputSchema, input, "tenant");
   try {
     return await db.tenant.create({ data });
   } catch (error) {
-    if (uniqueViolation(error)) throw new CoreError("CONFLICT", `A tenant "${data.slug}" already exists`);
+    if (isUniqueViolation(error)) throw new CoreError("CONFLICT", `A tenant "${data.slug}" already exists`);
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { Prisma } from "@leash/db";
+import { isUniqueViolation, Prisma } from "@leash/db";
 
 import { CoreError } from "../errors.ts";
 import type { ConnectorSettings } from "./connector-inputs.ts";
@@ -40,5 +40,5 @@ export function settingsColumns(settings: ConnectorSettings, headers: StoredHead
 }
 
 export function duplicateConnectorName(error: unknown, name: string): CoreError | null {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002" ? new CoreError("CONFLICT", `A connector named ${name} already exists`) : null;
+  return isUniqueViolation(error) ? new CoreError("CONFLICT", `A connector named ${name} already exists`) : null;
 }

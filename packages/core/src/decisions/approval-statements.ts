@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { z } from "zod";
 
-import { Prisma, type AgentAction, type Db, type DbTransaction } from "@leash/db";
+import { isUniqueViolation, Prisma, sqlFor, type AgentAction, type Db, type DbTransaction } from "@leash/db";
 
 import { actionFromRow } from "../actions/action-columns.ts";
 import type { JsonObject } from "../actions/json.ts";
@@ -62,8 +62,8 @@ function toActionToApprove(row: Record<string, unknown>): ActionToApprove {
  * first, in the same transaction) they are also the latest.
  */
 export async function readActionToApprove(db: Db | DbTransaction, tenantId: string, actionId: number): Promise<ActionToApprove> {
-  const [row] = await db.$queryRaw<Record<string, unknown>[]>`
-    SELECT ${toDecideColumns} FROM agent_action a WHERE a.id = ${actionId} AND a.tenant_id = ${tenantId}::uuid`;
+  const [row] = await sqlFor(db).query<Record<string, unknown>>(Prisma.sql`
+    SELECT ${toDecideColumns} FROM agent_action a WHERE a.id = ${actionId} AND a.tenant_id = ${tenantId}::uuid`);
   if (!row) throw new CoreError("NOT_FOUND", `No action #${actionId}`);
   return toActionToApprove(row);
 }
@@ -79,10 +79,10 @@ export async function readPendingToDecide(
   { limit, actionIds }: { limit: number; actionIds?: readonly number[] | undefined },
 ): Promise<ActionToApprove[]> {
   const only = actionIds ? Prisma.sql`AND a.id = ANY(${[...actionIds]}::int[])` : Prisma.empty;
-  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+  const rows = await sqlFor(db).query<Record<string, unknown>>(Prisma.sql`
     SELECT ${toDecideColumns} FROM agent_action a
     WHERE a.tenant_id = ${tenantId}::uuid AND a.status = 'pending' ${only}
-    ORDER BY a.id DESC LIMIT ${limit}`;
+    ORDER BY a.id DESC LIMIT ${limit}`);
   return rows.map(toActionToApprove);
 }
 
@@ -92,7 +92,7 @@ export async function readPendingToDecide(
  * the lock would miss an approval committed meanwhile.
  */
 export async function lockAction(tx: DbTransaction, tenantId: string, actionId: number): Promise<void> {
-  const rows = await tx.$queryRaw<unknown[]>`SELECT 1 FROM agent_action WHERE id = ${actionId} AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
+  const rows = await sqlFor(tx).query<unknown>(Prisma.sql`SELECT 1 FROM agent_action WHERE id = ${actionId} AND tenant_id = ${tenantId}::uuid FOR UPDATE`);
   if (rows.length === 0) throw new CoreError("NOT_FOUND", `No action #${actionId}`);
 }
 
@@ -128,7 +128,7 @@ export async function writeApproval(db: Db | DbTransaction, write: ApprovalWrite
       : Prisma.sql`status = 'approved', approved_by = ${approver.userId}::uuid, approved_at = ${now}, decided_by_label = ${write.approvedBy}, updated_at = ${now}`;
   const unchanged = write.ifVersion === null ? Prisma.empty : Prisma.sql`AND a.xmin::text = ${write.ifVersion}`;
   try {
-    const [row] = await db.$queryRaw<Record<string, unknown>[]>`
+    const [row] = await sqlFor(db).query<Record<string, unknown>>(Prisma.sql`
       WITH decided AS (
         UPDATE agent_action a SET ${decision}
         WHERE a.id = ${action.id} AND a.tenant_id = ${action.tenantId}::uuid AND a.status = 'pending' ${unchanged}
@@ -143,18 +143,10 @@ export async function writeApproval(db: Db | DbTransaction, write: ApprovalWrite
         SELECT tenant_id, id, ${event.type}::"ActionEventType", ${actorColumns.actorKind}::"ActorKind", ${actorColumns.actorId}, ${actorColumns.actorLabel}, ${JSON.stringify(event.details)}::jsonb
         FROM decided
       )
-      SELECT d.*, EXISTS (SELECT 1 FROM slack_workspace w WHERE w.tenant_id = d.tenant_id) AS "slackLinked" FROM decided d`;
+      SELECT d.*, EXISTS (SELECT 1 FROM slack_workspace w WHERE w.tenant_id = d.tenant_id) AS "slackLinked" FROM decided d`);
     return row ? { action: actionFromRow(row), slackLinked: row.slackLinked === true } : null;
   } catch (error) {
     if (isUniqueViolation(error)) throw new CoreError("CONFLICT", `${actor.label} already approved #${action.id}; the same person never counts twice`);
     throw error;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof Prisma.PrismaClientKnownRequestError &&
-    error.code === "P2010" &&
-    JSON.stringify(error.meta ?? {}).includes('"kind":"UniqueConstraintViolation"')
-  );
 }

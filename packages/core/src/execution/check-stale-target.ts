@@ -1,4 +1,4 @@
-import type { AgentAction, DbTransaction } from "@leash/db";
+import { Prisma, sqlFor, type AgentAction, type DbTransaction } from "@leash/db";
 
 import { typesChanging } from "../action-types/action-type-registry.ts";
 import { systemActor } from "../actor.ts";
@@ -29,8 +29,8 @@ export async function returnToPendingIfStale(
   { action, claimToken, now }: { action: AgentAction; claimToken: string; now: Date },
 ): Promise<{ reason: string; held: boolean } | null> {
   if (action.targetVersion === null || action.targetId === null || !action.requiresApproval || action.rollbackOfId !== null) return null;
-  const [item] = await tx.$queryRaw<{ version: number; kind: string }[]>`
-    SELECT version, kind::text AS kind FROM item WHERE id = ${action.targetId} AND tenant_id = ${action.tenantId}::uuid FOR UPDATE`;
+  const [item] = await sqlFor(tx).query<{ version: number; kind: string }>(Prisma.sql`
+    SELECT version, kind::text AS kind FROM item WHERE id = ${action.targetId} AND tenant_id = ${action.tenantId}::uuid FOR UPDATE`);
   // A vanished item is the handler's to report.
   if (!item || item.version === action.targetVersion) return null;
   // Actions on one target run in creation order: those created before this one (a batch's or
@@ -39,11 +39,11 @@ export async function returnToPendingIfStale(
   // changed the item after the version this action saw are the ones whose state before (kept for
   // their rollback) is at that version or later: judged by versions, not by clocks, since an earlier
   // action can commit just after this proposal read the version, but with an earlier timestamp.
-  const [ahead] = await tx.$queryRaw<{ count: number }[]>`
+  const [ahead] = await sqlFor(tx).query<{ count: number }>(Prisma.sql`
     SELECT count(*)::int AS count FROM agent_action
     WHERE tenant_id = ${action.tenantId}::uuid AND target_id = ${action.targetId} AND id < ${action.id}
       AND status = 'executed' AND action_type = ANY(${typesChanging("item")}::text[])
-      AND (rollback_data -> 'before' ->> 'version')::int >= ${action.targetVersion}`;
+      AND (rollback_data -> 'before' ->> 'version')::int >= ${action.targetVersion}`);
   const queuedAhead = ahead?.count ?? 0;
   if (item.version - action.targetVersion === queuedAhead) return null;
 

@@ -1,4 +1,4 @@
-import type { Db, DbTransaction, Prisma } from "@leash/db";
+import { Prisma, sqlFor, type Db, type DbTransaction } from "@leash/db";
 
 import type { JsonObject } from "../actions/json.ts";
 import { waitsForAPerson } from "./waits-for-a-person.ts";
@@ -6,10 +6,11 @@ import { waitsForAPerson } from "./waits-for-a-person.ts";
 /*
  * The statements a batch of executions costs, written as SQL and kept together: each one serves the
  * whole batch (its actions as one array or one JSON parameter, `= ANY`, `unnest`,
- * `jsonb_to_recordset`), so a batch of 64 pays the round trips, parse and plan of one. They go through
- * the same pool and transaction as Prisma's model API ($queryRaw on the caller's client); the model
- * API stays for everything off this path. test/execution-statements.int.test.ts compares their rows
- * with the model API's.
+ * `jsonb_to_recordset`), so a batch of 64 pays the round trips, parse and plan of one. They go
+ * straight to the pool and the transaction Prisma's model API uses (`sqlFor` of the client, and of a
+ * transaction opened by `transactionWithSql`), without Prisma's client runtime; the model API stays
+ * for everything off this path. test/execution-statements.int.test.ts compares their rows with the
+ * model API's.
  */
 
 /**
@@ -32,7 +33,7 @@ export function claimStatement(
   const ids = input.claims.map((claim) => claim.actionId);
   const tokens = input.claims.map((claim) => claim.claimToken);
   const { now, staleBefore } = input;
-  return db.$queryRaw<Record<string, unknown>[]>`
+  return sqlFor(db).query<Record<string, unknown>>(Prisma.sql`
     WITH candidate AS (
       SELECT a.id FROM agent_action a
       WHERE a.id = ANY(${ids}::int[])
@@ -65,7 +66,7 @@ export function claimStatement(
     -- lose it together with everything after it, so the action is approved again and runs again (no
     -- effect of it can have committed: the execution's own commit waits, and flushes the claim first).
     no_flush_wait AS (SELECT set_config('synchronous_commit', 'off', true))
-    SELECT claimed.* FROM claimed, no_flush_wait`;
+    SELECT claimed.* FROM claimed, no_flush_wait`);
 }
 
 /**
@@ -78,11 +79,11 @@ export function claimStatement(
 export async function lockHeldClaims(tx: DbTransaction, claims: readonly { actionId: number; claimToken: string }[]): Promise<Set<number>> {
   const ids = claims.map((claim) => claim.actionId);
   const tokens = claims.map((claim) => claim.claimToken);
-  const rows = await tx.$queryRaw<{ id: number }[]>`
+  const rows = await sqlFor(tx).query<{ id: number }>(Prisma.sql`
     SELECT a.id FROM agent_action a JOIN unnest(${ids}::int[], ${tokens}::uuid[]) AS w(id, token) ON a.id = w.id
     WHERE a.status::text = 'executing' AND a.claim_token = w.token
     ORDER BY a.id
-    FOR UPDATE OF a`;
+    FOR UPDATE OF a`);
   return new Set(rows.map((row) => row.id));
 }
 
@@ -93,11 +94,11 @@ export async function lockHeldClaims(tx: DbTransaction, claims: readonly { actio
  * cost a round trip each and change nothing at the commit.
  */
 export async function openSavepoint(tx: DbTransaction): Promise<void> {
-  await tx.$executeRaw`SAVEPOINT leash_action`;
+  await sqlFor(tx).execute(Prisma.sql`SAVEPOINT leash_action`);
 }
 
 export async function rollbackToSavepoint(tx: DbTransaction): Promise<void> {
-  await tx.$executeRaw`ROLLBACK TO SAVEPOINT leash_action`;
+  await sqlFor(tx).execute(Prisma.sql`ROLLBACK TO SAVEPOINT leash_action`);
 }
 
 export interface ExecutedRow {
@@ -132,7 +133,7 @@ export async function markExecutedStatement(tx: DbTransaction, rows: readonly Ex
       details: row.details,
     })),
   );
-  const marked = await tx.$queryRaw<{ id: number; waiting: number[] }[]>`
+  const marked = await sqlFor(tx).query<{ id: number; waiting: number[] }>(Prisma.sql`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${input}::jsonb)
         AS u(id int, token uuid, result jsonb, rollback_data jsonb, target_id int, parameters jsonb, details jsonb)
@@ -167,6 +168,6 @@ export async function markExecutedStatement(tx: DbTransaction, rows: readonly Ex
       SELECT id FROM (
         SELECT id, status FROM agent_action dep WHERE dep.depends_on_id = d.id OFFSET 0) dependents
       WHERE status = 'approved') AS waiting
-    FROM done d`;
+    FROM done d`);
   return new Map(marked.map((row) => [row.id, row.waiting]));
 }

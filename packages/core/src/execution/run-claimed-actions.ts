@@ -1,4 +1,4 @@
-import type { AgentAction, Db, DbTransaction, Prisma } from "@leash/db";
+import { transactionWithSql, type AgentAction, type Db, type DbTransaction, type Prisma } from "@leash/db";
 
 import type { ActionServices, AfterCommitEffect } from "../action-types/action-definition.ts";
 import type { ActionRegistry } from "../action-types/action-type-registry.ts";
@@ -67,10 +67,10 @@ export async function runClaimedActions(
   // Each action of the batch gets the time one action had alone.
   const options = { maxWait: 10_000, timeout: 60_000 * claims.length };
   try {
-    return await deps.db.$transaction((tx) => runBatch(tx, deps.clock.now(), batch, null), options);
+    return await transactionWithSql(deps.db, (tx) => runBatch(tx, deps.clock.now(), batch, null), options);
   } catch (error) {
     if (!(error instanceof BatchAbandoned)) throw error;
-    return deps.db.$transaction((tx) => runBatch(tx, deps.clock.now(), batch, error.failure), options);
+    return transactionWithSql(deps.db, (tx) => runBatch(tx, deps.clock.now(), batch, error.failure), options);
   }
 }
 

@@ -1,3 +1,5 @@
+import { Prisma, sqlFor } from "@leash/db";
+
 import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
 
@@ -13,10 +15,10 @@ export async function countPending(
   tenantId: string,
 ): Promise<number> {
   const cap = deps.maxPendingActions ?? DEFAULT_MAX_PENDING_ACTIONS;
-  const [row] = await deps.db.$queryRaw<{ pending: number }[]>`
+  const [row] = await sqlFor(deps.db).query<{ pending: number }>(Prisma.sql`
     SELECT count(*)::int AS pending FROM (
       SELECT 1 FROM agent_action WHERE tenant_id = ${tenantId}::uuid AND status = 'pending' LIMIT ${cap}
-    ) AS waiting`;
+    ) AS waiting`);
   return row?.pending ?? 0;
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { ExpiryFallback, TargetType, type ApprovalPolicy, type ApprovalPreference, type Db, type DbTransaction } from "@leash/db";
+import { ExpiryFallback, Prisma, sqlFor, TargetType, type ApprovalPolicy, type ApprovalPreference, type Db, type DbTransaction } from "@leash/db";
 
 import type { TargetItem } from "./check-targets.ts";
 
@@ -51,7 +51,7 @@ const contextSchema = z.object({
  * socket) than the lookup itself.
  */
 export async function readProposalContext(db: Db | DbTransaction, tenantId: string, itemIds: readonly number[]): Promise<ProposalContext> {
-  const [row] = await db.$queryRaw<unknown[]>`
+  const [row] = await sqlFor(db).query<unknown>(Prisma.sql`
     SELECT
       (SELECT coalesce(json_agg(i), '[]') FROM (
         SELECT id, kind, title, deleted_at AS "deletedAt" FROM item WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${itemIds}::int[])
@@ -69,6 +69,6 @@ export async function readProposalContext(db: Db | DbTransaction, tenantId: stri
                expiry_fallback AS "expiryFallback", auto_approve_budget_per_hour AS "autoApproveBudgetPerHour",
                created_at AS "createdAt", updated_at AS "updatedAt"
         FROM approval_policy WHERE tenant_id = ${tenantId}::uuid
-      ) p) AS policies`;
+      ) p) AS policies`);
   return contextSchema.parse(row);
 }

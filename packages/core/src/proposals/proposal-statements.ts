@@ -1,4 +1,4 @@
-import { Prisma, type AgentAction, type Db, type DbTransaction } from "@leash/db";
+import { Prisma, sqlFor, type AgentAction, type Db, type DbTransaction } from "@leash/db";
 
 import { actionColumns, actionFromRow, type ActionRow } from "../actions/action-columns.ts";
 import { actionWithApprovalsColumns, actionWithApprovalsFromRow, type ActionWithApprovals } from "../decisions/action-approvals.ts";
@@ -6,7 +6,7 @@ import { actionWithApprovalsColumns, actionWithApprovalsFromRow, type ActionWith
 /*
  * The statements a batch of proposals costs where Prisma's model API would cost more, written as SQL
  * and kept together: each serves a whole batch (its rows as one JSON parameter, its keys as one
- * array), through the same pool and transaction as the model API ($queryRaw on the caller's client).
+ * array), sent to the caller's pool or transaction without Prisma's client runtime (`sqlFor`).
  * test/proposal-statements.int.test.ts compares what they write and read with the model API's.
  */
 
@@ -14,17 +14,6 @@ import { actionWithApprovalsColumns, actionWithApprovalsFromRow, type ActionWith
 export type EventRow = Omit<Prisma.ActionEventCreateManyInput, "actionId">;
 
 const isActionField = (key: string): key is keyof ActionRow => Object.hasOwn(actionColumns, key);
-
-/** A unique violation, as the model API reports it (P2002), so callers handle both paths alike. */
-function asUniqueViolation(error: unknown): unknown {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2010") return error;
-  if (!JSON.stringify(error.meta ?? {}).includes('"kind":"UniqueConstraintViolation"')) return error;
-  return new Prisma.PrismaClientKnownRequestError(error.message, {
-    code: "P2002",
-    clientVersion: error.clientVersion,
-    meta: error.meta ?? {},
-  });
-}
 
 /**
  * Inserts actions and their first events in one statement, so that it is atomic without a
@@ -51,28 +40,24 @@ export async function insertActionRows(
   const fieldNames = Prisma.raw(inserted.map((field) => `"${field}"`).join(", "));
   const columnNames = Prisma.raw(inserted.map((field) => `"${actionColumns[field].column}"`).join(", "));
   const events = rows.flatMap((_, index) => eventsOf(index).map((event) => ({ ...event, ord: index + 1 })));
-  try {
-    const stored = await db.$queryRaw<Record<string, unknown>[]>`
-      WITH input AS MATERIALIZED (
-        SELECT nextval(pg_get_serial_sequence('agent_action', 'id'))::int AS id, r.*
-        FROM (SELECT * FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (${definitions})) WITH ORDINALITY AS x(${fieldNames}, ord) ORDER BY ord) r
-      ),
-      actions AS (INSERT INTO agent_action (id, ${columnNames}) SELECT id, ${fieldNames} FROM input RETURNING *),
-      events AS (
-        INSERT INTO action_event (tenant_id, action_id, type, actor_kind, actor_id, actor_label, details, created_at)
-        SELECT e."tenantId", i.id, e.type, e."actorKind", e."actorId", e."actorLabel", COALESCE(e.details, '{}'), COALESCE(e."createdAt", now())
-        FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS (
-          ord bigint, "tenantId" uuid, type "ActionEventType", "actorKind" "ActorKind", "actorId" text, "actorLabel" text, details jsonb, "createdAt" timestamptz(3)))
-          WITH ORDINALITY AS e(ord, "tenantId", type, "actorKind", "actorId", "actorLabel", details, "createdAt", n)
-        JOIN input i ON i.ord = e.ord
-        -- Event ids follow the timeline: each action's events in the order given.
-        ORDER BY e.n
-      )
-      SELECT * FROM actions ORDER BY id`;
-    return stored.map(actionFromRow);
-  } catch (error) {
-    throw asUniqueViolation(error);
-  }
+  const stored = await sqlFor(db).query<Record<string, unknown>>(Prisma.sql`
+    WITH input AS MATERIALIZED (
+      SELECT nextval(pg_get_serial_sequence('agent_action', 'id'))::int AS id, r.*
+      FROM (SELECT * FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (${definitions})) WITH ORDINALITY AS x(${fieldNames}, ord) ORDER BY ord) r
+    ),
+    actions AS (INSERT INTO agent_action (id, ${columnNames}) SELECT id, ${fieldNames} FROM input RETURNING *),
+    events AS (
+      INSERT INTO action_event (tenant_id, action_id, type, actor_kind, actor_id, actor_label, details, created_at)
+      SELECT e."tenantId", i.id, e.type, e."actorKind", e."actorId", e."actorLabel", COALESCE(e.details, '{}'), COALESCE(e."createdAt", now())
+      FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS (
+        ord bigint, "tenantId" uuid, type "ActionEventType", "actorKind" "ActorKind", "actorId" text, "actorLabel" text, details jsonb, "createdAt" timestamptz(3)))
+        WITH ORDINALITY AS e(ord, "tenantId", type, "actorKind", "actorId", "actorLabel", details, "createdAt", n)
+      JOIN input i ON i.ord = e.ord
+      -- Event ids follow the timeline: each action's events in the order given.
+      ORDER BY e.n
+    )
+    SELECT * FROM actions ORDER BY id`);
+  return stored.map(actionFromRow);
 }
 
 /**
@@ -85,8 +70,8 @@ export async function findActionsByKeys(
   keys: readonly string[],
 ): Promise<ActionWithApprovals[]> {
   if (keys.length === 0) return [];
-  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+  const rows = await sqlFor(db).query<Record<string, unknown>>(Prisma.sql`
     SELECT ${actionWithApprovalsColumns} FROM agent_action a
-    WHERE a.tenant_id = ${tenantId}::uuid AND a.idempotency_key = ANY(${[...keys]}::text[])`;
+    WHERE a.tenant_id = ${tenantId}::uuid AND a.idempotency_key = ANY(${[...keys]}::text[])`);
   return rows.map(actionWithApprovalsFromRow);
 }

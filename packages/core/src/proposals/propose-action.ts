@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { z } from "zod";
 
-import { Prisma, type AgentAction } from "@leash/db";
+import { isUniqueViolation, type AgentAction } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
@@ -104,7 +104,7 @@ async function proposeOne(deps: CoreDeps, { actor, input }: { actor: Actor; inpu
     actions = await createActions(deps, actor, prepared.map((stored) => ({ ...stored, requestHash: hash })), context);
   } catch (error) {
     // Two requests with one idempotency key raced; the loser answers with the winner's action.
-    if (hash !== undefined && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (hash !== undefined && isUniqueViolation(error)) {
       const winner = await findByIdempotencyKey(deps, actor.tenantId, proposal, hash);
       if (winner) return winner;
     }
@@ -148,7 +148,7 @@ async function proposeMany(
     const actions = await createActions(deps, actor, stored, context, batchId);
     return { batchId, actions: actions.map((action) => toActionView(withNoApprovals(action))), duplicate: false };
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       // The same batch, sent twice at once: the loser answers with the winner's.
       const winner = hash === undefined ? null : await findBatchByIdempotencyKeys(deps, actor.tenantId, keys, hash);
       if (winner) return winner;

@@ -1,4 +1,4 @@
-import { Prisma, type AgentAction } from "@leash/db";
+import { isUniqueViolation, type AgentAction } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { actionServices, DEFAULT_MAX_ATTEMPTS, type CoreDeps } from "../deps.ts";
@@ -41,9 +41,6 @@ interface Decided {
   proposal: ActionProposal;
   decision: AutoApprovalOutcome;
 }
-
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 
 /** Groups indices by a key, keeping the order of first appearance and, within a group, the order of `items`. */
 function groupIndices<T>(

@@ -1,4 +1,4 @@
-import { Prisma, type AgentAction } from "@leash/db";
+import { isUniqueViolation, type AgentAction, type Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { registeredActionTypes, type ActionRegistry } from "../action-types/action-type-registry.ts";
@@ -19,7 +19,7 @@ import { rollbackActionInputSchema, type RollbackActionInput, type RollbackResul
 /** The database's guard of one live undo per original, behind the lock and the plan: a lost race is a CONFLICT. */
 function lostToAnotherRollback(originalId: number) {
   return (error: unknown): never => {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new CoreError("CONFLICT", `#${originalId} is already being rolled back`);
+    if (isUniqueViolation(error)) throw new CoreError("CONFLICT", `#${originalId} is already being rolled back`);
     throw error;
   };
 }

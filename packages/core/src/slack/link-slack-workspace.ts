@@ -1,4 +1,4 @@
-import { Prisma, type Db } from "@leash/db";
+import { isUniqueViolation, type Db } from "@leash/db";
 
 import { findTenantBySlug } from "../auth/tenants-and-users.ts";
 import { CoreError } from "../errors.ts";
@@ -33,7 +33,7 @@ export async function linkSlackWorkspace(db: Db, input: LinkSlackWorkspaceInput)
     });
     return toSlackWorkspaceView(workspace);
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       throw new CoreError("CONFLICT", `${tenant.slug} or Slack workspace ${data.teamId} was linked by someone else just now`);
     }
     throw error;

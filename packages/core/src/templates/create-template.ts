@@ -1,4 +1,4 @@
-import { Prisma } from "@leash/db";
+import { isUniqueViolation } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
@@ -9,7 +9,7 @@ import { createTemplateInputSchema, type CreateTemplateInput, type TemplateView 
 import { toTemplateView } from "./template-view.ts";
 
 export function duplicateNameError(error: unknown, name: string): CoreError | null {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002"
+  return isUniqueViolation(error)
     ? new CoreError("CONFLICT", `A template named "${name}" already exists`)
     : null;
 }

@@ -1,0 +1,143 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createHash } from "node:crypto";
+
+import pg from "pg";
+
+import type { Prisma } from "./generated/prisma/client.ts";
+import type { DbTransaction } from "./transaction.ts";
+
+/**
+ * SQL for the hot paths (a proposal's write, an execution's claim and commit), sent straight to
+ * the `pg` pool that Prisma's driver adapter uses: Prisma's client runtime costs about half a
+ * millisecond and a share of the CPU per statement on top of the driver (measured on these
+ * machines), and these statements run several times per action. Statements are `Prisma.sql`
+ * templates, so values are always bound, never spliced into the text. Rows come back as `pg`
+ * parses them: timestamps as Dates, json as values, int4 as numbers, but int8 and numeric as
+ * strings (cast in the statement where a number is wanted).
+ */
+export interface Sql {
+  query<Row>(statement: Prisma.Sql): Promise<Row[]>;
+  /** The number of rows the statement changed. */
+  execute(statement: Prisma.Sql): Promise<number>;
+}
+
+interface Runner {
+  query(config: pg.QueryConfig): Promise<pg.QueryResult>;
+}
+
+/** What `createDb` keeps for each client: its pool, and whether statements may be prepared by name. */
+interface SqlPool {
+  pool: pg.Pool;
+  named: boolean;
+}
+
+const pools = new WeakMap<object, SqlPool>();
+const transactions = new WeakMap<DbTransaction, Sql>();
+
+/** The connection a `transactionWithSql` call checked out, caught as Prisma's adapter connects for it. */
+const checkingOut = new AsyncLocalStorage<{ client: pg.PoolClient | null }>();
+
+// Statements with more parameters than this stay unnamed (see client.ts).
+const MAX_PARAMETERS_OF_PREPARED = 32;
+
+/**
+ * The pool for a new client: `pg.Pool` as the adapter would make it, with `connect` noting the
+ * connection a `transactionWithSql` call is given (the first one checked out inside it: the one
+ * Prisma's adapter opens the transaction on).
+ */
+export function createSqlPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  const connect = pool.connect.bind(pool) as (callback?: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void) => Promise<pg.PoolClient> | undefined;
+  Object.assign(pool, {
+    connect(callback?: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void) {
+      const waiting = checkingOut.getStore();
+      if (!waiting || waiting.client) return connect(callback);
+      if (callback) {
+        return connect((error, client, done) => {
+          if (client && !waiting.client) waiting.client = client;
+          callback(error, client, done);
+        });
+      }
+      return connect()?.then((client) => {
+        waiting.client ??= client;
+        return client;
+      });
+    },
+  });
+  return pool;
+}
+
+/** Registers the pool behind a client, for `sqlFor` and `transactionWithSql`. */
+export function registerSqlPool(db: object, pool: pg.Pool, options: { named: boolean }): void {
+  pools.set(db, { pool, named: options.named });
+}
+
+function poolOf(db: object): SqlPool {
+  const found = pools.get(db);
+  if (!found) throw new Error("this client was not made by createDb, so its pool is unknown");
+  return found;
+}
+
+function statementName(text: string, valueCount: number): string | undefined {
+  if (valueCount > MAX_PARAMETERS_OF_PREPARED) return undefined;
+  return `leash_sql_${createHash("sha1").update(text).digest("base64url")}`;
+}
+
+function sqlOn(runner: Runner, named: boolean): Sql {
+  const run = (statement: Prisma.Sql) =>
+    runner.query({
+      text: statement.text,
+      values: statement.values,
+      ...(named ? { name: statementName(statement.text, statement.values.length) } : {}),
+    });
+  return {
+    async query<Row>(statement: Prisma.Sql) {
+      return (await run(statement)).rows as Row[];
+    },
+    async execute(statement) {
+      return (await run(statement)).rowCount ?? 0;
+    },
+  };
+}
+
+/**
+ * The statements of a client made by `createDb` (each on whichever connection of its pool is free),
+ * or of a transaction: on its own connection when `transactionWithSql` opened it; through Prisma's
+ * `$queryRaw` (on that transaction's connection too) when `db.$transaction` did.
+ */
+export function sqlFor(client: { $queryRaw: DbTransaction["$queryRaw"]; $executeRaw: DbTransaction["$executeRaw"] }): Sql {
+  const ofTransaction = transactions.get(client as DbTransaction);
+  if (ofTransaction) return ofTransaction;
+  const ofPool = pools.get(client);
+  if (ofPool) return sqlOn(ofPool.pool, ofPool.named);
+  return {
+    query: <Row>(statement: Prisma.Sql) => client.$queryRaw<Row[]>(statement),
+    execute: (statement) => client.$executeRaw(statement),
+  };
+}
+
+/**
+ * `db.$transaction(run, options)`, with the transaction's statements also reachable as SQL on its
+ * own connection (`sqlFor(tx)`, or the second argument of `run`): what Prisma's model API and the
+ * handlers of action types write, and what these statements write, commit or roll back together.
+ */
+export async function transactionWithSql<T>(
+  db: { $transaction<R>(run: (tx: DbTransaction) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R> },
+  run: (tx: DbTransaction, sql: Sql) => Promise<T>,
+  options?: { maxWait?: number; timeout?: number },
+): Promise<T> {
+  const { named } = poolOf(db);
+  const waiting: { client: pg.PoolClient | null } = { client: null };
+  return checkingOut.run(waiting, () =>
+    db.$transaction(async (tx) => {
+      if (!waiting.client) throw new Error("the transaction's connection was not seen being checked out");
+      const sql = sqlOn(waiting.client, named);
+      transactions.set(tx, sql);
+      try {
+        return await run(tx, sql);
+      } finally {
+        transactions.delete(tx);
+      }
+    }, options),
+  );
+}
