@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 
 import pg from "pg";
@@ -34,37 +33,34 @@ interface SqlPool {
 const pools = new WeakMap<object, SqlPool>();
 const transactions = new WeakMap<DbTransaction, Sql>();
 
-/** The connection a `transactionWithSql` call checked out, caught as Prisma's adapter connects for it. */
-const checkingOut = new AsyncLocalStorage<{ client: pg.PoolClient | null }>();
-
 // Statements with more parameters than this stay unnamed (see client.ts).
 const MAX_PARAMETERS_OF_PREPARED = 32;
 
 /**
- * The pool for a new client: `pg.Pool` as the adapter would make it, with `connect` noting the
- * connection a `transactionWithSql` call is given (the first one checked out inside it: the one
- * Prisma's adapter opens the transaction on).
+ * The pool for a new client, as the adapter would make it, knowing each of its connections by its
+ * server process id: `transactionWithSql` asks the transaction which one it is on.
  */
 export function createSqlPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
-  const connect = pool.connect.bind(pool) as (callback?: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void) => Promise<pg.PoolClient> | undefined;
-  Object.assign(pool, {
-    connect(callback?: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void) {
-      const waiting = checkingOut.getStore();
-      if (!waiting || waiting.client) return connect(callback);
-      if (callback) {
-        return connect((error, client, done) => {
-          if (client && !waiting.client) waiting.client = client;
-          callback(error, client, done);
-        });
-      }
-      return connect()?.then((client) => {
-        waiting.client ??= client;
-        return client;
-      });
-    },
+  const byProcess = new Map<number, pg.PoolClient>();
+  pool.on("connect", (client) => {
+    const id = processIdOf(client);
+    if (id !== null) byProcess.set(id, client);
   });
+  pool.on("remove", (client) => {
+    const id = processIdOf(client);
+    if (id !== null && byProcess.get(id) === client) byProcess.delete(id);
+  });
+  connections.set(pool, byProcess);
   return pool;
+}
+
+const connections = new WeakMap<pg.Pool, Map<number, pg.PoolClient>>();
+
+/** The server process a connection talks to, as the server told it at the start (pg keeps it to cancel queries). */
+function processIdOf(client: pg.PoolClient): number | null {
+  const id: unknown = (client as { processID?: unknown }).processID;
+  return typeof id === "number" ? id : null;
 }
 
 /** Registers the pool behind a client, for `sqlFor` and `transactionWithSql`. */
@@ -120,24 +116,26 @@ export function sqlFor(client: { $queryRaw: DbTransaction["$queryRaw"]; $execute
  * `db.$transaction(run, options)`, with the transaction's statements also reachable as SQL on its
  * own connection (`sqlFor(tx)`, or the second argument of `run`): what Prisma's model API and the
  * handlers of action types write, and what these statements write, commit or roll back together.
+ * Its first statement (through Prisma) asks the server which process serves the transaction, which
+ * names the pool's connection; where that cannot name one (behind a pooler such as PgBouncer, whose
+ * connections are not the server's), the statements go through Prisma's `$queryRaw` instead.
  */
 export async function transactionWithSql<T>(
   db: { $transaction<R>(run: (tx: DbTransaction) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R> },
   run: (tx: DbTransaction, sql: Sql) => Promise<T>,
   options?: { maxWait?: number; timeout?: number },
 ): Promise<T> {
-  const { named } = poolOf(db);
-  const waiting: { client: pg.PoolClient | null } = { client: null };
-  return checkingOut.run(waiting, () =>
-    db.$transaction(async (tx) => {
-      if (!waiting.client) throw new Error("the transaction's connection was not seen being checked out");
-      const sql = sqlOn(waiting.client, named);
-      transactions.set(tx, sql);
-      try {
-        return await run(tx, sql);
-      } finally {
-        transactions.delete(tx);
-      }
-    }, options),
-  );
+  const { pool, named } = poolOf(db);
+  return db.$transaction(async (tx) => {
+    const [server] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+    const client = server ? connections.get(pool)?.get(server.pid) : undefined;
+    if (!client) return run(tx, sqlFor(tx));
+    const sql = sqlOn(client, named);
+    transactions.set(tx, sql);
+    try {
+      return await run(tx, sql);
+    } finally {
+      transactions.delete(tx);
+    }
+  }, options);
 }

@@ -4,7 +4,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDb } from "../src/client.ts";
+import { Prisma } from "../src/generated/prisma/client.ts";
 import { defaultMigrationsDir, migrate } from "../src/migrate.ts";
+import { sqlFor, transactionWithSql } from "../src/sql.ts";
 import { createEmptyDatabase, startPgBouncer, type PgBouncer } from "../src/testing/index.ts";
 
 // Debian's PgBouncer (1.18: before its own prepared-statement support) in transaction mode, in front of
@@ -96,6 +98,17 @@ describe("behind PgBouncer in transaction mode", () => {
         const recorded = await db.$queryRaw<{ name: string }[]>`SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY 1`;
         expect(recorded.map((row) => row.name)).toEqual(migrations);
         expect(await db.tenant.count()).toBe(0);
+        // The pooler's connections are not the server's, so a transaction's SQL goes through Prisma: still inside it.
+        const slug = `pooled-${Date.now()}`;
+        await expect(
+          transactionWithSql(db, async (tx, sql) => {
+            await sql.execute(Prisma.sql`INSERT INTO tenant (id, slug, name) VALUES (gen_random_uuid(), ${slug}, 'Pooled')`);
+            expect(await tx.tenant.count({ where: { slug } })).toBe(1);
+            throw new Error("rolled back");
+          }),
+        ).rejects.toThrow("rolled back");
+        expect(await db.tenant.count({ where: { slug } })).toBe(0);
+        expect(await sqlFor(db).query(Prisma.sql`SELECT ${slug}::text AS slug`)).toEqual([{ slug }]);
       } finally {
         await db.$disconnect();
       }
