@@ -125,6 +125,29 @@ describe("audit trail: tamper-evident hash chain", () => {
     expect(result).toMatchObject({ checked: 60, unsealed: 0, broken: null });
   });
 
+  it("a pass with nothing to seal ends without the sealing lock; one with events waits its turn", async () => {
+    const tenant = await createTestTenant(environment.db);
+    await makeEvents(tenant, 1);
+    await sealAuditChain(environment.deps);
+    let releaseLock = () => {};
+    const lockHeld = new Promise<void>((held) => {
+      void environment.db.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(72707372)`;
+        held();
+        await new Promise<void>((release) => (releaseLock = release));
+      });
+    });
+    await lockHeld;
+    try {
+      expect(await sealAuditChain(environment.deps)).toEqual({ ran: true, sealed: 0, webhookDeliveries: [] });
+      await makeEvents(tenant, 1);
+      expect(await sealAuditChain(environment.deps)).toMatchObject({ ran: false, sealed: 0 });
+    } finally {
+      releaseLock();
+    }
+    expect(await sealAuditChain(environment.deps)).toMatchObject({ ran: true, sealed: 2 });
+  });
+
   it("counts events not sealed yet and verifies the sealed ones", async () => {
     const tenant = await createTestTenant(environment.db);
     await makeEvents(tenant, 2);
