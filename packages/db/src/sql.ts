@@ -24,23 +24,38 @@ interface Runner {
   query(config: pg.QueryConfig): Promise<pg.QueryResult>;
 }
 
-/** What `createDb` keeps for each client: its pool, and whether statements may be prepared by name. */
-interface SqlPool {
+/** What `createDb` keeps for each client: its pool, the pool's connections by server process, and its statements. */
+export interface SqlPool {
   pool: pg.Pool;
+  /** Whether statements may be prepared by name (not behind a transaction-mode pooler). */
   named: boolean;
+  byProcess: Map<number, pg.PoolClient>;
+  sql: Sql;
 }
 
 const pools = new WeakMap<object, SqlPool>();
 const transactions = new WeakMap<DbTransaction, Sql>();
 
-// Statements with more parameters than this stay unnamed (see client.ts).
+// Statements with more parameters than this (long IN lists, multi-row inserts) stay unnamed, so the
+// number of statements each connection keeps prepared stays bounded by the shapes of our queries.
 const MAX_PARAMETERS_OF_PREPARED = 32;
+
+/**
+ * Names each statement after its text, so every connection parses and plans it once and then only
+ * binds and executes it: without names, Postgres parses and plans every statement on every call,
+ * which was most of its CPU time per action in the benchmark. Prisma's statements and these get
+ * their names here alike; pg treats the empty name as "unnamed".
+ */
+export function statementName(text: string, parameterCount: number): string {
+  if (parameterCount > MAX_PARAMETERS_OF_PREPARED) return "";
+  return `leash_${createHash("sha1").update(text).digest("base64url")}`;
+}
 
 /**
  * The pool for a new client, as the adapter would make it, knowing each of its connections by its
  * server process id: `transactionWithSql` asks the transaction which one it is on.
  */
-export function createSqlPool(config: pg.PoolConfig): pg.Pool {
+export function createSqlPool(config: pg.PoolConfig, { named }: { named: boolean }): SqlPool {
   const pool = new pg.Pool(config);
   const byProcess = new Map<number, pg.PoolClient>();
   pool.on("connect", (client) => {
@@ -51,11 +66,8 @@ export function createSqlPool(config: pg.PoolConfig): pg.Pool {
     const id = processIdOf(client);
     if (id !== null && byProcess.get(id) === client) byProcess.delete(id);
   });
-  connections.set(pool, byProcess);
-  return pool;
+  return { pool, named, byProcess, sql: sqlOn(pool, named) };
 }
-
-const connections = new WeakMap<pg.Pool, Map<number, pg.PoolClient>>();
 
 /** The server process a connection talks to, as the server told it at the start (pg keeps it to cancel queries). */
 function processIdOf(client: pg.PoolClient): number | null {
@@ -64,19 +76,14 @@ function processIdOf(client: pg.PoolClient): number | null {
 }
 
 /** Registers the pool behind a client, for `sqlFor` and `transactionWithSql`. */
-export function registerSqlPool(db: object, pool: pg.Pool, options: { named: boolean }): void {
-  pools.set(db, { pool, named: options.named });
+export function registerSqlPool(db: object, sqlPool: SqlPool): void {
+  pools.set(db, sqlPool);
 }
 
 function poolOf(db: object): SqlPool {
   const found = pools.get(db);
   if (!found) throw new Error("this client was not made by createDb, so its pool is unknown");
   return found;
-}
-
-function statementName(text: string, valueCount: number): string | undefined {
-  if (valueCount > MAX_PARAMETERS_OF_PREPARED) return undefined;
-  return `leash_sql_${createHash("sha1").update(text).digest("base64url")}`;
 }
 
 function sqlOn(runner: Runner, named: boolean): Sql {
@@ -105,7 +112,7 @@ export function sqlFor(client: { $queryRaw: DbTransaction["$queryRaw"]; $execute
   const ofTransaction = transactions.get(client as DbTransaction);
   if (ofTransaction) return ofTransaction;
   const ofPool = pools.get(client);
-  if (ofPool) return sqlOn(ofPool.pool, ofPool.named);
+  if (ofPool) return ofPool.sql;
   return {
     query: <Row>(statement: Prisma.Sql) => client.$queryRaw<Row[]>(statement),
     execute: (statement) => client.$executeRaw(statement),
@@ -125,10 +132,10 @@ export async function transactionWithSql<T>(
   run: (tx: DbTransaction, sql: Sql) => Promise<T>,
   options?: { maxWait?: number; timeout?: number },
 ): Promise<T> {
-  const { pool, named } = poolOf(db);
+  const { byProcess, named } = poolOf(db);
   return db.$transaction(async (tx) => {
     const [server] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
-    const client = server ? connections.get(pool)?.get(server.pid) : undefined;
+    const client = server ? byProcess.get(server.pid) : undefined;
     if (!client) return run(tx, sqlFor(tx));
     const sql = sqlOn(client, named);
     transactions.set(tx, sql);
