@@ -130,6 +130,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         inboxPending: 500,
         inboxHistoryRows: 20_000,
         inboxServerRequests: 30,
-        inboxBrowserLoads: 10,
+        inboxBrowserLoads: 30,
       };
 }
