@@ -1,20 +1,18 @@
-import { data, Form, Link, Outlet, useNavigation, useSearchParams } from "react-router";
+import { data, Link, Outlet, useNavigation, useSearchParams } from "react-router";
 
 import { approveAction, can, canTransition, cancelAction, describeApprovals, getAction, loadItemFacts, presentAction, rejectAction, type ActionView } from "@leash/core";
 
-import { ChangesList, DetailsList } from "../components/changes-list.tsx";
-import { CsrfField } from "../components/csrf-field.tsx";
-import { CheckIcon, CrossIcon, UndoIcon } from "../components/icons.tsx";
-import { IrreversibleApproveForm } from "../components/irreversible-approve-form.tsx";
-import { DatedText, LocalTime } from "../components/local-time.tsx";
-import { invalid } from "../components/field-error.tsx";
-import { LabeledField } from "../components/labeled-field.tsx";
+import { ActionChangesPanel } from "../components/action-changes-panel.tsx";
+import { ActionDecisionForms } from "../components/action-decision-forms.tsx";
+import { ActionDetailHeader } from "../components/action-detail-header.tsx";
+import { ActionFacts } from "../components/action-facts.tsx";
+import { ActionParametersPanel } from "../components/action-parameters-panel.tsx";
+import { ActionResultPanel } from "../components/action-result-panel.tsx";
+import { CancelActionForm } from "../components/cancel-action-form.tsx";
+import { UndoIcon } from "../components/icons.tsx";
 import { Notice } from "../components/notice.tsx";
-import { ParameterFields } from "../components/parameter-fields.tsx";
-import { StatusBadge } from "../components/status-badge.tsx";
 import { Timeline } from "../components/timeline.tsx";
 import { executedChanges } from "../lib/executed-changes.ts";
-import { capitalize, humanize, humanLabel, prettyJson } from "../lib/format.ts";
 import { fieldError, resultFor, type FormResult } from "../lib/form-result.ts";
 import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
@@ -100,8 +98,6 @@ function approved(action: ActionView, form: string): FormResult {
     : ok(`Approved #${action.id}; it is queued to run.`, form);
 }
 
-const hasValue = (value: unknown) => value !== null && !(typeof value === "object" && Object.keys(value).length === 0);
-
 export default function ActionDetail({ loaderData, actionData }: Route.ComponentProps) {
   const { action, presentation, approvals, changes, notice, edit, show } = loaderData;
   const navigation = useNavigation();
@@ -117,100 +113,20 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
   // Only a refused edit answers with what was typed (React Router types the other answers' lack of it as unknown).
   const typed = actionData && "typed" in actionData ? (actionData.typed as EditedTyped) : undefined;
   const announced: FormResult | undefined = (rejectError || confirmError || editRefused ? undefined : actionData) ?? (notice ? { ok: true, message: notice } : undefined);
-  const target = presentation.target;
 
   return (
     <div className="page">
-      <header className="detail-header">
-        <nav className="breadcrumbs" aria-label="Breadcrumbs">
-          <Link to="/history">History</Link>
-          <span aria-hidden="true">/</span>
-          <span aria-current="page">#{action.id}</span>
-        </nav>
-        <div className="detail-title">
-          <h1>
-            #{action.id} · <DatedText text={capitalize(presentation.headline)} />
-          </h1>
-          <div role="status" aria-live="polite" aria-label="Status" data-testid="action-status">
-            {action.rollbackOfId !== null ? <span className="badge badge-rolled-back">Undo</span> : null}{" "}
-            <StatusBadge status={action.status} rolledBack={action.rolledBackAt !== null} />
-          </div>
-        </div>
-        <p className="meta">
-          Proposed by <strong>{action.proposedBy.label}</strong> on <LocalTime value={action.createdAt} />
-          {action.decidedBy ? (
-            <>
-              {" "}
-              · {action.status === "rejected" ? "rejected" : "approved"} by <strong>{action.decidedBy}</strong>
-            </>
-          ) : action.requiresApproval ? null : (
-            " · approved automatically"
-          )}
-        </p>
-        {approvals !== null ? (
-          <p className="meta" data-testid="approvals">
-            <strong>{approvals}</strong>
-            {action.approvals.approvers.length > 0 ? ` · approved by ${action.approvals.approvers.map((approver) => approver.label).join(", ")}` : ""}
-          </p>
-        ) : null}
-        {action.reason ? <blockquote className="reason">“{action.reason}”</blockquote> : null}
-      </header>
+      <ActionDetailHeader action={action} headline={presentation.headline} approvals={approvals} />
 
       <Notice result={announced} />
 
       <div className="detail-grid">
         <div className="detail-main">
-          <section className="card panel" aria-labelledby="changes-heading">
-            <h2 id="changes-heading">Changes</h2>
-            {changes.length > 0 ? (
-              <ChangesList changes={changes} />
-            ) : presentation.details.length === 0 ? (
-              <p className="muted">This action changes no item fields.</p>
-            ) : null}
-            <DetailsList details={presentation.details} code={presentation.code} />
-            <p className="muted small">
-              {action.executedAt ? "What the action changed when it ran." : "What the action will change, compared with the item as it is now."}{" "}
-              Reversible: {presentation.reversible.reversible ? "yes" : "no"}
-              {presentation.reversible.until ? (
-                <>
-                  , until <LocalTime value={presentation.reversible.until} />
-                </>
-              ) : null}{" "}
-              ({presentation.reversible.explanation}).
-            </p>
-          </section>
+          <ActionChangesPanel changes={changes} presentation={presentation} executedAt={action.executedAt} />
 
-          <section className="card panel" aria-labelledby="parameters-heading">
-            <h2 id="parameters-heading">Parameters</h2>
-            <pre className="code-block">
-              <code>{prettyJson(action.parameters)}</code>
-            </pre>
-            {action.originalParameters !== null ? (
-              <>
-                <h3 className="small">As proposed, before an approver edited them</h3>
-                <pre className="code-block">
-                  <code>{prettyJson(action.originalParameters)}</code>
-                </pre>
-              </>
-            ) : null}
-          </section>
+          <ActionParametersPanel parameters={action.parameters} originalParameters={action.originalParameters} />
 
-          {hasValue(action.result) || action.errorMessage ? (
-            <section className="card panel" aria-labelledby="result-heading">
-              <h2 id="result-heading">Result</h2>
-              {action.errorMessage ? (
-                <p className="notice notice-error">
-                  {action.status === "failed" ? "Failed: " : "Last error: "}
-                  {action.errorMessage}
-                </p>
-              ) : null}
-              {hasValue(action.result) ? (
-                <pre className="code-block">
-                  <code>{prettyJson(action.result)}</code>
-                </pre>
-              ) : null}
-            </section>
-          ) : null}
+          <ActionResultPanel status={action.status} result={action.result} errorMessage={action.errorMessage} />
 
           <section className="card panel" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">Timeline</h2>
@@ -224,72 +140,20 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
               <h2 id="decide-heading">{show.decide ? "Decide" : "Actions"}</h2>
               <div className="side-actions">
                 {show.decide ? (
-                  <>
-                    {presentation.reversible.reversible ? (
-                      <Form method="post">
-                        <CsrfField />
-                        <button type="submit" name="intent" value="approve" className="button button-primary" disabled={posting !== undefined}>
-                          <CheckIcon />
-                          Approve
-                        </button>
-                      </Form>
-                    ) : (
-                      <IrreversibleApproveForm actionId={action.id} form={Form} inputId="approve-confirm" error={confirmError} busy={posting !== undefined} />
-                    )}
-                    <details className="edit-approve" open={editRefused || editing}>
-                      <summary>Edit parameters, then approve</summary>
-                      <Form method="post" className="stack" noValidate>
-                        <CsrfField />
-                        {edit ? <ParameterFields {...edit} {...typed} autoFocus={editing} error={(name) => fieldError(editResult, name)} /> : null}
-                        <p className="field-hint">Checked again before approving; the timeline keeps the original and your edit.</p>
-                        {presentation.reversible.reversible ? null : (
-                          <LabeledField name="edit-confirm" label={`Type ${action.id} to confirm these edits of what cannot be undone`} error={fieldError(editResult, "confirm")}>
-                            <input id="edit-confirm" name="confirm" autoComplete="off" inputMode="numeric" {...invalid("edit-confirm", fieldError(editResult, "confirm"))} />
-                          </LabeledField>
-                        )}
-                        <button type="submit" name="intent" value="approve-edited" className="button button-primary" disabled={posting !== undefined}>
-                          <CheckIcon />
-                          Approve with edits
-                        </button>
-                      </Form>
-                    </details>
-                    <Form method="post" className="stack" noValidate>
-                      <CsrfField />
-                      <div className="field">
-                        <label htmlFor="reject-reason">Why reject?</label>
-                        <textarea
-                          id="reject-reason"
-                          name="reason"
-                          rows={2}
-                          aria-invalid={rejectError ? true : undefined}
-                          aria-describedby={rejectError ? "reject-reason-error" : undefined}
-                        />
-                        {rejectError ? (
-                          <p className="field-error" id="reject-reason-error">
-                            {rejectError}
-                          </p>
-                        ) : null}
-                      </div>
-                      <button type="submit" name="intent" value="reject" className="button button-danger-outline" disabled={posting !== undefined}>
-                        <CrossIcon />
-                        Reject
-                      </button>
-                    </Form>
-                  </>
+                  <ActionDecisionForms
+                    actionId={action.id}
+                    reversible={presentation.reversible.reversible}
+                    edit={edit}
+                    typed={typed}
+                    editing={editing}
+                    editResult={editResult}
+                    editRefused={editRefused}
+                    confirmError={confirmError}
+                    rejectError={rejectError}
+                    busy={posting !== undefined}
+                  />
                 ) : null}
-                {show.cancel ? (
-                  <Form method="post" className="stack">
-                    <CsrfField />
-                    <div className="field">
-                      <label htmlFor="cancel-reason">Why cancel? (optional)</label>
-                      <input id="cancel-reason" name="reason" />
-                    </div>
-                    <button type="submit" name="intent" value="cancel" className="button button-danger-outline" disabled={posting === "cancel"}>
-                      <CrossIcon />
-                      {posting === "cancel" ? "Cancelling…" : "Cancel this action"}
-                    </button>
-                  </Form>
-                ) : null}
+                {show.cancel ? <CancelActionForm cancelling={posting === "cancel"} /> : null}
                 {show.rollback ? (
                   <Link to="rollback" className="button button-danger-outline" preventScrollReset>
                     <UndoIcon />
@@ -300,119 +164,7 @@ export default function ActionDetail({ loaderData, actionData }: Route.Component
             </section>
           ) : null}
 
-          <section className="card panel" aria-labelledby="facts-heading">
-            <h2 id="facts-heading">Facts</h2>
-            <dl className="kv">
-              <dt>Type</dt>
-              <dd>{action.rollbackOfId !== null ? `Undo of ${humanize(action.actionType)}` : humanLabel(action.actionType)}</dd>
-              <dt>Target</dt>
-              <dd>
-                {target && action.targetId !== null ? (
-                  <Link to={`/items/${action.targetId}`}>{target.title ? `${target.kind} "${target.title}"` : `${target.kind} #${action.targetId}`}</Link>
-                ) : target ? (
-                  `new ${target.kind}`
-                ) : (
-                  "none"
-                )}
-              </dd>
-              <dt>Attempts</dt>
-              <dd>
-                {action.attempts} of {action.maxAttempts}
-              </dd>
-              {action.approvedAt ? (
-                <>
-                  <dt>Approved</dt>
-                  <dd>
-                    <LocalTime value={action.approvedAt} />
-                  </dd>
-                </>
-              ) : null}
-              {action.rejectedAt ? (
-                <>
-                  <dt>Rejected</dt>
-                  <dd>
-                    <LocalTime value={action.rejectedAt} />
-                  </dd>
-                  <dt>Why</dt>
-                  <dd>{action.rejectionReason}</dd>
-                </>
-              ) : null}
-              {action.executedAt ? (
-                <>
-                  <dt>Executed</dt>
-                  <dd>
-                    <LocalTime value={action.executedAt} />
-                  </dd>
-                </>
-              ) : null}
-              {action.cancelledAt ? (
-                <>
-                  <dt>Cancelled</dt>
-                  <dd>
-                    <LocalTime value={action.cancelledAt} />
-                  </dd>
-                </>
-              ) : null}
-              {action.rollbackActionId !== null ? (
-                <>
-                  <dt>Undone by</dt>
-                  <dd>
-                    <Link to={`/actions/${action.rollbackActionId}`}>#{action.rollbackActionId}</Link>
-                    {action.rolledBackAt ? (
-                      <>
-                        {" on "}
-                        <LocalTime value={action.rolledBackAt} />
-                      </>
-                    ) : (
-                      " (in progress)"
-                    )}
-                  </dd>
-                </>
-              ) : null}
-              {action.rollbackOfId !== null ? (
-                <>
-                  <dt>Undoes</dt>
-                  <dd>
-                    <Link to={`/actions/${action.rollbackOfId}`}>#{action.rollbackOfId}</Link>
-                  </dd>
-                </>
-              ) : null}
-              {action.dependsOnId !== null ? (
-                <>
-                  <dt>Runs after</dt>
-                  <dd>
-                    <Link to={`/actions/${action.dependsOnId}`}>#{action.dependsOnId}</Link>
-                  </dd>
-                </>
-              ) : null}
-              {action.templateId !== null ? (
-                <>
-                  <dt>Template</dt>
-                  <dd>
-                    #{action.templateId}, step {(action.templateStep ?? 0) + 1}
-                  </dd>
-                </>
-              ) : null}
-              {action.batchId ? (
-                <>
-                  <dt>Batch</dt>
-                  <dd className="mono" title={action.batchId}>
-                    {action.batchId.slice(0, 8)}
-                  </dd>
-                </>
-              ) : null}
-              <dt>Last change</dt>
-              <dd>
-                <LocalTime value={action.updatedAt} />
-              </dd>
-              {action.idempotencyKey ? (
-                <>
-                  <dt>Idempotency key</dt>
-                  <dd className="mono">{action.idempotencyKey}</dd>
-                </>
-              ) : null}
-            </dl>
-          </section>
+          <ActionFacts action={action} target={presentation.target} />
         </aside>
       </div>
       <Outlet />

@@ -1,4 +1,4 @@
-import { data, Form, useNavigation } from "react-router";
+import { data, useNavigation } from "react-router";
 
 import {
   actionTypeNames,
@@ -16,11 +16,10 @@ import {
   targetTypeSchema,
 } from "@leash/core";
 
-import { CsrfField } from "../components/csrf-field.tsx";
-import { FieldError, invalid } from "../components/field-error.tsx";
 import { Notice } from "../components/notice.tsx";
-import { capitalize } from "../lib/format.ts";
-import { fieldError, resultFor, type FormResult } from "../lib/form-result.ts";
+import { PolicyForm } from "../components/policy-form.tsx";
+import { PolicyTable } from "../components/policy-table.tsx";
+import { resultFor, type FormResult } from "../lib/form-result.ts";
 import { useConsole } from "../lib/use-console.ts";
 import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
@@ -127,63 +126,6 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
   const { permissions } = useConsole();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
-  const posted = resultFor(actionData, "set");
-  const error = (field: string) => fieldError(posted, field);
-  const numberField = (name: string, label: string, hint: string, extra: { min: number; max?: number }) => (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      <input
-        id={name}
-        name={name}
-        type="number"
-        inputMode="numeric"
-        min={extra.min}
-        max={extra.max}
-        {...invalid(name, error(name))}
-      />
-      <p className="field-hint">{hint}</p>
-      <FieldError id={`${name}-error`} message={error(name)} />
-    </div>
-  );
-
-  const selectField = (
-    name: string,
-    label: string,
-    options: readonly { value: string; label: string }[],
-    extra: { hint?: string; defaultValue?: string } = {},
-  ) => (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      <select id={name} name={name} defaultValue={extra.defaultValue} {...invalid(name, error(name))}>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-      {extra.hint ? <p className="field-hint">{extra.hint}</p> : null}
-      <FieldError id={`${name}-error`} message={error(name)} />
-    </div>
-  );
-  const named = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
-  // A wait is an amount and a unit side by side; one message under both says what is wrong with it.
-  const waitField = (name: string, label: string, hint: string, unit: string) => (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      <div className="duration-input">
-        <input id={name} name={name} inputMode="numeric" autoComplete="off" {...invalid(name, error(name))} />
-        <select name={`${name}Unit`} aria-label={`${label}: unit`} defaultValue={unit}>
-          {choices.durationUnits.map((option) => (
-            <option key={option} value={option}>
-              {option}
-            </option>
-          ))}
-        </select>
-      </div>
-      <p className="field-hint">{hint}</p>
-      <FieldError id={`${name}-error`} message={error(name)} />
-    </div>
-  );
 
   return (
     <div className="page">
@@ -205,117 +147,19 @@ export default function Policies({ loaderData, actionData }: Route.ComponentProp
         {policies.length === 0 ? (
           <p>No policies: every action needs one approver, who may not be its proposer.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="policies">
-              <caption className="visually-hidden">Approval policies</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Scope</th>
-                  <th scope="col">Approvers</th>
-                  <th scope="col">Proposer may approve</th>
-                  <th scope="col">Reminder / escalation / expiry</th>
-                  <th scope="col">What it means</th>
-                  {permissions.writePolicies ? <th scope="col">Remove</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {policies.map((policy) => (
-                  <tr key={policy.id}>
-                    <th scope="row">
-                      {policy.actionType} on {policy.targetType ?? "any target"}
-                    </th>
-                    <td>{policy.requiredApprovals}</td>
-                    <td>{policy.separationOfDuties ? "No" : "Yes"}</td>
-                    <td>
-                      {shownWaits[policy.id]?.[0]} / {shownWaits[policy.id]?.[1]}
-                      {policy.escalateTo ? ` to ${policy.escalateTo.name}` : ""} /{" "}
-                      {shownWaits[policy.id]?.[2]}
-                      {policy.expiresAfterSeconds !== null
-                        ? ` then ${policy.expiryFallback === "auto_approve" ? "auto-approve" : "reject"}`
-                        : ""}
-                    </td>
-                    <td>{capitalize(policy.description)}.</td>
-                    {permissions.writePolicies ? (
-                      <td>
-                        <Form method="post" className="inline-form">
-                          <CsrfField />
-                          <input type="hidden" name="policyId" value={policy.id} />
-                          <button
-                            type="submit"
-                            name="intent"
-                            value="delete"
-                            className="button button-danger-outline button-small"
-                            disabled={busy}
-                          >
-                            Delete
-                          </button>
-                        </Form>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <PolicyTable policies={policies} waits={shownWaits} canDelete={permissions.writePolicies} busy={busy} />
         )}
       </section>
 
       {permissions.writePolicies ? (
-        <Form method="post" className="card panel stack" noValidate aria-labelledby="set-heading">
-          <h2 id="set-heading">Set a policy</h2>
-          <p className="muted small">
-            Setting a policy for a scope that has one replaces it. Actions already waiting keep the rules they
-            were proposed under.
-          </p>
-          <CsrfField />
-          <div className="form-grid">
-            {selectField("actionType", "Action type", named(choices.actionTypes))}
-            {selectField("targetType", "Target type", [
-              { value: "", label: "any target" },
-              ...named(choices.targetTypes),
-            ])}
-            {numberField(
-              "requiredApprovals",
-              "Approvers needed",
-              `Distinct people, 1 to ${choices.maxRequiredApprovals}.`,
-              { min: 1, max: choices.maxRequiredApprovals },
-            )}
-            <label className="checkbox-label">
-              <input type="checkbox" name="separationOfDuties" defaultChecked />
-              The proposer (or the owner of the proposing agent key) may not approve
-            </label>
-            {waitField("remindAfter", waits.remindAfter, "A reminder in the approval channel; empty for none.", "hours")}
-            {waitField("escalateAfter", waits.escalateAfter, "Asks the backup approver; empty for none.", "hours")}
-            {selectField("escalateToUserId", "Backup approver", [
-              { value: "", label: "nobody" },
-              ...backups.map((backup) => ({ value: backup.id, label: `${backup.name} (${backup.role})` })),
-            ])}
-            {waitField("expiresAfter", waits.expiresAfter, "Reminder and escalation must come before it; empty for no limit.", "days")}
-            {selectField(
-              "expiryFallback",
-              "At expiry",
-              [
-                { value: "reject", label: "reject it" },
-                { value: "auto_approve", label: "approve it automatically" },
-              ],
-              {
-                defaultValue: "reject",
-                hint: `Automatic approval only for types that can be rolled back: ${reversibleTypes.join(", ")}.`,
-              },
-            )}
-            {numberField(
-              "autoApproveBudgetPerHour",
-              "Auto-approvals per hour at most",
-              "Then people decide again; empty for no limit.",
-              { min: 1 },
-            )}
-          </div>
-          <div>
-            <button type="submit" name="intent" value="set" className="button button-primary" disabled={busy}>
-              {busy ? "Saving…" : "Save policy"}
-            </button>
-          </div>
-        </Form>
+        <PolicyForm
+          choices={choices}
+          backups={backups}
+          reversibleTypes={reversibleTypes}
+          waitLabels={waits}
+          result={resultFor(actionData, "set")}
+          busy={busy}
+        />
       ) : null}
     </div>
   );
