@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 
+import { waitForSealedEvents } from "./audit-sealing-wait.ts";
 import { createAutovacuumStandIn } from "./autovacuum-stand-in.ts";
 import { BENCH_CONNECTOR, benchDatabaseUrl, createFixtures, createInboxTenant, createMetricsTenant, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
 import { startChildApp, type ChildApp } from "./child-app.ts";
@@ -235,13 +236,14 @@ async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, 
   const tenant = await createMetricsTenant(databaseUrl);
   log(`metrics: inserting ${options.metricsRows} actions over ${options.metricsDays} days`);
   const insertSeconds = await fillMetrics(pool, tenant, options.metricsRows, options.metricsDays);
-  log(`  inserted in ${insertSeconds.toFixed(1)} s; metrics.summary, the first call then ${options.metricsCalls} more per input`);
+  const sealSeconds = alone ? null : await waitForSealedEvents(pool);
+  log(`  inserted in ${insertSeconds.toFixed(1)} s${sealSeconds === null ? "" : `, sealed by the worker ${sealSeconds.toFixed(1)} s later`}; metrics.summary, the first call then ${options.metricsCalls} more per input`);
   await createAutovacuumStandIn(pool)();
   const http = createHttpClient(apiUrl, { maxSockets: 2 });
   try {
     const measured = await measureMetrics({ http, tenant, calls: options.metricsCalls });
     for (const call of measured.calls) log(`  ${call.label}: first ${call.firstMs.toFixed(0)} ms, then p50 ${call.ms.p50.toFixed(1)} ms, p99 ${call.ms.p99.toFixed(1)} ms`);
-    return { measuredAt, alone, loadAverage, rows: options.metricsRows, days: options.metricsDays, insertSeconds, ...measured };
+    return { measuredAt, alone, loadAverage, rows: options.metricsRows, days: options.metricsDays, insertSeconds, sealSeconds, ...measured };
   } finally {
     http.close();
   }
@@ -304,11 +306,12 @@ async function runInbox(options: BenchOptions, apiUrl: string, pool: pg.Pool, da
     api.close();
   }
   const fillSeconds = (wallClock() - fillStarted) / 1000;
+  const sealSeconds = alone ? null : await waitForSealedEvents(pool);
   await createAutovacuumStandIn(pool)();
   const web = await startConsole({ databaseUrl, redisUrl });
   const http = createHttpClient(web.url, { maxSockets: 1 });
   try {
-    log(`  filled in ${fillSeconds.toFixed(1)} s; GET / ${options.inboxServerRequests} times, then ${options.inboxBrowserLoads} page loads in Chromium`);
+    log(`  filled in ${fillSeconds.toFixed(1)} s${sealSeconds === null ? "" : `, sealed by the worker ${sealSeconds.toFixed(1)} s later`}; GET / ${options.inboxServerRequests} times, then ${options.inboxBrowserLoads} page loads in Chromium`);
     const measured = await measureInbox({
       consoleUrl: web.url,
       http,
@@ -322,7 +325,7 @@ async function runInbox(options: BenchOptions, apiUrl: string, pool: pg.Pool, da
     log(`  GET / p50/p95/p99 ${server.ms.p50.toFixed(0)}/${server.ms.p95.toFixed(0)}/${server.ms.p99.toFixed(0)} ms, ${(server.htmlBytes / 1024).toFixed(0)} KB HTML (${(server.gzipBytes / 1024).toFixed(0)} KB gzip)`);
     log(`  page loaded and hydrated with ${browser.rows} rows p50/p95 ${browser.loadedMs.p50.toFixed(0)}/${browser.loadedMs.p95.toFixed(0)} ms (document received p50 ${browser.responseEndMs.p50.toFixed(0)} ms, rows painted p50 ${browser.firstContentfulPaintMs?.p50.toFixed(0)} ms); every row after scrolling p50/p95 ${browser.everyRowMs.p50.toFixed(0)}/${browser.everyRowMs.p95.toFixed(0)} ms`);
     if (measured.floor) log(`  floor: ${measured.floor.path} hydrated p50/p95 ${measured.floor.loadedMs.p50.toFixed(0)}/${measured.floor.loadedMs.p95.toFixed(0)} ms`);
-    return { measuredAt, alone, loadAverage, pending, historyRows: options.inboxHistoryRows, fillSeconds, warmup: INBOX_WARMUP, ...measured };
+    return { measuredAt, alone, loadAverage, pending, historyRows: options.inboxHistoryRows, fillSeconds, sealSeconds, warmup: INBOX_WARMUP, ...measured };
   } finally {
     http.close();
     await web.app.stop();

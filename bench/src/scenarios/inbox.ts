@@ -33,6 +33,8 @@ export interface InboxResult {
   pending: { total: number; templateRunSteps: number; quorumOfTwo: number; irreversible: number };
   historyRows: number;
   fillSeconds: number;
+  /** Seconds the harness then waited for the worker to seal the tenant's events (waitForSealedEvents); null when no worker ran (`--only`). Missing from runs before it existed. */
+  sealSeconds?: number | null;
   /** Requests and page loads of each kind made before the measured ones, not counted. */
   warmup: number;
   /** `GET /` as the signed-in approver, one request at a time: the time to the whole HTML answer; `rows` it renders of the `listed` actions it holds. */

@@ -31,6 +31,8 @@ export interface MetricsResult {
   rows: number;
   days: number;
   insertSeconds: number;
+  /** Seconds the harness then waited for the worker to seal the inserted events (waitForSealedEvents); null when no worker ran (`--only`). Missing from runs before it existed. */
+  sealSeconds?: number | null;
   calls: MetricsCall[];
   /** What the month's figures were, as a check that the summary read every action. */
   monthProposed: number;
