@@ -15,13 +15,12 @@ export const RESULTS_START = "<!-- bench:results:start (written by `pnpm bench`;
 export const RESULTS_END = "<!-- bench:results:end -->";
 
 const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? String(round(value, digits)) : "n/a");
-
-/** How long the worker took to seal a bulk fill's events, which the harness waited for before measuring (runs before 2026-12-06T11:30Z did not wait). */
-const sealing = (seconds: number | null | undefined) =>
-  seconds === undefined ? "" : seconds === null ? "; no worker ran, so its events stayed unsealed" : `; the harness then waited ${fmt(seconds, 1)} s, outside the measured time, for the worker's audit sealer to link them into the tenant's hash chain, as a live system does while they come`;
 const dist = (value: Distribution, digits = 1) => `${fmt(value.p50, digits)} / ${fmt(value.p99, digits)} (n=${value.n})`;
 const ratio = (leash: number, raw: number) => (Number.isFinite(leash) && Number.isFinite(raw) && raw > 0 ? `${fmt(leash / raw, 2)}x` : "n/a");
 const verdict = (ok: boolean | null) => (ok === null ? "not measured" : ok ? "met" : "**not met**");
+/** How long the worker took to seal a bulk fill's events, which the harness waited for before measuring (runs before 2026-12-06T11:28Z did not wait). */
+const sealing = (seconds: number | null | undefined) =>
+  seconds === undefined ? "" : seconds === null ? "; no worker ran, so its events stayed unsealed" : `; the harness then waited ${fmt(seconds, 1)} s, outside the measured time, for the worker's audit sealer to link them into the tenant's hash chain, as a live system does while they come`;
 const percent = (share: number) => `${fmt(share * 100, 0)}%`;
 
 /**
@@ -375,7 +374,7 @@ export function renderResults(results: BenchResults): string {
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, shared by Postgres, Redis, the API, the worker and the load generator; load average ${machine.loadAverage.join(" / ")} (1/5/15 min) when the run started.`,
     `Versions: Node ${machine.node}, PostgreSQL ${machine.postgres} (${Object.entries(machine.postgresSettings).map(([name, value]) => `${name}=${value}`).join(", ")}), Redis ${machine.redis}; ${Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
     ...(machine.postgresSettings.autovacuum === "off"
-      ? ["PostgreSQL runs here with `autovacuum=off`, which no production server would: the harness stands in for the daemon with a `VACUUM (ANALYZE)` of its database before each measured run of either pipeline and after each bulk fill, outside the measured time, followed by a `CHECKPOINT` (since 2026-12-06T12:00Z), so that what the fill dirtied is written before the measured run and not during it. Without it the planner takes the freshly filled tables for empty ones (runs before 2026-12-05T10:00Z were measured that way, which cost Leash, whose execution statement walked a tenant's whole index per action, far more than the baseline)."]
+      ? ["PostgreSQL runs here with `autovacuum=off`, which no production server would: the harness stands in for the daemon with a `VACUUM (ANALYZE)` of its database before each measured run of either pipeline and after each bulk fill, outside the measured time, followed by a `CHECKPOINT` (since the run of 2026-12-06T11:40Z), so that what the fill dirtied is written before the measured run and not during it. Without it the planner takes the freshly filled tables for empty ones (runs before 2026-12-05T10:00Z were measured that way, which cost Leash, whose execution statement walked a tenant's whole index per action, far more than the baseline)."]
       : []),
     `Leash settings: worker concurrency ${results.settings.workerConcurrency}, DB pool ${results.settings.dbPoolSize} per process, ${results.settings.agentKeys} agent keys${passed.length ? `; given to the apps: ${passed.map(([name, value]) => `${name}=${value}`).join(", ")}` : ""}.`,
     "",
