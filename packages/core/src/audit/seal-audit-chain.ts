@@ -8,6 +8,14 @@ import { GENESIS_HASH, hashAuditEvent, type AuditEventContent } from "./event-ha
 /** Advisory lock key of a sealing pass; any constant works, as long as every process uses the same. */
 const SEAL_LOCK_ID = 72707372;
 
+/**
+ * The probe of a pass: the oldest unsealed event, along the partial index of unsealed events. Asked
+ * as `EXISTS`, the planner chose a sequential scan whenever its statistics still counted the events
+ * of a bulk insert as unsealed (the table not analysed since they were sealed): 0.4 s twice a second
+ * on two million sealed events. In id order the index is the only cheap way, whatever the statistics say.
+ */
+export const FIRST_UNSEALED_EVENT = Prisma.sql`SELECT id FROM action_event WHERE chain_seq IS NULL ORDER BY id LIMIT 1`;
+
 export interface SealResult {
   /** False when another process was sealing, so this pass did nothing. */
   ran: boolean;
@@ -35,8 +43,8 @@ export async function sealAuditChain(deps: { db: Db; clock?: Clock }, options: {
   const webhookDeliveries: SealResult["webhookDeliveries"] = [];
   // Most passes find nothing to seal: one statement (an index probe) says so, where the pass's
   // transaction costs four round trips, twice a second, on an idle worker too.
-  const [unsealed] = await sqlFor(deps.db).query<{ any: boolean }>(Prisma.sql`SELECT EXISTS (SELECT 1 FROM action_event WHERE chain_seq IS NULL) AS any`);
-  if (!unsealed?.any) return { ran: true, sealed, webhookDeliveries };
+  const unsealed = await sqlFor(deps.db).query<{ id: string }>(FIRST_UNSEALED_EVENT);
+  if (unsealed.length === 0) return { ran: true, sealed, webhookDeliveries };
   for (;;) {
     const batch = await deps.db.$transaction(async (tx) => {
       const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${SEAL_LOCK_ID}) AS locked`;

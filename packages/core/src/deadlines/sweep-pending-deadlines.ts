@@ -1,4 +1,4 @@
-import type { AgentAction, ExpiryFallback } from "@leash/db";
+import { Prisma, sqlFor, type AgentAction, type ExpiryFallback } from "@leash/db";
 
 import { systemActor } from "../actor.ts";
 import { enqueueApproved } from "../proposals/enqueue-approved.ts";
@@ -117,13 +117,26 @@ async function escalate(deps: Deps, batch: number): Promise<Touched[]> {
   return escalated;
 }
 
+/**
+ * The pending actions whose expiry has come, by id, in the order they expire. The status is written
+ * into the text like the other steps': bound, the prepared statement's generic plan cannot use the
+ * partial index of pending actions' expiries and walked the table (about 0.4 s per sweep, every 5 s,
+ * on two million finished actions).
+ */
+export function expiriesDue({ now, limit }: { now: Date; limit: number }): Prisma.Sql {
+  return Prisma.sql`
+    SELECT id FROM agent_action WHERE status = 'pending' AND expires_at <= ${now}::timestamptz
+    ORDER BY expires_at, id LIMIT ${limit}`;
+}
+
 async function expire(deps: Deps, batch: number): Promise<SweepResult["expired"]> {
   const now = deps.clock.now();
+  const dueIds = await sqlFor(deps.db).query<{ id: number }>(expiriesDue({ now, limit: batch }));
+  if (dueIds.length === 0) return [];
   const due = await deps.db.agentAction.findMany({
-    where: { status: "pending", expiresAt: { lte: now } },
+    where: { id: { in: dueIds.map((row) => row.id) } },
     include: { policy: { select: { expiryFallback: true } } },
     orderBy: [{ expiresAt: "asc" }, { id: "asc" }],
-    take: batch,
   });
   const expired: SweepResult["expired"] = [];
   for (const action of due) {

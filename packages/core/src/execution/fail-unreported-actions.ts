@@ -1,3 +1,5 @@
+import { Prisma, sqlFor } from "@leash/db";
+
 import { systemActor } from "../actor.ts";
 import { typesPerformedByAgents } from "../action-types/action-type-registry.ts";
 import { EXTERNAL_OUTCOME_WINDOW_MS } from "../action-types/external-tool.ts";
@@ -21,11 +23,11 @@ export async function failUnreportedActions(
   if (types.length === 0) return [];
   const windowMs = options.windowMs ?? EXTERNAL_OUTCOME_WINDOW_MS;
   const now = deps.clock.now();
-  const due = await deps.db.agentAction.findMany({
-    where: { status: "approved", actionType: { in: types }, approvedAt: { lt: new Date(now.getTime() - windowMs) } },
-    orderBy: { id: "asc" },
-    take: options.batch ?? 100,
-  });
+  const dueIds = await sqlFor(deps.db).query<{ id: number }>(
+    unreportedActionsDue({ types, approvedBefore: new Date(now.getTime() - windowMs), limit: options.batch ?? 100 }),
+  );
+  if (dueIds.length === 0) return [];
+  const due = await deps.db.agentAction.findMany({ where: { id: { in: dueIds.map((row) => row.id) } }, orderBy: { id: "asc" } });
   const failed = [];
   const message = `no outcome was reported within ${describeDuration(windowMs)} of the approval`;
   for (const action of due) {
@@ -53,4 +55,17 @@ export async function failUnreportedActions(
   await wakeWaitingOn(deps, failed);
   await publishActionEvents(deps, failed, "failed");
   return failed.map((action) => action.id);
+}
+
+/**
+ * The approved actions of `types` past their window, by id. The status is written into the text, not
+ * bound: a prepared statement's generic plan cannot match a bound status to the partial index of
+ * approved and executing actions, and walked every action of the table instead (about 0.3 s per sweep,
+ * every 5 s, on two million finished actions).
+ */
+export function unreportedActionsDue({ types, approvedBefore, limit }: { types: string[]; approvedBefore: Date; limit: number }): Prisma.Sql {
+  return Prisma.sql`
+    SELECT id FROM agent_action
+    WHERE status = 'approved' AND action_type = ANY(${types}::text[]) AND approved_at < ${approvedBefore}::timestamptz
+    ORDER BY id LIMIT ${limit}`;
 }

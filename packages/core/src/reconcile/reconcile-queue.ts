@@ -1,4 +1,4 @@
-import type { DbTransaction } from "@leash/db";
+import { Prisma, sqlFor, type DbTransaction } from "@leash/db";
 
 import { typesPerformedByAgents } from "../action-types/action-type-registry.ts";
 import { systemActor } from "../actor.ts";
@@ -53,20 +53,15 @@ export async function reconcileQueue(deps: CoreDeps, options: ReconcileOptions):
   try {
     const limit = options.batchSize ?? 50;
     const now = deps.clock.now();
-    const due = {
-      OR: [
-        { status: "approved" as const, actionType: { notIn: typesPerformedByAgents() }, updatedAt: { lt: new Date(now.getTime() - options.graceMs) } },
-        { status: "executing" as const, claimedAt: { lt: new Date(now.getTime() - options.staleClaimMs) } },
-      ],
-    };
+    const due = dueForRequeue({ graceBefore: new Date(now.getTime() - options.graceMs), staleClaimBefore: new Date(now.getTime() - options.staleClaimMs) });
     const actions = await pageThrough(lease, {
       limit,
-      read: (tx, afterId) =>
-        tx.agentAction.findMany({ where: { id: { gt: afterId }, ...due }, orderBy: { id: "asc" }, take: limit, select: { id: true, tenantId: true, status: true } }),
+      read: (tx, afterId) => sqlFor(tx).query<{ id: number; tenantId: string; status: string }>(requeueCandidates({ afterId, due, limit })),
       requeue: async (tx, action) => {
         if (await deps.queue.hasLiveExecution(action.id)) return false;
         // Its job may have finished since the page was read: only an action that is still due goes back.
-        if ((await tx.agentAction.count({ where: { id: action.id, ...due } })) === 0) return false;
+        const [still] = await sqlFor(tx).query<{ due: boolean }>(Prisma.sql`SELECT EXISTS (SELECT 1 FROM agent_action WHERE id = ${action.id} AND ${due}) AS due`);
+        if (!still?.due) return false;
         await deps.queue.enqueueExecutions([{ actionId: action.id, tenantId: action.tenantId }]);
         await recordEvent(tx, {
           tenantId: action.tenantId,
@@ -82,7 +77,7 @@ export async function reconcileQueue(deps: CoreDeps, options: ReconcileOptions):
       ? await pageThrough(lease, {
           limit,
           read: (tx, afterId) =>
-            tx.reminder.findMany({ where: { id: { gt: afterId }, status: "scheduled" }, orderBy: { id: "asc" }, take: limit, select: { id: true, tenantId: true, dueAt: true } }),
+            sqlFor(tx).query<{ id: number; tenantId: string; dueAt: Date }>(remindersToRequeue({ afterId, limit })),
           requeue: async (_tx, reminder) => {
             if (await deps.queue.hasLiveReminder(reminder.id)) return false;
             await deps.queue.enqueueReminder({ reminderId: reminder.id, tenantId: reminder.tenantId, dueAt: reminder.dueAt });
@@ -97,6 +92,33 @@ export async function reconcileQueue(deps: CoreDeps, options: ReconcileOptions):
       deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, "reconciliation lease not released; it expires by itself");
     });
   }
+}
+
+/**
+ * What makes an action due to go back to the queue: approved a while ago (not by its agent, who
+ * carries it out itself), or executing under a claim older than a live worker's. Statuses are written
+ * into the text, never bound: a prepared statement's generic plan cannot match a bound status to the
+ * partial index of approved and executing actions, and walked every action of the table by id
+ * instead (about 0.6 s per page on two million finished actions).
+ */
+export function dueForRequeue({ graceBefore, staleClaimBefore }: { graceBefore: Date; staleClaimBefore: Date }): Prisma.Sql {
+  return Prisma.sql`(
+    (status = 'approved' AND action_type <> ALL(${typesPerformedByAgents()}::text[]) AND updated_at < ${graceBefore}::timestamptz)
+    OR (status = 'executing' AND claimed_at < ${staleClaimBefore}::timestamptz))`;
+}
+
+/** A page of the actions due to go back to the queue, after `afterId` by id. */
+export function requeueCandidates({ afterId, due, limit }: { afterId: number; due: Prisma.Sql; limit: number }): Prisma.Sql {
+  return Prisma.sql`
+    SELECT id, tenant_id::text AS "tenantId", status::text AS status FROM agent_action
+    WHERE id > ${afterId} AND ${due} ORDER BY id LIMIT ${limit}`;
+}
+
+/** A page of the scheduled reminders after `afterId` by id (the status written into the text, as above). */
+export function remindersToRequeue({ afterId, limit }: { afterId: number; limit: number }): Prisma.Sql {
+  return Prisma.sql`
+    SELECT id, tenant_id::text AS "tenantId", due_at AS "dueAt" FROM reminder
+    WHERE status = 'scheduled' AND id > ${afterId} ORDER BY id LIMIT ${limit}`;
 }
 
 /**
