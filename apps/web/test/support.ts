@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { createLeashClient } from "@leash/api/client";
 import { createApiServer } from "@leash/api/server";
 import { hashPassword } from "@leash/core";
-import { createTestEnvironment, createTestTenant, TEST_SMTP_FROM, testRedisUrl, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import { chromiumLaunchOptions, createTestEnvironment, createTestTenant, TEST_SMTP_FROM, testRedisUrl, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 import { startTestWorker } from "@leash/worker/test-support";
 
 const webRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -21,23 +21,8 @@ const serverEntry = join(webRoot, "server/main.ts");
 /** What the console processes of the tests sign their session cookies with. */
 export const E2E_SESSION_SECRET = "e2e-session-secret-0123456789abcdef0123456789";
 
-/**
- * FACTS.md's flags, and no omnibox popup: headless Chromium starts that browser UI in a renderer of
- * its own for every new page, which costs each test's page loads a share of the two cores.
- */
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup",
-];
-
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  return chromium.launch(chromiumLaunchOptions());
 }
 
 async function freePort(): Promise<number> {

@@ -4,6 +4,8 @@ import type pg from "pg";
 import { chromium, type BrowserContext } from "playwright-core";
 import { z } from "zod";
 
+import { chromiumLaunchOptions } from "@leash/core/testing";
+
 import type { BenchItem } from "../bench-database.ts";
 import type { HttpClient } from "../http-client.ts";
 import { wallClock } from "../load.ts";
@@ -66,22 +68,6 @@ const FLOOR_PATH = "/preferences";
 
 /** The browser load's p95 the inbox must stay under (issue 18). */
 export const INBOX_LOAD_TARGET_MS = 1_000;
-
-/**
- * As the console's own browser tests launch it (/work/shared/FACTS.md), without the omnibox's
- * popup: headless Chromium starts that browser UI in a renderer of its own for every new tab, which
- * then competes with the page for the machine's two cores; a desktop browser starts it once.
- */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup",
-];
 
 const withP95 = (values: readonly number[]): Percentiles => ({ ...distribution(values), p95: percentile([...values].sort((a, b) => a - b), 0.95) });
 
@@ -239,7 +225,7 @@ export async function measureInbox(options: {
   warmup: number;
 }): Promise<Pick<InboxResult, "server" | "browser" | "floor">> {
   const { consoleUrl, http, tenant, pending } = options;
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await signIn(context, consoleUrl, tenant);

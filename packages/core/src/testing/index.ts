@@ -19,3 +19,4 @@ export { renameItemActionType } from "./rename-item-action-type.ts";
 export { startPrivateRedisCluster, type ClusterNodeProcess, type PrivateRedisCluster } from "./redis-cluster.ts";
 export { startInMemoryTracing, type InMemoryTracing, type ReadableSpan } from "./in-memory-tracing.ts";
 export { probeIdleConnection } from "./keep-alive-probe.ts";
+export { chromiumLaunchOptions } from "./chromium.ts";
