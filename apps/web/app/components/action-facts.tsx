@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 
 import type { ActionPresentation, ActionView } from "@leash/core";
@@ -11,10 +12,8 @@ export function ActionFacts({ action, target }: { action: ActionView; target: Ac
     <section className="card panel" aria-labelledby="facts-heading">
       <h2 id="facts-heading">Facts</h2>
       <dl className="kv">
-        <dt>Type</dt>
-        <dd>{action.rollbackOfId !== null ? `Undo of ${humanize(action.actionType)}` : humanLabel(action.actionType)}</dd>
-        <dt>Target</dt>
-        <dd>
+        <Fact term="Type">{action.rollbackOfId !== null ? `Undo of ${humanize(action.actionType)}` : humanLabel(action.actionType)}</Fact>
+        <Fact term="Target">
           {target && action.targetId !== null ? (
             <Link to={`/items/${action.targetId}`}>{target.title ? `${target.kind} "${target.title}"` : `${target.kind} #${action.targetId}`}</Link>
           ) : target ? (
@@ -22,104 +21,80 @@ export function ActionFacts({ action, target }: { action: ActionView; target: Ac
           ) : (
             "none"
           )}
-        </dd>
-        <dt>Attempts</dt>
-        <dd>
+        </Fact>
+        <Fact term="Attempts">
           {action.attempts} of {action.maxAttempts}
-        </dd>
-        {action.approvedAt ? (
-          <>
-            <dt>Approved</dt>
-            <dd>
-              <LocalTime value={action.approvedAt} />
-            </dd>
-          </>
-        ) : null}
+        </Fact>
+        <TimeFact term="Approved" value={action.approvedAt} />
         {action.rejectedAt ? (
           <>
-            <dt>Rejected</dt>
-            <dd>
-              <LocalTime value={action.rejectedAt} />
-            </dd>
-            <dt>Why</dt>
-            <dd>{action.rejectionReason}</dd>
+            <TimeFact term="Rejected" value={action.rejectedAt} />
+            <Fact term="Why">{action.rejectionReason}</Fact>
           </>
         ) : null}
-        {action.executedAt ? (
-          <>
-            <dt>Executed</dt>
-            <dd>
-              <LocalTime value={action.executedAt} />
-            </dd>
-          </>
-        ) : null}
-        {action.cancelledAt ? (
-          <>
-            <dt>Cancelled</dt>
-            <dd>
-              <LocalTime value={action.cancelledAt} />
-            </dd>
-          </>
-        ) : null}
+        <TimeFact term="Executed" value={action.executedAt} />
+        <TimeFact term="Cancelled" value={action.cancelledAt} />
         {action.rollbackActionId !== null ? (
-          <>
-            <dt>Undone by</dt>
-            <dd>
-              <Link to={`/actions/${action.rollbackActionId}`}>#{action.rollbackActionId}</Link>
-              {action.rolledBackAt ? (
-                <>
-                  {" on "}
-                  <LocalTime value={action.rolledBackAt} />
-                </>
-              ) : (
-                " (in progress)"
-              )}
-            </dd>
-          </>
+          <Fact term="Undone by">
+            <Link to={`/actions/${action.rollbackActionId}`}>#{action.rollbackActionId}</Link>
+            {action.rolledBackAt ? (
+              <>
+                {" on "}
+                <LocalTime value={action.rolledBackAt} />
+              </>
+            ) : (
+              " (in progress)"
+            )}
+          </Fact>
         ) : null}
-        {action.rollbackOfId !== null ? (
-          <>
-            <dt>Undoes</dt>
-            <dd>
-              <Link to={`/actions/${action.rollbackOfId}`}>#{action.rollbackOfId}</Link>
-            </dd>
-          </>
-        ) : null}
-        {action.dependsOnId !== null ? (
-          <>
-            <dt>Runs after</dt>
-            <dd>
-              <Link to={`/actions/${action.dependsOnId}`}>#{action.dependsOnId}</Link>
-            </dd>
-          </>
-        ) : null}
+        <ActionLinkFact term="Undoes" id={action.rollbackOfId} />
+        <ActionLinkFact term="Runs after" id={action.dependsOnId} />
         {action.templateId !== null ? (
-          <>
-            <dt>Template</dt>
-            <dd>
-              #{action.templateId}, step {(action.templateStep ?? 0) + 1}
-            </dd>
-          </>
+          <Fact term="Template">
+            #{action.templateId}, step {(action.templateStep ?? 0) + 1}
+          </Fact>
         ) : null}
         {action.batchId ? (
-          <>
-            <dt>Batch</dt>
-            <dd className="mono" title={action.batchId}>
-              {action.batchId.slice(0, 8)}
-            </dd>
-          </>
+          <Fact term="Batch" className="mono" title={action.batchId}>
+            {action.batchId.slice(0, 8)}
+          </Fact>
         ) : null}
-        <dt>Last change</dt>
-        <dd>
-          <LocalTime value={action.updatedAt} />
-        </dd>
+        <TimeFact term="Last change" value={action.updatedAt} />
         {action.idempotencyKey ? (
-          <>
-            <dt>Idempotency key</dt>
-            <dd className="mono">{action.idempotencyKey}</dd>
-          </>
+          <Fact term="Idempotency key" className="mono">
+            {action.idempotencyKey}
+          </Fact>
         ) : null}
       </dl>
     </section>
   );
+}
+
+function Fact({ term, className, title, children }: { term: string; className?: string; title?: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{term}</dt>
+      <dd className={className} title={title}>
+        {children}
+      </dd>
+    </>
+  );
+}
+
+/** A moment of the action's life, in the reader's time zone; nothing when it has not happened. */
+function TimeFact({ term, value }: { term: string; value: string | null }) {
+  return value ? (
+    <Fact term={term}>
+      <LocalTime value={value} />
+    </Fact>
+  ) : null;
+}
+
+/** Another action this one is tied to, linked; nothing when there is none. */
+function ActionLinkFact({ term, id }: { term: string; id: number | null }) {
+  return id !== null ? (
+    <Fact term={term}>
+      <Link to={`/actions/${id}`}>#{id}</Link>
+    </Fact>
+  ) : null;
 }
