@@ -32,7 +32,7 @@ import { fillHistory, measureLists, type HistoryResult } from "./scenarios/histo
 import { leashHttpRequests, rawFetchRequests, type HttpWorkloadResult } from "./scenarios/http-requests.ts";
 import { runLoad, type LoadRunResult } from "./scenarios/load-run.ts";
 import { fillInboxHistory, measureInbox, proposeInbox, type InboxResult } from "./scenarios/inbox.ts";
-import { fillMetrics, measureMetrics, type MetricsResult } from "./scenarios/metrics.ts";
+import { fillMetrics, measureAtRest, measureMetrics, type MetricsResult } from "./scenarios/metrics.ts";
 import { measureMail, measureMicro } from "./scenarios/micro.ts";
 import { measureProposeAndWait, type ProposeAndWaitResult } from "./scenarios/propose-and-wait.ts";
 import { measureSlackApprovals, SLACK_APPROVER_ID, type SlackResult } from "./scenarios/slack-approvals.ts";
@@ -229,8 +229,15 @@ async function runHttp(options: BenchOptions, stack: Stack, pool: pg.Pool, fixtu
   return { concurrency: options.httpConcurrency, durationSeconds: options.httpSeconds, warmupSeconds: shape.warmupMs / 1000, leash, raw };
 }
 
-/** `metrics.summary` for each window on a tenant filled with `metricsRows` actions, through the API at `apiUrl`. */
-async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, databaseUrl: string, alone: boolean): Promise<MetricsResult> {
+/** Seconds the stack is watched at rest after the metrics fill. */
+const AT_REST_SECONDS = 20;
+
+/**
+ * `metrics.summary` for each window on a tenant filled with `metricsRows` actions, through the API at
+ * `apiUrl`; in a full run, `stack`'s processes are first watched at rest on that database.
+ */
+async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, databaseUrl: string, stack: MeasuredProcess[] | null): Promise<MetricsResult> {
+  const alone = stack === null;
   const measuredAt = new Date().toISOString();
   const loadAverage = loadavg().map((value) => Math.round(value * 100) / 100);
   const tenant = await createMetricsTenant(databaseUrl);
@@ -239,11 +246,13 @@ async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, 
   const sealSeconds = alone ? null : await waitForSealedEvents(pool);
   log(`  inserted in ${insertSeconds.toFixed(1)} s${sealSeconds === null ? "" : `, sealed by the worker ${sealSeconds.toFixed(1)} s later`}; metrics.summary, the first call then ${options.metricsCalls} more per input`);
   await createAutovacuumStandIn(pool)();
+  const atRest = stack === null ? null : await measureAtRest([...stack, ...sharedServices], AT_REST_SECONDS);
+  if (atRest) log(`  at rest for ${atRest.seconds} s, CPU ms per second: ${Object.entries(atRest.cpuMsPerSecond).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(", ")}`);
   const http = createHttpClient(apiUrl, { maxSockets: 2 });
   try {
     const measured = await measureMetrics({ http, tenant, calls: options.metricsCalls });
     for (const call of measured.calls) log(`  ${call.label}: first ${call.firstMs.toFixed(0)} ms, then p50 ${call.ms.p50.toFixed(1)} ms, p99 ${call.ms.p99.toFixed(1)} ms`);
-    return { measuredAt, alone, loadAverage, rows: options.metricsRows, days: options.metricsDays, insertSeconds, sealSeconds, ...measured };
+    return { measuredAt, alone, loadAverage, rows: options.metricsRows, days: options.metricsDays, insertSeconds, sealSeconds, atRest, ...measured };
   } finally {
     http.close();
   }
@@ -633,7 +642,7 @@ function writeReport(results: BenchResults, runStart = results.startedAt): strin
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   if (options.only === "metrics") {
-    await runSectionAlone(options, "metrics", (apiUrl, pool, databaseUrl) => runMetrics(options, apiUrl, pool, databaseUrl, true));
+    await runSectionAlone(options, "metrics", (apiUrl, pool, databaseUrl) => runMetrics(options, apiUrl, pool, databaseUrl, null));
     return;
   }
   if (options.only === "inbox") {
@@ -711,7 +720,11 @@ async function main() {
     }
     const httpWorkload = await runHttp(options, stack, pool, fixtures, receiver);
     const history = await runHistory(options, stack, pool, fixtures);
-    const metrics = await runMetrics(options, stack.apiUrl, pool, databaseUrl, false);
+    const metrics = await runMetrics(options, stack.apiUrl, pool, databaseUrl, [
+      { name: "api", pid: stack.api.pid },
+      { name: "worker", pid: stack.worker.pid },
+      ...(stack.slackbot ? [{ name: "slackbot", pid: stack.slackbot.pid }] : []),
+    ]);
     const inbox = await runInbox(options, stack.apiUrl, pool, databaseUrl, false);
     await stack.stop();
     await receiver.stop();

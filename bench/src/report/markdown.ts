@@ -303,6 +303,12 @@ function metricsSection(metrics: MetricsResult | undefined): string[] {
     "### 8. Metrics",
     "",
     `${metrics.alone ? `Measured on its own (\`pnpm bench --only metrics\`) at ${metrics.measuredAt}, not in the run above; load average ${metrics.loadAverage.join(" / ")} (1/5/15 min) when it started. ` : ""}${metrics.rows} actions in one tenant, proposed evenly over the last ${metrics.days} days (inserted with \`generate_series\`, with their \`proposed\` and \`expired\` events, in ${fmt(metrics.insertSeconds, 1)} s${sealing(metrics.sealSeconds)}): 60% auto-approved, about 93% executed (3% of those rolled back), 3% failed, 4% rejected, 1% cancelled; the last two days' proposals that would have expired are still pending. \`metrics.summary\` over HTTP with a viewer key, one call at a time, in the table's order. Each input's first call summarises the hours and days that are over which it needs and the inputs above it had not summarised yet, and stores them (\`action_metrics_period\`): the month's first call is what a busy tenant's first visit costs. The calls after it read those summaries, plus the current hour's actions, the actions still in flight and the rolled-back ones from their rows.`,
+    ...(metrics.atRest
+      ? [
+          "",
+          `At rest on this database, after the fill was sealed and vacuumed, for ${metrics.atRest.seconds} s in which nothing was proposed (the worker's reconciler, sweeps and sealer run on their timers), CPU ms per second: ${Object.entries(metrics.atRest.cpuMsPerSecond).map(([name, ms]) => `${name} ${fmt(ms, 1)}`).join(", ")}.`,
+        ]
+      : []),
     "",
     "| input | first call ms | then ms p50 / p99 (n) |",
     "| --- | --- | --- |",

@@ -2,7 +2,8 @@ import type pg from "pg";
 import { z } from "zod";
 
 import type { HttpClient } from "../http-client.ts";
-import { wallClock } from "../load.ts";
+import { sleep, wallClock } from "../load.ts";
+import { startCpuCount, type MeasuredProcess } from "../process-cpu.ts";
 import { distribution, type Distribution } from "../stats.ts";
 
 export interface MetricsTenant {
@@ -33,6 +34,12 @@ export interface MetricsResult {
   insertSeconds: number;
   /** Seconds the harness then waited for the worker to seal the inserted events (waitForSealedEvents); null when no worker ran (`--only`). Missing from runs before it existed. */
   sealSeconds?: number | null;
+  /**
+   * CPU the stack used while nothing was proposed, after the fill was sealed and vacuumed: what its
+   * timers (reconciler, sweeps, sealer) cost on a large database, in ms per second. Null with
+   * `--only`, which starts no worker; missing from runs before it existed.
+   */
+  atRest?: { seconds: number; cpuMsPerSecond: Record<string, number> } | null;
   calls: MetricsCall[];
   /** What the month's figures were, as a check that the summary read every action. */
   monthProposed: number;
@@ -93,6 +100,13 @@ export async function fillMetrics(pool: pg.Pool, tenant: MetricsTenant, rows: nu
   await pool.query("VACUUM (ANALYZE) agent_action");
   await pool.query("VACUUM (ANALYZE) action_event");
   return (wallClock() - started) / 1000;
+}
+
+/** The CPU `processes` use in `seconds` while the harness does nothing, in ms per second each. */
+export async function measureAtRest(processes: readonly MeasuredProcess[], seconds: number): Promise<NonNullable<MetricsResult["atRest"]>> {
+  const used = startCpuCount(processes);
+  await sleep(seconds * 1000);
+  return { seconds, cpuMsPerSecond: Object.fromEntries(Object.entries(used()).map(([name, ms]) => [name, ms / seconds])) };
 }
 
 /** `metrics.summary` over HTTP with a viewer key: each window once right after the fill, then `calls` times more, one call at a time. */
