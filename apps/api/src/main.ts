@@ -55,6 +55,8 @@ const server = createApiServer({
   // In Redis, so an API key's cap on open waits holds across every API instance.
   waitSlots: createWaitSlots({ redis, prefix: env.QUEUE_PREFIX, logger }),
   apiKeyCacheMs: env.API_KEY_CACHE_MS,
+  // Revocations are announced on Redis: the key cache forgets them at once, not API_KEY_CACHE_MS later.
+  apiKeyChanges: { subscriber: createRedisConnection({ url: redisUrl, role: "subscriber", name: "API key changes", logger }), prefix: env.QUEUE_PREFIX },
   keyLookupThrottle: createApiKeyLookupThrottle({ redis, prefix: env.QUEUE_PREFIX }),
   ...(env.API_RATE_LIMIT_PER_SECOND > 0
     ? { rateLimiter: createApiKeyRateLimiter({ redis, prefix: env.QUEUE_PREFIX, points: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST }) }

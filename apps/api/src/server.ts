@@ -11,8 +11,10 @@ import {
   createWaitSlots,
   DEFAULT_PROPOSAL_BATCH_SIZE,
   keepIdleConnections,
+  listenForApiKeyChanges,
   metricsHandler,
   throttleApiKeyLookups,
+  type ActionChangeSubscriber,
   type ActionWatcher,
   type ApiKeyAuthenticator,
   type CoreDeps,
@@ -39,8 +41,10 @@ export interface ApiServerOptions {
   deps: CoreDeps;
   /** Whether Postgres and Redis answer; /readyz reports it. */
   checkReady: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
-  /** How long an accepted API key is trusted without a database lookup, i.e. how late a revocation can take effect; 0 (the default) asks every time. */
+  /** How long an accepted API key is trusted without a database lookup, i.e. how late a revocation can take effect where its announcement is missed; 0 (the default) asks every time. */
   apiKeyCacheMs?: number;
+  /** A Redis connection of its own on which revocations are announced (announceApiKeyChanges), so the key cache forgets them at once; the server disconnects it when it closes. */
+  apiKeyChanges?: { subscriber: ActionChangeSubscriber; prefix: string };
   /** What waiting requests (action.wait, action.watch, MCP's wait_for_decision) sleep on; one per process. Close it at shutdown to answer them at once. */
   watcher?: ActionWatcher;
   /** Caps each API key's open waits and watches; pass Redis-backed slots so the cap holds across instances. Counted in this process only when omitted (tests). */
@@ -61,6 +65,7 @@ export function createApiServer({
   deps: given,
   checkReady,
   apiKeyCacheMs = 0,
+  apiKeyChanges,
   watcher = createActionWatcher({ db: given.db, logger: given.logger }),
   waitSlots = createWaitSlots({ logger: given.logger }),
   keyRecheckMs,
@@ -72,10 +77,11 @@ export function createApiServer({
   // One batcher per process: every way in (tRPC, proposeAndWait, MCP) shares its group commit.
   const deps: CoreDeps = proposalBatchSize > 0 ? { ...given, proposalBatcher: createProposalBatcher(given, { maxBatchSize: proposalBatchSize }) } : given;
   // A cached key is answered without a lookup, and so without the throttle's round trip to Redis.
-  const lookUpKeyFrom = cacheApiKeyActors(
+  const { authenticate: lookUpKeyFrom, forget: forgetKeys } = cacheApiKeyActors(
     throttleApiKeyLookups((presented) => authenticateApiKey(deps.db, presented, deps.clock), keyLookupThrottle),
     { ttlMs: apiKeyCacheMs, clock: deps.clock },
   );
+  const stopHearingKeyChanges = apiKeyChanges ? listenForApiKeyChanges({ ...apiKeyChanges, logger: deps.logger, forget: forgetKeys }) : null;
   /** The key lookup and authentication of one request, whose refused keys count against its client's address. */
   const keysOf = (request: IncomingMessage): { lookUpKey: ApiKeyAuthenticator; authenticate: ApiKeyAuthenticator } => {
     const address = clientAddress(request);
@@ -144,6 +150,7 @@ export function createApiServer({
     }
     sendJson(response, 404, { error: "Not found. The API lives under /trpc/<router>.<procedure>; its documentation under /docs and /openapi.json." });
   }));
+  if (stopHearingKeyChanges) server.on("close", stopHearingKeyChanges);
   return keepIdleConnections(server);
 }
 

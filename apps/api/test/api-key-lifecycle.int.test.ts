@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { addUser, deactivateUser, issueApiKey, listApiKeys } from "@leash/core";
-import { createTestEnvironment, createTestTenant, type TestEnvironment, type TestTenant } from "@leash/core/testing";
+import { addUser, apiKeysChangedChannel, deactivateUser, issueApiKey, listApiKeys, revokeTenantApiKey } from "@leash/core";
+import { createTestEnvironment, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
 import { startTestApi } from "./support.ts";
 
@@ -45,5 +45,33 @@ describe("keys an admin made in the console, at the API's door", () => {
     const refused = await api.call("GET", "action.list", { apiKey: key, input: {} });
     expect(refused.status).toBe(401);
     expect(refused.body.error?.data.code).toBe("UNAUTHORIZED");
+  });
+});
+
+describe("with the key cache on, as in production (API_KEY_CACHE_MS)", () => {
+  it("refuses a revoked key and a deactivated person's key at their next request, not once the cache lets them go", async () => {
+    const cached = await startTestApi(environment, { apiKeyCacheMs: 60_000 });
+    try {
+      const channel = apiKeysChangedChannel.name(environment.queuePrefix);
+      await waitFor(async () => {
+        const [, listeners] = (await environment.redis.pubsub("NUMSUB", channel)) as [string, number];
+        return listeners > 0;
+      }, { what: "the API listening for key changes" });
+
+      const { apiKey, key } = await issueApiKey(environment.deps, { actor: tenant.admin, input: { name: "cached", role: "agent" } });
+      expect((await cached.call("GET", "action.list", { apiKey: key, input: {} })).status).toBe(200);
+      await revokeTenantApiKey(environment.deps, { actor: tenant.admin, input: { publicId: apiKey.publicId } });
+      expect((await cached.call("GET", "action.list", { apiKey: key, input: {} })).status).toBe(401);
+
+      const { person } = await addUser(environment.deps, { actor: tenant.admin, input: { name: "Mover", email: "mover@acme.test", role: "approver" } });
+      const owned = await issueApiKey(environment.deps, { actor: tenant.admin, input: { name: "mover's agent", role: "agent", ownerId: person.id } });
+      const other = await issueApiKey(environment.deps, { actor: tenant.admin, input: { name: "still here", role: "agent" } });
+      for (const presented of [owned.key, other.key]) expect((await cached.call("GET", "action.list", { apiKey: presented, input: {} })).status).toBe(200);
+      await deactivateUser(environment.deps, { actor: tenant.admin, input: { userId: person.id } });
+      expect((await cached.call("GET", "action.list", { apiKey: owned.key, input: {} })).status).toBe(401);
+      expect((await cached.call("GET", "action.list", { apiKey: other.key, input: {} })).status).toBe(200);
+    } finally {
+      await cached.close();
+    }
   });
 });

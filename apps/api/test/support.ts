@@ -12,7 +12,7 @@ import { createLeashClient } from "../src/client.ts";
 import { createApiServer } from "../src/server.ts";
 
 /** The real HTTP server on a free port, against the test file's database and queue. */
-export async function startTestApi(environment: TestEnvironment, options: { watchIntervalMs?: number } = {}) {
+export async function startTestApi(environment: TestEnvironment, options: { watchIntervalMs?: number; apiKeyCacheMs?: number } = {}) {
   // Woken by the writers' announcements on the test file's own channel, as in production.
   const watcher = createActionWatcher({
     db: environment.db,
@@ -24,6 +24,8 @@ export async function startTestApi(environment: TestEnvironment, options: { watc
   const server = createApiServer({
     deps: environment.deps,
     watcher,
+    ...(options.apiKeyCacheMs === undefined ? {} : { apiKeyCacheMs: options.apiKeyCacheMs }),
+    apiKeyChanges: { subscriber: environment.redis.duplicate({ maxRetriesPerRequest: null }), prefix: environment.queuePrefix },
     checkReady: () => Promise.resolve({ ok: true, checks: { postgres: "ok", redis: "ok" } }),
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

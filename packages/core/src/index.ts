@@ -131,6 +131,7 @@ export { createBullActionQueue, type ActionQueue } from "./queue/action-queue.ts
 export {
   actionChangedChannel,
   actionStartedChannel,
+  apiKeysChangedChannel,
   actionEventJob,
   actionEventTypes,
   DEFAULT_QUEUE_PREFIX,
@@ -149,7 +150,8 @@ export { countActions } from "./queue/count-actions.ts";
 export { boundedCountSchema, COUNT_CAP, type BoundedCount } from "./bounded-count.ts";
 
 export { authenticateApiKey, createApiKey, revokeApiKey } from "./auth/api-keys.ts";
-export { cacheApiKeyActors, type ApiKeyAuthenticator, type ApiKeyCacheOptions } from "./auth/cache-api-key-actors.ts";
+export { cacheApiKeyActors, type ApiKeyAuthenticator, type ApiKeyCacheOptions, type CachedApiKeyActors } from "./auth/cache-api-key-actors.ts";
+export { announceApiKeyChanges, listenForApiKeyChanges } from "./auth/api-key-changes.ts";
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { createTenant, createUser, findTenantBySlug } from "./auth/tenants-and-users.ts";
 

@@ -19,7 +19,7 @@ afterAll(async () => {
   await environment.close();
 });
 
-const deps = () => ({ db: environment.db, clock });
+const deps = () => ({ ...environment.deps, clock });
 
 describe("API keys, administered", () => {
   it("creates a key shown once, lists it with owner, role, expiry and last use, and records the change", async () => {

@@ -31,7 +31,7 @@ afterAll(async () => {
   await environment.close();
 });
 
-const deps = () => ({ db: environment.db, clock });
+const deps = () => ({ ...environment.deps, clock });
 const signInAs = (tenant: string, email: string, password: string) =>
   signIn({ ...deps(), signInThrottle: createSignInThrottle({ redis: environment.redis, prefix: environment.queuePrefix }) }, { input: { tenant, email, password }, clientAddress: "127.0.0.1" });
 

@@ -1,5 +1,6 @@
 import type { Actor } from "../actor.ts";
 import { recordAdminEvent } from "../audit/record-admin-event.ts";
+import { announceApiKeyChanges } from "../auth/api-key-changes.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
@@ -8,10 +9,11 @@ import { apiKeyRefInputSchema, type ApiKeyRefInput } from "./api-key-inputs.ts";
 import { findTenantApiKey } from "./tenant-api-key.ts";
 
 /**
- * Revokes a key of the tenant (admins), for good. The API refuses it from its next lookup: at once,
- * or after the API's key cache (API_KEY_CACHE_MS, 5 s by default) in a process that had just seen it.
+ * Revokes a key of the tenant (admins), for good. Every API instance refuses it from its next request:
+ * the revocation is announced to their key caches after the commit (`announceApiKeyChanges`); one that
+ * missed the announcement refuses it once its cache expires it (API_KEY_CACHE_MS, 5 s by default).
  */
-export async function revokeTenantApiKey(deps: Pick<CoreDeps, "db" | "clock">, { actor, input }: { actor: Actor; input: ApiKeyRefInput }): Promise<void> {
+export async function revokeTenantApiKey(deps: Pick<CoreDeps, "db" | "clock" | "queue" | "logger">, { actor, input }: { actor: Actor; input: ApiKeyRefInput }): Promise<void> {
   assertCan(actor, "api_key.manage");
   const { publicId } = parseInput(apiKeyRefInputSchema, input, "API key");
   await deps.db.$transaction(async (tx) => {
@@ -20,4 +22,5 @@ export async function revokeTenantApiKey(deps: Pick<CoreDeps, "db" | "clock">, {
     if (count === 0) throw new CoreError("CONFLICT", `${key.name} (${publicId}) was already revoked`);
     await recordAdminEvent(tx, { actor, type: "api_key.revoked", subject: `${key.name} (${publicId})` });
   });
+  await announceApiKeyChanges(deps, actor.tenantId);
 }

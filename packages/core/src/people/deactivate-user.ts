@@ -1,5 +1,6 @@
 import type { Actor } from "../actor.ts";
 import { recordAdminEvent } from "../audit/record-admin-event.ts";
+import { announceApiKeyChanges } from "../auth/api-key-changes.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
@@ -10,9 +11,10 @@ import { keepAnActiveAdmin, lockTenantUser } from "./tenant-user.ts";
 /**
  * Deactivates a person (admins): they cannot sign in, every console session of theirs ends at its
  * next request (their session version moves on), and API keys they own are refused while they stay
- * inactive. The last active admin cannot be deactivated.
+ * inactive, from their next request too (announced to the API's key caches, as a revocation is). The
+ * last active admin cannot be deactivated.
  */
-export async function deactivateUser(deps: Pick<CoreDeps, "db" | "clock">, { actor, input }: { actor: Actor; input: UserRefInput }): Promise<PersonView> {
+export async function deactivateUser(deps: Pick<CoreDeps, "db" | "clock" | "queue" | "logger">, { actor, input }: { actor: Actor; input: UserRefInput }): Promise<PersonView> {
   assertCan(actor, "user.manage");
   const { userId } = parseInput(userRefInputSchema, input, "person");
   const user = await deps.db.$transaction(async (tx) => {
@@ -23,5 +25,6 @@ export async function deactivateUser(deps: Pick<CoreDeps, "db" | "clock">, { act
     await recordAdminEvent(tx, { actor, type: "user.deactivated", subject: after.email });
     return after;
   });
+  await announceApiKeyChanges(deps, actor.tenantId);
   return toPersonView(user);
 }

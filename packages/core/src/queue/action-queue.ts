@@ -6,6 +6,7 @@ import { currentTraceparent, inSpan, noteActions, queueSpanAttributes } from "..
 import {
   actionChangedChannel,
   actionStartedChannel,
+  apiKeysChangedChannel,
   type ActionNews,
   actionEventJob,
   DEFAULT_QUEUE_PREFIX,
@@ -46,6 +47,8 @@ export interface ActionQueue {
   publishActionEvents(events: ActionEventPayload[]): Promise<void>;
   /** Names, in one PUBLISH, actions whose rows just changed (or that only started executing), to wake their waiters (see `actionChangedChannel`, `actionStartedChannel`). */
   publishActionChanges(actionIds: readonly number[], news?: ActionNews): Promise<void>;
+  /** Tells every API instance that some of the tenant's keys are refused from now on (`apiKeysChangedChannel`). */
+  publishApiKeyChanges(tenantId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -178,6 +181,9 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
     async publishActionChanges(actionIds, news = "changed") {
       if (actionIds.length === 0) return;
       await connection.publish((news === "started" ? actionStartedChannel : actionChangedChannel).name(prefix), JSON.stringify(actionIds));
+    },
+    async publishApiKeyChanges(tenantId) {
+      await connection.publish(apiKeysChangedChannel.name(prefix), JSON.stringify({ tenantId }));
     },
     async close() {
       await Promise.all([actions.close(), reminders.close(), actionEvents.close(), webhooks.close()]);

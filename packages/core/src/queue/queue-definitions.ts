@@ -87,6 +87,16 @@ export const actionStartedChannel = {
   payload: actionChangedChannel.payload,
 };
 
+/**
+ * A tenant's API keys changed in a way that refuses some (a key revoked, its owner deactivated): every
+ * API instance drops what its key cache remembers of that tenant, so those keys are refused at once
+ * rather than when the cache would have expired them (API_KEY_CACHE_MS).
+ */
+export const apiKeysChangedChannel = {
+  name: (prefix: string) => `${prefix}:api-keys-changed`,
+  payload: z.object({ tenantId: z.uuid() }),
+};
+
 /** What an announcement says of its actions: they changed (any change a waiter can see), or only started executing. */
 export type ActionNews = "changed" | "started";
 
