@@ -243,7 +243,7 @@ async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, 
   const tenant = await createMetricsTenant(databaseUrl);
   log(`metrics: inserting ${options.metricsRows} actions over ${options.metricsDays} days`);
   const insertSeconds = await fillMetrics(pool, tenant, options.metricsRows, options.metricsDays);
-  const sealSeconds = alone ? null : await waitForSealedEvents(pool);
+  const sealSeconds = alone ? null : await waitForSealedEvents(databaseUrl);
   log(`  inserted in ${insertSeconds.toFixed(1)} s${sealSeconds === null ? "" : `, sealed by the worker ${sealSeconds.toFixed(1)} s later`}; metrics.summary, the first call then ${options.metricsCalls} more per input`);
   await createAutovacuumStandIn(pool)();
   const atRest = stack === null ? null : await measureAtRest([...stack, ...sharedServices], AT_REST_SECONDS);
@@ -315,7 +315,7 @@ async function runInbox(options: BenchOptions, apiUrl: string, pool: pg.Pool, da
     api.close();
   }
   const fillSeconds = (wallClock() - fillStarted) / 1000;
-  const sealSeconds = alone ? null : await waitForSealedEvents(pool);
+  const sealSeconds = alone ? null : await waitForSealedEvents(databaseUrl);
   await createAutovacuumStandIn(pool)();
   const web = await startConsole({ databaseUrl, redisUrl });
   const http = createHttpClient(web.url, { maxSockets: 1 });
