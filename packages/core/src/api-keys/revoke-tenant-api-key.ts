@@ -9,8 +9,8 @@ import { apiKeyRefInputSchema, type ApiKeyRefInput } from "./api-key-inputs.ts";
 import { findTenantApiKey } from "./tenant-api-key.ts";
 
 /**
- * Revokes a key of the tenant (admins), for good. Every API instance refuses it from its next request:
- * the revocation is announced to their key caches after the commit (`announceApiKeyChanges`); one that
+ * Revokes a key of the tenant (admins), for good. Every API instance refuses it moments later: the
+ * revocation is announced to their key caches after the commit (`announceApiKeyChanges`); one that
  * missed the announcement refuses it once its cache expires it (API_KEY_CACHE_MS, 5 s by default).
  */
 export async function revokeTenantApiKey(deps: Pick<CoreDeps, "db" | "clock" | "queue" | "logger">, { actor, input }: { actor: Actor; input: ApiKeyRefInput }): Promise<void> {

@@ -11,7 +11,7 @@ import { keepAnActiveAdmin, lockTenantUser } from "./tenant-user.ts";
 /**
  * Deactivates a person (admins): they cannot sign in, every console session of theirs ends at its
  * next request (their session version moves on), and API keys they own are refused while they stay
- * inactive, from their next request too (announced to the API's key caches, as a revocation is). The
+ * inactive, moments later (announced to the API's key caches, as a revocation is). The
  * last active admin cannot be deactivated.
  */
 export async function deactivateUser(deps: Pick<CoreDeps, "db" | "clock" | "queue" | "logger">, { actor, input }: { actor: Actor; input: UserRefInput }): Promise<PersonView> {
