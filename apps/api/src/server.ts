@@ -43,7 +43,7 @@ export interface ApiServerOptions {
   checkReady: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   /** How long an accepted API key is trusted without a database lookup, i.e. how late a revocation can take effect where its announcement is missed; 0 (the default) asks every time. */
   apiKeyCacheMs?: number;
-  /** A Redis connection of its own on which revocations are announced (announceApiKeyChanges), so the key cache forgets them at once; the server disconnects it when it closes. */
+  /** A Redis connection of its own on which revocations are announced (announceApiKeyChanges), so the key cache forgets them as soon as they arrive; the server disconnects it when it closes. */
   apiKeyChanges?: { subscriber: ActionChangeSubscriber; prefix: string };
   /** What waiting requests (action.wait, action.watch, MCP's wait_for_decision) sleep on; one per process. Close it at shutdown to answer them at once. */
   watcher?: ActionWatcher;

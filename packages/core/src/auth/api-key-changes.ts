@@ -5,7 +5,7 @@ import type { ActionChangeSubscriber } from "../waiting/action-watcher.ts";
 
 /**
  * Tells every API instance, after the commit, that some of the tenant's keys are refused from now
- * on, so their key caches forget the tenant at once. A failure is logged and never fails the caller:
+ * on, so their key caches forget the tenant as soon as the message arrives. A failure is logged and never fails the caller:
  * the change has committed, and each cache still lets go of a key within API_KEY_CACHE_MS.
  */
 export async function announceApiKeyChanges(deps: Pick<CoreDeps, "queue" | "logger">, tenantId: string): Promise<void> {

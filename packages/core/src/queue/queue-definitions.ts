@@ -89,8 +89,8 @@ export const actionStartedChannel = {
 
 /**
  * A tenant's API keys changed in a way that refuses some (a key revoked, its owner deactivated): every
- * API instance drops what its key cache remembers of that tenant, so those keys are refused at once
- * rather than when the cache would have expired them (API_KEY_CACHE_MS).
+ * API instance drops what its key cache remembers of that tenant, so those keys are refused as soon as
+ * the message arrives rather than when the cache would have expired them (API_KEY_CACHE_MS).
  */
 export const apiKeysChangedChannel = {
   name: (prefix: string) => `${prefix}:api-keys-changed`,
