@@ -14,9 +14,9 @@ import {
   listenForApiKeyChanges,
   metricsHandler,
   throttleApiKeyLookups,
-  type ActionChangeSubscriber,
   type ActionWatcher,
   type ApiKeyAuthenticator,
+  type ChannelSubscriber,
   type CoreDeps,
   type Throttle,
   type WaitDeps,
@@ -44,7 +44,7 @@ export interface ApiServerOptions {
   /** How long an accepted API key is trusted without a database lookup, i.e. how late a revocation can take effect where its announcement is missed; 0 (the default) asks every time. */
   apiKeyCacheMs?: number;
   /** A Redis connection of its own on which revocations are announced (announceApiKeyChanges), so the key cache forgets them as soon as they arrive; the server disconnects it when it closes. */
-  apiKeyChanges?: { subscriber: ActionChangeSubscriber; prefix: string };
+  apiKeyChanges?: { subscriber: ChannelSubscriber; prefix: string };
   /** What waiting requests (action.wait, action.watch, MCP's wait_for_decision) sleep on; one per process. Close it at shutdown to answer them at once. */
   watcher?: ActionWatcher;
   /** Caps each API key's open waits and watches; pass Redis-backed slots so the cap holds across instances. Counted in this process only when omitted (tests). */

@@ -152,6 +152,7 @@ export { boundedCountSchema, COUNT_CAP, type BoundedCount } from "./bounded-coun
 export { authenticateApiKey, createApiKey, revokeApiKey } from "./auth/api-keys.ts";
 export { cacheApiKeyActors, type ApiKeyAuthenticator, type ApiKeyCacheOptions, type CachedApiKeyActors } from "./auth/cache-api-key-actors.ts";
 export { announceApiKeyChanges, listenForApiKeyChanges } from "./auth/api-key-changes.ts";
+export type { ChannelSubscriber } from "./redis/listen-on-channels.ts";
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { createTenant, createUser, findTenantBySlug } from "./auth/tenants-and-users.ts";
 
@@ -270,7 +271,6 @@ export {
   createActionWatcher,
   DEFAULT_SAFETY_POLL_MS,
   DEFAULT_WATCH_INTERVAL_MS,
-  type ActionChangeSubscriber,
   type ActionWatcher,
   type ActionWatcherOptions,
 } from "./waiting/action-watcher.ts";

@@ -1,6 +1,7 @@
 import type { AgentAction, Db } from "@leash/db";
 
 import type { Logger } from "../logger.ts";
+import { listenOnChannels, type ChannelSubscriber } from "../redis/listen-on-channels.ts";
 import { actionChangedChannel, actionStartedChannel, DEFAULT_QUEUE_PREFIX, type ActionNews } from "../queue/queue-definitions.ts";
 
 /** What a waiter compares to notice a change: the status and the time of the last write. */
@@ -25,20 +26,6 @@ export interface ActionWatcher {
   nextChange(options: { actionId: number; seen: string; since: number; signal: AbortSignal; startsToo?: boolean }): Promise<boolean>;
   /** Wakes every waiter, stops checking and drops the subscription: for shutdown, so no request is held open. */
   close(): void;
-}
-
-/**
- * What the watcher needs of its Redis connection; ioredis' `Redis` and `Cluster` both fit. The
- * connection is the watcher's own from then on (a subscribed connection can do nothing else), and
- * `close` disconnects it. Give it an offline queue and retries (createRedisConnection's
- * "subscriber" role), so that it reconnects and subscribes again after Redis comes back; its
- * errors are its creator's to log.
- */
-export interface ActionChangeSubscriber {
-  subscribe(...channels: string[]): Promise<unknown>;
-  on(event: "message", listener: (channel: string, message: string) => void): unknown;
-  on(event: "ready", listener: () => void): unknown;
-  disconnect(): void;
 }
 
 /** The poll's period when nothing announces changes: the only way a wait learns of one. */
@@ -66,7 +53,7 @@ export interface ActionWatcherOptions {
   /** Period of the poll; DEFAULT_SAFETY_POLL_MS with a subscriber, DEFAULT_WATCH_INTERVAL_MS without. */
   intervalMs?: number;
   /** Hears writers' `publishActionChanges`, so waiters wake as soon as a change commits. */
-  subscriber?: ActionChangeSubscriber;
+  subscriber?: ChannelSubscriber;
   /** The queue prefix the writers publish under (the channel is `actionChangedChannel.name(prefix)`). */
   prefix?: string;
 }
@@ -175,34 +162,22 @@ export function createActionWatcher({ db, logger, subscriber, prefix = DEFAULT_Q
     void check();
   }
 
-  async function subscribe(current: ActionChangeSubscriber) {
-    try {
-      await current.subscribe(...channels.keys());
-      // Whatever was announced while unsubscribed is lost: look at every watched action once.
-      checkNow();
-    } catch (error) {
-      // The next "ready" subscribes again; until then the poll answers.
-      if (!closed) logger.warn({ err: error, channels: [...channels.keys()] }, "subscribing to action changes failed; waits rely on the poll until it succeeds");
-    }
-  }
-
   if (subscriber) {
-    subscriber.on("message", (from, message) => {
-      const news = channels.get(from);
-      if (news === undefined || closed) return;
-      let ids: unknown = null;
-      try {
-        ids = JSON.parse(message);
-      } catch {
-        // Not JSON: refused below like any other foreign message.
-      }
-      const parsed = actionChangedChannel.payload.safeParse(ids);
-      if (parsed.success) announced(parsed.data, news);
-      else logger.warn({ channel: from, message: message.slice(0, 200) }, "ignored a malformed action change message");
+    listenOnChannels({
+      subscriber,
+      channels: [...channels.keys()],
+      payload: actionChangedChannel.payload,
+      logger,
+      failure: "subscribing to action changes failed; waits rely on the poll until it succeeds",
+      isClosed: () => closed,
+      // Whatever was announced while unsubscribed is lost: look at every watched action once.
+      onSubscribed: checkNow,
+      onMessage: (channel, ids, raw) => {
+        const news = channels.get(channel);
+        if (ids && news) announced(ids, news);
+        else logger.warn({ channel, message: raw.slice(0, 200) }, "ignored a malformed action change message");
+      },
     });
-    // Reconnected (ioredis subscribes again by itself; asking again is harmless) or connected for the first time.
-    subscriber.on("ready", () => void subscribe(subscriber));
-    void subscribe(subscriber);
   }
 
   return {
