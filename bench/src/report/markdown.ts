@@ -85,6 +85,23 @@ function saturationDetail(results: BenchResults): string[] {
   ];
 }
 
+/** Every load run of both pipelines: the write system calls each process made per action, beside its CPU time per action. */
+function writesTable(results: BenchResults): string[] {
+  const row = (name: string, run: LoadRunResult) => {
+    const writes = run.writesPerAction;
+    const cells = writes
+      ? Object.entries(writes).map(([process, count]) => `${process} ${fmt(count, 1)} (${fmt(run.cpuMsPerAction[process] ?? Number.NaN, 2)} ms)`).join(", ")
+      : "not counted in this run";
+    return `| ${loadLabel(run)} | ${name} | ${cells} |`;
+  };
+  return [
+    "| load | pipeline | write system calls per action, by process (CPU ms per action) |",
+    "| --- | --- | --- |",
+    ...[...results.leash.fixedLoads, ...saturationRuns(results.leash)].map((run) => row("Leash", run)),
+    ...[...results.raw.fixedLoads, ...saturationRuns(results.raw)].map((run) => row("raw", run)),
+  ];
+}
+
 /** One row of the targets table; `met` null when the run could not measure it. */
 interface Target {
   label: string;
@@ -403,6 +420,10 @@ export function renderResults(results: BenchResults): string {
     "Saturation in detail: PostgreSQL's counters (`pg_stat_database` for the rows written in the benchmark's database; `pg_stat_wal` for the WAL, the whole server's, so other work on it counts too) read at the start and at the end of the measured window, per action executed in between; the load generator's CPU time over the run as a share of one core.",
     "",
     ...saturationDetail(results),
+    "",
+    "Write system calls (`syscw` in `/proc/<pid>/io`, every thread) per action executed, over each whole run: each statement sent to PostgreSQL, each Redis command and each HTTP answer is one, and so is each reply PostgreSQL and Redis send back. The raw baseline's inserts and enqueues are made by the load generator, which is not counted for either pipeline; Leash's generator only sends HTTP requests.",
+    "",
+    ...writesTable(results),
     "",
     "### 3. Approve → executed",
     "",

@@ -1,7 +1,7 @@
 import { executedTimes, lateness } from "../execution-watch.ts";
 import { closedLoop, openLoop, sleep, wallClock, type CallSample } from "../load.ts";
 import type { Pipeline } from "../pipeline.ts";
-import { startCpuCount, type MeasuredProcess } from "../process-cpu.ts";
+import { startCpuCount, startWriteCount, type MeasuredProcess } from "../process-cpu.ts";
 import { distribution, perSecondCounts, type Distribution } from "../stats.ts";
 import { countersPer, noCounters, readPostgresCounters, type PostgresCounters } from "./postgres-counters.ts";
 
@@ -37,6 +37,12 @@ export interface LoadRunResult {
   drainMs: number;
   /** CPU milliseconds each of the pipeline's processes spent per executed action over the whole run, drain included. */
   cpuMsPerAction: Record<string, number>;
+  /**
+   * Write system calls each of those processes made per executed action over the whole run (sockets
+   * above all: each statement, Redis command and HTTP answer is one). On a virtual machine each is
+   * costly, so this says much of where `cpuMsPerAction` goes. Absent from runs made before it was counted.
+   */
+  writesPerAction?: Record<string, number>;
   /** The load generator's (the harness's) CPU time over the run divided by the run's wall time: near 1, it may be what limits the rate. */
   generatorBusy: number;
   /** PostgreSQL's own counters per action executed in the measured window, read at its start and its end. */
@@ -71,6 +77,7 @@ const generator: MeasuredProcess = { name: "load generator", pid: process.pid };
 export async function runLoad(pipeline: Pipeline, shape: LoadShape, firstIndex: number): Promise<LoadRunResult> {
   const startedAt = wallClock();
   const cpuUsed = startCpuCount([...pipeline.processes, generator]);
+  const writesMade = startWriteCount(pipeline.processes);
   // A failed reading leaves the counters unknown (NaN in the report) rather than ending the run.
   const postgresAtWindowStart = sleep(shape.warmupMs).then(readPostgresCounters).catch(() => noCounters);
   const backlog: { at: number; count: number }[] = [];
@@ -112,6 +119,7 @@ export async function runLoad(pipeline: Pipeline, shape: LoadShape, firstIndex: 
   const executed = executedTimes(settled);
   const wallMs = wallClock() - startedAt;
   const { [generator.name]: generatorMs = 0, ...cpu } = cpuUsed();
+  const writes = writesMade();
   const planned = rate === undefined ? null : Math.round((rate * shape.durationMs) / 1000);
   const stopped = planned !== null && samples.length < planned;
   // A run stopped early may not have outlived its warm-up: it is measured whole.
@@ -148,6 +156,7 @@ export async function runLoad(pipeline: Pipeline, shape: LoadShape, firstIndex: 
     stoppedAfterSeconds: stopped ? (lastProposalAt - startedAt) / 1000 : null,
     drainMs: Math.max(0, lastExecuted - loadEnd),
     cpuMsPerAction: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, perAction(ms)])),
+    writesPerAction: Object.fromEntries(Object.entries(writes).map(([name, count]) => [name, perAction(count)])),
     generatorBusy: generatorMs / wallMs,
     postgresPerAction: countersPer(
       postgresWindowStart,
