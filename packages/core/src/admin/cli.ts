@@ -4,6 +4,7 @@ import { createDb, type ApiKeyRole } from "@leash/db";
 
 import { sealAuditChain } from "../audit/seal-audit-chain.ts";
 import { verifyAuditChain } from "../audit/verify-audit-chain.ts";
+import { publishApiKeyChanges } from "../auth/api-key-changes.ts";
 import { createApiKey, revokeApiKey } from "../auth/api-keys.ts";
 import { signOutEverywhere } from "../auth/sign-out-everywhere.ts";
 import { createTenant, createUser, findTenantBySlug } from "../auth/tenants-and-users.ts";
@@ -18,6 +19,8 @@ import { rotateConnectorSigningSecret } from "../connectors/rotate-connector-sig
 import { SIGNING_SECRET_GRACE_HOURS } from "../connectors/signing-secret-rotation.ts";
 import { isCoreError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
+import { createRedisConnection } from "../redis/create-redis-connection.ts";
+import { resolveRedisUrl } from "../redis/resolve-redis-url.ts";
 import { linkSlackUser } from "../slack/link-slack-user.ts";
 import { linkSlackWorkspace } from "../slack/link-slack-workspace.ts";
 import { unlinkSlackWorkspace } from "../slack/unlink-slack-workspace.ts";
@@ -38,6 +41,31 @@ function oneOf<T extends string>(values: readonly T[]) {
 }
 
 const db = createDb({ connectionString: env.DATABASE_URL, pooler: env.DATABASE_POOLER });
+
+/** How long the CLI waits for Redis to announce a revocation before it says it could not. */
+const ANNOUNCE_TIMEOUT_MS = 3_000;
+
+/**
+ * Tells the running API processes, as the console's Revoke does, to forget the tenant's cached keys;
+ * answers what the person at the terminal should know. Redis away is not an error: the key is
+ * revoked, and each API process refuses it once its cache lets it go.
+ */
+async function announceRevocation(tenantId: string): Promise<string> {
+  const connection = createRedisConnection({ url: resolveRedisUrl(env), role: "producer", name: "admin CLI", logger: silentLogger() });
+  // A producer's connection refuses commands until it is connected, rather than queueing them.
+  const ready = new Promise<void>((resolve) => connection.once("ready", () => resolve()));
+  try {
+    await Promise.race([
+      ready.then(() => publishApiKeyChanges(connection, env.QUEUE_PREFIX, tenantId)),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), ANNOUNCE_TIMEOUT_MS).unref()),
+    ]);
+    return "the API processes refuse it from now on";
+  } catch {
+    return "Redis did not answer, so the API processes were not told: each refuses the key once its cache lets it go (API_KEY_CACHE_MS)";
+  } finally {
+    connection.disconnect();
+  }
+}
 
 const program = new Command("admin").description("Administer Leash tenants, users and API keys");
 
@@ -94,7 +122,7 @@ program
   .action(async (options: { tenant: string; id: string }) => {
     const tenant = await findTenantBySlug(db, options.tenant);
     await revokeApiKey(db, { tenantId: tenant.id, publicId: options.id, now: new Date() });
-    console.log(`revoked ${options.id}`);
+    console.log(`revoked ${options.id}; ${await announceRevocation(tenant.id)}`);
   });
 
 program

@@ -5,6 +5,10 @@ import { engineEnv, storesEnv } from "../settings/settings-env.ts";
 const schema = z.object({
   DATABASE_URL: storesEnv.DATABASE_URL,
   DATABASE_POOLER: storesEnv.DATABASE_POOLER,
+  /** Where `revoke-api-key` announces the revocation to the API processes, as the apps read them. */
+  REDIS_URL: storesEnv.REDIS_URL,
+  REDIS_CLUSTER_NODES: storesEnv.REDIS_CLUSTER_NODES,
+  QUEUE_PREFIX: storesEnv.QUEUE_PREFIX,
   /** As the apps read it: connectors and webhook endpoints are created with it; without it the seed skips the demo's. */
   CONNECTOR_SECRET_KEY: engineEnv.CONNECTOR_SECRET_KEY,
   /** `create-user`'s password when --password is not given, so it stays out of the shell's history. */

@@ -3,6 +3,11 @@ import type { Logger } from "../logger.ts";
 import { apiKeysChangedChannel, DEFAULT_QUEUE_PREFIX } from "../queue/queue-definitions.ts";
 import { listenOnChannels, type ChannelSubscriber } from "../redis/listen-on-channels.ts";
 
+/** Publishes that the tenant's keys changed on the channel every API process listens on (`listenForApiKeyChanges`). */
+export async function publishApiKeyChanges(connection: { publish(channel: string, message: string): Promise<unknown> }, prefix: string, tenantId: string): Promise<void> {
+  await connection.publish(apiKeysChangedChannel.name(prefix), JSON.stringify({ tenantId }));
+}
+
 /**
  * Tells every API instance, after the commit, that some of the tenant's keys are refused from now
  * on, so their key caches forget the tenant as soon as the message arrives. A failure is logged and

@@ -1,12 +1,12 @@
 import { Queue } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
 
+import { publishApiKeyChanges } from "../auth/api-key-changes.ts";
 import { currentTraceparent, inSpan, noteActions, queueSpanAttributes } from "../observability/tracing.ts";
 
 import {
   actionChangedChannel,
   actionStartedChannel,
-  apiKeysChangedChannel,
   type ActionNews,
   actionEventJob,
   DEFAULT_QUEUE_PREFIX,
@@ -183,7 +183,7 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
       await connection.publish((news === "started" ? actionStartedChannel : actionChangedChannel).name(prefix), JSON.stringify(actionIds));
     },
     async publishApiKeyChanges(tenantId) {
-      await connection.publish(apiKeysChangedChannel.name(prefix), JSON.stringify({ tenantId }));
+      await publishApiKeyChanges(connection, prefix, tenantId);
     },
     async close() {
       await Promise.all([actions.close(), reminders.close(), actionEvents.close(), webhooks.close()]);
