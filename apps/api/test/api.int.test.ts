@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { revokeApiKey, createApiKey } from "@leash/core";
+import { createApiKey, revokeTenantApiKey } from "@leash/core";
 import { createTestItem, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
 import { TRPCClientError } from "../src/client.ts";
@@ -172,7 +172,7 @@ describe("keys, roles and tenants", () => {
     expect((await api.call("POST", "action.propose", { apiKey: forged, body: input })).status).toBe(401);
     const { key, publicId } = await createApiKey(environment.db, { tenantId: tenantA.id, name: "temp", role: "agent" });
     expect((await api.call("POST", "action.propose", { apiKey: key, body: input })).status).toBe(200);
-    await revokeApiKey(environment.db, { tenantId: tenantA.id, publicId, now: new Date() });
+    await revokeTenantApiKey(environment.deps, { actor: tenantA.admin, input: { publicId } });
     const revoked = await api.call("POST", "action.propose", { apiKey: key, body: input });
     expect(revoked.status).toBe(401);
     expect(revoked.body.error?.data.code).toBe("UNAUTHORIZED");

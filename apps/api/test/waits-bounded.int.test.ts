@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { createApiKey, createWaitSlots, revokeApiKey, silentLogger, type ActionView } from "@leash/core";
+import { createApiKey, createWaitSlots, revokeTenantApiKey, silentLogger, type ActionView } from "@leash/core";
 import { createTestEnvironment, createTestTenant, waitFor, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
 import { createLeashClient, TRPCClientError } from "../src/client.ts";
@@ -113,7 +113,7 @@ describe("an API key's open waits and watches", () => {
     const waiting = client(1, key.key).action.wait.mutate({ actionId: action.id, waitSeconds: 25 }).catch((error: unknown) => error);
     await waitFor(async () => (await openWaits(key.id)) === MAX_WAITS, { what: "the watch and the wait to hold a slot" });
 
-    await revokeApiKey(environment.db, { tenantId: tenant.id, publicId: key.publicId, now: new Date() });
+    await revokeTenantApiKey(environment.deps, { actor: tenant.admin, input: { publicId: key.publicId } });
 
     const waited = await waiting;
     expect(waited).toBeInstanceOf(TRPCClientError);
@@ -133,7 +133,7 @@ describe("an API key's open waits and watches", () => {
     const waiting = mcp.callTool({ name: "wait_for_decision", arguments: { cursor, waitSeconds: 25 } });
     await waitFor(async () => (await openWaits(key.id)) === 1, { what: "the tool's wait to hold a slot" });
 
-    await revokeApiKey(environment.db, { tenantId: tenant.id, publicId: key.publicId, now: new Date() });
+    await revokeTenantApiKey(environment.deps, { actor: tenant.admin, input: { publicId: key.publicId } });
 
     const answer = await waiting;
     expect(answer.isError).toBe(true);

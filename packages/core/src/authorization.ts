@@ -33,7 +33,7 @@ const grants: Record<ActorRole, readonly Permission[]> = {
   // Agents read connectors (never their secrets) to know what they may propose `http` requests to.
   agent: ["action.read", "action.propose", "preference.read", "policy.read", "queue.read", "connector.read"],
   // The admin CLI acts as the system: whoever runs it already holds the database.
-  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "action.roll_back", "preference.read", "policy.read", "queue.read", "connector.read", "connector.write", "webhook.manage", "session.revoke_any"],
+  system: ["action.read", "action.propose", "action.decide", "action.cancel_any", "action.roll_back", "preference.read", "policy.read", "queue.read", "connector.read", "connector.write", "webhook.manage", "session.revoke_any", "api_key.manage"],
 };
 
 export function can(actor: Actor, permission: Permission): boolean {

@@ -149,7 +149,7 @@ export { queueStats, type QueueStats } from "./queue/queue-stats.ts";
 export { countActions } from "./queue/count-actions.ts";
 export { boundedCountSchema, COUNT_CAP, type BoundedCount } from "./bounded-count.ts";
 
-export { authenticateApiKey, createApiKey, revokeApiKey } from "./auth/api-keys.ts";
+export { authenticateApiKey, createApiKey } from "./auth/api-keys.ts";
 export { cacheApiKeyActors, type ApiKeyAuthenticator, type ApiKeyCacheOptions, type CachedApiKeyActors } from "./auth/cache-api-key-actors.ts";
 export { announceApiKeyChanges, listenForApiKeyChanges } from "./auth/api-key-changes.ts";
 export type { ChannelSubscriber } from "./redis/listen-on-channels.ts";

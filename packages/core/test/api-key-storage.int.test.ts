@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { authenticateApiKey, createApiKey, revokeApiKey } from "../src/index.ts";
+import { authenticateApiKey, createApiKey, revokeTenantApiKey } from "../src/index.ts";
 import { createTestEnvironment, createTestTenant, type TestEnvironment, type TestTenant } from "../src/testing/index.ts";
 
 let environment: TestEnvironment;
@@ -36,7 +36,7 @@ describe("API keys at rest and at the door", () => {
 
     const wrongSecret = `lsh_${publicId}_${secretOf(other.key)}`;
     const unknownId = `lsh_${"x".repeat(12)}_${secretOf(key)}`;
-    await revokeApiKey(environment.db, { tenantId: tenant.id, publicId, now: new Date() });
+    await revokeTenantApiKey(environment.deps, { actor: tenant.admin, input: { publicId } });
     const refusals = await Promise.all(
       [wrongSecret, unknownId, "lsh_short", undefined, key].map((presented) => authenticateApiKey(environment.db, presented).then(() => null, (error: unknown) => error)),
     );

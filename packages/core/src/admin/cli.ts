@@ -4,8 +4,9 @@ import { createDb, type ApiKeyRole } from "@leash/db";
 
 import { sealAuditChain } from "../audit/seal-audit-chain.ts";
 import { verifyAuditChain } from "../audit/verify-audit-chain.ts";
+import { issueApiKey } from "../api-keys/issue-api-key.ts";
+import { revokeTenantApiKey } from "../api-keys/revoke-tenant-api-key.ts";
 import { publishApiKeyChanges } from "../auth/api-key-changes.ts";
-import { createApiKey, revokeApiKey } from "../auth/api-keys.ts";
 import { signOutEverywhere } from "../auth/sign-out-everywhere.ts";
 import { createTenant, createUser, findTenantBySlug } from "../auth/tenants-and-users.ts";
 import { systemActor } from "../actor.ts";
@@ -19,7 +20,7 @@ import { rotateConnectorSigningSecret } from "../connectors/rotate-connector-sig
 import { SIGNING_SECRET_GRACE_HOURS } from "../connectors/signing-secret-rotation.ts";
 import { isCoreError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
-import { createRedisConnection } from "../redis/create-redis-connection.ts";
+import { createRedisConnection, type RedisConnection } from "../redis/create-redis-connection.ts";
 import { resolveRedisUrl } from "../redis/resolve-redis-url.ts";
 import { linkSlackUser } from "../slack/link-slack-user.ts";
 import { linkSlackWorkspace } from "../slack/link-slack-workspace.ts";
@@ -42,29 +43,34 @@ function oneOf<T extends string>(values: readonly T[]) {
 
 const db = createDb({ connectionString: env.DATABASE_URL, pooler: env.DATABASE_POOLER });
 
-/** How long the CLI waits for Redis to announce a revocation before it says it could not. */
+/** How long the CLI waits for Redis to announce a revocation before it goes on without. */
 const ANNOUNCE_TIMEOUT_MS = 3_000;
 
 /**
- * Tells the running API processes, as the console's Revoke does, to forget the tenant's cached keys;
- * answers what the person at the terminal should know. Redis away is not an error: the key is
- * revoked, and each API process refuses it once its cache lets it go.
+ * The queue's publish of API key changes, for the CLI, which runs no queue: one connection to the
+ * apps' Redis, made when something is announced. `announced` says whether it was: Redis away is
+ * not an error (the change has committed, and each API process refuses the key once its cache lets
+ * it go), but the person at the terminal should know.
  */
-async function announceRevocation(tenantId: string): Promise<string> {
-  const connection = createRedisConnection({ url: resolveRedisUrl(env), role: "producer", name: "admin CLI", logger: silentLogger() });
-  // A producer's connection refuses commands until it is connected, rather than queueing them.
-  const ready = new Promise<void>((resolve) => connection.once("ready", () => resolve()));
-  try {
-    await Promise.race([
-      ready.then(() => publishApiKeyChanges(connection, env.QUEUE_PREFIX, tenantId)),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), ANNOUNCE_TIMEOUT_MS).unref()),
-    ]);
-    return "the API processes refuse it from now on";
-  } catch {
-    return "Redis did not answer, so the API processes were not told: each refuses the key once its cache lets it go (API_KEY_CACHE_MS)";
-  } finally {
-    connection.disconnect();
-  }
+function keyChangeAnnouncer() {
+  let connection: RedisConnection | null = null;
+  let announced = false;
+  return {
+    queue: {
+      async publishApiKeyChanges(tenantId: string) {
+        const redis = (connection ??= createRedisConnection({ url: resolveRedisUrl(env), role: "producer", name: "admin CLI", logger: silentLogger() }));
+        // A producer's connection refuses commands until it is connected, rather than queueing them.
+        const ready = redis.status === "ready" ? Promise.resolve() : new Promise<void>((resolve) => redis.once("ready", () => resolve()));
+        await Promise.race([
+          ready.then(() => publishApiKeyChanges(redis, env.QUEUE_PREFIX, tenantId)),
+          new Promise((_, reject) => setTimeout(() => reject(new Error("Redis did not answer")), ANNOUNCE_TIMEOUT_MS).unref()),
+        ]);
+        announced = true;
+      },
+    },
+    announced: () => announced,
+    close: () => connection?.disconnect(),
+  };
 }
 
 const program = new Command("admin").description("Administer Leash tenants, users and API keys");
@@ -110,8 +116,8 @@ program
   .option("--name <name>", "shown in timelines, e.g. crm-sync", "agent")
   .action(async (options: { tenant: string; role: ApiKeyRole; name: string }) => {
     const tenant = await findTenantBySlug(db, options.tenant);
-    const { key, publicId } = await createApiKey(db, { tenantId: tenant.id, name: options.name, role: options.role });
-    console.log(`created ${options.role} key "${options.name}" (${publicId}) for ${tenant.slug}; it is shown once, store it now:`);
+    const { apiKey, key } = await issueApiKey({ db, clock: systemClock }, { actor: systemActor(tenant.id, "admin CLI"), input: { name: options.name, role: options.role } });
+    console.log(`created ${options.role} key "${apiKey.name}" (${apiKey.publicId}) for ${tenant.slug}; it is shown once, store it now:`);
     console.log(key);
   });
 
@@ -121,8 +127,17 @@ program
   .requiredOption("--id <publicId>", "the public id printed when the key was created")
   .action(async (options: { tenant: string; id: string }) => {
     const tenant = await findTenantBySlug(db, options.tenant);
-    await revokeApiKey(db, { tenantId: tenant.id, publicId: options.id, now: new Date() });
-    console.log(`revoked ${options.id}; ${await announceRevocation(tenant.id)}`);
+    const announcer = keyChangeAnnouncer();
+    try {
+      await revokeTenantApiKey({ db, clock: systemClock, logger: silentLogger(), queue: announcer.queue }, { actor: systemActor(tenant.id, "admin CLI"), input: { publicId: options.id } });
+    } finally {
+      announcer.close();
+    }
+    console.log(
+      announcer.announced()
+        ? `revoked ${options.id}; the API processes refuse it from now on`
+        : `revoked ${options.id}; Redis did not answer, so the API processes were not told: each refuses the key once its cache lets it go (API_KEY_CACHE_MS)`,
+    );
   });
 
 program

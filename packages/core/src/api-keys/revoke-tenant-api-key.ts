@@ -1,6 +1,6 @@
 import type { Actor } from "../actor.ts";
 import { recordAdminEvent } from "../audit/record-admin-event.ts";
-import { announceApiKeyChanges } from "../auth/api-key-changes.ts";
+import { announceApiKeyChanges, type ApiKeyChangeDeps } from "../auth/api-key-changes.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { CoreError } from "../errors.ts";
@@ -13,7 +13,7 @@ import { findTenantApiKey } from "./tenant-api-key.ts";
  * revocation is announced to their key caches after the commit (`announceApiKeyChanges`); one that
  * missed the announcement refuses it once its cache expires it (API_KEY_CACHE_MS, 5 s by default).
  */
-export async function revokeTenantApiKey(deps: Pick<CoreDeps, "db" | "clock" | "queue" | "logger">, { actor, input }: { actor: Actor; input: ApiKeyRefInput }): Promise<void> {
+export async function revokeTenantApiKey(deps: Pick<CoreDeps, "db" | "clock"> & ApiKeyChangeDeps, { actor, input }: { actor: Actor; input: ApiKeyRefInput }): Promise<void> {
   assertCan(actor, "api_key.manage");
   const { publicId } = parseInput(apiKeyRefInputSchema, input, "API key");
   await deps.db.$transaction(async (tx) => {

@@ -8,13 +8,16 @@ export async function publishApiKeyChanges(connection: { publish(channel: string
   await connection.publish(apiKeysChangedChannel.name(prefix), JSON.stringify({ tenantId }));
 }
 
+/** What announcing needs: the queue's publish alone, so that the admin CLI, which runs no queue, can announce too. */
+export type ApiKeyChangeDeps = Pick<CoreDeps, "logger"> & { queue: Pick<CoreDeps["queue"], "publishApiKeyChanges"> };
+
 /**
  * Tells every API instance, after the commit, that some of the tenant's keys are refused from now
  * on, so their key caches forget the tenant as soon as the message arrives. A failure is logged and
  * never fails the caller: the change has committed, and each cache still lets go of a key within
  * API_KEY_CACHE_MS.
  */
-export async function announceApiKeyChanges(deps: Pick<CoreDeps, "queue" | "logger">, tenantId: string): Promise<void> {
+export async function announceApiKeyChanges(deps: ApiKeyChangeDeps, tenantId: string): Promise<void> {
   try {
     await deps.queue.publishApiKeyChanges(tenantId);
   } catch (error) {

@@ -36,14 +36,6 @@ export async function createApiKey(
   return { id: row.id, key, publicId };
 }
 
-export async function revokeApiKey(db: Db, options: { tenantId: string; publicId: string; now: Date }): Promise<void> {
-  const { count } = await db.apiKey.updateMany({
-    where: { tenantId: options.tenantId, publicId: options.publicId, revokedAt: null },
-    data: { revokedAt: options.now },
-  });
-  if (count === 0) throw new CoreError("NOT_FOUND", `No active API key ${options.publicId}`);
-}
-
 /** How stale a key's "last used" may get: it is written at most this often, not on every request. */
 const LAST_USED_PRECISION_MS = 60_000;
 

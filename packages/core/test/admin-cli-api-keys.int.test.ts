@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { listenForApiKeyChanges } from "../src/auth/api-key-changes.ts";
 import { createApiKey } from "../src/auth/api-keys.ts";
@@ -19,6 +19,10 @@ let tenant: TestTenant;
 
 beforeAll(async () => {
   environment = await createTestEnvironment();
+});
+
+// A tenant per test: each reads the tenant's whole admin trail.
+beforeEach(async () => {
   tenant = await createTestTenant(environment.db);
 });
 
@@ -26,28 +30,48 @@ afterAll(async () => {
   await environment.close();
 });
 
-/** `pnpm admin revoke-api-key` as an operator runs it, against this file's database, with Redis at `redisUrl`. */
-function revokeWithCli(publicId: string, redisUrl: string) {
-  return run(join(packageRoot, "node_modules/.bin/tsx"), ["src/admin/cli.ts", "revoke-api-key", "--tenant", tenant.slug, "--id", publicId], {
+/** `pnpm admin <args>` as an operator runs it, against this file's database, with Redis at `redisUrl`. */
+function admin(args: string[], redisUrl = testRedisUrl) {
+  return run(join(packageRoot, "node_modules/.bin/tsx"), ["src/admin/cli.ts", ...args], {
     cwd: packageRoot,
     env: { ...process.env, DATABASE_URL: environment.database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: environment.queuePrefix },
   });
 }
 
-describe("pnpm admin revoke-api-key", () => {
-  it("revokes the key and tells the API processes, which forget the tenant's cached keys", async () => {
+const revokeWithCli = (publicId: string, redisUrl?: string) => admin(["revoke-api-key", "--tenant", tenant.slug, "--id", publicId], redisUrl);
+
+/** The tenant's admin trail, oldest first, as the console's API keys page lists it. */
+const adminTrail = async () =>
+  (await environment.db.adminEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { createdAt: "asc" } })).map(({ type, subject, actorKind, actorLabel }) => ({ type, subject, actorKind, actorLabel }));
+
+describe("pnpm admin create-api-key and revoke-api-key", () => {
+  it("make and revoke keys as the console does: recorded in the tenant's admin trail, the revocation told to the API processes", async () => {
     const forgotten: (string | null)[] = [];
     const subscriber = new Redis(testRedisUrl, { maxRetriesPerRequest: null });
     const stop = listenForApiKeyChanges({ subscriber, prefix: environment.queuePrefix, logger: silentLogger(), forget: (tenantId) => forgotten.push(tenantId) });
     try {
       const channel = apiKeysChangedChannel.name(environment.queuePrefix);
       await waitFor(async () => ((await environment.redis.pubsub("NUMSUB", channel)) as [string, number])[1] > 0, { what: "the listener subscribed" });
-      const { publicId } = await createApiKey(environment.db, { tenantId: tenant.id, name: "leaked", role: "agent" });
+      const created = await admin(["create-api-key", "--tenant", tenant.slug, "--role", "agent", "--name", "leaked"]);
+      const publicId = /\(([^)]+)\)/.exec(created.stdout)?.[1] ?? "";
+      expect(created.stdout).toContain(`created agent key "leaked" (${publicId}) for ${tenant.slug}`);
 
-      const { stdout } = await revokeWithCli(publicId, testRedisUrl);
+      const { stdout } = await revokeWithCli(publicId);
       expect(stdout).toContain(`revoked ${publicId}; the API processes refuse it from now on`);
       expect((await environment.db.apiKey.findUniqueOrThrow({ where: { publicId } })).revokedAt).not.toBeNull();
       await waitFor(() => Promise.resolve(forgotten.includes(tenant.id)), { what: "the revocation heard" });
+      expect(await adminTrail()).toEqual([
+        { type: "api_key.created", subject: `leaked (${publicId})`, actorKind: "system", actorLabel: "admin CLI" },
+        { type: "api_key.revoked", subject: `leaked (${publicId})`, actorKind: "system", actorLabel: "admin CLI" },
+      ]);
+
+      // Revoked already, or no such key: an error that says so, exit code 1, nothing recorded.
+      for (const [id, message] of [[publicId, "was already revoked"], ["abcdefghijkl", "No API key abcdefghijkl"]] as const) {
+        const refused = await revokeWithCli(id).then(() => null, (error: unknown) => error as { code: number; stderr: string });
+        expect(refused?.code).toBe(1);
+        expect(refused?.stderr).toContain(message);
+      }
+      expect(await adminTrail()).toHaveLength(2);
     } finally {
       stop();
     }
