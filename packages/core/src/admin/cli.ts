@@ -94,7 +94,7 @@ program
   .action(async (options: { tenant: string; email: string; name: string; role: (typeof userRoles)[number]; password?: string }) => {
     const password = options.password ?? env.LEASH_PASSWORD;
     if (!password) throw new InvalidArgumentError("give --password or set LEASH_PASSWORD");
-    const user = await createUser(db, { tenantSlug: options.tenant, email: options.email, name: options.name, role: options.role, password });
+    const user = await createUser(db, { tenantSlug: options.tenant, email: options.email, name: options.name, role: options.role, password }, { recordedAs: "admin CLI" });
     console.log(`created ${user.role} ${user.email} in ${options.tenant}`);
   });
 

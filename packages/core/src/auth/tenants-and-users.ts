@@ -2,6 +2,8 @@ import { z } from "zod";
 
 import { isUniqueViolation, type Db, type Tenant, type User } from "@leash/db";
 
+import { systemActor } from "../actor.ts";
+import { recordAdminEvent } from "../audit/record-admin-event.ts";
 import { CoreError } from "../errors.ts";
 import { safeText } from "../actions/storable.ts";
 import { parseInput } from "../validation.ts";
@@ -36,8 +38,20 @@ export async function findTenantBySlug(db: Db, slug: string): Promise<Tenant> {
   return tenant;
 }
 
-export async function createUser(db: Db, input: z.input<typeof createUserInputSchema>): Promise<User> {
+/**
+ * Adds a person with a password of the caller's choosing (the admin CLI, the seeds). With
+ * `recordedAs`, the addition is in the tenant's admin trail under that name, as the console's
+ * addUser records its own.
+ */
+export async function createUser(db: Db, input: z.input<typeof createUserInputSchema>, { recordedAs }: { recordedAs?: string } = {}): Promise<User> {
   const data = parseInput(createUserInputSchema, input, "user");
   const tenant = await findTenantBySlug(db, data.tenantSlug);
-  return insertUser(db, { tenantId: tenant.id, email: data.email, name: data.name, role: data.role, passwordHash: await hashPassword(data.password) });
+  const passwordHash = await hashPassword(data.password);
+  return db.$transaction(async (tx) => {
+    const user = await insertUser(tx, { tenantId: tenant.id, email: data.email, name: data.name, role: data.role, passwordHash });
+    if (recordedAs !== undefined) {
+      await recordAdminEvent(tx, { actor: systemActor(tenant.id, recordedAs), type: "user.added", subject: user.email, details: { name: user.name, role: user.role } });
+    }
+    return user;
+  });
 }

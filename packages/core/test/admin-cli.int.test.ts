@@ -44,7 +44,18 @@ const revokeWithCli = (publicId: string, redisUrl?: string) => admin(["revoke-ap
 const adminTrail = async () =>
   (await environment.db.adminEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { createdAt: "asc" } })).map(({ type, subject, actorKind, actorLabel }) => ({ type, subject, actorKind, actorLabel }));
 
-describe("pnpm admin create-api-key and revoke-api-key", () => {
+describe("pnpm admin create-user, create-api-key and revoke-api-key", () => {
+  it("adds a person in the tenant's admin trail, and refuses one whose email is taken, recording nothing", async () => {
+    const { stdout } = await admin(["create-user", "--tenant", tenant.slug, "--email", "ops@cli.test", "--name", "Ops", "--role", "admin", "--password", "a long enough password"]);
+    expect(stdout).toContain(`created admin ops@cli.test in ${tenant.slug}`);
+    const again = await admin(["create-user", "--tenant", tenant.slug, "--email", "OPS@cli.test", "--name", "Ops again", "--role", "viewer", "--password", "a long enough password"]).then(
+      () => null,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(again?.code).toBe(1);
+    expect(await adminTrail()).toEqual([{ type: "user.added", subject: "ops@cli.test", actorKind: "system", actorLabel: "admin CLI" }]);
+  });
+
   it("make and revoke keys as the console does: recorded in the tenant's admin trail, the revocation told to the API processes", async () => {
     const forgotten: (string | null)[] = [];
     const subscriber = new Redis(testRedisUrl, { maxRetriesPerRequest: null });
