@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import { createBullActionQueue } from "@leash/core";
 
-import { createAutovacuumStandIn } from "./autovacuum-stand-in.ts";
+import { createRunMaintenance } from "./run-maintenance.ts";
 import type { BenchFixtures } from "./bench-database.ts";
 import { startExecutionWatch } from "./execution-watch.ts";
 import type { HttpClient } from "./http-client.ts";
@@ -105,7 +105,7 @@ export async function createLeashPipeline(options: {
       await queue.enqueueExecutions(rows.map((row) => ({ actionId: row.id, tenantId: row.tenant_id })));
       return { ids, enqueuedAt };
     },
-    maintain: createAutovacuumStandIn(pool),
+    maintain: createRunMaintenance(pool),
     async backlog() {
       const { rows } = await pool.query<{ count: string }>(
         "SELECT count(*) FROM agent_action WHERE tenant_id = ANY($1::uuid[]) AND status IN ('approved', 'executing')",

@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 
 import { waitForSealedEvents } from "./audit-sealing-wait.ts";
-import { createAutovacuumStandIn } from "./autovacuum-stand-in.ts";
+import { createRunMaintenance } from "./run-maintenance.ts";
 import { BENCH_CONNECTOR, benchDatabaseUrl, createFixtures, createInboxTenant, createMetricsTenant, recreateBenchDatabase, type BenchFixtures } from "./bench-database.ts";
 import { startChildApp, type ChildApp } from "./child-app.ts";
 import { env, inheritedEnv } from "./env.ts";
@@ -172,7 +172,7 @@ async function runHistory(options: BenchOptions, stack: Stack, pool: pg.Pool, fi
   log(`history: inserting ${options.historyRows} actions`);
   const insertSeconds = await fillHistory(pool, fixtures.history, options.historyRows);
   log(`  inserted in ${insertSeconds.toFixed(1)} s; action.list with each filter, ${options.listCallsPerFilter} calls each`);
-  await createAutovacuumStandIn(pool)();
+  await createRunMaintenance(pool)();
   const http = createHttpClient(stack.apiUrl, { maxSockets: 4 });
   try {
     const lists = await measureLists({ pool, http, tenant: fixtures.history, apiKey: fixtures.history.adminKey, calls: options.listCallsPerFilter });
@@ -245,7 +245,7 @@ async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, 
   const insertSeconds = await fillMetrics(pool, tenant, options.metricsRows, options.metricsDays);
   const sealSeconds = alone ? null : await waitForSealedEvents(databaseUrl);
   log(`  inserted in ${insertSeconds.toFixed(1)} s${sealSeconds === null ? "" : `, sealed by the worker ${sealSeconds.toFixed(1)} s later`}; metrics.summary, the first call then ${options.metricsCalls} more per input`);
-  await createAutovacuumStandIn(pool)();
+  await createRunMaintenance(pool)();
   const atRest = stack === null ? null : await measureAtRest([...stack, ...sharedServices], AT_REST_SECONDS);
   if (atRest) log(`  at rest for ${atRest.seconds} s, CPU ms per second: ${Object.entries(atRest.cpuMsPerSecond).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(", ")}`);
   const http = createHttpClient(apiUrl, { maxSockets: 2 });
@@ -316,7 +316,7 @@ async function runInbox(options: BenchOptions, apiUrl: string, pool: pg.Pool, da
   }
   const fillSeconds = (wallClock() - fillStarted) / 1000;
   const sealSeconds = alone ? null : await waitForSealedEvents(databaseUrl);
-  await createAutovacuumStandIn(pool)();
+  await createRunMaintenance(pool)();
   const web = await startConsole({ databaseUrl, redisUrl });
   const http = createHttpClient(web.url, { maxSockets: 1 });
   try {

@@ -17,6 +17,6 @@ export interface Pipeline {
   burst(count: number): Promise<{ ids: number[]; enqueuedAt: number }>;
   /** Actions approved or running but not finished yet, across the pipeline's tenants. */
   backlog(): Promise<number>;
-  /** Before each measured run: what autovacuum would have done by now, when the server runs without it (`createAutovacuumStandIn`). */
+  /** Before each measured run: what autovacuum would have done by now when the server runs without it, and a checkpoint (`createRunMaintenance`). */
   maintain(): Promise<void>;
 }

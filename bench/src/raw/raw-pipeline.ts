@@ -2,7 +2,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 
-import { createAutovacuumStandIn } from "../autovacuum-stand-in.ts";
+import { createRunMaintenance } from "../run-maintenance.ts";
 import { startExecutionWatch } from "../execution-watch.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { sharedServices } from "../process-cpu.ts";
@@ -71,7 +71,7 @@ export async function createRawPipeline(options: { databaseUrl: string; redisUrl
       await queue.addBulk(ids.map((id) => ({ name: "execute", data: { id }, opts: jobOptions(id) })));
       return { ids, enqueuedAt };
     },
-    maintain: createAutovacuumStandIn(pool),
+    maintain: createRunMaintenance(pool),
     async backlog() {
       const { rows } = await pool.query<{ count: string }>("SELECT count(*) FROM raw_action WHERE status IN ('approved', 'executing')");
       return Number(rows[0]?.count ?? 0);
