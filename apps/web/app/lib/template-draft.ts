@@ -4,8 +4,17 @@ import type { JsonObject, TemplateView } from "@leash/core";
 export interface TemplateDraft {
   name: string;
   description: string;
-  parameters: { name: string; type: string; required: boolean; default: string; description: string }[];
+  parameters: ParameterDraft[];
   steps: StepDraft[];
+}
+
+/** A run-time parameter as its form holds it. */
+export interface ParameterDraft {
+  name: string;
+  type: string;
+  required: boolean;
+  default: string;
+  description: string;
 }
 
 /**
@@ -24,6 +33,9 @@ export interface StepDraft {
   shownType: string;
   reason: string;
 }
+
+/** The row left blank for one more parameter: a required string unless changed. */
+export const blankParameter: ParameterDraft = { name: "", type: "string", required: true, default: "", description: "" };
 
 export const blankStep: StepDraft = { actionType: "", targetType: "", targetId: "", values: {}, parameters: "", parametersShown: "", shownType: "", reason: "" };
 

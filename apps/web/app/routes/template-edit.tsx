@@ -15,9 +15,10 @@ import {
 
 import { CsrfField } from "../components/csrf-field.tsx";
 import { FieldError, invalid } from "../components/field-error.tsx";
+import { TemplateParameterRow } from "../components/template-parameter-row.tsx";
 import { TemplateStepRow } from "../components/template-step-row.tsx";
 import { fieldError, type FormResult } from "../lib/form-result.ts";
-import { blankStep, draftOf, emptyDraft, type TemplateDraft } from "../lib/template-draft.ts";
+import { blankParameter, blankStep, draftOf, emptyDraft, type TemplateDraft } from "../lib/template-draft.ts";
 import { consoleTitle } from "../lib/console-title.ts";
 import { requireMutation, requireUser } from "../server/auth.server.ts";
 import { loadOrFail, refusal } from "../server/core-errors.server.ts";
@@ -78,25 +79,18 @@ export async function action({ request, params }: Route.ActionArgs) {
   }
   const deps = getDeps();
   let saved: { id: number; name: string };
-  if (params.templateId) {
-    const checked = checkForm(updateTemplateInputSchema, {
-      templateId: Number(params.templateId),
-      ...definition,
-    });
-    if (!checked.ok) return refused(checked.error);
-    try {
+  try {
+    if (params.templateId) {
+      const checked = checkForm(updateTemplateInputSchema, { templateId: Number(params.templateId), ...definition });
+      if (!checked.ok) return refused(checked.error);
       saved = await updateTemplate(deps, { actor: user.actor, input: checked.data });
-    } catch (error) {
-      return refused(error);
-    }
-  } else {
-    const checked = checkForm(createTemplateInputSchema, definition);
-    if (!checked.ok) return refused(checked.error);
-    try {
+    } else {
+      const checked = checkForm(createTemplateInputSchema, definition);
+      if (!checked.ok) return refused(checked.error);
       saved = await createTemplate(deps, { actor: user.actor, input: checked.data });
-    } catch (error) {
-      return refused(error);
     }
+  } catch (error) {
+    return refused(error);
   }
   return redirect("/templates", {
     headers: await flashNotice(request, `Saved template “${saved.name}” (#${saved.id}).`),
@@ -110,16 +104,7 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
   // Without scripts one blank row of each is always there to fill in; with them, more can be added.
   const [extraParameters, setExtraParameters] = useState(1);
   const [extraSteps, setExtraSteps] = useState(1);
-  const parameterRows = [
-    ...draft.parameters,
-    ...Array.from({ length: extraParameters }, () => ({
-      name: "",
-      type: "string",
-      required: true,
-      default: "",
-      description: "",
-    })),
-  ];
+  const parameterRows = [...draft.parameters, ...Array.from({ length: extraParameters }, () => blankParameter)];
   const stepRows = [
     ...draft.steps,
     ...Array.from({ length: extraSteps }, () => blankStep),
@@ -179,57 +164,9 @@ export default function TemplateEdit({ loaderData, actionData }: Route.Component
           <p className="muted small">
             Asked for when the template is run. Leave a row's name empty to drop it.
           </p>
-          {parameterRows.map((parameter, row) => {
-            const key = `parameters.${row}`;
-            return (
-              <div key={key} className="row-grid row-grid-parameters" data-row={key}>
-                <div className="field">
-                  <label htmlFor={`${key}.name`}>Parameter {row + 1} name</label>
-                  <input
-                    id={`${key}.name`}
-                    name={`${key}.name`}
-                    defaultValue={parameter.name}
-                    {...invalid(`${key}.name`, error(`${key}.name`))}
-                  />
-                  <FieldError id={`${key}.name-error`} message={error(`${key}.name`)} />
-                </div>
-                <div className="field">
-                  <label htmlFor={`${key}.type`}>Type</label>
-                  <select id={`${key}.type`} name={`${key}.type`} defaultValue={parameter.type}>
-                    {options.parameterTypes.map((type) => (
-                      <option key={type} value={type}>
-                        {type}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <div className="field">
-                  <label htmlFor={`${key}.default`}>Default</label>
-                  <input
-                    id={`${key}.default`}
-                    name={`${key}.default`}
-                    defaultValue={parameter.default}
-                    {...invalid(`${key}.default`, error(`${key}.default`))}
-                  />
-                  <FieldError id={`${key}.default-error`} message={error(`${key}.default`)} />
-                </div>
-                <label className="checkbox-label">
-                  <input type="checkbox" name={`${key}.required`} defaultChecked={parameter.required} />
-                  Required
-                </label>
-                <div className="field field-description">
-                  <label htmlFor={`${key}.description`}>Description (optional)</label>
-                  <input
-                    id={`${key}.description`}
-                    name={`${key}.description`}
-                    defaultValue={parameter.description}
-                    {...invalid(`${key}.description`, error(`${key}.description`))}
-                  />
-                  <FieldError id={`${key}.description-error`} message={error(`${key}.description`)} />
-                </div>
-              </div>
-            );
-          })}
+          {parameterRows.map((parameter, row) => (
+            <TemplateParameterRow key={`parameters.${row}`} row={row} parameter={parameter} parameterTypes={options.parameterTypes} error={error} />
+          ))}
           <button
             type="button"
             className="button button-ghost js-only"
