@@ -35,8 +35,8 @@ const cpuMs: ProcessReading = (pid) => {
 };
 
 /**
- * Write system calls so far (`syscw` of /proc/<pid>/io: write, writev, sendto and the like, on
- * sockets, files and pipes alike), every thread of the process included.
+ * Write system calls so far (`syscw` of /proc/<pid>/io: write and writev, on sockets, files and
+ * pipes alike, but not send or sendto), every thread of the process included.
  */
 const writeCalls: ProcessReading = (pid) => {
   const stat = readStat(pid);

@@ -421,7 +421,7 @@ export function renderResults(results: BenchResults): string {
     "",
     ...saturationDetail(results),
     "",
-    "Write system calls (`syscw` in `/proc/<pid>/io`, every thread) per action executed, over each whole run: each statement sent to PostgreSQL, each Redis command and each HTTP answer is one, and so is each reply PostgreSQL and Redis send back. The raw baseline's inserts and enqueues are made by the load generator, which is not counted for either pipeline; Leash's generator only sends HTTP requests.",
+    "Write system calls (`syscw` in `/proc/<pid>/io`, every thread) per action executed, over each whole run. It counts `write` and `writev`, which Node and Redis use on their sockets: each statement a Node process sends to PostgreSQL, each Redis command or reply and each HTTP answer is one. It does not count `send`, with which PostgreSQL answers its clients, so PostgreSQL's figure is its WAL and other file writes and its wake-ups of its own processes. The raw baseline's inserts and enqueues are made by the load generator, which is not counted for either pipeline; Leash's generator only sends HTTP requests.",
     "",
     ...writesTable(results),
     "",
