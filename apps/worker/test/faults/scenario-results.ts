@@ -12,6 +12,9 @@ import { countRecovery, type RunFigures } from "./outcome.ts";
 /** A count as RELIABILITY.md writes it (2,000). */
 export const figure = (value: number) => value.toLocaleString("en-US");
 
+/** "1 action held", "2 actions held": the figure with its noun. */
+const actionsHeld = (count: number) => `${figure(count)} action${count === 1 ? "" : "s"} held`;
+
 /** One JSON file per scenario, committed: RELIABILITY.md's figures are rendered from them (reliability-report.ts). */
 export const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
 
@@ -41,13 +44,13 @@ export const scenarios = {
     title: "worker SIGKILL, new worker started",
     evidence: ["heldAtFault"],
     describe: (e) =>
-      `${figure(e.heldAtFault)} actions held \`executing\` by the killed worker, each run again by the new one`,
+      `${actionsHeld(e.heldAtFault)} \`executing\` by the killed worker, each run again by the new one`,
   }),
   "one-of-two-workers-sigkill": scenario({
     title: "one of two workers SIGKILL, the survivor alone",
     evidence: ["heldAtFault"],
     describe: (e) =>
-      `${figure(e.heldAtFault)} actions held \`executing\` by the killed worker, each run again by the survivor`,
+      `${actionsHeld(e.heldAtFault)} \`executing\` by the killed worker, each run again by the survivor`,
   }),
   "redis-restart": scenario({
     title: "Redis restart (every job lost), two workers",
@@ -75,7 +78,7 @@ export const scenarios = {
     title: "worker SIGTERM (exit 0), then a new worker",
     evidence: ["heldAtFault"],
     describe: (e) =>
-      `${figure(e.heldAtFault)} actions held \`executing\` at the signal, each finished by the stopping worker; none left \`executing\``,
+      `${actionsHeld(e.heldAtFault)} \`executing\` at the signal, each finished by the stopping worker; none left \`executing\``,
   }),
   "api-sigterm": scenario({
     title: "API SIGTERM (exit 0) and restart while 16 agents propose",
@@ -99,7 +102,7 @@ export const scenarios = {
     title: "two APIs behind haproxy (round robin) and two workers: one API and one worker SIGKILL, not restarted",
     evidence: ["acceptedAtFault", "unanswered", "throttledOf150", "heldAtFault"],
     describe: (e) =>
-      `${figure(e.acceptedAtFault)} proposals accepted at the kills; ${figure(e.heldAtFault)} actions held \`executing\` by the killed worker; ${figure(e.unanswered)} requests cut, all retried; before the kills, 150 invalid keys through the balancer were refused 429 ${figure(e.throttledOf150)} times (limit 100 per address per minute, counted once across both APIs)`,
+      `${figure(e.acceptedAtFault)} proposals accepted at the kills; ${actionsHeld(e.heldAtFault)} \`executing\` by the killed worker; ${figure(e.unanswered)} requests cut, all retried; before the kills, 150 invalid keys through the balancer were refused 429 ${figure(e.throttledOf150)} times (limit 100 per address per minute, counted once across both APIs)`,
   }),
   "redis-cluster-master-sigkill": scenario({
     title: "Redis Cluster (3 masters, 3 replicas): the queues' master SIGKILL while 16 agents propose through the API, two workers",
