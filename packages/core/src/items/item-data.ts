@@ -51,10 +51,17 @@ export const itemDataDescription = `fields of the item kind (all optional): ${Ob
   .map(([kind, fields]) => `${kind}: ${Object.keys(fields).join(", ")}`)
   .join("; ")}`;
 
+/** An update's `data`: fields may also be set to null (cleared). Built once: a zod object compiles its parser on first use. */
+const partialItemDataSchemas: Record<TargetType, z.ZodType> = {
+  person: mapFields(itemFields.person, (field) => field.nullable().optional()),
+  project: mapFields(itemFields.project, (field) => field.nullable().optional()),
+  idea: mapFields(itemFields.idea, (field) => field.nullable().optional()),
+  admin: mapFields(itemFields.admin, (field) => field.nullable().optional()),
+};
+
 /** Validates `data` for an item of `kind`; with `partial`, fields may be omitted or set to null (cleared). */
 export function itemDataSchemaFor(kind: TargetType, options: { partial: boolean }): z.ZodType {
-  if (!options.partial) return itemDataSchemas[kind];
-  return mapFields(itemFields[kind], (field) => field.nullable().optional());
+  return options.partial ? partialItemDataSchemas[kind] : itemDataSchemas[kind];
 }
 
 /** The problems of an item's `data` for its kind, under `parameters.data` (a partial one for an update). */
