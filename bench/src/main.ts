@@ -234,7 +234,7 @@ const AT_REST_SECONDS = 20;
 
 /**
  * `metrics.summary` for each window on a tenant filled with `metricsRows` actions, through the API at
- * `apiUrl`; in a full run, `stack`'s processes are first watched at rest on that database.
+ * `apiUrl`; in a full run, the stack's processes (`leashProcesses`) are first watched at rest on that database.
  */
 async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, databaseUrl: string, stack: MeasuredProcess[] | null): Promise<MetricsResult> {
   const alone = stack === null;
@@ -246,7 +246,7 @@ async function runMetrics(options: BenchOptions, apiUrl: string, pool: pg.Pool, 
   const sealSeconds = alone ? null : await waitForSealedEvents(databaseUrl);
   log(`  inserted in ${insertSeconds.toFixed(1)} s${sealSeconds === null ? "" : `, sealed by the worker ${sealSeconds.toFixed(1)} s later`}; metrics.summary, the first call then ${options.metricsCalls} more per input`);
   await createRunMaintenance(pool)();
-  const atRest = stack === null ? null : await measureAtRest([...stack, ...sharedServices], AT_REST_SECONDS);
+  const atRest = stack === null ? null : await measureAtRest(stack, AT_REST_SECONDS);
   if (atRest) log(`  at rest for ${atRest.seconds} s, CPU ms per second: ${Object.entries(atRest.cpuMsPerSecond).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(", ")}`);
   const http = createHttpClient(apiUrl, { maxSockets: 2 });
   try {
@@ -720,11 +720,7 @@ async function main() {
     }
     const httpWorkload = await runHttp(options, stack, pool, fixtures, receiver);
     const history = await runHistory(options, stack, pool, fixtures);
-    const metrics = await runMetrics(options, stack.apiUrl, pool, databaseUrl, [
-      { name: "api", pid: stack.api.pid },
-      { name: "worker", pid: stack.worker.pid },
-      ...(stack.slackbot ? [{ name: "slackbot", pid: stack.slackbot.pid }] : []),
-    ]);
+    const metrics = await runMetrics(options, stack.apiUrl, pool, databaseUrl, leashProcesses(stack));
     const inbox = await runInbox(options, stack.apiUrl, pool, databaseUrl, false);
     await stack.stop();
     await receiver.stop();
