@@ -1,6 +1,6 @@
 import type { Actor } from "../actor.ts";
 import { recordAdminEvent } from "../audit/record-admin-event.ts";
-import { announceApiKeyChanges } from "../auth/api-key-changes.ts";
+import { announceApiKeyChanges, type ApiKeyChangeDeps } from "../auth/api-key-changes.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
@@ -14,7 +14,7 @@ import { keepAnActiveAdmin, lockTenantUser } from "./tenant-user.ts";
  * inactive, moments later (announced to the API's key caches, as a revocation is). The
  * last active admin cannot be deactivated.
  */
-export async function deactivateUser(deps: Pick<CoreDeps, "db" | "clock" | "queue" | "logger">, { actor, input }: { actor: Actor; input: UserRefInput }): Promise<PersonView> {
+export async function deactivateUser(deps: Pick<CoreDeps, "db" | "clock"> & ApiKeyChangeDeps, { actor, input }: { actor: Actor; input: UserRefInput }): Promise<PersonView> {
   assertCan(actor, "user.manage");
   const { userId } = parseInput(userRefInputSchema, input, "person");
   const user = await deps.db.$transaction(async (tx) => {
