@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 
 import pg from "pg";
@@ -24,12 +25,11 @@ interface Runner {
   query(config: pg.QueryConfig): Promise<pg.QueryResult>;
 }
 
-/** What `createDb` keeps for each client: its pool, the pool's connections by server process, and its statements. */
+/** What `createDb` keeps for each client: its pool and its statements. */
 export interface SqlPool {
   pool: pg.Pool;
   /** Whether statements may be prepared by name (not behind a transaction-mode pooler). */
   named: boolean;
-  byProcess: Map<number, pg.PoolClient>;
   sql: Sql;
 }
 
@@ -51,28 +51,43 @@ export function statementName(text: string, parameterCount: number): string {
   return `leash_${createHash("sha1").update(text).digest("base64url")}`;
 }
 
-/**
- * The pool for a new client, as the adapter would make it, knowing each of its connections by its
- * server process id: `transactionWithSql` asks the transaction which one it is on.
- */
-export function createSqlPool(config: pg.PoolConfig, { named }: { named: boolean }): SqlPool {
-  const pool = new pg.Pool(config);
-  const byProcess = new Map<number, pg.PoolClient>();
-  pool.on("connect", (client) => {
-    const id = processIdOf(client);
-    if (id !== null) byProcess.set(id, client);
-  });
-  pool.on("remove", (client) => {
-    const id = processIdOf(client);
-    if (id !== null && byProcess.get(id) === client) byProcess.delete(id);
-  });
-  return { pool, named, byProcess, sql: sqlOn(pool, named) };
+/** The connections a pool handed out, by promise, while `transactionWithSql` was opening a transaction. */
+interface Opening {
+  connections: pg.PoolClient[];
 }
 
-/** The server process a connection talks to, as the server told it at the start (pg keeps it to cancel queries). */
-function processIdOf(client: pg.PoolClient): number | null {
-  const id: unknown = (client as { processID?: unknown }).processID;
-  return typeof id === "number" ? id : null;
+const opening = new AsyncLocalStorage<Opening>();
+
+/**
+ * A pool that tells `transactionWithSql` which connection Prisma's adapter took for its transaction:
+ * the adapter opens a transaction with `pool.connect()` (a promise), called in the async context of
+ * the `$transaction` call, while the pool's own `query` connects with a callback. Knowing it costs
+ * nothing, where asking the server (`SELECT pg_backend_pid()`) cost a round trip per transaction.
+ */
+class TransactionAwarePool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(
+    callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): Promise<pg.PoolClient> | void {
+    if (callback) {
+      super.connect(callback);
+      return;
+    }
+    const connecting = super.connect();
+    const slot = opening.getStore();
+    if (!slot) return connecting;
+    return connecting.then((client) => {
+      slot.connections.push(client);
+      return client;
+    });
+  }
+}
+
+/** The pool for a new client, as the adapter would make it. */
+export function createSqlPool(config: pg.PoolConfig, { named }: { named: boolean }): SqlPool {
+  const pool = new TransactionAwarePool(config);
+  return { pool, named, sql: sqlOn(pool, named) };
 }
 
 /** Registers the pool behind a client, for `sqlFor` and `transactionWithSql`. */
@@ -123,26 +138,29 @@ export function sqlFor(client: { $queryRaw: DbTransaction["$queryRaw"]; $execute
  * `db.$transaction(run, options)`, with the transaction's statements also reachable as SQL on its
  * own connection (`sqlFor(tx)`, or the second argument of `run`): what Prisma's model API and the
  * handlers of action types write, and what these statements write, commit or roll back together.
- * Its first statement (through Prisma) asks the server which process serves the transaction, which
- * names the pool's connection; where that cannot name one (behind a pooler such as PgBouncer, whose
- * connections are not the server's), the statements go through Prisma's `$queryRaw` instead.
+ * The connection is the one the pool handed Prisma's adapter while it opened the transaction
+ * (`TransactionAwarePool`). Should that ever be unclear (none, or several, were handed out in the
+ * opening's context), the statements go through Prisma's `$queryRaw` on the transaction instead:
+ * slower, never on another connection.
  */
 export async function transactionWithSql<T>(
   db: { $transaction<R>(run: (tx: DbTransaction) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R> },
   run: (tx: DbTransaction, sql: Sql) => Promise<T>,
   options?: { maxWait?: number; timeout?: number },
 ): Promise<T> {
-  const { byProcess, named } = poolOf(db);
-  return db.$transaction(async (tx) => {
-    const [server] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
-    const client = server ? byProcess.get(server.pid) : undefined;
-    if (!client) return run(tx, sqlFor(tx));
-    const sql = sqlOn(client, named);
-    transactions.set(tx, sql);
-    try {
-      return await run(tx, sql);
-    } finally {
-      transactions.delete(tx);
-    }
-  }, options);
+  const { named } = poolOf(db);
+  const slot: Opening = { connections: [] };
+  return opening.run(slot, () =>
+    db.$transaction(async (tx) => {
+      const [client] = slot.connections;
+      if (!client || slot.connections.length > 1) return run(tx, sqlFor(tx));
+      const sql = sqlOn(client, named);
+      transactions.set(tx, sql);
+      try {
+        return await run(tx, sql);
+      } finally {
+        transactions.delete(tx);
+      }
+    }, options),
+  );
 }

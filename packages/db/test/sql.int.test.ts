@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import type { Db } from "../src/client.ts";
+import { createDb, type Db } from "../src/client.ts";
 import { Prisma } from "../src/generated/prisma/client.ts";
 import { sqlFor, transactionWithSql } from "../src/sql.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
@@ -85,6 +86,35 @@ describe("transactionWithSql", () => {
       ),
     );
     expect(new Set(pids).size).toBe(3);
+  });
+
+  it("asks the server nothing to find its connection: a transaction costs BEGIN and COMMIT, also when it waited for one", async () => {
+    // Two connections and four transactions: two of them wait for a connection another one releases.
+    const small = createDb({ connectionString: database.url, maxConnections: 2 });
+    const sent = vi.spyOn(pg.Client.prototype, "query");
+    try {
+      const pids = await Promise.all(
+        [0, 1, 2, 3].map(() =>
+          transactionWithSql(small, async (tx, sql) => {
+            // Its own connection's statements, not Prisma's `$queryRaw` (what it falls back to when unsure).
+            expect(sqlFor(tx)).toBe(sql);
+            const [own] = await sql.query<{ pid: number; xid: string }>(backend);
+            await sql.query(Prisma.sql`SELECT pg_sleep(0.02)`);
+            const [prismaSide] = await tx.$queryRaw<{ pid: number; xid: string }[]>(backend);
+            expect(prismaSide).toEqual(own);
+            return own?.pid;
+          }),
+        ),
+      );
+      expect(new Set(pids).size).toBe(2);
+      const texts = sent.mock.calls.map(([config]) => (typeof config === "string" ? config : (config as { text: string }).text));
+      expect(texts.filter((text) => text.includes("pg_backend_pid()"))).toHaveLength(8);
+      expect(texts.filter((text) => text === "BEGIN")).toHaveLength(4);
+      expect(texts.filter((text) => text === "COMMIT")).toHaveLength(4);
+    } finally {
+      sent.mockRestore();
+      await small.$disconnect();
+    }
   });
 
   it("a transaction opened with $transaction answers its SQL through Prisma, on its own connection", async () => {
