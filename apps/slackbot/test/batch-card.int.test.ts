@@ -1,6 +1,7 @@
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { approveAction, proposeBatch } from "@leash/core";
+import { approveAction, proposeBatch, queueNames } from "@leash/core";
 import { waitFor } from "@leash/core/testing";
 
 import { ids } from "../src/ids.ts";
@@ -162,6 +163,17 @@ describe("one Slack card per batch", () => {
     expect(updates.length).toBeLessThanOrEqual(10);
     const gaps = updates.slice(1).map((update, index) => update.receivedAt - updates[index]!.receivedAt);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
+
+    // Only the events that are the next drawing wait for it; the others are done at once.
+    const events = new Queue(queueNames.actionEvents, { connection: harness.environment.redis, prefix: harness.environment.queuePrefix });
+    try {
+      const handled = (await events.getJobs(["completed"])).filter((job) => actionIds.includes((job.data as { actionId: number }).actionId));
+      const sentBack = handled.filter((job) => (job.data as { cardTicket?: number }).cardTicket !== undefined);
+      expect(handled.length).toBeGreaterThanOrEqual(60);
+      expect(sentBack.length).toBeLessThanOrEqual(updates.length);
+    } finally {
+      await events.close();
+    }
   });
 
   it("a redraw Slack refuses covers nothing: the events it would have answered redraw the card again", async () => {

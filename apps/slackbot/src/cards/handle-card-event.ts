@@ -5,7 +5,7 @@ import { actionEventJob, findSlackCardKey, type ActionEventPayload, type Logger,
 
 import type { BotDeps } from "../bot-deps.ts";
 import { withCardLock } from "./card-lock.ts";
-import { cardDrawn, lastCardTicket, markCardShown, takeCardTicket } from "./card-tickets.ts";
+import { lastCardTicket, markCardShown, planCardDrawing, startCardDrawing } from "./card-tickets.ts";
 import { syncCard, type SyncOutcome } from "./sync-card.ts";
 
 /** How soon an event comes back when another process is busy with the same card. */
@@ -41,8 +41,9 @@ const sharedCard = (card: SlackCardKey) => card.startsWith("batch:");
 
 /**
  * Brings the card of one action event up to date: draws it now, finds it already drawn since the
- * event's change ("covered"), or sends the event back for later (DelayedError) while another
- * process holds the card or a batch card was drawn less than a second ago.
+ * event's change or another event of its batch card drawing it next ("covered"), or sends the event
+ * back for later (DelayedError) while another process holds the card, or as its batch card's next
+ * drawing, a second after the last one.
  */
 export async function handleCardEvent(deps: BotDeps, job: Job, token: string | undefined, options: { teamId: string; logger: Logger }): Promise<CardOutcome> {
   const parsed = cardEventJob.safeParse(job.data);
@@ -50,32 +51,33 @@ export async function handleCardEvent(deps: BotDeps, job: Job, token: string | u
   const { cardTicket, ...event } = parsed.data;
   const card = await findSlackCardKey(deps.core, event);
   if (!card) return "skipped";
-  const shared = sharedCard(card);
-  const ticket = shared && redrawOnly(event) ? (cardTicket ?? (await takeCardTicket(deps, card))) : null;
-
-  // Asked before taking the card, so that most events of a busy batch need not, and again once it is held.
-  const due = async (): Promise<"covered" | "now" | number> => {
-    if (ticket === null) return "now";
-    const drawn = await cardDrawn(deps, card);
-    if (drawn.shownUpTo >= ticket) return "covered";
-    const wait = drawn.drawnAt + BATCH_REDRAW_MS - Date.now();
-    return wait > 0 ? wait : "now";
+  const later = async (ms: number, ticket?: number): Promise<never> => {
+    if (ticket !== undefined && cardTicket === undefined) await job.updateData({ ...event, cardTicket: ticket });
+    await job.moveToDelayed(Date.now() + ms, token);
+    throw new DelayedError();
   };
-  const before = await due();
-  const outcome =
-    before === "now"
-      ? await withCardLock(deps, card, async (): Promise<CardOutcome | number> => {
-          const held = await due();
-          if (held !== "now") return held;
-          const upTo = shared ? await lastCardTicket(deps, card) : 0;
-          const synced = await syncCard(deps, event, options);
-          if (synced !== "skipped") await markCardShown(deps, card, { upTo, drawnAt: Date.now() });
-          return synced;
-        })
-      : before;
-  if (outcome !== "busy" && typeof outcome !== "number") return outcome;
 
-  if (ticket !== null && cardTicket === undefined) await job.updateData({ ...event, cardTicket: ticket });
-  await job.moveToDelayed(Date.now() + (outcome === "busy" ? BUSY_RETRY_MS : outcome), token);
-  throw new DelayedError();
+  if (!sharedCard(card) || !redrawOnly(event)) {
+    const upTo = sharedCard(card) ? () => lastCardTicket(deps, card) : () => Promise.resolve(0);
+    const outcome = await withCardLock(deps, card, async () => drawCard(deps, card, event, options, await upTo()));
+    return outcome === "busy" ? later(BUSY_RETRY_MS) : outcome;
+  }
+
+  const plan = await planCardDrawing(deps, card, { ticket: cardTicket, jobId: job.id ?? "", leastGapMs: BATCH_REDRAW_MS, now: Date.now() });
+  if (plan.kind !== "drawing") return "covered";
+  if (plan.waitMs > 0) return later(plan.waitMs, plan.ticket);
+  const outcome = await withCardLock(deps, card, async (): Promise<CardOutcome | number> => {
+    const start = await startCardDrawing(deps, card, { leastGapMs: BATCH_REDRAW_MS, now: Date.now() });
+    if (start.kind === "wait") return start.waitMs;
+    return start.shownUpTo >= start.upTo ? "covered" : drawCard(deps, card, event, options, start.upTo);
+  });
+  if (outcome === "busy") return later(BUSY_RETRY_MS, plan.ticket);
+  return typeof outcome === "number" ? later(outcome, plan.ticket) : outcome;
+}
+
+/** Draws the card as it is now; on a batch card, records that it shows the changes of tickets up to `upTo`. */
+async function drawCard(deps: BotDeps, card: SlackCardKey, event: ActionEventPayload, options: { teamId: string; logger: Logger }, upTo: number): Promise<CardOutcome> {
+  const synced = await syncCard(deps, event, options);
+  if (synced !== "skipped") await markCardShown(deps, card, { upTo, drawnAt: Date.now() });
+  return synced;
 }
