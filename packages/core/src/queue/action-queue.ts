@@ -25,8 +25,9 @@ export interface ActionQueue {
   /**
    * When tracing is on, each job carries a trace context: its own `trace` when given (a batch of
    * proposals from several requests, each continuing its request's trace), else the enqueuing span's.
+   * A job `ahead` goes before the jobs already waiting (see `enqueueApproved`: who goes ahead).
    */
-  enqueueExecutions(jobs: (Omit<ExecuteActionPayload, "trace"> & { trace?: string | undefined })[]): Promise<void>;
+  enqueueExecutions(jobs: (Omit<ExecuteActionPayload, "trace"> & { trace?: string | undefined; ahead?: boolean })[]): Promise<void>;
   enqueueReminder(job: FireReminderPayload & { dueAt: Date }): Promise<void>;
   /** Removes a reminder's delayed job (its reminder was cancelled); nothing happens if there is none. */
   cancelReminder(reminderId: number): Promise<void>;
@@ -100,11 +101,13 @@ export function createBullActionQueue({ connection, prefix = DEFAULT_QUEUE_PREFI
         noteActions(jobs.map((job) => job.actionId));
         const trace = currentTraceparent();
         await actions.addBulk(
-          jobs.map(({ trace: own, ...payload }) => ({
+          jobs.map(({ trace: own, ahead, ...payload }) => ({
             name: executeActionJob.name,
             data: { ...payload, ...((own ?? trace) === undefined ? {} : { trace: own ?? trace }) },
             opts: {
               jobId: executeActionJob.jobId(payload.actionId),
+              // The head of the wait list, where the worker takes its next job: O(1) as the tail is.
+              ...(ahead ? { lifo: true } : {}),
               ...infrastructureRetries,
               removeOnComplete: { count: 1000 },
               removeOnFail: { count: 5000 },
