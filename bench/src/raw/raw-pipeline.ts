@@ -56,7 +56,8 @@ export async function createRawPipeline(options: { databaseUrl: string; redisUrl
         [actionId],
       );
       if (rowCount !== 1) throw new Error(`raw action ${actionId} was not pending`);
-      await queue.add("execute", { id: actionId }, jobOptions(actionId));
+      // Ahead of the jobs already waiting, as Leash enqueues an action that waited for a decision.
+      await queue.add("execute", { id: actionId }, { ...jobOptions(actionId), lifo: true });
       executions.add([actionId]);
     },
     async burst(count) {
