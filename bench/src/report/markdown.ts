@@ -427,7 +427,7 @@ export function renderResults(results: BenchResults): string {
     "",
     "### 3. Approve → executed",
     "",
-    `Actions proposed beforehand wait for a person; an approver key approves them one call each at a steady rate; time from the scheduled approve call to the poll that saw the action executed. Under load, the approvals start after the load's warm-up and are all sent within 70% of its measured window; the harness checks that each approved action was seen executed before the load's last proposal was sent, and says so in the row. Both pipelines enqueue an approved action ahead of the jobs already waiting (BullMQ's `lifo`; Leash does so for every action that waited for a decision), and the load's jobs behind it.`,
+    `Actions proposed beforehand wait for a person; an approver key approves them one call each at a steady rate; time from the scheduled approve call to the poll that saw the action executed. Under load, the approvals start after the load's warm-up and are all sent within 70% of its measured window; the harness checks that each approved action was seen executed before the load's last proposal was sent, and says so in the row. Both pipelines enqueue an approved action ahead of the jobs already waiting (BullMQ's \`lifo\`; Leash does so for every action that waited for a decision), and the load's jobs behind it.`,
     "",
     "| when | Leash approve call | Leash approve → executed | Leash under load | raw approve call | raw approve → executed | raw under load | ratio p50 / p99 |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
