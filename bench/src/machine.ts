@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,11 @@ export interface MachineInfo {
   redis: string;
   /** The pinned versions of the packages on the measured path (pnpm-workspace.yaml's catalog). */
   packages: Record<string, string>;
+  /**
+   * The commit measured, and whether the apps, packages or harness differed from it (uncommitted
+   * changes); null outside a git checkout, absent in results written before 2026-12-06T19:40Z.
+   */
+  code?: { commit: string; uncommitted: boolean } | null;
 }
 
 const measuredPackages = ["@prisma/client", "@prisma/adapter-pg", "pg", "bullmq", "ioredis", "@trpc/server", "zod", "tsx"];
@@ -31,6 +37,15 @@ function catalogVersions(): Record<string, string> {
     if (match?.[1]) versions[name] = match[1];
   }
   return versions;
+}
+
+function measuredCode(): { commit: string; uncommitted: boolean } | null {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return { commit: git("rev-parse", "--short=7", "HEAD"), uncommitted: git("status", "--porcelain", "--", "apps", "packages", "bench/src").length > 0 };
+  } catch {
+    return null;
+  }
 }
 
 export async function describeMachine(pool: pg.Pool, redis: Redis): Promise<MachineInfo> {
@@ -50,5 +65,6 @@ export async function describeMachine(pool: pg.Pool, redis: Redis): Promise<Mach
     postgresSettings: Object.fromEntries(settings.rows.map((row) => [row.name, `${row.setting}${row.unit ? ` ${row.unit}` : ""}`])),
     redis: /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown",
     packages: catalogVersions(),
+    code: measuredCode(),
   };
 }

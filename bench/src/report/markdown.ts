@@ -394,6 +394,7 @@ export function renderResults(results: BenchResults): string {
     "",
     `Run: ${results.startedAt} (${results.mode} run, ${fmt(results.durationSeconds / 60, 1)} min), \`pnpm bench${results.mode === "quick" ? " --quick" : ""}${results.settings.workers > 1 ? ` --workers ${results.settings.workers}` : ""}\`; its results are \`bench/results/${results.startedAt.replaceAll(":", "-")}-${results.mode}.json\`.`,
     "",
+    ...(machine.code ? [`Code: commit \`${machine.code.commit}\`${machine.code.uncommitted ? ", with uncommitted changes to the apps, packages or harness" : ""}.`, ""] : []),
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, shared by Postgres, Redis, the API, the worker and the load generator; load average ${machine.loadAverage.join(" / ")} (1/5/15 min) when the run started.`,
     `Versions: Node ${machine.node}, PostgreSQL ${machine.postgres} (${Object.entries(machine.postgresSettings).map(([name, value]) => `${name}=${value}`).join(", ")}), Redis ${machine.redis}; ${Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
     ...(machine.postgresSettings.autovacuum === "off"
