@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
 import { approveAction, proposeAction, queueNames, rollbackAction, type ProposeActionInput } from "../src/index.ts";
 import { createTestEnvironment, createTestItem, createTestTenant, testRedisUrl, waitFor, type TestEnvironment, type TestTenant } from "../src/testing/index.ts";
-import { claimOne, runOne } from "./support/execution.ts";
+import { executeHere } from "./support/execution.ts";
 
 let environment: TestEnvironment;
 let tenant: TestTenant;
@@ -24,10 +24,8 @@ const idea = (title: string): ProposeActionInput => ({ actionType: "create", tar
 const propose = async (input: ProposeActionInput) => (await proposeAction(environment.deps, { actor: tenant.agent, input })).action;
 
 /** Runs an approved action to its end here, as the worker would, and drops the jobs waiting (its own among them). */
-async function executeHere(actionId: number) {
-  const claimed = await claimOne(environment.db, { actionId, workerId: "test", now: new Date(), staleClaimMs: 60_000 });
-  if (claimed.kind !== "claimed") throw new Error(`expected a claim, got ${claimed.kind}`);
-  await runOne({ db: environment.db, clock: environment.deps.clock, registry: registeredActionTypes() }, claimed);
+async function executeAndDrain(actionId: number) {
+  await executeHere({ db: environment.db, clock: environment.deps.clock, registry: registeredActionTypes() }, actionId);
   const actions = new Queue(queueNames.actions, { connection: environment.redis, prefix: environment.queuePrefix });
   await actions.drain();
   await actions.close();
@@ -60,7 +58,7 @@ describe("actions that waited for a decision go ahead of the queue", () => {
     const waiting = await propose({ actionType: "update", targetType: "idea", targetId: item.id, parameters: { title: "Waited" } });
     expect(waiting.status).toBe("pending");
     const done = await propose(idea("Executed earlier"));
-    await executeHere(done.id);
+    await executeAndDrain(done.id);
 
     const backlog: number[] = [];
     for (const title of ["First", "Second", "Third"]) backlog.push((await propose(idea(title))).id);

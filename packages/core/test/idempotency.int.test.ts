@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@leash/db";
 
 import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
-import { claimOne, runOne } from "./support/execution.ts";
+import { executeHere } from "./support/execution.ts";
 import {
   approveAction,
   CoreError,
@@ -44,14 +44,7 @@ const rowsWithKey = (idempotencyKey: string) =>
 
 /** Runs an approved action to its end here, as the worker would. */
 async function execute(actionId: number) {
-  const claimed = await claimOne(environment.db, {
-    actionId,
-    workerId: "test",
-    now: new Date(),
-    staleClaimMs: 60_000,
-  });
-  if (claimed.kind !== "claimed") throw new Error(`expected a claim, got ${claimed.kind}`);
-  await runOne({ db: environment.db, clock: environment.deps.clock, registry: registeredActionTypes() }, claimed);
+  await executeHere({ db: environment.db, clock: environment.deps.clock, registry: registeredActionTypes() }, actionId);
 }
 
 describe("a retried proposal (same idempotencyKey) finds the first action, whatever happened to it since", () => {

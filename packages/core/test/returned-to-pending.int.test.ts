@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { registeredActionTypes } from "../src/action-types/action-type-registry.ts";
-import { claimOne, runOne } from "./support/execution.ts";
+import { executeHere } from "./support/execution.ts";
 import { queueNames, type ExecuteActionPayload } from "../src/queue/queue-definitions.ts";
 import {
   approveAction,
@@ -108,14 +108,7 @@ async function returnedToPending(
     data: { data: { status: meanwhile }, version: { increment: 1 } },
   });
   now = returnAt;
-  const claimed = await claimOne(environment.db, {
-    actionId,
-    workerId: "test",
-    now,
-    staleClaimMs: 60_000,
-  });
-  if (claimed.kind !== "claimed") throw new Error(`expected a claim, got ${claimed.kind}`);
-  const outcome = await runOne({ db: environment.db, clock, registry: registeredActionTypes() }, claimed);
+  const outcome = await executeHere({ db: environment.db, clock, registry: registeredActionTypes() }, actionId);
   expect(outcome.returnedToPending).toContain("changed after the proposal");
   return actionId;
 }

@@ -22,3 +22,10 @@ export async function runOne(
   if (result?.kind === "threw") throw result.error;
   throw new Error(`claim on action #${claimed.action.id} was lost`);
 }
+
+/** Claims and runs one approved action here, as the worker would, at the clock's time. */
+export async function executeHere(deps: { db: Db; clock: Clock; registry: ActionRegistry }, actionId: number): Promise<RunOutcome> {
+  const claimed = await claimOne(deps.db, { actionId, workerId: "test", now: deps.clock.now(), staleClaimMs: 60_000 });
+  if (claimed.kind !== "claimed") throw new Error(`expected a claim, got ${claimed.kind}`);
+  return runOne(deps, claimed);
+}
