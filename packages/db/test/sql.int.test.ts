@@ -25,6 +25,26 @@ afterAll(async () => {
 
 const backend = Prisma.sql`SELECT pg_backend_pid() AS pid, txid_current()::text AS xid`;
 
+/**
+ * `count` transactions opened at once and held open together (so none can be handed another's
+ * connection), each checking that its SQL runs on its own connection, in Prisma's transaction, and
+ * not through Prisma's `$queryRaw` (what it falls back to when unsure). Answers their server processes.
+ */
+function transactionsAtOnce(client: Db, count: number): Promise<(number | undefined)[]> {
+  return Promise.all(
+    Array.from({ length: count }, () =>
+      transactionWithSql(client, async (tx, sql) => {
+        expect(sqlFor(tx)).toBe(sql);
+        const [own] = await sql.query<{ pid: number; xid: string }>(backend);
+        await sql.query(Prisma.sql`SELECT pg_sleep(0.05)`);
+        const [prismaSide] = await tx.$queryRaw<{ pid: number; xid: string }[]>(backend);
+        expect(prismaSide).toEqual(own);
+        return own?.pid;
+      }),
+    ),
+  );
+}
+
 describe("SQL on the pool Prisma's adapter uses", () => {
   it("answers rows as pg parses them, with values bound, not spliced", async () => {
     const hostile = "'); DROP TABLE item; --";
@@ -73,18 +93,7 @@ describe("transactionWithSql", () => {
   });
 
   it("concurrent transactions each get their own connection", async () => {
-    const pids = await Promise.all(
-      [0, 1, 2].map(() =>
-        transactionWithSql(db, async (tx, sql) => {
-          const [own] = await sql.query<{ pid: number; xid: string }>(backend);
-          // Held open together, so none can be handed another's connection.
-          await sql.query(Prisma.sql`SELECT pg_sleep(0.05)`);
-          const [prismaSide] = await tx.$queryRaw<{ pid: number; xid: string }[]>(backend);
-          expect(prismaSide).toEqual(own);
-          return own?.pid;
-        }),
-      ),
-    );
+    const pids = await transactionsAtOnce(db, 3);
     expect(new Set(pids).size).toBe(3);
   });
 
@@ -93,19 +102,7 @@ describe("transactionWithSql", () => {
     const small = createDb({ connectionString: database.url, maxConnections: 2 });
     const sent = vi.spyOn(pg.Client.prototype, "query");
     try {
-      const pids = await Promise.all(
-        [0, 1, 2, 3].map(() =>
-          transactionWithSql(small, async (tx, sql) => {
-            // Its own connection's statements, not Prisma's `$queryRaw` (what it falls back to when unsure).
-            expect(sqlFor(tx)).toBe(sql);
-            const [own] = await sql.query<{ pid: number; xid: string }>(backend);
-            await sql.query(Prisma.sql`SELECT pg_sleep(0.02)`);
-            const [prismaSide] = await tx.$queryRaw<{ pid: number; xid: string }[]>(backend);
-            expect(prismaSide).toEqual(own);
-            return own?.pid;
-          }),
-        ),
-      );
+      const pids = await transactionsAtOnce(small, 4);
       expect(new Set(pids).size).toBe(2);
       const texts = sent.mock.calls.map(([config]) => (typeof config === "string" ? config : (config as { text: string }).text));
       expect(texts.filter((text) => text.includes("pg_backend_pid()"))).toHaveLength(8);
