@@ -58,8 +58,7 @@ export async function handleCardEvent(deps: BotDeps, job: Job, token: string | u
   };
 
   if (!sharedCard(card) || !redrawOnly(event)) {
-    const upTo = sharedCard(card) ? () => lastCardTicket(deps, card) : () => Promise.resolve(0);
-    const outcome = await withCardLock(deps, card, async () => drawCard(deps, card, event, options, await upTo()));
+    const outcome = await withCardLock(deps, card, async () => drawCard(deps, card, event, options, sharedCard(card) ? await lastCardTicket(deps, card) : 0));
     return outcome === "busy" ? later(BUSY_RETRY_MS) : outcome;
   }
 
