@@ -37,12 +37,15 @@ const itemFields = {
 const mapFields = (fields: Record<string, z.ZodType>, wrap: (field: z.ZodType) => z.ZodType) =>
   z.strictObject(Object.fromEntries(Object.entries(fields).map(([key, field]) => [key, wrap(field)])));
 
-export const itemDataSchemas: Record<TargetType, z.ZodType> = {
-  person: mapFields(itemFields.person, (field) => field.optional()),
-  project: mapFields(itemFields.project, (field) => field.optional()),
-  idea: mapFields(itemFields.idea, (field) => field.optional()),
-  admin: mapFields(itemFields.admin, (field) => field.optional()),
-};
+/** One schema per kind, every field wrapped alike; built once, as a zod object compiles its parser on first use. */
+const schemaPerKind = (wrap: (field: z.ZodType) => z.ZodType): Record<TargetType, z.ZodType> => ({
+  person: mapFields(itemFields.person, wrap),
+  project: mapFields(itemFields.project, wrap),
+  idea: mapFields(itemFields.idea, wrap),
+  admin: mapFields(itemFields.admin, wrap),
+});
+
+export const itemDataSchemas = schemaPerKind((field) => field.optional());
 
 export const itemTitleSchema = text(300);
 
@@ -51,13 +54,8 @@ export const itemDataDescription = `fields of the item kind (all optional): ${Ob
   .map(([kind, fields]) => `${kind}: ${Object.keys(fields).join(", ")}`)
   .join("; ")}`;
 
-/** An update's `data`: fields may also be set to null (cleared). Built once: a zod object compiles its parser on first use. */
-const partialItemDataSchemas: Record<TargetType, z.ZodType> = {
-  person: mapFields(itemFields.person, (field) => field.nullable().optional()),
-  project: mapFields(itemFields.project, (field) => field.nullable().optional()),
-  idea: mapFields(itemFields.idea, (field) => field.nullable().optional()),
-  admin: mapFields(itemFields.admin, (field) => field.nullable().optional()),
-};
+/** An update's `data`: fields may also be set to null (cleared). */
+const partialItemDataSchemas = schemaPerKind((field) => field.nullable().optional());
 
 /** Validates `data` for an item of `kind`; with `partial`, fields may be omitted or set to null (cleared). */
 export function itemDataSchemaFor(kind: TargetType, options: { partial: boolean }): z.ZodType {
