@@ -67,6 +67,22 @@ describe("in-app notifications", () => {
     expect(row.readAt).toBeNull();
   });
 
+  it("written and delivered at once (send) reach the same user, and nothing is written for a recipient who is no user of the tenant", async () => {
+    const fresh = (recipient: string) => ({ tenantId: acme.id, actionId: null, itemId: null, channel: "in_app", recipient, subject: "Sent", message: "In one statement" });
+    const sent = await delivery.send(environment.db, fresh("  Approver@InAppAcme.test "));
+    expect(sent).toMatchObject({ channel: "in_app", delivery: null, userId: acme.approver.userId, recipient: "  Approver@InAppAcme.test " });
+    const row = await environment.db.notification.findUniqueOrThrow({ where: { id: sent.notificationId } });
+    expect(row).toMatchObject({ tenantId: acme.id, userId: acme.approver.userId, subject: "Sent", message: "In one statement", delivery: null, readAt: null });
+    expect(row.deliveredAt?.toISOString()).toBe(sent.deliveredAt);
+    expect(await delivery.send(environment.db, fresh(acme.viewer.userId))).toMatchObject({ userId: acme.viewer.userId });
+
+    const before = await environment.db.notification.count();
+    for (const stranger of ["approver@inappglobex.test", globex.approver.userId, "nobody@inappacme.test"]) {
+      await expect(delivery.send(environment.db, fresh(stranger))).rejects.toMatchObject({ code: "NOT_FOUND", retryable: false, message: `in_app recipient ${stranger} is not a user of this tenant` });
+    }
+    expect(await environment.db.notification.count()).toBe(before);
+  });
+
   it("belong to people: an API key has none", async () => {
     await expect(listMyNotifications(environment.deps, { actor: acme.agent })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });

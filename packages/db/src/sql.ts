@@ -48,8 +48,19 @@ const MAX_PARAMETERS_OF_PREPARED = 32;
  */
 export function statementName(text: string, parameterCount: number): string {
   if (parameterCount > MAX_PARAMETERS_OF_PREPARED) return "";
-  return `leash_${createHash("sha1").update(text).digest("base64url")}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    if (names.size >= MAX_NAMES_KEPT) names.clear();
+    name = `leash_${createHash("sha1").update(text).digest("base64url")}`;
+    names.set(text, name);
+  }
+  return name;
 }
+
+// A statement's name is a hash of its text, computed once per text rather than on every call (a
+// few per action); the texts are the shapes of our queries, so the bound is only a safety net.
+const MAX_NAMES_KEPT = 2000;
+const names = new Map<string, string>();
 
 /** The connections a pool handed out, by promise, while `transactionWithSql` was opening a transaction. */
 interface Opening {

@@ -1,7 +1,5 @@
 import { z } from "zod";
 
-import { Prisma, sqlFor, type DbTransaction, type Notification } from "@leash/db";
-
 import { checkChannelConfigured } from "../delivery/check-channel-configured.ts";
 import { createNotificationDelivery } from "../delivery/create-notification-delivery.ts";
 import { findRecipientUser } from "../delivery/find-recipient-user.ts";
@@ -43,7 +41,8 @@ export const notifyAction = defineActionType({
   },
   async execute({ tx, tenantId, actionId, targetType, targetId, parameters, services }) {
     if (targetId !== null) await findLiveItem(tx, tenantId, targetType, targetId);
-    const notification = await insertNotification(tx, {
+    // Inside the execution transaction: a failed delivery rolls the row back and the action's retries take over.
+    const sent = await (services.delivery ?? createNotificationDelivery({})).send(tx, {
       tenantId,
       actionId,
       itemId: targetId,
@@ -52,8 +51,6 @@ export const notifyAction = defineActionType({
       subject: parameters.subject ?? null,
       message: parameters.message,
     });
-    // Inside the execution transaction: a failed delivery rolls the row back and the action's retries take over.
-    const sent = await (services.delivery ?? createNotificationDelivery({})).deliver(tx, notification);
     return {
       result: { notificationId: sent.notificationId, channel: sent.channel, recipient: sent.recipient, userId: sent.userId, deliveredAt: sent.deliveredAt, delivery: sent.delivery },
       rollbackData: null,
@@ -62,19 +59,3 @@ export const notifyAction = defineActionType({
   rollback: { reversible: false, reason: "sent a notification; a sent message cannot be recalled", explanation: "a sent message cannot be recalled" },
 });
 
-/**
- * Writes the notification row to deliver, as the model API's create would, in SQL through the
- * execution transaction (see item-store.ts for why; test/item-store.int.test.ts compares the rows).
- */
-async function insertNotification(
-  tx: DbTransaction,
-  row: Pick<Notification, "tenantId" | "actionId" | "itemId" | "channel" | "recipient" | "subject" | "message">,
-): Promise<Notification> {
-  const [notification] = await sqlFor(tx).query<Notification>(Prisma.sql`
-    INSERT INTO notification (tenant_id, action_id, item_id, channel, recipient, subject, message)
-    VALUES (${row.tenantId}::uuid, ${row.actionId}::int, ${row.itemId}::int, ${row.channel}, ${row.recipient}, ${row.subject}::text, ${row.message})
-    RETURNING id, tenant_id AS "tenantId", action_id AS "actionId", item_id AS "itemId", channel, recipient, user_id AS "userId",
-              subject, message, delivery, delivered_at AS "deliveredAt", read_at AS "readAt", created_at AS "createdAt"`);
-  if (!notification) throw new Error("inserting a notification answered no row");
-  return notification;
-}

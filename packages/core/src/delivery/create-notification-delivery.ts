@@ -8,6 +8,7 @@ import type { SlackPosted, SlackSender } from "./create-slack-sender.ts";
 import { permanentFailure } from "./delivery-failure.ts";
 import { deliveryReference } from "./delivery-reference.ts";
 import { findRecipientUser } from "./find-recipient-user.ts";
+import { insertDeliveredInApp, insertNotification, type NewNotification } from "./insert-notification.ts";
 import { isNotificationChannel, type NotificationChannel } from "./notification-channels.ts";
 import { resolveSlackDestination } from "./resolve-slack-destination.ts";
 
@@ -32,6 +33,11 @@ export interface NotificationDelivery {
    * either way, so that a row exists only for a delivered notification.
    */
   deliver(db: Db | DbTransaction, notification: Notification): Promise<DeliveredNotification>;
+  /**
+   * Writes a new notification in the caller's transaction and delivers it, as `deliver` does a row
+   * written beforehand; an in_app one, whose row is its delivery, in one statement.
+   */
+  send(db: Db | DbTransaction, notification: NewNotification): Promise<DeliveredNotification>;
   /** Closes the email sender's pooled connections: the process that delivered calls it as it stops. */
   close(): void;
 }
@@ -48,13 +54,13 @@ type Sent = { receipt: ChannelReceipt; userId: string | null };
 export function createNotificationDelivery({ email, slack, clock = systemClock }: NotificationDeliveryOptions): NotificationDelivery {
   const channels: NotificationChannel[] = [...(email ? (["email"] as const) : []), ...(slack ? (["slack"] as const) : []), "in_app"];
 
-  const send = async (db: Db | DbTransaction, notification: Notification, channel: NotificationChannel): Promise<Sent> => {
+  const sendOn = async (db: Db | DbTransaction, notification: Notification, channel: NotificationChannel): Promise<Sent> => {
     const { tenantId, recipient, subject, message } = notification;
     const reference = deliveryReference(notification);
     switch (channel) {
       case "in_app": {
         const user = await findRecipientUser(db, { tenantId, recipient });
-        if (!user) throw new CoreError("NOT_FOUND", `in_app recipient ${recipient} is not a user of this tenant`);
+        if (!user) throw inAppRecipientNotFound(recipient);
         return { receipt: { channel, delivery: null }, userId: user.id };
       }
       case "email": {
@@ -73,21 +79,33 @@ export function createNotificationDelivery({ email, slack, clock = systemClock }
     }
   };
 
+  const deliver = async (db: Db | DbTransaction, notification: Notification): Promise<DeliveredNotification> => {
+    if (!isNotificationChannel(notification.channel)) throw permanentFailure(`Unknown notification channel ${notification.channel}`);
+    const { receipt, userId } = await sendOn(db, notification, notification.channel);
+    const deliveredAt = clock.now();
+    await db.notification.update({
+      where: { id: notification.id },
+      data: { userId, deliveredAt, ...(receipt.delivery ? { delivery: receipt.delivery } : {}) },
+    });
+    return { ...receipt, notificationId: notification.id, recipient: notification.recipient, userId, deliveredAt: deliveredAt.toISOString() };
+  };
+
   return {
     channels,
     email: email ?? null,
-    async deliver(db, notification) {
-      if (!isNotificationChannel(notification.channel)) throw permanentFailure(`Unknown notification channel ${notification.channel}`);
-      const { receipt, userId } = await send(db, notification, notification.channel);
-      const deliveredAt = clock.now();
-      await db.notification.update({
-        where: { id: notification.id },
-        data: { userId, deliveredAt, ...(receipt.delivery ? { delivery: receipt.delivery } : {}) },
-      });
-      return { ...receipt, notificationId: notification.id, recipient: notification.recipient, userId, deliveredAt: deliveredAt.toISOString() };
+    deliver,
+    async send(db, notification) {
+      if (notification.channel !== "in_app") return deliver(db, await insertNotification(db, notification));
+      const delivered = await insertDeliveredInApp(db, notification, clock.now());
+      if (!delivered?.deliveredAt) throw inAppRecipientNotFound(notification.recipient);
+      return { channel: "in_app", delivery: null, notificationId: delivered.id, recipient: delivered.recipient, userId: delivered.userId, deliveredAt: delivered.deliveredAt.toISOString() };
     },
     close() {
       email?.close();
     },
   };
+}
+
+function inAppRecipientNotFound(recipient: string): CoreError {
+  return new CoreError("NOT_FOUND", `in_app recipient ${recipient} is not a user of this tenant`);
 }
