@@ -47,8 +47,12 @@ export interface FaultStack<R extends StackRedis = PrivateRedis> {
   spawnApi(port: number, env?: Record<string, string>): Promise<AppProcess>;
   /** Execution jobs in Redis still to run: waiting, prioritized, active or delayed. */
   pendingJobs(): Promise<number>;
-  /** Proposes `count` auto-approved notify actions in batches, as an agent; returns their ids. */
-  proposeNotifications(count: number, label: string): Promise<number[]>;
+  /**
+   * Proposes `count` auto-approved notify actions in batches, as an agent; returns their ids. With
+   * `backlog`, the execution queue is paused until the last one is enqueued, so that every job but
+   * those the workers take first is still waiting in Redis afterwards, however fast they run.
+   */
+  proposeNotifications(count: number, label: string, options?: { backlog?: boolean }): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -147,7 +151,8 @@ export async function startFaultStack({
       const counts = await executions.getJobCounts("waiting", "prioritized", "active", "delayed");
       return Object.values(counts).reduce((sum, value) => sum + value, 0);
     },
-    proposeNotifications: async (count, label) => {
+    proposeNotifications: async (count, label, { backlog = false } = {}) => {
+      if (backlog) await executions.pause();
       const ids: number[] = [];
       for (let start = 0; start < count; start += MAX_BATCH_SIZE) {
         const { actions } = await proposeBatch(deps, {
@@ -161,6 +166,7 @@ export async function startFaultStack({
         });
         ids.push(...actions.map((action) => action.id));
       }
+      if (backlog) await executions.resume();
       return ids;
     },
     close: async () => {

@@ -22,14 +22,16 @@ afterAll(async () => {
 
 /**
  * Runs 2,000 actions, applies `fault` once a hundred have executed, and counts what became of them.
- * Early, so that jobs are still waiting when it strikes, not only the ones the two workers hold (up
- * to 128 each, which finish anyway): on a slow host, waiting for a few hundred let the workers take
- * every job left before FLUSHALL, and the reconciler then had nothing to put back.
+ * The jobs must still be waiting when it strikes, not only the ones the two workers hold (up to 128
+ * each, which finish anyway): the queue is paused while the actions are proposed (a backlog of
+ * 2,000), and the fault strikes soon after it resumes. Without the pause, the workers kept up with
+ * the proposals on a slow host, took every job left before FLUSHALL, and the reconciler then had
+ * nothing to put back.
  */
 async function runThrough(scenario: "redis-restart" | "redis-flushall", fault: () => Promise<void>) {
   const before = await stack.db.notification.count();
   const startedAt = Date.now();
-  const ids = await stack.proposeNotifications(IN_FLIGHT, scenario);
+  const ids = await stack.proposeNotifications(IN_FLIGHT, scenario, { backlog: true });
   await waitFor(async () => (await stack.db.notification.count()) - before >= 100, { timeoutMs: 120_000, intervalMs: 5, what: "a hundred actions to execute" });
   const jobsAtFault = await stack.pendingJobs();
   await fault();
