@@ -3,6 +3,7 @@ import { z } from "zod";
 
 import { defineActionType } from "../src/action-types/action-definition.ts";
 import { registeredActionTypes, type ActionRegistry } from "../src/action-types/action-type-registry.ts";
+import { notifyAction } from "../src/action-types/notify.ts";
 import { updateAction } from "../src/action-types/update-item.ts";
 import { claimActions } from "../src/execution/claim-actions.ts";
 import { executeActions } from "../src/execution/execute-actions.ts";
@@ -12,8 +13,8 @@ import { createApprovedUpdate, createTestEnvironment, createTestItem, createTest
 let environment: TestEnvironment;
 let tenant: TestTenant;
 
-/** How many times each update's handler ran, by the status it sets, and how many pings went out. */
-const calls = { updates: new Map<string, number>(), pings: 0 };
+/** How many times each update's handler ran, by the status it sets, how many pings went out, and how many notify handlers ran. */
+const calls = { updates: new Map<string, number>(), pings: 0, notifies: 0 };
 
 /**
  * update, except that a status of "boom" writes the item and then throws: its write must not survive;
@@ -34,6 +35,13 @@ const registry: ActionRegistry = {
       return Promise.resolve({ result: { pinged: calls.pings }, rollbackData: null });
     },
     rollback: { reversible: false, reason: "pinged", explanation: "a ping cannot be recalled" },
+  }),
+  notify: defineActionType({
+    ...notifyAction,
+    execute(context) {
+      calls.notifies += 1;
+      return notifyAction.execute(context);
+    },
   }),
   update: defineActionType({
     ...updateAction,
@@ -157,6 +165,23 @@ describe("a batch of executions", () => {
     expect(await row(after.id)).toMatchObject({ status: "executed", rollbackData: { before: { version: b.version, data: { status: "new" } } }, result: { version: b.version + 1 } });
     expect(await row(pinged.id)).toMatchObject({ status: "executed", result: { pinged: 1 } });
     expect(await eventTypes(after.id)).toEqual(["started", "executed"]);
+  });
+
+  it("an in_app notification only writes its row: a later failure runs it again in the same transaction (no savepoint), and it is delivered once", async () => {
+    const [a] = await items(1);
+    if (!a) throw new Error("item missing");
+    const notified = await environment.db.agentAction.create({
+      data: { tenantId: tenant.id, proposerLabel: "agent", actionType: "notify", parameters: { channel: "in_app", recipient: tenant.inbox, message: "Once" }, status: "approved" },
+    });
+    const failing = await createApprovedUpdate(environment.db, tenant.id, { itemId: a.id, data: { status: "boom" } });
+    calls.notifies = 0;
+
+    expect((await execute([notified.id, failing.id])).map((outcome) => outcome.kind)).toEqual(["executed", "retry"]);
+    expect(calls.notifies).toBe(2);
+    const rows = await environment.db.notification.findMany({ where: { actionId: notified.id } });
+    expect(rows).toHaveLength(1);
+    expect(await row(notified.id)).toMatchObject({ status: "executed", result: { notificationId: rows[0]?.id, channel: "in_app" } });
+    expect(await itemData(a.id)).toEqual({ status: "new" });
   });
 
   it("a failure before any outside call abandons the transaction: the batch runs again without the failed action, each other action once in effect", async () => {

@@ -201,6 +201,11 @@ export interface ActionDefinition<Name extends string = string, Schema extends z
    */
   actsOutside?: boolean;
   /**
+   * For a type that reaches outside with some parameters only, the worker's answer for one action
+   * (notify reaches outside by email or Slack, not in the console); `actsOutside` when absent.
+   */
+  actsOutsideWith?(parameters: z.output<Schema>): boolean;
+  /**
    * Who carries it out once approved: the `worker` runs `execute`; the `agent` runs it itself and
    * reports the outcome (`action.complete`), so the worker never runs it.
    */

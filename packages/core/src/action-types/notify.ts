@@ -24,6 +24,8 @@ export const notifyAction = defineActionType({
     "Propose sending a message to a recipient: by email (an address, or a Leash user), on Slack (a channel id, a Slack user id, or a Leash user with a linked Slack account) or in the Leash console (a Leash user). Delivered once approved, at least once, with the action id as its reference.",
   changesItem: false,
   actsOutside: true,
+  // An in_app notification is its row: nothing leaves the database.
+  actsOutsideWith: (parameters) => parameters.channel !== "in_app",
   async prepare({ db, tenantId, parameters, services }) {
     // A channel this server cannot deliver on is refused now, never accepted to be dropped later.
     checkChannelConfigured(services.delivery?.channels ?? ["in_app"], parameters.channel);

@@ -46,6 +46,8 @@ interface Ran {
   rolledBack: AgentAction | null;
   /** The parameters a template step ran with, once its placeholders were filled in. */
   resolvedParameters: Prisma.InputJsonObject | null;
+  /** Whether it may have reached outside the database (see `actsOutside`): an undo always counts as such. */
+  actedOutside: boolean;
 }
 
 /**
@@ -125,8 +127,9 @@ async function runBatch(tx: DbTransaction, now: Date, batch: Batch, failure: { i
  * Runs the held actions of a batch one after another. A failed action must lose its writes and the
  * batch keep the others', but a savepoint before every action costs a round trip per action; so the
  * actions run without one until something fails, and a savepoint is opened only where rolling back
- * further would undo an effect outside the database: before the next action after one whose type does
- * not declare `actsOutside: false` (custom types that leave it unset included), and after an undo. When an action fails, the transaction rolls back to the
+ * further would undo an effect outside the database: before the next action after one that may have
+ * acted outside (`actsOutsideWith`, else `actsOutside` not false: custom types that leave it unset
+ * included), and after an undo. When an action fails, the transaction rolls back to the
  * newest savepoint (or, with none, the whole transaction is abandoned and the batch runs again), the
  * actions it undid run again (they only wrote to the database, which the rollback undid), and from
  * then on every action gets a savepoint of its own, so a batch runs again at most once.
@@ -178,7 +181,7 @@ async function runHeldActions(
     if (step.kind === "kept") {
       keep(index, step);
       sinceSavepoint.push(index);
-      actedOutside = claim.action.rollbackOfId !== null || batch.registry[claim.action.actionType]?.actsOutside !== false;
+      actedOutside = step.ran?.actedOutside ?? false;
       continue;
     }
     if (!savepointOpen) throw new BatchAbandoned({ index, result: step.result });
@@ -236,6 +239,7 @@ async function runHandler(tx: DbTransaction, registry: ActionRegistry, action: A
     effects: outcome.effects ?? [],
     rolledBack: null,
     resolvedParameters: step ? step.parameters : null,
+    actedOutside: definition.actsOutsideWith ? definition.actsOutsideWith(parsed.data) : definition.actsOutside !== false,
   };
 }
 
@@ -248,6 +252,7 @@ async function runUndo(tx: DbTransaction, registry: ActionRegistry, action: Agen
     effects: undone.effects ?? [],
     rolledBack: undone.original,
     resolvedParameters: null,
+    actedOutside: true,
   };
 }
 
