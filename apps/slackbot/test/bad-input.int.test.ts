@@ -224,7 +224,8 @@ function spoiledRequest(make: () => SlackBody): fc.Arbitrary<{ body: string; con
       .map((spoiled) => ({ body: new URLSearchParams(spoiled).toString() }));
   }
   const payload = "interactive" in valid ? valid.interactive : valid.event;
-  const withSender = fc.tuple(sender, fc.constantFrom(payload)).map(([user, value]) => JSON.parse(JSON.stringify(value).replaceAll(`"${SLACK_USERS.approver}"`, JSON.stringify(user))) as unknown);
+  // A replacer function, not a replacement string: junk such as "$'" or "$`" in a replacement string splices in parts of the text.
+  const withSender = fc.tuple(sender, fc.constantFrom(payload)).map(([user, value]) => JSON.parse(JSON.stringify(value).replaceAll(`"${SLACK_USERS.approver}"`, () => JSON.stringify(user))) as unknown);
   const embedded = spoiledEmbeddedJson(payload);
   const spoiled = fc.oneof(spoiledAnywhere(payload), withSender, ...(embedded ? [embedded] : []));
   if ("interactive" in valid) return spoiled.map((value) => ({ body: `payload=${encodeURIComponent(toJsonText(value))}` }));
