@@ -26,11 +26,14 @@ async function statementsRunning(db: Db, appName: string): Promise<number> {
  * Postgres, the database shows exactly what a kill or a stop sent now leaves behind; reading it
  * after the signal instead would race the worker's last commits. A moment it holds nothing, or one
  * where a statement of it waits on its own frozen transaction, is let go (SIGCONT) and tried again.
+ * `actionIds` may be a function, read again at each try, for a run whose actions are still being
+ * proposed: workers that keep up with the proposals have executed every action of an early list
+ * and then only hold later ones.
  */
 export async function freezeHoldingClaims(
   db: Db,
   worker: AppProcess,
-  actionIds: number[],
+  actionIds: number[] | (() => Promise<number[]>),
   timeoutMs = 60_000,
 ): Promise<number[]> {
   const pid = worker.child.pid;
@@ -46,7 +49,7 @@ export async function freezeHoldingClaims(
       await new Promise((resolve) => setTimeout(resolve, 5));
       running = await statementsRunning(db, worker.appName);
     }
-    const held = running === 0 ? await claimsHeldBy(db, pid, actionIds) : [];
+    const held = running === 0 ? await claimsHeldBy(db, pid, typeof actionIds === "function" ? await actionIds() : actionIds) : [];
     if (held.length > 0) return held;
     worker.child.kill("SIGCONT");
     if (Date.now() > deadline)

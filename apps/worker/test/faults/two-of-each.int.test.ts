@@ -96,7 +96,8 @@ describe("two APIs behind haproxy (round robin) and two workers", () => {
         if (count !== KILL_AT) return;
         kills.push(
           (async () => {
-            const ids = (await stack.db.agentAction.findMany({ where: { tenantId: stack.tenant.id, actionType: "notify" }, select: { id: true } })).map((row) => row.id);
+            // Read at each try: the proposals go on meanwhile, and the workers may have executed every earlier one.
+            const ids = async () => (await stack.db.agentAction.findMany({ where: { tenantId: stack.tenant.id, actionType: "notify" }, select: { id: true } })).map((row) => row.id);
             const held = await freezeHoldingClaims(stack.db, doomedWorker, ids);
             const executed = (await stack.db.notification.count()) - before;
             await Promise.all([doomedApi.process.stop("SIGKILL"), doomedWorker.stop("SIGKILL")]);
