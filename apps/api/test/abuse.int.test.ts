@@ -2,10 +2,9 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createApiKeyLookupThrottle, type Throttle } from "@leash/core";
+import { createApiKeyLookupThrottle, createRedisConnection, silentLogger, type RedisConnection, type Throttle } from "@leash/core";
 import { createTestEnvironment, createTestTenant, testRedisUrl, type TestEnvironment, type TestTenant } from "@leash/core/testing";
 
 import { createApiKeyRateLimiter, type ApiKeyRateLimiter } from "../src/rate-limit.ts";
@@ -14,7 +13,7 @@ import { createApiServer } from "../src/server.ts";
 let environment: TestEnvironment;
 let tenant: TestTenant;
 const servers: Server[] = [];
-const clients: Redis[] = [];
+const clients: RedisConnection[] = [];
 
 beforeAll(async () => {
   environment = await createTestEnvironment();
@@ -43,10 +42,9 @@ async function startInstance(
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function redisClient(url: string): Redis {
-  // As the API connects: fail fast, no offline queue.
-  const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  client.on("error", () => undefined);
+function redisClient(url: string): RedisConnection {
+  // As the API connects its rate limits: fail fast, no offline queue, commands of one turn pipelined.
+  const client = createRedisConnection({ url, role: "producer", name: "test", logger: silentLogger(), autoPipelining: true });
   clients.push(client);
   return client;
 }
@@ -55,7 +53,7 @@ function redisClient(url: string): Redis {
  * A client that has connected: until then the limiter counts in memory per instance (its fallback
  * while Redis does not answer), which a test of the shared count must not start in.
  */
-async function connectedRedisClient(url: string): Promise<Redis> {
+async function connectedRedisClient(url: string): Promise<RedisConnection> {
   const client = redisClient(url);
   if (client.status !== "ready") await once(client, "ready");
   return client;
@@ -104,6 +102,17 @@ describe("per-API-key rate limits", () => {
 
     // Each key has its own allowance.
     expect((await list(second, tenant.keys.agent)).status).toBe(200);
+  });
+
+  it("counts concurrent requests exactly when their counts leave Redis' connection together", async () => {
+    const baseUrl = await startInstance({
+      rateLimiter: createApiKeyRateLimiter({ redis: await connectedRedisClient(testRedisUrl), prefix: `${environment.queuePrefix}:together`, points: 5, windowSeconds: 60, burst: 3 }),
+    });
+    const answers = await Promise.all(Array.from({ length: 12 }, () => list(baseUrl, tenant.keys.viewer)));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(8);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(4);
+    expect(answers.find((answer) => answer.status === 429)?.body.error?.message).toMatch(/^Rate limit exceeded: an API key may send 5 requests per 60 s \(and 3 more over 10 s in bursts\)/);
   });
 
   it("keeps limiting in memory, per instance, while Redis does not answer", async () => {

@@ -23,6 +23,14 @@ export interface RedisConnectionOptions {
   /** Named in the log lines of its errors ("redis (worker) connection error"). */
   name: string;
   logger: Logger;
+  /**
+   * Commands issued in the same turn of the event loop leave in one write and come back in one read
+   * (ioredis' auto-pipelining), where each would otherwise cost a system call of its own at both
+   * ends. For a connection that carries many small independent commands of concurrent requests,
+   * such as the API's rate-limit counts; not for BullMQ's connections, whose scripts and
+   * transactions BullMQ sends itself.
+   */
+  autoPipelining?: boolean;
 }
 
 /**
@@ -43,10 +51,13 @@ const clusterRetries: Record<RedisRole, Pick<ClusterOptions, "retryDelayOnFailov
  * REDIS_CLUSTER_NODES) switches all of them between one server and a Redis Cluster. Errors are
  * logged as warnings; the connection reconnects by itself.
  */
-export function createRedisConnection({ url, role, name, logger }: RedisConnectionOptions): RedisConnection {
+export function createRedisConnection({ url, role, name, logger, autoPipelining = false }: RedisConnectionOptions): RedisConnection {
   const target = parseRedisUrl(url);
   const failFast = role === "producer";
-  const perCommand: RedisOptions = failFast ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null };
+  const perCommand: RedisOptions = {
+    ...(failFast ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null }),
+    enableAutoPipelining: autoPipelining,
+  };
   let connection: RedisConnection;
   if (target.kind === "single") {
     connection = new Redis(target.url, perCommand);
@@ -54,6 +65,7 @@ export function createRedisConnection({ url, role, name, logger }: RedisConnecti
     connection = new Cluster(target.seeds, {
       ...clusterRetries[role],
       enableOfflineQueue: !failFast,
+      enableAutoPipelining: autoPipelining,
       redisOptions: {
         maxRetriesPerRequest: failFast ? 1 : null,
         ...(target.username === undefined ? {} : { username: target.username }),
