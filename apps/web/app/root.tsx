@@ -54,11 +54,15 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-export default function App({ loaderData }: Route.ComponentProps) {
-  // Marks the page as interactive: CSS shows script-only controls from then on, and browser tests wait for it.
+/** Marks the page as interactive: CSS shows script-only controls from then on, and browser tests wait for it. */
+function useMarkHydrated() {
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
   }, []);
+}
+
+export default function App({ loaderData }: Route.ComponentProps) {
+  useMarkHydrated();
   return (
     <ReaderClockProvider server={loaderData.clock}>
       <Outlet />
@@ -77,11 +81,15 @@ function messageOf(body: unknown): string | null {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+  useMarkHydrated();
   let title = "Something went wrong";
   let details = "An unexpected error occurred. Try again in a moment.";
   if (isRouteErrorResponse(error)) {
     title = error.status === 404 ? "Not found" : error.status === 403 ? "Not allowed" : `Error ${error.status}`;
-    details = messageOf(error.data) ?? (error.status === 404 ? "This page does not exist." : error.statusText || details);
+    // The router's own refusals (no route for the address, a method it does not take) carry a
+    // developer's message ("Error: No route matches URL …"); only ours are written for people.
+    const routers = "internal" in error && error.internal === true;
+    details = (routers ? null : messageOf(error.data)) ?? (error.status === 404 ? "This page does not exist." : error.statusText || details);
   } else if (import.meta.env.DEV && error instanceof Error) {
     details = error.message;
   }

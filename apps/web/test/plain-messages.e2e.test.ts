@@ -74,3 +74,17 @@ describe("validation messages in the console", () => {
     await page.context().close();
   });
 });
+
+describe("an address the console does not have", () => {
+  it("answers 404 with a page in plain words, in the browser too", async () => {
+    const page = await stack.pageFor("viewer");
+    const response = await page.goto(`${stack.web.url}/login`);
+    expect(response?.status()).toBe(404);
+    await hydrated(page);
+    const card = page.locator(".error-card");
+    await expect.poll(() => card.locator("h1").textContent()).toBe("Not found");
+    expect(await card.locator("p:not(.eyebrow)").textContent()).toBe("This page does not exist.");
+    expect(await page.locator("body").innerText()).not.toMatch(/No route matches/);
+    await page.context().close();
+  });
+});
