@@ -118,7 +118,7 @@ function filters(tenant: BenchTenant, middleId: number): ListFilter[] {
 }
 
 /** Calls of each filter made before the measured ones, not counted (their times are reported apart). */
-export const LIST_WARMUP_CALLS = 5;
+const LIST_WARMUP_CALLS = 5;
 
 /** `action.list` with each filter through the API, next to the same query on bare `pg`, one call at a time. */
 export async function measureLists(options: {
