@@ -37,6 +37,15 @@ describe("listItems", () => {
       ["Website relaunch", false],
     ]);
 
+    const search = async (text: string) => (await listItems(environment.deps, { actor: globex.viewer, input: { search: text } })).items.map((item) => item.title);
+    await createTestItem(environment.db, globex.id, { kind: "idea", title: "Cut costs by 50%" });
+    await createTestItem(environment.db, globex.id, { kind: "idea", title: "rate_limit tuning" });
+    // What a person types is looked for as it is: % and _ are no wildcards.
+    expect(await search("50%")).toEqual(["Cut costs by 50%"]);
+    expect(await search("%")).toEqual(["Cut costs by 50%"]);
+    expect(await search("e_l")).toEqual(["rate_limit tuning"]);
+    expect(await search("o_e")).toEqual([]);
+
     const first = await listItems(environment.deps, { actor: acme.viewer, input: { kind: "project", limit: 1 } });
     expect(first.items.map((item) => item.id)).toEqual([portal.id]);
     const second = await listItems(environment.deps, { actor: acme.viewer, input: { kind: "project", limit: 1, cursor: first.nextCursor ?? 0 } });

@@ -1,4 +1,6 @@
-import type { ActionStatus, Prisma, TargetType } from "@leash/db";
+import { Prisma, type ActionStatus, type TargetType } from "@leash/db";
+
+import { likeLiteral } from "../like-literal.ts";
 
 export interface ActionFilters {
   status?: ActionStatus | ActionStatus[] | undefined;
@@ -14,37 +16,32 @@ export interface ActionFilters {
 const asList = <T>(value: T | T[] | undefined): T[] | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? value : [value];
 
-/** The rows of one tenant's history matching the filters (list and export share it). */
-export function actionFilterWhere(tenantId: string, filters: ActionFilters): Prisma.AgentActionWhereInput {
+const containing = (text: string) => `%${likeLiteral(text)}%`;
+
+/**
+ * The condition on `agent_action a` that selects one tenant's history matching the filters (list
+ * and export share it). SQL rather than a Prisma `where`: both read their pages with one statement
+ * each, without the model API, whose reading of a thousand rows with their approvals costs several
+ * times the CPU and holds a few hundred megabytes of heap (measured on the CSV export).
+ */
+export function actionFilterSql(tenantId: string, filters: ActionFilters): Prisma.Sql {
   const status = asList(filters.status);
   const actionType = asList(filters.actionType);
   const targetType = asList(filters.targetType);
-  return {
-    tenantId,
-    ...(status ? { status: { in: status } } : {}),
-    ...(actionType ? { actionType: { in: actionType } } : {}),
-    ...(targetType ? { targetType: { in: targetType } } : {}),
-    ...(filters.targetId !== undefined ? { targetId: filters.targetId } : {}),
-    AND: [
-      ...(filters.actor !== undefined
-        ? [
-            {
-              OR: [
-                { proposerLabel: { contains: filters.actor, mode: "insensitive" as const } },
-                { decidedByLabel: { contains: filters.actor, mode: "insensitive" as const } },
-              ],
-            },
-          ]
-        : []),
-      ...(filters.proposerId !== undefined ? [{ OR: [{ userId: filters.proposerId }, { apiKeyId: filters.proposerId }] }] : []),
-    ],
-    ...(filters.from || filters.to
-      ? {
-          createdAt: {
-            ...(filters.from ? { gte: new Date(filters.from) } : {}),
-            ...(filters.to ? { lt: new Date(filters.to) } : {}),
-          },
-        }
-      : {}),
-  };
+  const conditions = [
+    Prisma.sql`a.tenant_id = ${tenantId}::uuid`,
+    ...(status ? [Prisma.sql`a.status = ANY(${status}::"ActionStatus"[])`] : []),
+    ...(actionType ? [Prisma.sql`a.action_type = ANY(${actionType}::text[])`] : []),
+    ...(targetType ? [Prisma.sql`a.target_type = ANY(${targetType}::"TargetType"[])`] : []),
+    ...(filters.targetId !== undefined ? [Prisma.sql`a.target_id = ${filters.targetId}::int`] : []),
+    ...(filters.actor !== undefined
+      ? [Prisma.sql`(a.proposer_label ILIKE ${containing(filters.actor)} OR a.decided_by_label ILIKE ${containing(filters.actor)})`]
+      : []),
+    ...(filters.proposerId !== undefined
+      ? [Prisma.sql`(a.user_id = ${filters.proposerId}::uuid OR a.api_key_id = ${filters.proposerId}::uuid)`]
+      : []),
+    ...(filters.from ? [Prisma.sql`a.created_at >= ${new Date(filters.from)}::timestamptz`] : []),
+    ...(filters.to ? [Prisma.sql`a.created_at < ${new Date(filters.to)}::timestamptz`] : []),
+  ];
+  return Prisma.join(conditions, " AND ");
 }

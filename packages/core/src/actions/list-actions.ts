@@ -1,11 +1,13 @@
 import { z } from "zod";
 
+import { Prisma, sqlFor } from "@leash/db";
+
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
-import { approvalsInclude } from "../decisions/action-approvals.ts";
-import { actionFilterWhere } from "./action-filters.ts";
+import { actionWithApprovalsColumns, actionWithApprovalsFromRow } from "../decisions/action-approvals.ts";
+import { actionFilterSql } from "./action-filters.ts";
 import { listActionsInputSchema, type ListActionsInput } from "./action-inputs.ts";
 import { actionViewSchema, toActionView } from "./action-view.ts";
 
@@ -30,16 +32,18 @@ export async function listActions(
   const filters = parseInput(listActionsInputSchema, input, "filters");
   const byCreationTime = filters.from !== undefined || filters.to !== undefined;
   const after = byCreationTime && filters.cursor !== undefined ? await cursorTime(deps, actor.tenantId, filters.cursor) : undefined;
-  const where = {
-    ...actionFilterWhere(actor.tenantId, filters),
-    ...(after
-      ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
-      : filters.cursor !== undefined
-        ? { id: { lt: filters.cursor } }
-        : {}),
-  };
-  const orderBy = byCreationTime ? [{ createdAt: "desc" as const }, { id: "desc" as const }] : [{ id: "desc" as const }];
-  const rows = await deps.db.agentAction.findMany({ where, include: approvalsInclude, orderBy, take: filters.limit + 1 });
+  const below = after
+    ? Prisma.sql` AND (a.created_at < ${after.createdAt} OR (a.created_at = ${after.createdAt} AND a.id < ${after.id}))`
+    : filters.cursor !== undefined
+      ? Prisma.sql` AND a.id < ${filters.cursor}::int`
+      : Prisma.empty;
+  const rows = (
+    await sqlFor(deps.db).query<Record<string, unknown>>(Prisma.sql`
+      SELECT ${actionWithApprovalsColumns} FROM agent_action a
+      WHERE ${actionFilterSql(actor.tenantId, filters)}${below}
+      ORDER BY ${byCreationTime ? Prisma.sql`a.created_at DESC, a.id DESC` : Prisma.sql`a.id DESC`}
+      LIMIT ${filters.limit + 1}::int`)
+  ).map(actionWithApprovalsFromRow);
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
   return { items: page.map(toActionView), nextCursor: rows.length > filters.limit && last ? last.id : null };

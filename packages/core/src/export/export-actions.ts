@@ -1,10 +1,10 @@
 import { stringify } from "csv-stringify/sync";
 
-import type { Db, Prisma } from "@leash/db";
+import { Prisma, sqlFor, type Db } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
-import { actionFilterWhere } from "../actions/action-filters.ts";
-import { approvalsInclude, type ActionWithApprovals } from "../decisions/action-approvals.ts";
+import { actionFilterSql } from "../actions/action-filters.ts";
+import { actionWithApprovalsColumns, actionWithApprovalsFromRow, type ActionWithApprovals } from "../decisions/action-approvals.ts";
 import { toActionView } from "../actions/action-view.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -21,16 +21,17 @@ export interface ActionExport {
   chunks: AsyncIterable<string>;
 }
 
-/** The matching rows newest first, one keyset page (id below the last one seen) at a time. */
-async function* batches(db: Db, where: Prisma.AgentActionWhereInput, size: number): AsyncGenerator<ActionWithApprovals[]> {
+/** The matching rows newest first, one keyset page (id below the last one seen) at a time, each read by one statement. */
+async function* batches(db: Db, where: Prisma.Sql, size: number): AsyncGenerator<ActionWithApprovals[]> {
   let below: number | undefined;
   for (;;) {
-    const rows = await db.agentAction.findMany({
-      where: below === undefined ? where : { ...where, id: { lt: below } },
-      include: approvalsInclude,
-      orderBy: { id: "desc" },
-      take: size,
-    });
+    const rows = (
+      await sqlFor(db).query<Record<string, unknown>>(Prisma.sql`
+      SELECT ${actionWithApprovalsColumns} FROM agent_action a
+      WHERE ${where}${below === undefined ? Prisma.empty : Prisma.sql` AND a.id < ${below}::int`}
+      ORDER BY a.id DESC
+      LIMIT ${size}::int`)
+    ).map(actionWithApprovalsFromRow);
     if (rows.length > 0) yield rows;
     const last = rows.at(-1);
     if (!last || rows.length < size) return;
@@ -87,7 +88,7 @@ export function exportActions(
 ): ActionExport {
   assertCan(actor, "action.read");
   const { format, ...filters } = parseInput(exportActionsInputSchema, input instanceof URLSearchParams ? fromQuery(input) : input, "export");
-  const rows = batches(deps.db, actionFilterWhere(actor.tenantId, filters), batchSize);
+  const rows = batches(deps.db, actionFilterSql(actor.tenantId, filters), batchSize);
   const stamp = deps.clock.now().toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z");
   return format === "csv"
     ? { contentType: "text/csv; charset=utf-8", filename: `leash-actions-${stamp}.csv`, chunks: csv(rows) }

@@ -6,6 +6,7 @@ import type { Actor } from "../actor.ts";
 import { int4IdSchema, safeText } from "../actions/storable.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
+import { likeLiteral } from "../like-literal.ts";
 import { parseInput } from "../validation.ts";
 import { toItemView, type ItemView } from "./item-view.ts";
 import { targetTypeSchema } from "./target-type.ts";
@@ -35,7 +36,7 @@ export async function listItems(
   const where: Prisma.ItemWhereInput = {
     tenantId: actor.tenantId,
     ...(filters.kind ? { kind: filters.kind } : {}),
-    ...(filters.search ? { title: { contains: filters.search, mode: "insensitive" } } : {}),
+    ...(filters.search ? { title: { contains: likeLiteral(filters.search), mode: "insensitive" } } : {}),
     ...(filters.includeDeleted ? {} : { deletedAt: null }),
     ...(filters.cursor !== undefined ? { id: { lt: filters.cursor } } : {}),
   };
