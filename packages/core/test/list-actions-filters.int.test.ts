@@ -111,6 +111,8 @@ const cases: [string, () => Filters][] = [
   ["from only", () => ({ from: at(20) })],
   ["to only", () => ({ to: at(7) })],
   ["from and to, ties in a millisecond", () => ({ from: at(3), to: at(17) })],
+  ["a date with an offset", () => ({ from: "2026-03-01T10:00:00+05:30" })],
+  ["the widest dates a filter takes", () => ({ from: "0001-01-01T00:00:00Z", to: "9999-12-31T23:59:59.999Z" })],
   ["everything at once", () => ({ status: ["executed", "failed", "pending"], actionType: ["update", "create"], actor: "a", from: at(1), to: at(29) })],
 ];
 
