@@ -88,8 +88,8 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
     title = error.status === 404 ? "Not found" : error.status === 403 ? "Not allowed" : `Error ${error.status}`;
     // The router's own refusals (no route for the address, a method it does not take) carry a
     // developer's message ("Error: No route matches URL …"); only ours are written for people.
-    const routers = "internal" in error && error.internal === true;
-    details = (routers ? null : messageOf(error.data)) ?? (error.status === 404 ? "This page does not exist." : error.statusText || details);
+    const raisedByRouter = "internal" in error && error.internal === true;
+    details = (raisedByRouter ? null : messageOf(error.data)) ?? (error.status === 404 ? "This page does not exist." : error.statusText || details);
   } else if (import.meta.env.DEV && error instanceof Error) {
     details = error.message;
   }

@@ -54,13 +54,13 @@ const clusterRetries: Record<RedisRole, Pick<ClusterOptions, "retryDelayOnFailov
 export function createRedisConnection({ url, role, name, logger, autoPipelining = false }: RedisConnectionOptions): RedisConnection {
   const target = parseRedisUrl(url);
   const failFast = role === "producer";
-  const perCommand: RedisOptions = {
+  const commandOptions: RedisOptions = {
     ...(failFast ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null }),
     enableAutoPipelining: autoPipelining,
   };
   let connection: RedisConnection;
   if (target.kind === "single") {
-    connection = new Redis(target.url, perCommand);
+    connection = new Redis(target.url, commandOptions);
   } else {
     connection = new Cluster(target.seeds, {
       ...clusterRetries[role],
