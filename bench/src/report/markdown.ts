@@ -1,7 +1,7 @@
 import type { ApprovalResult } from "../scenarios/approvals.ts";
 import { MAX_LAG_SECONDS, type LoadRunResult } from "../scenarios/load-run.ts";
 import type { ProposeAndWaitResult } from "../scenarios/propose-and-wait.ts";
-import type { ListResult } from "../scenarios/history.ts";
+import type { ExportResult, ListResult } from "../scenarios/history.ts";
 import { round, type Distribution } from "../stats.ts";
 import type { HttpRunResult, HttpWorkloadResult } from "../scenarios/http-requests.ts";
 import { INBOX_LOAD_TARGET_MS, type InboxResult, type Percentiles } from "../scenarios/inbox.ts";
@@ -125,6 +125,7 @@ export function targets(results: BenchResults): Target[] {
   const underLoadValid = underLoad.underLoad?.valid ?? false;
   const worstListP99 = Math.max(...history.lists.map((list) => list.leashMs.p99));
   const exportCsv = "notMeasured" in history.exportCsv ? null : history.exportCsv;
+  const freshExport = history.exportCsvFreshApi;
   const paw = results.proposeAndWait;
   const month = results.metrics?.calls.find((call) => call.label === "month");
   const inbox = results.inbox;
@@ -164,7 +165,12 @@ export function targets(results: BenchResults): Target[] {
       : { label: "Slack ack p99 <= 20 ms", measured: `${dist(results.slack.ackMs)}, max ${fmt(results.slack.ackMs.max)}`, raw: "", met: results.slack.ackMs.p99 <= 20 },
     { label: `history list p99 <= 50 ms for every filter (${history.rows} rows)`, measured: `worst p99 ${fmt(worstListP99)} ms`, raw: "", met: worstListP99 <= 50 },
     exportCsv
-      ? { label: `${exportCsv.rows}-row CSV export, peak RSS growth < 100 MB`, measured: `${fmt(exportCsv.peakRssMb - exportCsv.rssBeforeMb, 0)} MB growth, ${fmt(exportCsv.seconds, 2)} s`, raw: `${fmt(exportCsv.rawSeconds, 2)} s`, met: exportCsv.peakRssMb - exportCsv.rssBeforeMb < 100 }
+      ? {
+          label: `${exportCsv.rows}-row CSV export, peak RSS growth < 100 MB`,
+          measured: `${fmt(growthMb(exportCsv), 0)} MB growth, ${fmt(exportCsv.seconds, 2)} s${freshExport ? `; on an API started for it ${fmt(growthMb(freshExport), 0)} MB, ${fmt(freshExport.seconds, 2)} s` : ""}`,
+          raw: `${fmt(exportCsv.rawSeconds, 2)} s`,
+          met: Math.max(growthMb(exportCsv), freshExport ? growthMb(freshExport) : 0) < 100,
+        }
       : { label: "CSV export, peak RSS growth < 100 MB", measured: "not measured", raw: "", met: null },
     month && results.metrics
       ? { label: `metrics.summary for a month p50 < ${METRICS_MONTH_TARGET_MS} ms (${results.metrics.rows} actions)`, measured: dist(month.ms), raw: "", met: month.ms.p50 < METRICS_MONTH_TARGET_MS }
@@ -399,6 +405,11 @@ export function typedFigures(document: string): string[] {
   });
 }
 
+/** How much the API's resident memory grew at the export's peak. */
+function growthMb(exported: ExportResult): number {
+  return exported.peakRssMb - exported.rssBeforeMb;
+}
+
 /** The generated part of BENCHMARKS.md: machine, versions, targets and every scenario next to the raw baseline. */
 export function renderResults(results: BenchResults): string {
   const { machine, leash, raw, history } = results;
@@ -496,7 +507,11 @@ export function renderResults(results: BenchResults): string {
     "",
     ...listWarmupSentence(history.lists),
     exportCsv
-      ? `CSV export of ${exportCsv.rows} rows (${fmt(exportCsv.bytes / 1024 ** 2, 1)} MB): ${fmt(exportCsv.seconds, 2)} s; API process RSS ${fmt(exportCsv.rssBeforeMb, 0)} MB before, peak ${fmt(exportCsv.peakRssMb, 0)} MB during. Raw (keyset pages on bare \`pg\`, formatted, nothing kept): ${fmt(exportCsv.rawSeconds, 2)} s.`
+      ? `CSV export of ${exportCsv.rows} rows (${fmt(exportCsv.bytes / 1024 ** 2, 1)} MB): ${fmt(exportCsv.seconds, 2)} s; API process RSS ${fmt(exportCsv.rssBeforeMb, 0)} MB before, peak ${fmt(exportCsv.peakRssMb, 0)} MB during.${
+          history.exportCsvFreshApi
+            ? ` The same export on an API started for it alone once the stack had stopped, after an uncounted export of a tenth of the rows (the stack's API had grown its heap serving every section before, which would flatter a growth measured from there): ${fmt(history.exportCsvFreshApi.seconds, 2)} s, RSS ${fmt(history.exportCsvFreshApi.rssBeforeMb, 0)} MB before, peak ${fmt(history.exportCsvFreshApi.peakRssMb, 0)} MB; the target holds only if both grow less than 100 MB.`
+            : ""
+        } Raw (keyset pages on bare \`pg\`, formatted, nothing kept): ${fmt(exportCsv.rawSeconds, 2)} s.`
       : `CSV export: not measured: ${"notMeasured" in history.exportCsv ? history.exportCsv.notMeasured : ""}.`,
     "",
     ...httpSection(results.http),
