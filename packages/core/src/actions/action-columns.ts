@@ -70,5 +70,5 @@ export function actionFromRow(row: Record<string, unknown>): AgentAction {
   return action as AgentAction;
 }
 
-// Listed once: an export maps a hundred thousand rows, and listing the columns anew for each cost more than the mapping.
+// Listed once, not for each row: an export maps a hundred thousand rows.
 const fieldColumns = Object.entries(actionColumns).map(([field, { column }]) => [field, column] as const);

@@ -21,8 +21,8 @@ const containing = (text: string) => `%${likeLiteral(text)}%`;
 /**
  * The condition on `agent_action a` that selects one tenant's history matching the filters (list
  * and export share it). SQL rather than a Prisma `where`: both read their pages with one statement
- * each, without the model API, whose reading of a thousand rows with their approvals costs several
- * times the CPU and holds a few hundred megabytes of heap (measured on the CSV export).
+ * each, without the model API, which took about four times as long to read the same pages of
+ * actions with their approvals (measured on a 100,000-row export, reading alone).
  */
 export function actionFilterSql(tenantId: string, filters: ActionFilters): Prisma.Sql {
   const status = asList(filters.status);
