@@ -45,10 +45,17 @@ const prismaError = () =>
     { code: "P2010", clientVersion: "7.0.0" },
   );
 
-/** The real database, except that every call on actions throws `error`: the API key lookup still works. */
+/** How SQL statements leave a client wrapped in a proxy (`sqlFor` finds no pool of its own for it). */
+const sqlMethods = new Set<string | symbol>(["$queryRaw", "$executeRaw"]);
+
+/** The real database, except that every read of actions throws `error`: the API key lookup still works. */
 function dbWhoseActionsThrow(error: () => Error): Db {
-  const failing = new Proxy({}, { get: () => () => Promise.reject(error()) });
-  return new Proxy(environment.db, { get: (target, property, receiver) => (property === "agentAction" ? failing : Reflect.get(target, property, receiver)) as unknown });
+  const failingModel = new Proxy({}, { get: () => () => Promise.reject(error()) });
+  const failingSql = () => Promise.reject(error());
+  return new Proxy(environment.db, {
+    get: (target, property, receiver) =>
+      (property === "agentAction" ? failingModel : sqlMethods.has(property) ? failingSql : Reflect.get(target, property, receiver)) as unknown,
+  });
 }
 
 const insideDetail = /\/work\/|\.ts:|invocation|prisma|agentAction|127\.0\.0\.1|5432|stack/i;
@@ -84,11 +91,16 @@ describe("an internal error answers a reference, never its detail", () => {
 
 describe("the database out of reach", () => {
   it("answers 503 with Retry-After and a message that invites a retry and names nothing inside", async () => {
-    // Nothing listens on port 1: every call on actions fails to connect, as during a Postgres restart;
+    // Nothing listens on port 1: every read of actions fails to connect, as during a Postgres restart;
     // the API key lookup still reaches the real database.
     const unreachable = createDb({ connectionString: "postgresql://postgres@127.0.0.1:1/secret_database_name", maxConnections: 1 });
     const db = new Proxy(environment.db, {
-      get: (target, property, receiver) => (property === "agentAction" ? unreachable.agentAction : Reflect.get(target, property, receiver)) as unknown,
+      get: (target, property, receiver) =>
+        (property === "agentAction"
+          ? unreachable.agentAction
+          : sqlMethods.has(property)
+            ? (Reflect.get(unreachable, property) as (...args: unknown[]) => unknown).bind(unreachable)
+            : Reflect.get(target, property, receiver)) as unknown,
     });
     try {
       const url = await serve({ deps: { ...environment.deps, logger, db }, checkReady: () => Promise.resolve({ ok: true, checks: {} }) });
