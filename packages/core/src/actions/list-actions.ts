@@ -1,15 +1,15 @@
 import { z } from "zod";
 
-import { Prisma, sqlFor } from "@leash/db";
+import { Prisma } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
 import { parseInput } from "../validation.ts";
-import { actionWithApprovalsColumns, actionWithApprovalsFromRow } from "../decisions/action-approvals.ts";
 import { actionFilterSql } from "./action-filters.ts";
 import { listActionsInputSchema, type ListActionsInput } from "./action-inputs.ts";
 import { actionViewSchema, toActionView } from "./action-view.ts";
+import { readActionPage } from "./read-action-page.ts";
 
 export const actionPageSchema = z.object({
   items: z.array(actionViewSchema),
@@ -37,13 +37,10 @@ export async function listActions(
     : filters.cursor !== undefined
       ? Prisma.sql` AND a.id < ${filters.cursor}::int`
       : Prisma.empty;
-  const rows = (
-    await sqlFor(deps.db).query<Record<string, unknown>>(Prisma.sql`
-      SELECT ${actionWithApprovalsColumns} FROM agent_action a
-      WHERE ${actionFilterSql(actor.tenantId, filters)}${below}
-      ORDER BY ${byCreationTime ? Prisma.sql`a.created_at DESC, a.id DESC` : Prisma.sql`a.id DESC`}
-      LIMIT ${filters.limit + 1}::int`)
-  ).map(actionWithApprovalsFromRow);
+  const rows = await readActionPage(deps.db, Prisma.sql`${actionFilterSql(actor.tenantId, filters)}${below}`, {
+    byCreationTime,
+    limit: filters.limit + 1,
+  });
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
   return { items: page.map(toActionView), nextCursor: rows.length > filters.limit && last ? last.id : null };

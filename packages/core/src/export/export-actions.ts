@@ -1,10 +1,11 @@
 import { stringify } from "csv-stringify/sync";
 
-import { Prisma, sqlFor, type Db } from "@leash/db";
+import { Prisma, type Db } from "@leash/db";
 
 import type { Actor } from "../actor.ts";
 import { actionFilterSql } from "../actions/action-filters.ts";
-import { actionWithApprovalsColumns, actionWithApprovalsFromRow, type ActionWithApprovals } from "../decisions/action-approvals.ts";
+import type { ActionWithApprovals } from "../decisions/action-approvals.ts";
+import { readActionPage } from "../actions/read-action-page.ts";
 import { toActionView } from "../actions/action-view.ts";
 import { assertCan } from "../authorization.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -25,13 +26,10 @@ export interface ActionExport {
 async function* batches(db: Db, where: Prisma.Sql, size: number): AsyncGenerator<ActionWithApprovals[]> {
   let below: number | undefined;
   for (;;) {
-    const rows = (
-      await sqlFor(db).query<Record<string, unknown>>(Prisma.sql`
-      SELECT ${actionWithApprovalsColumns} FROM agent_action a
-      WHERE ${where}${below === undefined ? Prisma.empty : Prisma.sql` AND a.id < ${below}::int`}
-      ORDER BY a.id DESC
-      LIMIT ${size}::int`)
-    ).map(actionWithApprovalsFromRow);
+    const rows = await readActionPage(db, below === undefined ? where : Prisma.sql`${where} AND a.id < ${below}::int`, {
+      byCreationTime: false,
+      limit: size,
+    });
     if (rows.length > 0) yield rows;
     const last = rows.at(-1);
     if (!last || rows.length < size) return;
