@@ -33,7 +33,8 @@ export async function handleExport(
       "content-disposition": `attachment; filename="${exported.filename}"`,
       "cache-control": "no-store",
     });
-    await pipeline(Readable.from(exported.chunks), response);
+    // One page ahead at most: Readable.from's default would read 16 pages ahead of a slow client.
+    await pipeline(Readable.from(exported.chunks, { highWaterMark: 1 }), response);
   } catch (error) {
     if (response.headersSent) {
       deps.logger.error({ err: error }, "export failed while streaming");

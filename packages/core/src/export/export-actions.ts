@@ -13,7 +13,13 @@ import { parseInput } from "../validation.ts";
 import { csvColumns } from "./csv-columns.ts";
 import { exportActionsInputSchema, type ExportActionsInput } from "./export-inputs.ts";
 
-export const EXPORT_BATCH_SIZE = 1000;
+/**
+ * Rows per page. Small enough that a page is done with before V8's young generation is collected
+ * twice: pages of 1,000 outlived two scavenges, were promoted to the old generation as garbage,
+ * and let it grow to about four times the live heap before a mark-compact; pages of 250 die young
+ * (issue 16's notes: the CSV export's memory in BENCHMARKS.md).
+ */
+export const EXPORT_BATCH_SIZE = 250;
 
 export interface ActionExport {
   contentType: string;
