@@ -27,8 +27,8 @@ import { APPROVALS_UNDER_LOAD_RATE, renderResults, RESULTS_END, RESULTS_START, t
 import type { BenchResults, PipelineResults, ProfileResult } from "./report/results.ts";
 import { APPROVAL_WARMUP, checkUnderLoad, measureApprovals, type ApprovalResult } from "./scenarios/approvals.ts";
 import { measureBurst } from "./scenarios/burst.ts";
-import { measureExport } from "./scenarios/export-csv.ts";
-import { fillHistory, measureLists, type ExportResult, type HistoryResult } from "./scenarios/history.ts";
+import { measureExport, measureRawExport } from "./scenarios/export-csv.ts";
+import { fillHistory, measureLists, type ApiExportResult, type HistoryResult } from "./scenarios/history.ts";
 import { leashHttpRequests, rawFetchRequests, type HttpWorkloadResult } from "./scenarios/http-requests.ts";
 import { runLoad, type LoadRunResult } from "./scenarios/load-run.ts";
 import { fillInboxHistory, measureInbox, proposeInbox, type InboxResult } from "./scenarios/inbox.ts";
@@ -187,27 +187,20 @@ async function runHistory(
     const lists = await measureLists({ pool, http, tenant: fixtures.history, apiKey: fixtures.history.adminKey, calls: options.listCallsPerFilter });
     for (const list of lists) log(`  ${list.label}: p50 ${list.leashMs.p50.toFixed(1)} ms, p99 ${list.leashMs.p99.toFixed(1)} ms (raw ${list.rawMs.p50.toFixed(2)})`);
     const from = new Date(Date.now() - 364 * 86_400_000).toISOString();
-    const exportOn = (apiPid: number, rows = options.exportRows) => {
-      // The rows are spread evenly over a year: this window holds about `rows` of them.
-      const to = new Date(Date.parse(from) + (365 * 86_400_000 * rows) / options.historyRows).toISOString();
-      return measureExport({
-        apiUrl: stack.apiUrl,
-        apiKey: fixtures.history.adminKey,
-        apiPid,
-        query: new URLSearchParams({ from, to }).toString(),
-        pool,
-        rawSql: "SELECT * FROM agent_action WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3",
-        rawParams: [fixtures.history.id, from, to],
-      });
-    };
+    // The rows are spread evenly over a year: a window from `from` to `windowEnd(rows)` holds about `rows` of them.
+    const windowEnd = (rows: number) => new Date(Date.parse(from) + (365 * 86_400_000 * rows) / options.historyRows).toISOString();
+    const exportOn: ExportOn = (apiPid, rows = options.exportRows) =>
+      measureExport({ apiUrl: stack.apiUrl, apiKey: fixtures.history.adminKey, apiPid, query: new URLSearchParams({ from, to: windowEnd(rows) }).toString() });
     log(`history: CSV export of about ${options.exportRows} rows`);
     const exported = await exportOn(stack.api.pid);
+    const rawSql = "SELECT * FROM agent_action WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3";
+    const rawSeconds = exported ? await measureRawExport(pool, rawSql, [fixtures.history.id, from, windowEnd(options.exportRows)]) : null;
     return {
       history: {
         rows: options.historyRows,
         insertSeconds,
         lists,
-        exportCsv: exported ?? { notMeasured: "the API has no `GET /export/actions.csv` yet" },
+        exportCsv: exported && rawSeconds !== null ? { ...exported, rawSeconds } : { notMeasured: "the API has no `GET /export/actions.csv` yet" },
       },
       exportOn,
     };
@@ -217,7 +210,7 @@ async function runHistory(
 }
 
 /** Makes the history's CSV export on the API process `apiPid` (about `rows` rows; the section's figure by default). */
-type ExportOn = (apiPid: number, rows?: number) => Promise<ExportResult | null>;
+type ExportOn = (apiPid: number, rows?: number) => Promise<ApiExportResult | null>;
 
 /**
  * The export again, on an API process started for it alone: the stack's API has grown its heap
@@ -225,7 +218,7 @@ type ExportOn = (apiPid: number, rows?: number) => Promise<ExportResult | null>;
  * goes first, uncounted, so that what is measured is what the export's size costs rather than the
  * heap a freshly started process grows on its first work of any kind.
  */
-async function exportOnFreshApi(databaseUrl: string, exportOn: ExportOn, rows: number): Promise<ExportResult | null> {
+async function exportOnFreshApi(databaseUrl: string, exportOn: ExportOn, rows: number): Promise<ApiExportResult | null> {
   const api = await startLoneApi({ databaseUrl, redisUrl });
   try {
     log(`history: the same CSV export on a freshly started API, after one of ${Math.round(rows / 10)} rows`);

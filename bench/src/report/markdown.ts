@@ -1,7 +1,7 @@
 import type { ApprovalResult } from "../scenarios/approvals.ts";
 import { MAX_LAG_SECONDS, type LoadRunResult } from "../scenarios/load-run.ts";
 import type { ProposeAndWaitResult } from "../scenarios/propose-and-wait.ts";
-import type { ExportResult, ListResult } from "../scenarios/history.ts";
+import type { ApiExportResult, ListResult } from "../scenarios/history.ts";
 import { round, type Distribution } from "../stats.ts";
 import type { HttpRunResult, HttpWorkloadResult } from "../scenarios/http-requests.ts";
 import { INBOX_LOAD_TARGET_MS, type InboxResult, type Percentiles } from "../scenarios/inbox.ts";
@@ -406,7 +406,7 @@ export function typedFigures(document: string): string[] {
 }
 
 /** How much the API's resident memory grew at the export's peak. */
-function growthMb(exported: ExportResult): number {
+function growthMb(exported: ApiExportResult): number {
   return exported.peakRssMb - exported.rssBeforeMb;
 }
 

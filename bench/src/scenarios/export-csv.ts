@@ -4,7 +4,7 @@ import { request } from "node:http";
 import type pg from "pg";
 
 import { sleep, wallClock } from "../load.ts";
-import type { ExportResult } from "./history.ts";
+import type { ApiExportResult } from "./history.ts";
 
 function statusKb(pid: number, field: "VmRSS" | "VmHWM"): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -25,15 +25,7 @@ function resetPeak(pid: number): boolean {
  * Downloads the CSV export through the API and watches the API process's memory meanwhile. Answers
  * null when the API has no export endpoint.
  */
-export async function measureExport(options: {
-  apiUrl: string;
-  apiKey: string;
-  apiPid: number;
-  query: string;
-  pool: pg.Pool;
-  rawSql: string;
-  rawParams: unknown[];
-}): Promise<ExportResult | null> {
+export async function measureExport(options: { apiUrl: string; apiKey: string; apiPid: number; query: string }): Promise<ApiExportResult | null> {
   const url = new URL(`/export/actions.csv?${options.query}`, options.apiUrl);
   const rssBefore = statusKb(options.apiPid, "VmRSS");
   const peakWasReset = resetPeak(options.apiPid);
@@ -67,24 +59,24 @@ export async function measureExport(options: {
   if (outcome.status !== 200) throw new Error(`export answered ${outcome.status}`);
   const peakKb = peakWasReset ? Math.max(statusKb(options.apiPid, "VmHWM"), sampledPeak) : sampledPeak;
 
-  // The baseline: the same rows read by keyset pages on bare pg and formatted as CSV, nothing kept.
-  const rawStarted = wallClock();
-  let lastId = 2_147_483_647;
-  for (;;) {
-    const { rows } = await options.pool.query<Record<string, unknown> & { id: number }>(
-      `${options.rawSql} AND id < $${options.rawParams.length + 1} ORDER BY id DESC LIMIT 5000`,
-      [...options.rawParams, lastId],
-    );
-    if (rows.length === 0) break;
-    for (const row of rows) Object.values(row).map((value) => JSON.stringify(value)).join(",");
-    lastId = rows.at(-1)?.id ?? 0;
-  }
   return {
     rows: Math.max(0, outcome.lines - 1),
     seconds,
     bytes: outcome.bytes,
     rssBeforeMb: rssBefore / 1024,
     peakRssMb: peakKb / 1024,
-    rawSeconds: (wallClock() - rawStarted) / 1000,
   };
+}
+
+/** The export's baseline: the rows of `sql` read by keyset pages on bare pg and formatted as CSV, nothing kept. Answers the seconds it took. */
+export async function measureRawExport(pool: pg.Pool, sql: string, params: unknown[]): Promise<number> {
+  const started = wallClock();
+  let lastId = 2_147_483_647;
+  for (;;) {
+    const { rows } = await pool.query<Record<string, unknown> & { id: number }>(`${sql} AND id < $${params.length + 1} ORDER BY id DESC LIMIT 5000`, [...params, lastId]);
+    if (rows.length === 0) break;
+    for (const row of rows) Object.values(row).map((value) => JSON.stringify(value)).join(",");
+    lastId = rows.at(-1)?.id ?? 0;
+  }
+  return (wallClock() - started) / 1000;
 }

@@ -31,13 +31,18 @@ export interface ListResult {
   plan: string;
 }
 
-export interface ExportResult {
+/** The CSV export through the API, and the API process's memory meanwhile. */
+export interface ApiExportResult {
   rows: number;
   seconds: number;
   bytes: number;
   /** Resident memory of the API process before the export, and its peak during it (VmHWM after a reset, else sampled VmRSS). */
   rssBeforeMb: number;
   peakRssMb: number;
+}
+
+/** The export through the API, and the same rows read on bare `pg` (the baseline). */
+export interface ExportResult extends ApiExportResult {
   rawSeconds: number;
 }
 
@@ -47,7 +52,7 @@ export interface HistoryResult {
   lists: ListResult[];
   exportCsv: ExportResult | { notMeasured: string };
   /** The same export on an API process started for it alone after the stack stopped, once a tenth of it went first. */
-  exportCsvFreshApi?: ExportResult;
+  exportCsvFreshApi?: ApiExportResult;
 }
 
 const listAnswer = z.object({ items: z.array(z.object({ id: z.number() })), nextCursor: z.number().nullable() });
