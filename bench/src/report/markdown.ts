@@ -40,6 +40,9 @@ const cpu = (run: LoadRunResult) =>
     .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
     .join(", ");
 
+/** How busy the whole machine was over a run, and how much of it the hypervisor gave to other guests. */
+const machineBusy = (run: LoadRunResult) => (run.machineCpu ? `${percent(run.machineCpu.busy)} busy, ${percent(run.machineCpu.steal)} stolen` : "not measured");
+
 function loadLabel(run: LoadRunResult): string {
   const workers = run.workers > 1 ? `, ${run.workers} workers` : "";
   if (run.offeredPerSecond === null) return `saturation (${run.agents ?? 0} agents, closed loop${workers})`;
@@ -50,8 +53,8 @@ const saturationRuns = (pipeline: PipelineResults) => [pipeline.saturation, ...(
 
 function loadTable(results: BenchResults): string[] {
   const rows = [
-    "| load | pipeline | proposed (errors) | executed/s median / p99 of per-second counts | sustained/s incl. drain | backlog window start → load end, drain | propose call ms p50 / p99 | propose → executed ms p50 / p99 | seen late by at most, ms p50 / p99 | CPU ms per action |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| load | pipeline | proposed (errors) | executed/s median / p99 of per-second counts | sustained/s incl. drain | backlog window start → load end, drain | propose call ms p50 / p99 | propose → executed ms p50 / p99 | seen late by at most, ms p50 / p99 | CPU ms per action | machine's CPU |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   const rawSaturation = saturationRuns(results.raw);
   const pairs = [
@@ -62,12 +65,12 @@ function loadTable(results: BenchResults): string[] {
     for (const [name, run] of [["Leash", leash], ["raw", raw]] as const) {
       if (!run) continue;
       rows.push(
-        `| ${loadLabel(run)} | ${name} | ${run.proposed} (${run.errors}${run.notExecuted ? `, ${run.notExecuted} not executed` : ""}) | ${dist(run.executedPerSecond, 0)} | ${fmt(run.sustainedPerSecond, 0)} | ${run.backlogAtWindowStart} → ${run.backlogAtLoadEnd}, ${fmt(run.drainMs / 1000, 1)} s | ${dist(run.proposeLatencyMs)} | ${dist(run.proposeToExecutedMs)} | ${fmt(run.lateByAtMostMs.p50)} / ${fmt(run.lateByAtMostMs.p99)} | ${cpu(run)} |`,
+        `| ${loadLabel(run)} | ${name} | ${run.proposed} (${run.errors}${run.notExecuted ? `, ${run.notExecuted} not executed` : ""}) | ${dist(run.executedPerSecond, 0)} | ${fmt(run.sustainedPerSecond, 0)} | ${run.backlogAtWindowStart} → ${run.backlogAtLoadEnd}, ${fmt(run.drainMs / 1000, 1)} s | ${dist(run.proposeLatencyMs)} | ${dist(run.proposeToExecutedMs)} | ${fmt(run.lateByAtMostMs.p50)} / ${fmt(run.lateByAtMostMs.p99)} | ${cpu(run)} | ${machineBusy(run)} |`,
       );
     }
     if (raw) {
       rows.push(
-        `| | ratio Leash / raw | | ${ratio(leash.executedPerSecond.p50, raw.executedPerSecond.p50)} | ${ratio(leash.sustainedPerSecond, raw.sustainedPerSecond)} | | ${ratio(leash.proposeLatencyMs.p50, raw.proposeLatencyMs.p50)} / ${ratio(leash.proposeLatencyMs.p99, raw.proposeLatencyMs.p99)} | ${ratio(leash.proposeToExecutedMs.p50, raw.proposeToExecutedMs.p50)} / ${ratio(leash.proposeToExecutedMs.p99, raw.proposeToExecutedMs.p99)} | | ${ratio(totalCpu(leash), totalCpu(raw))} in all |`,
+        `| | ratio Leash / raw | | ${ratio(leash.executedPerSecond.p50, raw.executedPerSecond.p50)} | ${ratio(leash.sustainedPerSecond, raw.sustainedPerSecond)} | | ${ratio(leash.proposeLatencyMs.p50, raw.proposeLatencyMs.p50)} / ${ratio(leash.proposeLatencyMs.p99, raw.proposeLatencyMs.p99)} | ${ratio(leash.proposeToExecutedMs.p50, raw.proposeToExecutedMs.p50)} / ${ratio(leash.proposeToExecutedMs.p99, raw.proposeToExecutedMs.p99)} | | ${ratio(totalCpu(leash), totalCpu(raw))} in all | |`,
       );
     }
   }
@@ -135,8 +138,10 @@ export function targets(results: BenchResults): Target[] {
     { label: "CPU per action at saturation <= 2x raw", measured: `${fmt(totalCpu(leash.saturation), 2)} ms (${fmt(cpuRatio, 2)}x)`, raw: `${fmt(totalCpu(raw.saturation), 2)} ms`, met: cpuRatio <= 2 },
     {
       label: `propose → executed at ${APPROVALS_UNDER_LOAD_RATE}/s: p50 <= 10 ms, p99 <= 100 ms`,
-      measured: at300 ? `${dist(at300.proposeToExecutedMs)}${at300.stoppedAfterSeconds !== null ? ", load not sustained" : ""}` : "not run",
-      raw: dist(rawAt300?.proposeToExecutedMs ?? noDistribution),
+      measured: at300
+        ? `${dist(at300.proposeToExecutedMs)}${at300.stoppedAfterSeconds !== null ? ", load not sustained" : ""}; machine's CPU ${machineBusy(at300)}`
+        : "not run",
+      raw: rawAt300 ? `${dist(rawAt300.proposeToExecutedMs)}; machine's CPU ${machineBusy(rawAt300)}` : dist(noDistribution),
       met: at300 ? at300.stoppedAfterSeconds === null && at300.proposeToExecutedMs.p50 <= 10 && at300.proposeToExecutedMs.p99 <= 100 : null,
     },
     { label: "approve → executed at low load: p99 <= 50 ms", measured: dist(leash.approvalsAtLowLoad.approveToExecutedMs), raw: dist(raw.approvalsAtLowLoad.approveToExecutedMs), met: leash.approvalsAtLowLoad.approveToExecutedMs.p99 <= 50 },
@@ -431,7 +436,7 @@ export function renderResults(results: BenchResults): string {
     "",
     ...verdictSentences(results, targetRows),
     "",
-    "Every latency is `p50 / p99 (n=samples)` in milliseconds (p50 is the median); ratios are Leash / raw (above 1x: Leash is slower for latencies, faster for rates). An action counts as executed when the harness sees it so: one connection of the harness polls the pipeline's table for the actions it started, the same way for both pipelines, and an action's time is the send time of the first poll that returned it as executed, so a commit is seen late by at most one poll period (reported beside each figure; the period grows with the number of actions watched, so that watching a backlog does not load PostgreSQL). Neither pipeline's own `executed_at` is used. Sustained throughput is the median executed/s (one sample per second, warm-up excluded) of the saturation run, measured the same way for both pipelines: a closed loop of the same number of agents, each proposing and waiting until its action is seen executed, so neither pipeline's rate is capped by the harness and the backlog stays bounded. CPU ms per action is user + system time of each process (from /proc) over the whole run, drain included, divided by the actions executed (PostgreSQL's and Redis' figures include whatever else used the shared servers meanwhile). The raw baseline's producer runs inside the load generator, whose CPU is not counted for either pipeline; its share of a core is in the saturation detail.",
+    "Every latency is `p50 / p99 (n=samples)` in milliseconds (p50 is the median); ratios are Leash / raw (above 1x: Leash is slower for latencies, faster for rates). An action counts as executed when the harness sees it so: one connection of the harness polls the pipeline's table for the actions it started, the same way for both pipelines, and an action's time is the send time of the first poll that returned it as executed, so a commit is seen late by at most one poll period (reported beside each figure; the period grows with the number of actions watched, so that watching a backlog does not load PostgreSQL). Neither pipeline's own `executed_at` is used. Sustained throughput is the median executed/s (one sample per second, warm-up excluded) of the saturation run, measured the same way for both pipelines: a closed loop of the same number of agents, each proposing and waiting until its action is seen executed, so neither pipeline's rate is capped by the harness and the backlog stays bounded. CPU ms per action is user + system time of each process (from /proc) over the whole run, drain included, divided by the actions executed (PostgreSQL's and Redis' figures include whatever else used the shared servers meanwhile). The raw baseline's producer runs inside the load generator, whose CPU is not counted for either pipeline; its share of a core is in the saturation detail. The machine's CPU is the share of all its cores' time, over the same span, that went to running anything (the harness included), and the share the hypervisor gave to other guests while this machine had work (steal, from /proc/stat): a load that keeps the cores busy makes every hop of a request wait for one, and a host busy elsewhere shows as steal.",
     "",
     "### Targets",
     "",

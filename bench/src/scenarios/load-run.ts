@@ -1,6 +1,7 @@
 import { executedTimes, lateness } from "../execution-watch.ts";
 import { closedLoop, openLoop, sleep, wallClock, type CallSample } from "../load.ts";
 import type { Pipeline } from "../pipeline.ts";
+import { startMachineCpuCount, type MachineCpu } from "../machine-cpu.ts";
 import { startCpuCount, startWriteCount, type MeasuredProcess } from "../process-cpu.ts";
 import { distribution, perSecondCounts, type Distribution } from "../stats.ts";
 import { countersPer, noCounters, readPostgresCounters, type PostgresCounters } from "./postgres-counters.ts";
@@ -45,6 +46,11 @@ export interface LoadRunResult {
   writesPerAction?: Record<string, number>;
   /** The load generator's (the harness's) CPU time over the run divided by the run's wall time: near 1, it may be what limits the rate. */
   generatorBusy: number;
+  /**
+   * The whole machine's CPU over the whole run, drain included: near 1, every process waits for a
+   * core and each hop of a request queues. Absent from runs made before it was measured.
+   */
+  machineCpu?: MachineCpu;
   /** PostgreSQL's own counters per action executed in the measured window, read at its start and its end. */
   postgresPerAction: PostgresCounters;
   /** Wall-clock ms (harness clock) when the run started, when its measured window started, and when its last proposal was sent. */
@@ -77,6 +83,7 @@ const generator: MeasuredProcess = { name: "load generator", pid: process.pid };
 export async function runLoad(pipeline: Pipeline, shape: LoadShape, firstIndex: number): Promise<LoadRunResult> {
   const startedAt = wallClock();
   const cpuUsed = startCpuCount([...pipeline.processes, generator]);
+  const machineCpuUsed = startMachineCpuCount();
   const writesMade = startWriteCount(pipeline.processes);
   // A failed reading leaves the counters unknown (NaN in the report) rather than ending the run.
   const postgresAtWindowStart = sleep(shape.warmupMs).then(readPostgresCounters).catch(() => noCounters);
@@ -119,6 +126,7 @@ export async function runLoad(pipeline: Pipeline, shape: LoadShape, firstIndex: 
   const executed = executedTimes(settled);
   const wallMs = wallClock() - startedAt;
   const { [generator.name]: generatorMs = 0, ...cpu } = cpuUsed();
+  const machineCpu = machineCpuUsed();
   const writes = writesMade();
   const planned = rate === undefined ? null : Math.round((rate * shape.durationMs) / 1000);
   const stopped = planned !== null && samples.length < planned;
@@ -158,6 +166,7 @@ export async function runLoad(pipeline: Pipeline, shape: LoadShape, firstIndex: 
     cpuMsPerAction: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, perAction(ms)])),
     writesPerAction: Object.fromEntries(Object.entries(writes).map(([name, count]) => [name, perAction(count)])),
     generatorBusy: generatorMs / wallMs,
+    machineCpu,
     postgresPerAction: countersPer(
       postgresWindowStart,
       postgresAtWindowEnd,
